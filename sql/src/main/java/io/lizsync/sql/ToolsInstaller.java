@@ -1,0 +1,211 @@
+package io.lizsync.sql;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Installs and upgrades the LizSync tools (schemas {@code audit} and {@code lizsync}) with the
+ * forward-only migrations of this module. The installed version is Flyway's, kept in
+ * {@code lizsync.tools_history}.
+ */
+public final class ToolsInstaller {
+
+    /** Schema holding the version table. */
+    public static final String TOOLS_SCHEMA = "lizsync";
+    /** Flyway history table (in {@link #TOOLS_SCHEMA}). */
+    public static final String HISTORY_TABLE = "tools_history";
+    private static final String LOCATION = "classpath:db/lizsync";
+
+    private final DataSource dataSource;
+
+    public ToolsInstaller(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** What is installed and what could be. */
+    public record Status(boolean auditExists, boolean lizsyncExists, String installedVersion,
+            String latestVersion, List<String> pendingVersions, String serverId, String serverName) {
+        public boolean installed() {
+            return installedVersion != null;
+        }
+    }
+
+    /**
+     * Outcome of an install or upgrade, in the seed's terms: a status (true = 1) and a message,
+     * plus the versions before and after.
+     */
+    public record Outcome(boolean ok, String message, String previousVersion, String installedVersion,
+            List<String> appliedVersions, List<String> pendingVersions) {
+        static Outcome refused(String message, Status status) {
+            return new Outcome(false, message, status.installedVersion(), status.installedVersion(), List.of(),
+                    status.pendingVersions());
+        }
+    }
+
+    private Flyway flyway(String target) {
+        var config = Flyway.configure(ToolsInstaller.class.getClassLoader())
+                .dataSource(dataSource)
+                .schemas(TOOLS_SCHEMA)
+                .defaultSchema(TOOLS_SCHEMA)
+                .createSchemas(true)
+                .table(HISTORY_TABLE)
+                .locations(LOCATION)
+                .placeholderReplacement(false)
+                .validateMigrationNaming(true)
+                .cleanDisabled(true);
+        if (target != null && !target.isBlank()) {
+            config.target(MigrationVersion.fromVersion(target));
+        }
+        return config.load();
+    }
+
+    /** Versions this build can install, oldest first. */
+    public List<String> availableVersions() {
+        List<String> versions = new ArrayList<>();
+        for (MigrationInfo info : flyway(null).info().all()) {
+            if (info.getVersion() != null && !versions.contains(info.getVersion().getVersion())) {
+                versions.add(info.getVersion().getVersion());
+            }
+        }
+        return versions;
+    }
+
+    public Status status() throws SQLException {
+        boolean audit;
+        boolean lizsync;
+        boolean history;
+        String serverId = null;
+        String serverName = null;
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("""
+                        SELECT to_regnamespace('audit') IS NOT NULL,
+                               to_regnamespace('lizsync') IS NOT NULL,
+                               to_regclass('lizsync.tools_history') IS NOT NULL""")) {
+            rs.next();
+            audit = rs.getBoolean(1);
+            lizsync = rs.getBoolean(2);
+            history = rs.getBoolean(3);
+        }
+        if (history) {
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT to_regclass('lizsync.server_metadata') IS NOT NULL")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    try (ResultSet r2 = st.executeQuery(
+                            "SELECT server_id::text, server_name FROM lizsync.server_metadata LIMIT 1")) {
+                        if (r2.next()) {
+                            serverId = r2.getString(1);
+                            serverName = r2.getString(2);
+                        }
+                    }
+                }
+            }
+        }
+        List<String> available = availableVersions();
+        String latest = available.isEmpty() ? null : available.get(available.size() - 1);
+        if (!history) {
+            return new Status(audit, lizsync, null, latest, available, null, null);
+        }
+        var info = flyway(null).info();
+        String installed = info.current() == null || info.current().getVersion() == null
+                ? null : info.current().getVersion().getVersion();
+        List<String> pending = Arrays.stream(info.pending())
+                .filter(m -> m.getVersion() != null)
+                .map(m -> m.getVersion().getVersion())
+                .toList();
+        return new Status(audit, lizsync, installed, latest, pending, serverId, serverName);
+    }
+
+    /**
+     * Drops the given tools schemas (CASCADE: the audit triggers of user tables go with
+     * {@code audit}). The caller decides whether the user allowed it.
+     */
+    private void drop(boolean audit, boolean lizsync) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            if (audit) {
+                st.execute("DROP SCHEMA IF EXISTS audit CASCADE");
+            }
+            if (lizsync) {
+                st.execute("DROP SCHEMA IF EXISTS lizsync CASCADE");
+            }
+            c.commit();
+        }
+    }
+
+    /**
+     * Installs the tools (seed: "Install Lizsync tools on the central database"). Refuses when
+     * {@code audit} or {@code lizsync} exists and its override flag is false; with the flag, drops
+     * that schema and all its data first. Installs up to {@code target} (null: the latest).
+     */
+    public Outcome install(boolean overrideAudit, boolean overrideLizsync, String target) throws SQLException {
+        Status before = status();
+        if (target != null && !target.isBlank() && !availableVersions().contains(target)) {
+            return Outcome.refused("Unknown tools version '" + target + "'; available: " + availableVersions(), before);
+        }
+        List<String> refusals = new ArrayList<>();
+        if (before.auditExists() && !overrideAudit) {
+            refusals.add("schema audit already exists (set override audit to drop it and all its data)");
+        }
+        if (before.lizsyncExists() && !overrideLizsync) {
+            refusals.add("schema lizsync already exists (set override lizsync to drop it and all its data)");
+        }
+        if (!refusals.isEmpty()) {
+            return Outcome.refused("Installation refused: " + String.join("; ", refusals) + ". Nothing was changed.",
+                    before);
+        }
+        List<String> dropped = new ArrayList<>();
+        if (before.auditExists()) {
+            dropped.add("audit");
+        }
+        if (before.lizsyncExists()) {
+            dropped.add("lizsync");
+        }
+        drop(before.auditExists(), before.lizsyncExists());
+        MigrateResult result = flyway(target).migrate();
+        Status after = status();
+        String message = (dropped.isEmpty() ? "" : "Dropped schema(s) " + String.join(", ", dropped) + ". ")
+                + "LizSync tools installed, version " + after.installedVersion() + ".";
+        return new Outcome(true, message, before.installedVersion(), after.installedVersion(), versions(result),
+                after.pendingVersions());
+    }
+
+    /**
+     * Applies every migration newer than the installed version, in order (seed: "Upgrade LizSync
+     * tools"). Without {@code runIt} nothing changes: the pending versions are reported.
+     */
+    public Outcome upgrade(boolean runIt) throws SQLException {
+        Status before = status();
+        if (!before.installed()) {
+            return Outcome.refused("LizSync tools are not installed in this database: run the installation first.",
+                    before);
+        }
+        if (before.pendingVersions().isEmpty()) {
+            return new Outcome(true, "LizSync tools are up to date (version " + before.installedVersion() + ").",
+                    before.installedVersion(), before.installedVersion(), List.of(), List.of());
+        }
+        if (!runIt) {
+            return Outcome.refused("Nothing done: set run it to upgrade from version " + before.installedVersion()
+                    + " with " + before.pendingVersions() + ".", before);
+        }
+        MigrateResult result = flyway(null).migrate();
+        Status after = status();
+        return new Outcome(true, "LizSync tools upgraded from version " + before.installedVersion() + " to "
+                + after.installedVersion() + ".", before.installedVersion(), after.installedVersion(),
+                versions(result), after.pendingVersions());
+    }
+
+    private static List<String> versions(MigrateResult result) {
+        return result.migrations.stream().map(m -> m.version).filter(v -> v != null && !v.isBlank()).toList();
+    }
+}

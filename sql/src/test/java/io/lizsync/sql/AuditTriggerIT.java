@@ -1,0 +1,113 @@
+package io.lizsync.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AuditTriggerIT extends DatabaseFixture {
+
+    private DataSource ds;
+
+    @BeforeEach
+    void preparedTable() throws Exception {
+        ds = newDatabase();
+        assertTrue(new ToolsInstaller(ds).install(false, false, null).ok());
+        exec(ds, "CREATE SCHEMA field", """
+                CREATE TABLE field.parcel (
+                    id serial PRIMARY KEY, name text, area numeric(12, 4), visited date,
+                    tags text[], props jsonb, geom geometry(Polygon, 2154))""");
+        assertTrue(new Preparer(ds).prepare(new Preparer.Request(true, true, true, List.of("field"), null)).ok());
+    }
+
+    @Test
+    void insertUpdateDeleteAreLoggedWithChangedFieldsAndTransactionId() throws Exception {
+        String insertTx;
+        String updateTx;
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("""
+                    INSERT INTO field.parcel (name, area, visited, tags, props, geom)
+                    VALUES ('north', 12.5, '2026-05-01', '{a,"b c"}', '{"k": [1, 2]}',
+                            ST_GeomFromText('POLYGON((0 0, 10 0, 10 10, 0 0))', 2154))""");
+            insertTx = txid(st);
+            c.commit();
+            st.execute("UPDATE field.parcel SET name = 'north-east', area = 13.0001 WHERE name = 'north'");
+            updateTx = txid(st);
+            c.commit();
+            st.execute("UPDATE field.parcel SET name = name");
+            st.execute("DELETE FROM field.parcel");
+            c.commit();
+        }
+        List<List<String>> log = rows(ds, """
+                SELECT action, transaction_id::text, uid::text = (row_data -> 'uid'), akeys(changed_fields)::text,
+                       changed_fields -> 'name', row_data -> 'name', changed_fields -> 'area', sync_data::text,
+                       schema_name, table_name
+                FROM audit.logged_actions ORDER BY event_id""");
+        assertEquals(3, log.size(), "the no-op UPDATE is not logged: " + log);
+        assertEquals(List.of("I", insertTx, "t", null, null, "north", null, null, "field", "parcel"), log.get(0));
+        assertEquals("U", log.get(1).get(0));
+        assertEquals(updateTx, log.get(1).get(1));
+        assertEquals("{area,name}", sorted(log.get(1).get(3)));
+        assertEquals("north-east", log.get(1).get(4));
+        assertEquals("north", log.get(1).get(5), "row_data holds the previous value of the changed field");
+        assertEquals("13.0001", log.get(1).get(6));
+        assertEquals("D", log.get(2).get(0));
+        assertEquals("north-east", log.get(2).get(5), "row_data of a DELETE is the deleted row");
+        assertNull(log.get(2).get(7), "a local edit has no sync_data");
+    }
+
+    @Test
+    void loggedValuesRoundTripExactly() throws Exception {
+        exec(ds, """
+                INSERT INTO field.parcel (name, area, tags, props, geom)
+                VALUES (E'quote '' and \\n newline, ünïcödé', 0.1234,
+                        '{"x,y", "NULL"}', '{"a": "b"}',
+                        ST_Buffer(ST_GeomFromText('POINT(651234.123456789 6862345.987654321)', 2154), 100, 64))""");
+        // Re-build the row from its logged text form and compare every column with the original.
+        assertEquals("t", one(ds, """
+                SELECT p.name = (l.row_data -> 'name') AND p.area = (l.row_data -> 'area')::numeric
+                   AND p.tags = (l.row_data -> 'tags')::text[] AND p.props = (l.row_data -> 'props')::jsonb
+                   AND ST_AsEWKB(p.geom) = ST_AsEWKB((l.row_data -> 'geom')::geometry)
+                FROM field.parcel p JOIN audit.logged_actions l ON l.uid = p.uid"""));
+    }
+
+    @Test
+    void replaySettingsTagOriginOrSuppressCapture() throws Exception {
+        String origin = "6f1c0d52-9a3c-4d1e-9a52-3a1f3d6b7c11";
+        exec(ds, "INSERT INTO field.parcel (name) VALUES ('a')");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("SELECT set_config('lizsync.origin', '" + origin + "', true)");
+            st.execute("UPDATE field.parcel SET name = 'from clone'");
+            c.commit();
+            st.execute("SELECT set_config('lizsync.capture', 'off', true)");
+            st.execute("UPDATE field.parcel SET name = 'replayed, not logged'");
+            c.commit();
+            st.execute("TRUNCATE field.parcel");
+            c.commit();
+        }
+        List<List<String>> log = rows(ds, "SELECT action, sync_data ->> 'origin' FROM audit.logged_actions ORDER BY event_id");
+        assertEquals(List.of(List.of("I", "null"), List.of("U", origin), List.of("T", "null")),
+                log.stream().map(r -> List.of(r.get(0), String.valueOf(r.get(1)))).toList());
+    }
+
+    private static String txid(Statement st) throws Exception {
+        try (ResultSet rs = st.executeQuery("SELECT pg_current_xact_id()::text")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String sorted(String pgArray) {
+        String inner = pgArray.substring(1, pgArray.length() - 1);
+        return "{" + String.join(",", java.util.Arrays.stream(inner.split(",")).sorted().toList()) + "}";
+    }
+}

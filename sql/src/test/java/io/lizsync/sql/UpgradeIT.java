@@ -1,0 +1,64 @@
+package io.lizsync.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+class UpgradeIT extends DatabaseFixture {
+
+    private static final String SNAPSHOT_OF_DATA = """
+            SELECT (SELECT string_agg(format('%s|%s|%s|%s', id, uid, name, ST_AsEWKT(geom)), ';' ORDER BY id) FROM field.site)
+                || '#' || (SELECT string_agg(format('%s|%s|%s|%s|%s', event_id, action, uid, row_data, changed_fields), ';' ORDER BY event_id)
+                           FROM audit.logged_actions)
+                || '#' || (SELECT string_agg(server_name, ';') FROM lizsync.server_metadata)
+                || '#' || (SELECT count(*) FROM lizsync.history)""";
+
+    @Test
+    void upgradeFromTheFirstVersionKeepsEveryRow() throws Exception {
+        DataSource ds = newDatabase();
+        var installer = new ToolsInstaller(ds);
+        assertTrue(installer.install(false, false, "1").ok());
+        exec(ds, "CREATE SCHEMA field",
+                "CREATE TABLE field.site (id serial PRIMARY KEY, name text, geom geometry(Point, 2154))");
+        var prepared = new Preparer(ds).prepare(new Preparer.Request(true, true, true, List.of("field"), null));
+        assertTrue(prepared.ok(), prepared.message());
+        exec(ds, "INSERT INTO field.site (name, geom) SELECT 'site ' || g, ST_SetSRID(ST_MakePoint(g, g * 2), 2154) FROM generate_series(1, 50) g",
+                "UPDATE field.site SET name = name || ' (checked)' WHERE id % 5 = 0",
+                "DELETE FROM field.site WHERE id = 7",
+                "INSERT INTO lizsync.history (server_from, sync_type) SELECT server_id, 'full' FROM lizsync.server_metadata");
+        String before = one(ds, SNAPSHOT_OF_DATA);
+
+        var dryRun = installer.upgrade(false);
+        assertFalse(dryRun.ok());
+        assertTrue(dryRun.message().startsWith("Nothing done"), dryRun.message());
+        assertEquals("1", one(ds, "SELECT lizsync.tools_version()"));
+
+        var upgraded = installer.upgrade(true);
+        assertTrue(upgraded.ok(), upgraded.message());
+        assertEquals("1", upgraded.previousVersion());
+        assertEquals("2", upgraded.installedVersion());
+        assertEquals(List.of("2"), upgraded.appliedVersions());
+        assertEquals(before, one(ds, SNAPSHOT_OF_DATA));
+        assertEquals("t", one(ds, "SELECT to_regclass('lizsync.ticks') IS NOT NULL"));
+
+        // Capture still works after the upgrade, and a second upgrade is a no-op.
+        exec(ds, "UPDATE field.site SET name = 'renamed' WHERE id = 1");
+        assertEquals("1", one(ds, "SELECT count(*) FROM audit.logged_actions WHERE changed_fields -> 'name' = 'renamed'"));
+        var again = installer.upgrade(true);
+        assertTrue(again.ok());
+        assertTrue(again.appliedVersions().isEmpty());
+    }
+
+    @Test
+    void upgradeRefusesWhenNothingIsInstalled() throws Exception {
+        DataSource ds = newDatabase();
+        var outcome = new ToolsInstaller(ds).upgrade(true);
+        assertFalse(outcome.ok());
+        assertTrue(outcome.message().contains("not installed"), outcome.message());
+        assertEquals("f", one(ds, "SELECT to_regnamespace('lizsync') IS NOT NULL"));
+    }
+}

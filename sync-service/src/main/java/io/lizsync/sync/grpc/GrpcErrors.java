@@ -1,0 +1,47 @@
+package io.lizsync.sync.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.sql.SQLException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one table from domain errors to gRPC status in sync-service. Expected errors (bad input,
+ * refused preconditions) are logged at debug; unexpected ones at error with their cause.
+ */
+public final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    private GrpcErrors() {
+    }
+
+    /** Thrown when a call is not allowed in this process's role or state. */
+    public static final class PreconditionException extends RuntimeException {
+        public PreconditionException(String message) {
+            super(message);
+        }
+    }
+
+    public static StatusRuntimeException toStatus(Throwable failure) {
+        Throwable t = failure;
+        if (t instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (t instanceof IllegalArgumentException) {
+            LOG.debugf("invalid argument: %s", t.getMessage());
+            return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof PreconditionException) {
+            LOG.debugf("failed precondition: %s", t.getMessage());
+            return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            LOG.warnf("database unavailable: %s", sql.getMessage());
+            return Status.UNAVAILABLE.withDescription("database unavailable: " + sql.getMessage()).asRuntimeException();
+        }
+        LOG.error("unexpected failure", t);
+        return Status.INTERNAL.withDescription(t.getClass().getSimpleName() + ": " + t.getMessage())
+                .asRuntimeException();
+    }
+}
