@@ -52,7 +52,7 @@ class AuditTriggerIT extends DatabaseFixture {
                        schema_name, table_name
                 FROM audit.logged_actions ORDER BY event_id""");
         assertEquals(3, log.size(), "the no-op UPDATE is not logged: " + log);
-        assertEquals(List.of("I", insertTx, "t", null, null, "north", null, null, "field", "parcel"), log.get(0));
+        assertEquals(java.util.Arrays.asList("I", insertTx, "t", null, null, "north", null, null, "field", "parcel"), log.get(0));
         assertEquals("U", log.get(1).get(0));
         assertEquals(updateTx, log.get(1).get(1));
         assertEquals("{area,name}", sorted(log.get(1).get(3)));

@@ -46,7 +46,7 @@ class PrepareIT extends DatabaseFixture {
         assertEquals(25, t.get("no_uid").uidValuesFilled());
         assertTrue(t.get("no_uid").auditTriggerAdded());
         assertEquals("25", one(ds, "SELECT count(DISTINCT uid) FROM survey.no_uid"));
-        assertEquals("uuid|t|gen_random_uuid()", one(ds, """
+        assertEquals("uuid|true|gen_random_uuid()", one(ds, """
                 SELECT format_type(atttypid, atttypmod) || '|' || attnotnull || '|' || pg_get_expr(d.adbin, d.adrelid)
                 FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                 WHERE attrelid = 'survey.no_uid'::regclass AND attname = 'uid'"""));

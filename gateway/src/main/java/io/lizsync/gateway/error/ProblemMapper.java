@@ -1,0 +1,58 @@
+package io.lizsync.gateway.error;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway's mirror of the services' error tables: gRPC status to HTTP, with an
+ * {@code application/problem+json} body and no stack trace.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<StatusRuntimeException> {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    @Override
+    public Response toResponse(StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        int http = httpStatus(code);
+        if (http >= 500) {
+            LOG.warnf("downstream failure %s: %s", code, e.getStatus().getDescription());
+        } else {
+            LOG.debugf("request refused %s: %s", code, e.getStatus().getDescription());
+        }
+        return problem(http, code.name(), e.getStatus().getDescription());
+    }
+
+    public static int httpStatus(Status.Code code) {
+        return switch (code) {
+            case NOT_FOUND -> 404;
+            case ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
+            case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
+            case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
+            case RESOURCE_EXHAUSTED -> 429;
+            case UNAVAILABLE -> 503;
+            case DEADLINE_EXCEEDED -> 504;
+            case UNIMPLEMENTED -> 501;
+            default -> 500;
+        };
+    }
+
+    public static Response problem(int status, String title, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail == null ? "" : detail);
+        return Response.status(status).type(MediaType.valueOf(PROBLEM_JSON)).entity(body).build();
+    }
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Runs the whole system locally and walks through it:
+#   - three throwaway PostgreSQL/PostGIS servers: central, clone-a, clone-b (sample GIS data on central)
+#   - registry-service, packaging-service, sync-service (central), file-service, gateway,
+#     and one sync-service sidecar per clone, each a separate process on its own port
+#   - a scripted walk (install, prepare, health of every service) printed as it goes
+# Then it keeps running until Ctrl-C (or exits at once with --exit).
+# Addresses of everything started: .local/system.json. Stop it all: scripts/stop-local.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+STATE=$ROOT/.local
+EXIT_AFTER=false
+SKIP_BUILD=false
+for arg in "$@"; do
+  case "$arg" in
+    --exit) EXIT_AFTER=true ;;
+    --no-build) SKIP_BUILD=true ;;
+    *) echo "usage: scripts/run-local.sh [--exit] [--no-build]" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+if [ -f "$STATE/system.json" ]; then
+  echo "run-local: a previous system is still recorded in $STATE; stopping it first"
+  scripts/stop-local.sh || true
+fi
+if $SKIP_BUILD; then scripts/setup.sh --no-build; else scripts/setup.sh; fi
+build_done=$(date +%s%3N)
+mkdir -p "$STATE/logs" "$STATE/pids"
+
+app() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+PGJDBC=$(ls "$ROOT"/sync-service/target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)
+TESTKIT=$(ls "$ROOT"/testkit/target/lizsync-testkit-*.jar | grep -v sources | head -1)
+
+# A free loopback TCP port at or above $1 that none of ours took yet.
+taken=" "
+free_port() {
+  local p=$1
+  while (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || [[ $taken == *" $p "* ]]; do p=$((p + 1)); done
+  taken+="$p "
+  echo "$p"
+}
+
+stop_on_failure() {
+  echo "run-local: failed; stopping what was started (logs in $STATE/logs)" >&2
+  scripts/stop-local.sh || true
+}
+trap stop_on_failure ERR
+
+say "Starting three PostgreSQL/PostGIS servers"
+declare -A DB
+for name in central clone-a clone-b; do
+  port=$(free_port 55432)
+  json=$(java -cp "$TESTKIT:$PGJDBC" io.lizsync.testkit.PgClusterMain start --name "$name" \
+          --dir "$STATE/pg/$name" --port "$port" --db lizsync)
+  echo "$json" > "$STATE/pids/db-$name.json"
+  DB[$name]=$port
+  echo "  $name: postgresql://127.0.0.1:$port/lizsync"
+done
+db_password() { sed -E 's/.*"password":"([^"]*)".*/\1/' "$STATE/pids/db-$1.json"; }
+psql_db() { local n=$1; shift; PGPASSWORD=$(db_password "$n") psql -X -q -v ON_ERROR_STOP=1 \
+  -h 127.0.0.1 -p "${DB[$n]}" -U postgres -d lizsync "$@"; }
+
+say "Loading sample GIS data into central (schema field: observation points, parcel polygons)"
+psql_db central -f "$ROOT/scripts/sample-data.sql"
+psql_db central -At -c "SELECT 'field.observation: ' || count(*) || ' points' FROM field.observation UNION ALL
+                        SELECT 'field.parcel: ' || count(*) || ' polygons' FROM field.parcel" | sed 's/^/  /'
+
+# start_service NAME MODULE PORT [ENV=VALUE ...]: one Java process, environment-configured
+# (passwords through the environment, never on the command line).
+declare -A PORT
+start_service() {
+  local name=$1 module=$2 port=$3; shift 3
+  PORT[$name]=$port
+  ( env "$@" QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
+      nohup java -Xmx256m -XX:+UseSerialGC -jar "$(app "$module")" >"$STATE/logs/$name.log" 2>&1 &
+    echo $! > "$STATE/pids/svc-$name.pid" )
+  echo "  $name ($module) on port $port"
+}
+db_env() { # datasource settings of a database, as environment variables
+  echo QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:${DB[$1]}/lizsync" \
+       QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:${DB[$1]}/lizsync" \
+       QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD="$(db_password "$1")"
+}
+
+say "Starting the services"
+start_service registry registry-service "$(free_port 18081)" $(db_env central)
+start_service packaging packaging-service "$(free_port 18082)" $(db_env central) \
+  LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages"
+start_service sync-central sync-service "$(free_port 18083)" $(db_env central) LIZSYNC_SYNC_ROLE=central
+start_service files file-service "$(free_port 18084)" LIZSYNC_FILES_WORK_DIR="$STATE/files"
+for clone in clone-a clone-b; do
+  start_service "sync-$clone" sync-service "$(free_port 18090)" $(db_env "$clone") LIZSYNC_SYNC_ROLE=clone \
+    LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}"
+done
+start_service gateway gateway "$(free_port 18080)" \
+  QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="${PORT[registry]}" \
+  QUARKUS_GRPC_CLIENTS_PACKAGING_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_PACKAGING_PORT="${PORT[packaging]}" \
+  QUARKUS_GRPC_CLIENTS_SYNC_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_SYNC_PORT="${PORT[sync-central]}" \
+  QUARKUS_GRPC_CLIENTS_FILES_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_FILES_PORT="${PORT[files]}"
+
+say "Waiting for every service to be ready"
+for name in "${!PORT[@]}"; do
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health/ready" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$(cat "$STATE/pids/svc-$name.pid")" 2>/dev/null; then
+      echo "run-local: $name exited; last lines of its log:" >&2; tail -20 "$STATE/logs/$name.log" >&2; false
+    fi
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health/ready" >/dev/null || {
+    echo "run-local: $name is not ready after 60 s" >&2; tail -20 "$STATE/logs/$name.log" >&2; false; }
+done
+ms=$(( $(date +%s%3N) - build_done ))
+printf '  all %d services ready; system started in %d.%03d s (build excluded)\n' "${#PORT[@]}" $((ms / 1000)) $((ms % 1000))
+
+{
+  echo "{"
+  echo "  \"databases\": {"
+  sep=""
+  for name in central clone-a clone-b; do
+    printf '%s    "%s": {"jdbcUrl": "jdbc:postgresql://127.0.0.1:%s/lizsync", "host": "127.0.0.1", "port": %s, "database": "lizsync", "user": "postgres", "passwordFile": "%s"}' \
+      "$sep" "$name" "${DB[$name]}" "${DB[$name]}" "$STATE/pids/db-$name.json"
+    sep=$',\n'
+  done
+  printf '\n  },\n  "services": {\n'
+  sep=""
+  for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b; do
+    printf '%s    "%s": {"host": "127.0.0.1", "port": %s, "http": "http://127.0.0.1:%s", "grpc": "127.0.0.1:%s", "pid": %s, "log": "%s"}' \
+      "$sep" "$name" "${PORT[$name]}" "${PORT[$name]}" "${PORT[$name]}" "$(cat "$STATE/pids/svc-$name.pid")" "$STATE/logs/$name.log"
+    sep=$',\n'
+  done
+  printf '\n  }\n}\n'
+} > "$STATE/system.json"
+echo "  addresses written to $STATE/system.json"
+
+CLI="java -jar $(app cli)"
+export LIZSYNC_CENTRAL="127.0.0.1:${PORT[sync-central]}"
+say "Walk 1: install the LizSync tools in the central database"
+$CLI install
+say "Walk 2: installing again is refused (nothing is dropped without the override flags)"
+$CLI install || echo "  (refused as expected, exit code $?)"
+say "Walk 3: prepare schema field (server id, uid columns, audit triggers)"
+$CLI prepare --schemas field
+say "Walk 4: an edit on central is captured by the audit trigger"
+psql_db central -c "UPDATE field.parcel SET owner = 'Commune de Saint-Martin' WHERE id = 1"
+psql_db central -At -c "SELECT '  ' || action || ' ' || schema_name || '.' || table_name || ' uid=' || uid
+                        || ' changed=' || changed_fields::text FROM audit.logged_actions ORDER BY event_id DESC LIMIT 1"
+say "Walk 5: tools status"
+$CLI status | sed 's/^/  /'
+say "Walk 6: health of every service"
+for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b; do
+  printf '  %-14s %s\n' "$name" "$(curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
+done
+trap - ERR
+
+say "The system is running"
+echo "  addresses: $STATE/system.json    logs: $STATE/logs/"
+if $EXIT_AFTER; then
+  scripts/stop-local.sh
+  exit 0
+fi
+echo "  Ctrl-C (or scripts/stop-local.sh from another shell) stops everything."
+trap 'echo; scripts/stop-local.sh; exit 0' INT TERM
+while [ -f "$STATE/system.json" ]; do sleep 2; done
