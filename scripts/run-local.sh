@@ -34,13 +34,14 @@ app() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
 PGJDBC=$(ls "$ROOT"/sync-service/target/quarkus-app/lib/main/org.postgresql.postgresql-*.jar | head -1)
 TESTKIT=$(ls "$ROOT"/testkit/target/lizsync-testkit-*.jar | grep -v sources | head -1)
 
-# A free loopback TCP port at or above $1 that none of ours took yet.
+# free_port BASE: sets FREE to a loopback TCP port at or above BASE that nothing listens on and
+# that none of ours took yet (no subshell: the list of taken ports must survive the call).
 taken=" "
 free_port() {
   local p=$1
   while (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || [[ $taken == *" $p "* ]]; do p=$((p + 1)); done
   taken+="$p "
-  echo "$p"
+  FREE=$p
 }
 
 stop_on_failure() {
@@ -52,9 +53,9 @@ trap stop_on_failure ERR
 say "Starting three PostgreSQL/PostGIS servers"
 declare -A DB
 for name in central clone-a clone-b; do
-  port=$(free_port 55432)
+  free_port 55432; port=$FREE
   json=$(java -cp "$TESTKIT:$PGJDBC" io.lizsync.testkit.PgClusterMain start --name "$name" \
-          --dir "$STATE/pg/$name" --port "$port" --db lizsync)
+          --dir "$STATE/pg/$name" --port "$port" --db lizsync --require-password)
   echo "$json" > "$STATE/pids/db-$name.json"
   DB[$name]=$port
   echo "  $name: postgresql://127.0.0.1:$port/lizsync"
@@ -86,16 +87,16 @@ db_env() { # datasource settings of a database, as environment variables
 }
 
 say "Starting the services"
-start_service registry registry-service "$(free_port 18081)" $(db_env central)
-start_service packaging packaging-service "$(free_port 18082)" $(db_env central) \
+free_port 18081; start_service registry registry-service "$FREE" $(db_env central)
+free_port 18082; start_service packaging packaging-service "$FREE" $(db_env central) \
   LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages"
-start_service sync-central sync-service "$(free_port 18083)" $(db_env central) LIZSYNC_SYNC_ROLE=central
-start_service files file-service "$(free_port 18084)" LIZSYNC_FILES_WORK_DIR="$STATE/files"
+free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) LIZSYNC_SYNC_ROLE=central
+free_port 18084; start_service files file-service "$FREE" LIZSYNC_FILES_WORK_DIR="$STATE/files"
 for clone in clone-a clone-b; do
-  start_service "sync-$clone" sync-service "$(free_port 18090)" $(db_env "$clone") LIZSYNC_SYNC_ROLE=clone \
+  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLE=clone \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}"
 done
-start_service gateway gateway "$(free_port 18080)" \
+free_port 18080; start_service gateway gateway "$FREE" \
   QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="${PORT[registry]}" \
   QUARKUS_GRPC_CLIENTS_PACKAGING_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_PACKAGING_PORT="${PORT[packaging]}" \
   QUARKUS_GRPC_CLIENTS_SYNC_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_SYNC_PORT="${PORT[sync-central]}" \
