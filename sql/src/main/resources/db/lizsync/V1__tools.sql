@@ -45,7 +45,9 @@ COMMENT ON COLUMN audit.logged_actions.sync_data IS 'NULL for a local edit; for 
 
 -- The capture trigger. A local edit is logged with sync_data NULL. A replay sets the session
 -- settings lizsync.origin (origin server id) and lizsync.sync_id; lizsync.capture = 'off'
--- suppresses logging altogether (replay on a clone must not log again).
+-- suppresses logging altogether (replay on a clone must not log again). Only the rows the replay
+-- writes itself (trigger depth 1) carry the origin: rows that user triggers derive from them are
+-- local changes of this server and travel to every node, the origin included.
 CREATE FUNCTION audit.if_modified_func() RETURNS trigger
     LANGUAGE plpgsql
     SECURITY DEFINER
@@ -64,7 +66,7 @@ BEGIN
     IF current_setting('lizsync.capture', true) = 'off' THEN
         RETURN NULL;
     END IF;
-    IF v_origin IS NOT NULL AND v_origin <> '' THEN
+    IF v_origin IS NOT NULL AND v_origin <> '' AND pg_trigger_depth() = 1 THEN
         v_sync := jsonb_build_object('origin', v_origin,
                                      'sync_id', nullif(current_setting('lizsync.sync_id', true), ''));
     END IF;

@@ -1,41 +1,53 @@
--- LizSync tools, version 2: order-safe change selection and per-clone exchange state.
+-- LizSync tools, version 2: order-safe change selection and the exchange state.
 --
 -- Changes are no longer chosen by "event_id > last max" (a transaction that got its ids before a
 -- sync but committed after it would be skipped for ever). Central takes ticks: snapshots of
--- committed transactions (pg_current_snapshot()). The changes of a batch are those whose
--- transaction is visible in the newer tick and was not visible in the older one
--- (pg_visible_in_snapshot), whatever their event_id order.
+-- committed transactions (pg_current_snapshot()). What a clone receives is every change whose
+-- transaction is not visible in the snapshot of the tick it last committed, and is visible to the
+-- pull's own snapshot (pg_visible_in_snapshot), whatever the event_id order.
+-- On a clone, a push marks exactly the committed log rows it sends (push_id) and deletes them only
+-- once central has confirmed them; a row committed later keeps push_id NULL and goes next time.
 
 CREATE INDEX logged_actions_transaction_id_idx ON audit.logged_actions (transaction_id);
+ALTER TABLE audit.logged_actions ADD COLUMN push_id uuid;
+COMMENT ON COLUMN audit.logged_actions.push_id IS 'On a clone: the push that carries this change to central (NULL: not sent yet).';
 
 CREATE TABLE lizsync.ticks (
     tick_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     tick_time timestamptz NOT NULL DEFAULT now(),
-    tick_snapshot pg_snapshot NOT NULL DEFAULT pg_current_snapshot(),
-    max_event_id bigint NOT NULL DEFAULT 0
+    tick_snapshot pg_snapshot NOT NULL
 );
-COMMENT ON TABLE lizsync.ticks IS 'Snapshots delimiting change batches (PgQ style).';
+COMMENT ON TABLE lizsync.ticks IS 'Snapshots delimiting change batches (PgQ style); a clone cursor is a tick id.';
 
--- Exchange position of each clone (on central) or of this clone (on a clone).
+-- On central: one row per clone. On a clone: one row, itself.
 CREATE TABLE lizsync.clone_state (
     clone_id uuid PRIMARY KEY,
+    clone_name text NOT NULL,
+    central_id uuid,
     last_tick_id bigint,
     last_sync timestamptz,
     last_clock_offset_ms bigint,
     redeploy_required boolean NOT NULL DEFAULT false,
-    package_id uuid
+    package_id uuid,
+    credential_hash text,
+    credential_issued_at timestamptz,
+    credential_revoked_at timestamptz,
+    session_id uuid,
+    session_expires timestamptz
 );
-COMMENT ON TABLE lizsync.clone_state IS 'Per-clone cursor: the last central tick whose changes the clone committed.';
+COMMENT ON TABLE lizsync.clone_state IS 'Exchange state of a clone: cursor (last committed tick), credential hash (SHA-256, never the secret), running session.';
 
--- Changes received from other nodes, for idempotent replays: a change is applied once.
-CREATE TABLE lizsync.received_changes (
-    origin_id uuid NOT NULL,
-    origin_event_id bigint NOT NULL,
+-- Pushes already applied on central: a retried push is answered, not applied again.
+CREATE TABLE lizsync.received_pushes (
+    push_id uuid PRIMARY KEY,
+    clone_id uuid NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
-    sync_id uuid,
-    PRIMARY KEY (origin_id, origin_event_id)
+    change_count bigint NOT NULL,
+    applied bigint NOT NULL,
+    conflicts bigint NOT NULL,
+    sync_id uuid
 );
-COMMENT ON TABLE lizsync.received_changes IS 'Origin server and event ids already applied here.';
+COMMENT ON TABLE lizsync.received_pushes IS 'Clone pushes applied here, for idempotent retries.';
 
 -- Conflict policy per table; tables without a row use last_edit_wins.
 CREATE TABLE lizsync.table_policies (
@@ -48,3 +60,49 @@ CREATE TABLE lizsync.table_policies (
 
 ALTER TABLE lizsync.history ADD COLUMN tick_id bigint;
 COMMENT ON COLUMN lizsync.history.tick_id IS 'Tick (snapshot) that closes this item; for a package, the snapshot of its data.';
+
+-- On a clone: synchronisations requested from SQL, answered by the sync-service sidecar.
+CREATE TABLE lizsync.sync_requests (
+    request_id uuid PRIMARY KEY,
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
+    status integer,
+    replayed_to_central bigint,
+    replayed_to_clone bigint,
+    conflicts bigint,
+    message text
+);
+
+-- SELECT * FROM lizsync.synchronize(): asks the sidecar next to this clone database for a full
+-- sync and waits for its answer. The request is signalled through this session's
+-- application_name (visible to the sidecar at once, even inside an open transaction); the
+-- sidecar writes the outcome into lizsync.sync_requests, which each loop turn reads afresh.
+CREATE FUNCTION lizsync.synchronize(timeout_seconds integer DEFAULT 120)
+    RETURNS TABLE (number_replayed_to_central bigint, number_replayed_to_clone bigint, number_conflicts bigint)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog
+AS $func$
+DECLARE
+    v_request uuid := gen_random_uuid();
+    v_previous text := current_setting('application_name');
+    v_deadline timestamptz := clock_timestamp() + make_interval(secs => timeout_seconds);
+    r lizsync.sync_requests%ROWTYPE;
+BEGIN
+    PERFORM set_config('application_name', 'lizsync-sync-request:' || v_request, false);
+    LOOP
+        SELECT * INTO r FROM lizsync.sync_requests WHERE request_id = v_request;
+        EXIT WHEN FOUND AND r.finished_at IS NOT NULL;
+        IF clock_timestamp() > v_deadline THEN
+            PERFORM set_config('application_name', v_previous, false);
+            RAISE EXCEPTION 'lizsync.synchronize: no sync-service sidecar answered within % s', timeout_seconds
+                USING HINT = 'Start the sync-service in the clone role next to this database (see README).';
+        END IF;
+        PERFORM pg_sleep(0.05);
+    END LOOP;
+    PERFORM set_config('application_name', v_previous, false);
+    IF r.status <> 1 THEN
+        RAISE EXCEPTION 'lizsync.synchronize failed: %', r.message;
+    END IF;
+    RETURN QUERY SELECT r.replayed_to_central, r.replayed_to_clone, r.conflicts;
+END;
+$func$;

@@ -1,0 +1,142 @@
+package io.lizsync.sync.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Folds logged changes into one net change per row: consecutive changes of a field collapse to
+ * the last, an insert followed by updates is one insert, anything followed by a delete is a
+ * delete. With {@code exclude}, what that server wrote last is left out: a node never receives
+ * back its own changes (no echo), but still receives the fields others changed after it.
+ * The result is ordered so that foreign keys on uid hold while it is replayed: inserts first (in
+ * the order they were made: parents before children), then updates, then deletes (in the order
+ * they were made: children before parents).
+ */
+public final class Collapser {
+
+    private Collapser() {
+    }
+
+    private static final class Fold {
+        final TableRef table;
+        final String uid;
+        NetChange.Kind kind;
+        String rowWriter;
+        final Map<String, String> values = new LinkedHashMap<>();
+        final Map<String, Instant> times = new HashMap<>();
+        final Map<String, String> writers = new HashMap<>();
+        Map<String, String> oldRow = new LinkedHashMap<>();
+        Instant editedAt;
+        long first;
+        long last;
+        final List<Long> ids = new ArrayList<>();
+
+        Fold(TableRef table, String uid) {
+            this.table = table;
+            this.uid = uid;
+        }
+
+        void apply(LoggedChange c) {
+            if (ids.isEmpty()) {
+                first = c.eventId();
+            }
+            ids.add(c.eventId());
+            last = c.eventId();
+            editedAt = c.editedAt();
+            switch (c.action()) {
+                case 'I' -> {
+                    kind = NetChange.Kind.UPSERT;
+                    rowWriter = c.writer();
+                    values.clear();
+                    times.clear();
+                    writers.clear();
+                    setAll(c.rowData(), c);
+                }
+                case 'U' -> {
+                    if (kind == null) {
+                        kind = NetChange.Kind.UPDATE;
+                        oldRow.putAll(c.rowData());
+                    } else if (kind == NetChange.Kind.DELETE) {
+                        // An update logged after a delete of the same uid cannot come from one
+                        // node's serial history; keep the delete (the row is gone).
+                        return;
+                    } else if (kind == NetChange.Kind.UPDATE) {
+                        c.rowData().forEach(oldRow::putIfAbsent);
+                    }
+                    setAll(c.changed(), c);
+                }
+                default -> {
+                    kind = NetChange.Kind.DELETE;
+                    rowWriter = c.writer();
+                    oldRow = new LinkedHashMap<>(c.rowData());
+                    values.clear();
+                    times.clear();
+                    writers.clear();
+                }
+            }
+        }
+
+        private void setAll(Map<String, String> fields, LoggedChange c) {
+            for (var e : fields.entrySet()) {
+                values.put(e.getKey(), e.getValue());
+                times.put(e.getKey(), c.editedAt());
+                writers.put(e.getKey(), c.writer());
+            }
+        }
+
+        NetChange result(String exclude) {
+            NetChange.Kind k = kind;
+            Map<String, String> v = new LinkedHashMap<>(values);
+            if (exclude != null) {
+                if ((k == NetChange.Kind.DELETE || k == NetChange.Kind.UPSERT) && Objects.equals(rowWriter, exclude)) {
+                    if (k == NetChange.Kind.DELETE) {
+                        return null;
+                    }
+                    // The excluded node inserted the row: it has it; send only what others changed since.
+                    k = NetChange.Kind.UPDATE;
+                }
+                if (k == NetChange.Kind.UPDATE) {
+                    v.keySet().removeIf(f -> Objects.equals(writers.get(f), exclude));
+                    if (v.isEmpty()) {
+                        return null;
+                    }
+                }
+            }
+            Map<String, Instant> t = new HashMap<>();
+            Map<String, String> w = new HashMap<>();
+            for (String f : v.keySet()) {
+                t.put(f, times.get(f));
+                w.put(f, writers.get(f));
+            }
+            return new NetChange(table, uid, k, v, t, w, oldRow, rowWriter, editedAt, first, last, List.copyOf(ids));
+        }
+    }
+
+    /** Collapses changes given in event order; {@code exclude} may be null. */
+    public static List<NetChange> collapse(List<LoggedChange> changes, String exclude) {
+        Map<NetChange.RowKey, Fold> folds = new LinkedHashMap<>();
+        for (LoggedChange c : changes) {
+            folds.computeIfAbsent(new NetChange.RowKey(c.table(), c.uid()), k -> new Fold(k.table(), k.uid())).apply(c);
+        }
+        List<NetChange> out = new ArrayList<>();
+        for (Fold f : folds.values()) {
+            NetChange n = f.result(exclude);
+            if (n != null) {
+                out.add(n);
+            }
+        }
+        out.sort(REPLAY_ORDER);
+        return out;
+    }
+
+    /** Inserts by first event, then updates, then deletes by last event. */
+    public static final Comparator<NetChange> REPLAY_ORDER = Comparator
+            .comparingInt((NetChange n) -> n.kind().ordinal())
+            .thenComparingLong(n -> n.kind() == NetChange.Kind.UPSERT ? n.firstEventId() : n.lastEventId());
+}

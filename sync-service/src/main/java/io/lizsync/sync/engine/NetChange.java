@@ -1,0 +1,35 @@
+package io.lizsync.sync.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The net effect of the changes of one row: what has to be replayed elsewhere.
+ *
+ * @param kind         UPSERT (the whole row), UPDATE (some fields), DELETE
+ * @param values       UPSERT: every field; UPDATE: the changed fields (last value of each)
+ * @param fieldTimes   edit time of the last change of each field in {@code values}
+ * @param fieldWriters server that made the last change of each field in {@code values}
+ * @param oldRow       DELETE: the deleted row; otherwise the first known previous values
+ * @param writer       server of the change that decided the kind (the insert or the delete)
+ * @param editedAt     time of the last change of the row
+ * @param eventIds     every event folded into this change
+ */
+public record NetChange(TableRef table, String uid, Kind kind, Map<String, String> values,
+        Map<String, Instant> fieldTimes, Map<String, String> fieldWriters, Map<String, String> oldRow,
+        String writer, Instant editedAt, long firstEventId, long lastEventId, List<Long> eventIds) {
+
+    /** What a net change does. */
+    public enum Kind {
+        UPSERT, UPDATE, DELETE
+    }
+
+    public RowKey key() {
+        return new RowKey(table, uid);
+    }
+
+    /** The identity of a row across nodes. */
+    public record RowKey(TableRef table, String uid) {
+    }
+}
