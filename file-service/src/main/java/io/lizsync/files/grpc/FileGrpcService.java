@@ -1,0 +1,153 @@
+package io.lizsync.files.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.lizsync.files.service.MediaService;
+import io.lizsync.proto.files.v1.DownloadMediaRequest;
+import io.lizsync.proto.files.v1.FileOperationResult;
+import io.lizsync.proto.files.v1.FileServiceGrpc;
+import io.lizsync.proto.files.v1.GetProjectsFromCentralFtpRequest;
+import io.lizsync.proto.files.v1.ListMediaRequest;
+import io.lizsync.proto.files.v1.ListMediaResponse;
+import io.lizsync.proto.files.v1.MediaChunk;
+import io.lizsync.proto.files.v1.MediaInfo;
+import io.lizsync.proto.files.v1.SendProjectsToCloneFtpRequest;
+import io.lizsync.proto.files.v1.SyncMediaToCentralFtpRequest;
+import io.lizsync.proto.files.v1.UploadMediaRequest;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * gRPC transport of file-service: translates and delegates, nothing more.
+ *
+ * <p>Written against the grpc-java base class rather than the Mutiny interface because
+ * DownloadMedia must follow the client's flow control (see {@link FlowControlledSender}).
+ * {@code @Blocking}: every method touches the disk; the messages of an upload are then handled
+ * one after the other on worker threads, and the next one is only requested once the previous
+ * one is written.
+ */
+@GrpcService
+@Blocking
+public class FileGrpcService extends FileServiceGrpc.FileServiceImplBase {
+
+    private static final Logger LOG = Logger.getLogger(FileGrpcService.class);
+
+    private final MediaService service;
+
+    FileGrpcService(MediaService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void getProjectsFromCentralFtp(GetProjectsFromCentralFtpRequest request,
+            StreamObserver<FileOperationResult> response) {
+        response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
+    }
+
+    @Override
+    public void sendProjectsToCloneFtp(SendProjectsToCloneFtpRequest request,
+            StreamObserver<FileOperationResult> response) {
+        response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
+    }
+
+    @Override
+    public void syncMediaToCentralFtp(SyncMediaToCentralFtpRequest request,
+            StreamObserver<FileOperationResult> response) {
+        response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
+    }
+
+    @Override
+    public void listMedia(ListMediaRequest request, StreamObserver<ListMediaResponse> response) {
+        ListMediaResponse result;
+        try {
+            Instant after = request.hasModifiedAfter()
+                    ? Instant.ofEpochSecond(request.getModifiedAfter().getSeconds(), request.getModifiedAfter().getNanos())
+                    : null;
+            result = ListMediaResponse.newBuilder()
+                    .addAllMedia(service.list(request.getProjectKey(), request.getPrefix(), after))
+                    .build();
+        } catch (Exception e) {
+            response.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+
+    @Override
+    public void downloadMedia(DownloadMediaRequest request, StreamObserver<MediaChunk> response) {
+        try {
+            var download = service.prepareDownload(request.getProjectKey(), request.getPath(), request.getOffset(),
+                    request.getChunkSize());
+            FlowControlledSender.start(response, new MediaChunks(download));
+        } catch (Exception e) {
+            response.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public StreamObserver<UploadMediaRequest> uploadMedia(StreamObserver<MediaInfo> response) {
+        return new StreamObserver<>() {
+            private MediaService.Upload upload;
+            private boolean failed;
+
+            @Override
+            public void onNext(UploadMediaRequest message) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (upload == null) {
+                        if (!message.hasMetadata()) {
+                            throw new IllegalArgumentException("the first message of an upload must carry its metadata");
+                        }
+                        upload = service.beginUpload(message.getMetadata());
+                    } else if (message.hasMetadata()) {
+                        throw new IllegalArgumentException("metadata may only be sent once, in the first message");
+                    } else {
+                        upload.write(message.getData());
+                    }
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                LOG.debugf("upload abandoned by the client: %s", t.getMessage());
+                failed = true;
+                if (upload != null) {
+                    upload.abort();
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) {
+                    return;
+                }
+                MediaInfo info;
+                try {
+                    if (upload == null) {
+                        throw new IllegalArgumentException("an upload needs a first message with its metadata");
+                    }
+                    info = upload.finish();
+                } catch (Exception e) {
+                    fail(e);
+                    return;
+                }
+                response.onNext(info);
+                response.onCompleted();
+            }
+
+            private void fail(Exception e) {
+                failed = true;
+                if (upload != null) {
+                    upload.abort();
+                }
+                response.onError(GrpcErrors.toStatus(e));
+            }
+        };
+    }
+}

@@ -1,0 +1,61 @@
+package io.lizsync.files.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lizsync.files.service.MediaExistsException;
+import io.lizsync.files.service.MediaNotFoundException;
+import io.lizsync.files.service.OutOfRangeException;
+import io.lizsync.files.service.UploadMismatchException;
+import io.lizsync.files.service.UploadTooLargeException;
+import java.nio.file.FileAlreadyExistsException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one table from domain errors to gRPC status in file-service. Expected errors (bad input,
+ * unknown or existing files, refused uploads) are logged at debug; unexpected ones at error with
+ * their cause.
+ */
+public final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    /** Description of the RPCs that arrive with the FTP issue. */
+    static final String FTP_LATER = "FTP transfers arrive with issue 6/7";
+
+    private GrpcErrors() {
+    }
+
+    /** UNIMPLEMENTED, naming the issue that brings the feature. */
+    static StatusRuntimeException unimplemented(String what) {
+        return Status.UNIMPLEMENTED.withDescription(what).asRuntimeException();
+    }
+
+    public static StatusRuntimeException toStatus(Throwable failure) {
+        Throwable t = failure;
+        if (t instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        Status status;
+        if (t instanceof IllegalArgumentException) {
+            status = Status.INVALID_ARGUMENT;
+        } else if (t instanceof MediaNotFoundException) {
+            status = Status.NOT_FOUND;
+        } else if (t instanceof MediaExistsException) {
+            status = Status.ALREADY_EXISTS;
+        } else if (t instanceof FileAlreadyExistsException) {
+            status = Status.ALREADY_EXISTS; // a file where the upload needs a folder
+        } else if (t instanceof UploadTooLargeException) {
+            status = Status.RESOURCE_EXHAUSTED;
+        } else if (t instanceof UploadMismatchException) {
+            status = Status.DATA_LOSS;
+        } else if (t instanceof OutOfRangeException) {
+            status = Status.OUT_OF_RANGE;
+        } else {
+            LOG.error("unexpected failure", t);
+            return Status.INTERNAL.withDescription(t.getClass().getSimpleName() + ": " + t.getMessage())
+                    .asRuntimeException();
+        }
+        LOG.debugf("%s: %s", status.getCode(), t.getMessage());
+        return status.withDescription(t.getMessage()).asRuntimeException();
+    }
+}

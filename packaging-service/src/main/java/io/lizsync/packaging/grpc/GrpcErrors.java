@@ -1,0 +1,54 @@
+package io.lizsync.packaging.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lizsync.packaging.service.CorruptPackageException;
+import io.lizsync.packaging.service.OutOfRangeException;
+import io.lizsync.packaging.service.PackageNotFoundException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one table from domain errors to gRPC status in packaging-service. Expected errors (bad
+ * input, unknown packages) are logged at debug; unexpected ones at error with their cause.
+ */
+public final class GrpcErrors {
+
+    private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
+
+    /** Description of the RPCs that arrive with the package-building issue. */
+    static final String BUILDING_LATER = "package building arrives with issue 3/7";
+
+    private GrpcErrors() {
+    }
+
+    /** UNIMPLEMENTED, naming the issue that brings the feature. */
+    static StatusRuntimeException unimplemented(String what) {
+        return Status.UNIMPLEMENTED.withDescription(what).asRuntimeException();
+    }
+
+    public static StatusRuntimeException toStatus(Throwable failure) {
+        Throwable t = failure;
+        if (t instanceof StatusRuntimeException sre) {
+            return sre;
+        }
+        if (t instanceof IllegalArgumentException) {
+            LOG.debugf("invalid argument: %s", t.getMessage());
+            return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof PackageNotFoundException) {
+            LOG.debugf("not found: %s", t.getMessage());
+            return Status.NOT_FOUND.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof OutOfRangeException) {
+            LOG.debugf("out of range: %s", t.getMessage());
+            return Status.OUT_OF_RANGE.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof CorruptPackageException) {
+            LOG.warnf("corrupt package: %s", t.getMessage());
+            return Status.DATA_LOSS.withDescription(t.getMessage()).asRuntimeException();
+        }
+        LOG.error("unexpected failure", t);
+        return Status.INTERNAL.withDescription(t.getClass().getSimpleName() + ": " + t.getMessage())
+                .asRuntimeException();
+    }
+}

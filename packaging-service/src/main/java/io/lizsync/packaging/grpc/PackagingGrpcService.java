@@ -1,0 +1,104 @@
+package io.lizsync.packaging.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.lizsync.packaging.service.PackageService;
+import io.lizsync.proto.packaging.v1.BuildPackageEvent;
+import io.lizsync.proto.packaging.v1.BuildPackageRequest;
+import io.lizsync.proto.packaging.v1.DeletePackageRequest;
+import io.lizsync.proto.packaging.v1.DeletePackageResponse;
+import io.lizsync.proto.packaging.v1.Deployment;
+import io.lizsync.proto.packaging.v1.DownloadPackageRequest;
+import io.lizsync.proto.packaging.v1.GetPackageRequest;
+import io.lizsync.proto.packaging.v1.ListDeploymentsRequest;
+import io.lizsync.proto.packaging.v1.ListDeploymentsResponse;
+import io.lizsync.proto.packaging.v1.ListPackagesRequest;
+import io.lizsync.proto.packaging.v1.ListPackagesResponse;
+import io.lizsync.proto.packaging.v1.PackageChunk;
+import io.lizsync.proto.packaging.v1.PackageInfo;
+import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
+import io.lizsync.proto.packaging.v1.RecordDeploymentRequest;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import java.util.concurrent.Callable;
+
+/**
+ * gRPC transport of packaging-service: translates and delegates, nothing more.
+ *
+ * <p>Written against the grpc-java base class rather than the Mutiny interface because
+ * DownloadPackage must follow the client's flow control (see {@link FlowControlledSender}); the
+ * unary methods are plain request/response. {@code @Blocking}: every method touches the disk.
+ */
+@GrpcService
+@Blocking
+public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceImplBase {
+
+    private final PackageService service;
+
+    PackagingGrpcService(PackageService service) {
+        this.service = service;
+    }
+
+    @Override
+    public void buildPackage(BuildPackageRequest request, StreamObserver<BuildPackageEvent> response) {
+        response.onError(GrpcErrors.unimplemented(GrpcErrors.BUILDING_LATER));
+    }
+
+    @Override
+    public void listPackages(ListPackagesRequest request, StreamObserver<ListPackagesResponse> response) {
+        unary(response, () -> {
+            var page = service.list(request.getPageSize(), request.getPageToken());
+            return ListPackagesResponse.newBuilder()
+                    .addAllPackages(page.packages())
+                    .setNextPageToken(page.nextPageToken())
+                    .build();
+        });
+    }
+
+    @Override
+    public void getPackage(GetPackageRequest request, StreamObserver<PackageInfo> response) {
+        unary(response, () -> service.get(request.getPackageId()));
+    }
+
+    @Override
+    public void downloadPackage(DownloadPackageRequest request, StreamObserver<PackageChunk> response) {
+        try {
+            var download = service.prepareDownload(request.getPackageId(), request.getOffset(), request.getChunkSize());
+            FlowControlledSender.start(response, new ArchiveChunks(download));
+        } catch (Exception e) {
+            response.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void deletePackage(DeletePackageRequest request, StreamObserver<DeletePackageResponse> response) {
+        unary(response, () -> {
+            long freed = service.delete(request.getPackageId());
+            return DeletePackageResponse.newBuilder()
+                    .setPackageId(PackageService.parseId(request.getPackageId()).toString())
+                    .setFreedBytes(freed)
+                    .build();
+        });
+    }
+
+    @Override
+    public void recordDeployment(RecordDeploymentRequest request, StreamObserver<Deployment> response) {
+        response.onError(GrpcErrors.unimplemented("deployment records arrive with issue 3/7 (package building)"));
+    }
+
+    @Override
+    public void listDeployments(ListDeploymentsRequest request, StreamObserver<ListDeploymentsResponse> response) {
+        response.onError(GrpcErrors.unimplemented("deployment records arrive with issue 3/7 (package building)"));
+    }
+
+    private static <T> void unary(StreamObserver<T> response, Callable<T> work) {
+        T result;
+        try {
+            result = work.call();
+        } catch (Exception e) {
+            response.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+}

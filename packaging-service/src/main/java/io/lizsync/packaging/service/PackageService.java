@@ -1,0 +1,159 @@
+package io.lizsync.packaging.service;
+
+import com.google.protobuf.Timestamp;
+import io.lizsync.packaging.repository.PackageFileStore;
+import io.lizsync.packaging.repository.PackageFileStore.StoredPackage;
+import io.lizsync.proto.packaging.v1.PackageInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * The rules of stored packages: id validation, listing order and pages, lookup, deletion and the
+ * parameters of a download. Building packages (and deployment records) come with a later issue.
+ */
+@ApplicationScoped
+public class PackageService {
+
+    private static final Logger LOG = Logger.getLogger(PackageService.class);
+
+    /** Default and maximum page sizes of ListPackages (proto contract). */
+    static final int DEFAULT_PAGE_SIZE = 50;
+    static final int MAX_PAGE_SIZE = 500;
+    /** Default chunk size of DownloadPackage (proto contract: 256 KiB). */
+    public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
+    /**
+     * Largest chunk: the contract caps chunks at 4 MiB; the data is kept 1 KiB below so that a whole
+     * message (data + offset, size, checksum) fits gRPC's default 4 MiB message limit of clients.
+     */
+    public static final int MAX_CHUNK_SIZE = 4 * 1024 * 1024 - 1024;
+
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Newest first; ties broken by id so that pages are stable. */
+    private static final Comparator<PackageInfo> NEWEST_FIRST = Comparator
+            .comparing((PackageInfo p) -> p.getCreatedAt().getSeconds()).reversed()
+            .thenComparing(Comparator.comparing((PackageInfo p) -> p.getCreatedAt().getNanos()).reversed())
+            .thenComparing(PackageInfo::getPackageId);
+
+    /** One page of packages. */
+    public record Page(List<PackageInfo> packages, String nextPageToken) {
+    }
+
+    /** What a download needs: the archive, where to start, how much per chunk, and what it is. */
+    public record Download(UUID id, Path archive, long totalSize, String sha256, long offset, int chunkSize) {
+    }
+
+    private final PackageFileStore store;
+
+    PackageService(PackageFileStore store) {
+        this.store = store;
+    }
+
+    /**
+     * A package id: exactly the 36-character textual form of a UUID (never used as a path until
+     * parsed).
+     */
+    public static UUID parseId(String text) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException("package_id is required");
+        }
+        if (!UUID_TEXT.matcher(text).matches()) {
+            throw new IllegalArgumentException("package_id must be a UUID");
+        }
+        return UUID.fromString(text.toLowerCase(Locale.ROOT));
+    }
+
+    public Page list(int pageSize, String pageToken) throws IOException {
+        if (pageSize < 0) {
+            throw new IllegalArgumentException("page_size must not be negative");
+        }
+        int size = pageSize == 0 ? DEFAULT_PAGE_SIZE : Math.min(pageSize, MAX_PAGE_SIZE);
+        PackageInfo after = pageToken == null || pageToken.isEmpty() ? null : decodeToken(pageToken);
+        List<PackageInfo> all = store.findAll().stream()
+                .map(StoredPackage::info)
+                .filter(p -> after == null || NEWEST_FIRST.compare(p, after) > 0)
+                .sorted(NEWEST_FIRST)
+                .toList();
+        if (all.size() <= size) {
+            return new Page(all, "");
+        }
+        List<PackageInfo> page = all.subList(0, size);
+        return new Page(List.copyOf(page), encodeToken(page.get(size - 1)));
+    }
+
+    public PackageInfo get(String packageId) throws IOException {
+        return require(parseId(packageId)).info();
+    }
+
+    /** Deletes a package (archive and sidecar); returns the archive bytes freed. */
+    public long delete(String packageId) throws IOException {
+        UUID id = parseId(packageId);
+        long freed = store.delete(id);
+        if (freed < 0) {
+            throw new PackageNotFoundException("package " + id + " not found");
+        }
+        LOG.infof("package %s deleted (%d bytes freed)", id, freed);
+        return freed;
+    }
+
+    /**
+     * Checks a download request. The first chunk carries the archive's size and SHA-256: the
+     * sidecar's checksum when it describes an archive of the size found on disk, else one computed
+     * from the archive.
+     */
+    public Download prepareDownload(String packageId, long offset, int chunkSize) throws IOException {
+        UUID id = parseId(packageId);
+        if (chunkSize < 0) {
+            throw new IllegalArgumentException("chunk_size must not be negative");
+        }
+        StoredPackage p = require(id);
+        long size = Files.size(p.archive());
+        if (offset < 0 || offset > size) {
+            throw new OutOfRangeException("offset " + offset + " is outside the archive of package " + id + " ("
+                    + size + " bytes)");
+        }
+        String sha256 = p.info().getSha256();
+        if (sha256.isEmpty() || p.info().getSizeBytes() != size) {
+            sha256 = PackageFileStore.sha256(p.archive());
+        }
+        int chunk = chunkSize == 0 ? DEFAULT_CHUNK_SIZE : Math.min(chunkSize, MAX_CHUNK_SIZE);
+        return new Download(id, p.archive(), size, sha256.toLowerCase(Locale.ROOT), offset, chunk);
+    }
+
+    private StoredPackage require(UUID id) throws IOException {
+        return store.find(id).orElseThrow(() -> new PackageNotFoundException("package " + id + " not found"));
+    }
+
+    private static String encodeToken(PackageInfo last) {
+        String key = "v1:" + last.getCreatedAt().getSeconds() + ":" + last.getCreatedAt().getNanos() + ":"
+                + last.getPackageId();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static PackageInfo decodeToken(String token) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":", -1);
+            if (parts.length != 4 || !parts[0].equals("v1")) {
+                throw new IllegalArgumentException();
+            }
+            return PackageInfo.newBuilder()
+                    .setCreatedAt(Timestamp.newBuilder().setSeconds(Long.parseLong(parts[1]))
+                            .setNanos(Integer.parseInt(parts[2])))
+                    .setPackageId(parseId(parts[3]).toString())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("page_token is not a token returned by ListPackages");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.lizsync.registry.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.lizsync.registry.error.FailedPreconditionException;
+import io.lizsync.registry.error.NotFoundException;
+import io.lizsync.registry.error.PermissionDeniedException;
+import io.lizsync.registry.error.UnauthenticatedException;
+import io.lizsync.registry.model.CloneCredential;
+import io.lizsync.registry.model.Server;
+import io.lizsync.registry.model.ServerKind;
+import io.lizsync.registry.model.ServerStatus;
+import io.lizsync.registry.repository.CloneCredentialRepository;
+import io.lizsync.registry.repository.ServerRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Credentials clones present to the exchange. The clear secret exists only in the answer to
+ * {@link #issue}; the table keeps its SHA-256.
+ */
+@ApplicationScoped
+public class CredentialService {
+
+    /** A failed verification says no more than this, whatever the reason. */
+    static final String INVALID = "invalid clone credential";
+    /** last_used_at is refreshed at most this often, so verifying is not a write per call. */
+    private static final Duration USE_RECORD_INTERVAL = Duration.ofMinutes(1);
+
+    private final ServerRepository servers;
+    private final CloneCredentialRepository credentials;
+
+    public CredentialService(ServerRepository servers, CloneCredentialRepository credentials) {
+        this.servers = servers;
+        this.credentials = credentials;
+    }
+
+    /** A new credential and its clear secret, to be shown once. */
+    public record Issued(CloneCredential credential, String secret) {
+        @Override
+        public String toString() {
+            return "Issued[" + credential.id + "]"; // never the secret
+        }
+    }
+
+    /** A successful verification. */
+    public record Verified(Server server, CloneCredential credential) {
+    }
+
+    @WithTransaction
+    public Uni<Issued> issue(UUID serverId, boolean keepPrevious) {
+        return servers.findById(serverId)
+                .map(s -> ServerService.found(s, serverId))
+                .invoke(s -> {
+                    if (s.kind == ServerKind.CENTRAL) {
+                        throw new FailedPreconditionException(
+                                "server '" + s.name + "' is the central server; only clones and tiers get credentials");
+                    }
+                })
+                .chain(s -> keepPrevious ? Uni.createFrom().item(0) : credentials.revokeAll(serverId, TimeSource.now()))
+                .chain(() -> {
+                    String secret = Secrets.newSecret(Secrets.CLONE_PREFIX);
+                    CloneCredential c = new CloneCredential();
+                    c.id = UUID.randomUUID();
+                    c.serverId = serverId;
+                    c.tokenHash = Secrets.sha256Hex(secret);
+                    c.issuedAt = TimeSource.now();
+                    return credentials.persist(c).map(saved -> new Issued(saved, secret));
+                });
+    }
+
+    @WithTransaction
+    public Uni<Verified> verify(UUID serverId, String secret) {
+        if (secret == null || secret.isEmpty()) {
+            throw new UnauthenticatedException(INVALID);
+        }
+        Instant now = TimeSource.now();
+        return credentials.findByHash(Secrets.sha256Hex(secret))
+                .invoke(c -> {
+                    if (c == null || c.revokedAt != null || !c.serverId.equals(serverId)) {
+                        throw new UnauthenticatedException(INVALID);
+                    }
+                    if (c.lastUsedAt == null || c.lastUsedAt.plus(USE_RECORD_INTERVAL).isBefore(now)) {
+                        c.lastUsedAt = now;
+                    }
+                })
+                .chain(c -> servers.findById(serverId).map(s -> {
+                    if (s == null) {
+                        throw new UnauthenticatedException(INVALID);
+                    }
+                    if (s.status == ServerStatus.DISABLED) {
+                        throw new PermissionDeniedException("server '" + s.name + "' is disabled");
+                    }
+                    return new Verified(s, c);
+                }));
+    }
+
+    /** Revokes one credential, or every valid one when {@code credentialId} is null; returns how many. */
+    @WithTransaction
+    public Uni<Integer> revoke(UUID serverId, UUID credentialId) {
+        Instant now = TimeSource.now();
+        return servers.findById(serverId)
+                .map(s -> ServerService.found(s, serverId))
+                .chain(s -> {
+                    if (credentialId == null) {
+                        return credentials.revokeAll(serverId, now);
+                    }
+                    return credentials.findById(credentialId).map(c -> {
+                        if (c == null || !c.serverId.equals(serverId)) {
+                            throw new NotFoundException(
+                                    "credential " + credentialId + " of server " + serverId + " not found");
+                        }
+                        if (c.revokedAt != null) {
+                            return 0;
+                        }
+                        c.revokedAt = now;
+                        return 1;
+                    });
+                });
+    }
+
+    @WithSession
+    public Uni<List<CloneCredential>> list(UUID serverId, boolean includeRevoked) {
+        return servers.findById(serverId)
+                .map(s -> ServerService.found(s, serverId))
+                .chain(s -> credentials.listByServer(serverId, includeRevoked));
+    }
+}

@@ -1,0 +1,174 @@
+package io.lizsync.registry;
+
+import static io.lizsync.registry.RegistryTestSupport.fails;
+import static io.lizsync.registry.RegistryTestSupport.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.grpc.Status;
+import io.lizsync.proto.registry.v1.AddProjectDocumentRequest;
+import io.lizsync.proto.registry.v1.CreateProjectRequest;
+import io.lizsync.proto.registry.v1.CreateUserRequest;
+import io.lizsync.proto.registry.v1.Device;
+import io.lizsync.proto.registry.v1.GetDeviceRequest;
+import io.lizsync.proto.registry.v1.GetProjectRequest;
+import io.lizsync.proto.registry.v1.ListDevicesRequest;
+import io.lizsync.proto.registry.v1.ListProjectDocumentsRequest;
+import io.lizsync.proto.registry.v1.ListProjectLayersRequest;
+import io.lizsync.proto.registry.v1.ListProjectsRequest;
+import io.lizsync.proto.registry.v1.Project;
+import io.lizsync.proto.registry.v1.ProjectLayer;
+import io.lizsync.proto.registry.v1.RegisterDeviceRequest;
+import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingStub;
+import io.lizsync.proto.registry.v1.SetProjectTablesRequest;
+import io.lizsync.proto.registry.v1.TableRef;
+import io.lizsync.proto.registry.v1.User;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(RegistryTestResource.class)
+class DeviceAndProjectIT {
+
+    @GrpcClient("registry")
+    RegistryServiceBlockingStub registry;
+
+    private User user(String... roles) {
+        return registry.createUser(CreateUserRequest.newBuilder().setLogin(unique("u")).setPassword("password-123")
+                .addAllRoles(List.of(roles)).build());
+    }
+
+    private static TableRef table(String schema, String table) {
+        return TableRef.newBuilder().setSchemaName(schema).setTableName(table).build();
+    }
+
+    @Test
+    void devicesRegisterIdempotentlyAndList() {
+        User owner = user();
+        String id = UUID.randomUUID().toString();
+        Device first = registry.registerDevice(RegisterDeviceRequest.newBuilder().setId(id).setName("Tablette « terrain »")
+                .setUserId(owner.getId()).build());
+        assertEquals("Tablette « terrain »", first.getName());
+        Device again = registry.registerDevice(RegisterDeviceRequest.newBuilder().setId(id).setName("renamed").build());
+        assertEquals("renamed", again.getName());
+        assertEquals(first.getRegisteredAt(), again.getRegisteredAt());
+        assertEquals(owner.getId(), again.getUserId());
+
+        assertEquals(again, registry.getDevice(GetDeviceRequest.newBuilder().setId(id).build()));
+        assertEquals(List.of(again), registry.listDevices(ListDevicesRequest.newBuilder().setUserId(owner.getId()).build())
+                .getDevicesList());
+
+        fails(Status.Code.NOT_FOUND, () -> registry.getDevice(GetDeviceRequest.newBuilder().setId(UUID.randomUUID().toString()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.registerDevice(RegisterDeviceRequest.newBuilder().setId("847bd592").build()));
+    }
+
+    @Test
+    void devicePaging() {
+        User owner = user();
+        for (int i = 0; i < 5; i++) {
+            registry.registerDevice(RegisterDeviceRequest.newBuilder().setId(UUID.randomUUID().toString())
+                    .setName("d" + i).setUserId(owner.getId()).build());
+        }
+        var p1 = registry.listDevices(ListDevicesRequest.newBuilder().setUserId(owner.getId()).setPageSize(3).build());
+        assertEquals(3, p1.getDevicesCount());
+        assertFalse(p1.getNextPageToken().isEmpty());
+        var p2 = registry.listDevices(ListDevicesRequest.newBuilder().setUserId(owner.getId()).setPageSize(3)
+                .setPageToken(p1.getNextPageToken()).build());
+        assertEquals(2, p2.getDevicesCount());
+        assertEquals("", p2.getNextPageToken());
+    }
+
+    @Test
+    void projectsLayersAndDocuments() {
+        String key = unique("water quality é");
+        Project p = registry.createProject(CreateProjectRequest.newBuilder().setKey(key).setTitle("Water quality")
+                .addAllowedRoles("editor").build());
+        assertEquals(key, p.getKey());
+        assertEquals(List.of("editor"), p.getAllowedRolesList());
+        fails(Status.Code.ALREADY_EXISTS, () -> registry.createProject(CreateProjectRequest.newBuilder().setKey(key).build()));
+        assertEquals(p, registry.getProject(GetProjectRequest.newBuilder().setKey(key).build()));
+
+        ProjectLayer stations = ProjectLayer.newBuilder().setTable(table("water", "stations")).setTitle("Stations")
+                .setGeometryColumn("geom").setEditable(true).build();
+        ProjectLayer samples = ProjectLayer.newBuilder().setTable(table("water", "samples \"2024\"")).setTitle("Samples").build();
+        var layers = registry.setProjectTables(SetProjectTablesRequest.newBuilder().setProjectId(p.getId())
+                .addLayers(stations).addLayers(samples).build());
+        assertEquals(2, layers.getLayersCount());
+        assertEquals(0, layers.getLayers(0).getPosition());
+        assertEquals("stations", layers.getLayers(0).getTable().getTableName());
+        assertEquals(1, layers.getLayers(1).getPosition());
+        assertEquals(layers, registry.listProjectLayers(ListProjectLayersRequest.newBuilder().setProjectId(p.getId()).build()));
+        assertEquals(2, registry.getProject(GetProjectRequest.newBuilder().setId(p.getId()).build()).getLayerCount());
+
+        var wholeDoc = registry.addProjectDocument(AddProjectDocumentRequest.newBuilder().setProjectId(p.getId())
+                .setTitle("Protocol").setKind("url").setLocation("https://example.org/protocol.pdf").build());
+        var layerDoc = registry.addProjectDocument(AddProjectDocumentRequest.newBuilder().setProjectId(p.getId())
+                .setLayer(table("water", "samples \"2024\"")).setTitle("Sampling guide").setKind("file")
+                .setLocation("media/docs/sampling.pdf").setMediaType("application/pdf").setSizeBytes(1234).build());
+        assertEquals(2, registry.listProjectDocuments(ListProjectDocumentsRequest.newBuilder().setProjectId(p.getId()).build())
+                .getDocumentsCount());
+        assertEquals(List.of(layerDoc), registry.listProjectDocuments(ListProjectDocumentsRequest.newBuilder()
+                .setProjectId(p.getId()).setLayer(table("water", "samples \"2024\"")).build()).getDocumentsList());
+
+        // bad documents
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.addProjectDocument(AddProjectDocumentRequest.newBuilder()
+                .setProjectId(p.getId()).setTitle("escape").setKind("file").setLocation("../../etc/passwd").build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.addProjectDocument(AddProjectDocumentRequest.newBuilder()
+                .setProjectId(p.getId()).setTitle("bad url").setKind("url").setLocation("javascript:alert(1)").build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.addProjectDocument(AddProjectDocumentRequest.newBuilder()
+                .setProjectId(p.getId()).setLayer(table("water", "unknown")).setTitle("t").setKind("url")
+                .setLocation("https://example.org").build()));
+
+        // replacing the layers drops the removed layer and its documents, keeps the others
+        var replaced = registry.setProjectTables(SetProjectTablesRequest.newBuilder().setProjectId(p.getId())
+                .addLayers(stations.toBuilder().setTitle("Stations v2")).build());
+        assertEquals(1, replaced.getLayersCount());
+        assertEquals("Stations v2", replaced.getLayers(0).getTitle());
+        assertEquals(List.of(wholeDoc), registry.listProjectDocuments(ListProjectDocumentsRequest.newBuilder()
+                .setProjectId(p.getId()).build()).getDocumentsList());
+
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.setProjectTables(SetProjectTablesRequest.newBuilder()
+                .setProjectId(p.getId()).addLayers(stations).addLayers(stations).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.setProjectTables(SetProjectTablesRequest.newBuilder()
+                .setProjectId(p.getId()).addLayers(ProjectLayer.newBuilder().setTable(table("public", "t"))).build()));
+        fails(Status.Code.NOT_FOUND, () -> registry.listProjectLayers(ListProjectLayersRequest.newBuilder()
+                .setProjectId(UUID.randomUUID().toString()).build()));
+    }
+
+    @Test
+    void projectsVisibleToAUserFollowRoles() {
+        Project open = registry.createProject(CreateProjectRequest.newBuilder().setKey(unique("open")).build());
+        Project editors = registry.createProject(CreateProjectRequest.newBuilder().setKey(unique("editors"))
+                .addAllowedRoles("editor").build());
+        Project admins = registry.createProject(CreateProjectRequest.newBuilder().setKey(unique("admins"))
+                .addAllowedRoles("admin").build());
+
+        List<String> viewerSees = keys(user("viewer"));
+        assertTrue(viewerSees.contains(open.getKey()));
+        assertFalse(viewerSees.contains(editors.getKey()));
+        assertFalse(viewerSees.contains(admins.getKey()));
+
+        List<String> editorSees = keys(user("editor"));
+        assertTrue(editorSees.containsAll(List.of(open.getKey(), editors.getKey())));
+        assertFalse(editorSees.contains(admins.getKey()));
+
+        assertTrue(keys(user("admin")).containsAll(List.of(open.getKey(), editors.getKey(), admins.getKey())));
+
+        fails(Status.Code.NOT_FOUND, () -> registry.listProjects(ListProjectsRequest.newBuilder()
+                .setUserId(UUID.randomUUID().toString()).build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.createProject(CreateProjectRequest.newBuilder()
+                .setKey(unique("x")).addAllowedRoles("no-such-role").build()));
+    }
+
+    private List<String> keys(User u) {
+        return registry.listProjects(ListProjectsRequest.newBuilder().setUserId(u.getId()).build())
+                .getProjectsList().stream().map(Project::getKey).toList();
+    }
+}

@@ -1,0 +1,51 @@
+package io.lizsync.registry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import io.lizsync.testkit.PgCluster;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts a real PostgreSQL cluster (testkit, password required) for the registry's integration tests
+ * and points the datasources at it. Also picks one free port for the HTTP server, which serves gRPC
+ * too, and points the test's gRPC client "registry" at it: a random test port (0) is only known
+ * after start, too late for the client configuration.
+ */
+public class RegistryTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private PgCluster cluster;
+
+    @Override
+    public Map<String, String> start() {
+        cluster = PgCluster.options("registry-it").requirePassword(true).start();
+        int port = freePort();
+        return Map.of(
+                "quarkus.datasource.jdbc.url", cluster.jdbcUrl(),
+                "quarkus.datasource.reactive.url", cluster.reactiveUrl(),
+                "quarkus.datasource.username", cluster.user(),
+                "quarkus.datasource.password", cluster.password(),
+                "quarkus.http.test-port", Integer.toString(port),
+                "quarkus.grpc.clients.registry.host", "127.0.0.1",
+                "quarkus.grpc.clients.registry.port", Integer.toString(port));
+    }
+
+    @Override
+    public void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+}
