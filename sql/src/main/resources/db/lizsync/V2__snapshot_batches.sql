@@ -33,7 +33,8 @@ CREATE TABLE lizsync.clone_state (
     credential_issued_at timestamptz,
     credential_revoked_at timestamptz,
     session_id uuid,
-    session_expires timestamptz
+    session_started timestamptz,
+    session_tick_id bigint
 );
 COMMENT ON TABLE lizsync.clone_state IS 'Exchange state of a clone: cursor (last committed tick), credential hash (SHA-256, never the secret), running session.';
 
@@ -48,6 +49,15 @@ CREATE TABLE lizsync.received_pushes (
     sync_id uuid
 );
 COMMENT ON TABLE lizsync.received_pushes IS 'Clone pushes applied here, for idempotent retries.';
+
+-- On central: rows a clone must receive whole at its next pull (its delete lost to a later update).
+CREATE TABLE lizsync.resend_rows (
+    clone_id uuid NOT NULL,
+    schema_name text NOT NULL,
+    table_name text NOT NULL,
+    uid uuid NOT NULL,
+    PRIMARY KEY (clone_id, schema_name, table_name, uid)
+);
 
 -- Conflict policy per table; tables without a row use last_edit_wins.
 CREATE TABLE lizsync.table_policies (

@@ -2,8 +2,9 @@ package io.lizsync.sync.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Optional;
 
-/** Configuration of sync-service ({@code lizsync.sync.*}). */
+/** Configuration of sync-service ({@code lizsync.sync.*}, or LIZSYNC_SYNC_* in the environment). */
 @ConfigMapping(prefix = "lizsync.sync")
 public interface SyncConfig {
 
@@ -15,4 +16,45 @@ public interface SyncConfig {
     enum Role {
         central, clone
     }
+
+    /** Clone role: where the central sync-service is. */
+    Central central();
+
+    /** Address of the central sync-service. */
+    interface Central {
+        /** Host name of the central sync-service. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Port (gRPC on its HTTP port). */
+        @WithDefault("8083")
+        int port();
+
+        /** Use TLS to reach central (server certificate checked against the JVM trust store). */
+        @WithDefault("false")
+        boolean tls();
+
+        /** Deadline of each exchange call (in seconds). */
+        @WithDefault("600")
+        int deadlineSeconds();
+    }
+
+    /** Clone role: directory of the sidecar's own state (the exchange credential). */
+    @WithDefault("${java.io.tmpdir}/lizsync-sidecar")
+    String stateDir();
+
+    /** Clone role: the exchange credential; when absent it is read from {@code <stateDir>/credential}. */
+    Optional<String> credential();
+
+    /** Changes per streamed batch. */
+    @WithDefault("1000")
+    int batchSize();
+
+    /** Clone role: how often SQL calls of lizsync.synchronize() are looked for. */
+    @WithDefault("0.2s")
+    String sqlRequestPoll();
+
+    /** Clone role: run a sync session on this schedule (a Quarkus 'every' value such as 15m), or off. */
+    @WithDefault("off")
+    String schedule();
 }

@@ -28,6 +28,10 @@ public final class GrpcErrors {
         if (t instanceof StatusRuntimeException sre) {
             return sre;
         }
+        if (t instanceof io.lizsync.sync.exchange.ExchangeException ex) {
+            LOG.debugf("exchange refused (%s): %s", ex.code(), ex.getMessage());
+            return Status.fromCode(ex.code()).withDescription(ex.getMessage()).asRuntimeException();
+        }
         if (t instanceof IllegalArgumentException) {
             LOG.debugf("invalid argument: %s", t.getMessage());
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();

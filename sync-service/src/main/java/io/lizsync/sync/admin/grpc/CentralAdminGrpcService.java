@@ -13,7 +13,13 @@ import io.lizsync.proto.sync.v1.ToolsStatus;
 import io.lizsync.proto.sync.v1.UpgradeRequest;
 import io.lizsync.sql.Preparer;
 import io.lizsync.sql.ToolsInstaller;
+import io.lizsync.proto.sync.v1.RegisterCloneRequest;
+import io.lizsync.proto.sync.v1.RegisterCloneResponse;
+import io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest;
+import io.lizsync.proto.sync.v1.RevokeCloneCredentialResponse;
 import io.lizsync.sync.admin.service.ToolsAdminService;
+import io.lizsync.sync.engine.TableRef;
+import io.lizsync.sync.exchange.ExchangeService;
 import io.lizsync.sync.config.SyncConfig;
 import io.lizsync.sync.grpc.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
@@ -27,11 +33,30 @@ import java.util.concurrent.Callable;
 public class CentralAdminGrpcService implements CentralAdmin {
 
     private final ToolsAdminService service;
+    private final ExchangeService exchange;
     private final SyncConfig config;
 
-    CentralAdminGrpcService(ToolsAdminService service, SyncConfig config) {
+    CentralAdminGrpcService(ToolsAdminService service, ExchangeService exchange, SyncConfig config) {
         this.service = service;
+        this.exchange = exchange;
         this.config = config;
+    }
+
+    @Override
+    public Uni<RegisterCloneResponse> registerClone(RegisterCloneRequest request) {
+        return call(() -> {
+            var tables = request.getTablesList().stream()
+                    .map(t -> new TableRef(t.getSchemaName(), t.getTableName())).toList();
+            var r = exchange.register(request.getCloneId(), request.getCloneName(), tables);
+            return RegisterCloneResponse.newBuilder().setCloneId(r.cloneId()).setCredential(r.credential())
+                    .setCentralId(r.centralId()).setTickId(r.tickId()).build();
+        });
+    }
+
+    @Override
+    public Uni<RevokeCloneCredentialResponse> revokeCloneCredential(RevokeCloneCredentialRequest request) {
+        return call(() -> RevokeCloneCredentialResponse.newBuilder()
+                .setRevoked(exchange.revoke(request.getCloneId())).build());
     }
 
     @Override

@@ -1,0 +1,99 @@
+package io.lizsync.sync.clone;
+
+import io.grpc.Status;
+import io.lizsync.proto.sync.v1.AttachRequest;
+import io.lizsync.proto.sync.v1.AttachResponse;
+import io.lizsync.proto.sync.v1.CloneAgent;
+import io.lizsync.proto.sync.v1.CloneStatus;
+import io.lizsync.proto.sync.v1.DeployProgress;
+import io.lizsync.proto.sync.v1.DeployRequest;
+import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
+import io.lizsync.proto.sync.v1.SynchronizeRequest;
+import io.lizsync.proto.sync.v1.SynchronizeResponse;
+import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.engine.TableRef;
+import io.lizsync.sync.grpc.GrpcErrors;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.util.concurrent.Callable;
+
+/** gRPC transport of the clone sidecar. */
+@GrpcService
+public class CloneAgentGrpcService implements CloneAgent {
+
+    private final SyncRunner runner;
+    private final CloneStore store;
+    private final SyncConfig config;
+
+    CloneAgentGrpcService(SyncRunner runner, CloneStore store, SyncConfig config) {
+        this.runner = runner;
+        this.store = store;
+        this.config = config;
+    }
+
+    @Override
+    public Uni<SynchronizeResponse> synchronize(SynchronizeRequest request) {
+        return call(() -> {
+            var o = runner.synchronize();
+            return SynchronizeResponse.newBuilder().setStatus(1)
+                    .setMessage(o.toCentral() + " change(s) replayed to central, " + o.toClone() + " to the clone, "
+                            + o.conflicts() + " conflict(s)")
+                    .setNumberReplayedToCentral(o.toCentral()).setNumberReplayedToClone(o.toClone())
+                    .setNumberConflicts(o.conflicts()).setDurationMs(o.durationMs()).build();
+        });
+    }
+
+    @Override
+    public Multi<DeployProgress> deploy(DeployRequest request) {
+        return Multi.createFrom().failure(Status.UNIMPLEMENTED
+                .withDescription("package deploy arrives with issue 3/7; use Attach for a clone that already holds central's data")
+                .asRuntimeException());
+    }
+
+    @Override
+    public Uni<CloneStatus> getCloneStatus(GetCloneStatusRequest request) {
+        return call(() -> {
+            var me = store.identity();
+            return CloneStatus.newBuilder().setCloneId(me.cloneId()).setCentralId(me.centralId() == null ? "" : me.centralId())
+                    .setToolsVersion(me.toolsVersion()).setUnsyncedEdits(store.unsyncedEdits()).setRegistered(true).build();
+        });
+    }
+
+    @Override
+    public Uni<AttachResponse> attach(AttachRequest request) {
+        return call(() -> {
+            var reg = request.getRegistration();
+            if (reg.getCredential().isBlank() || reg.getCloneId().isBlank() || reg.getCentralId().isBlank()) {
+                throw new IllegalArgumentException("registration: clone id, central id and credential are required");
+            }
+            if (!reg.getCredential().startsWith(reg.getCloneId() + ".")) {
+                throw new IllegalArgumentException("registration: the credential belongs to another clone");
+            }
+            var tables = request.getTablesList().stream().map(t -> new TableRef(t.getSchemaName(), t.getTableName()))
+                    .toList();
+            if (tables.isEmpty()) {
+                throw new IllegalArgumentException("tables: at least one table");
+            }
+            store.attach(reg.getCloneId(), request.getCloneName().isBlank() ? "clone" : request.getCloneName(),
+                    reg.getCentralId(), reg.getTickId(), tables);
+            runner.storeCredential(reg.getCredential());
+            return AttachResponse.newBuilder().setStatus(1)
+                    .setMessage("attached as clone " + reg.getCloneId() + " with " + tables.size() + " table(s)").build();
+        });
+    }
+
+    private <T> Uni<T> call(Callable<T> work) {
+        return Uni.createFrom().item(() -> {
+            try {
+                if (config.role() != SyncConfig.Role.clone) {
+                    throw new GrpcErrors.PreconditionException("this sync-service runs in the central role, not as a clone sidecar");
+                }
+                return work.call();
+            } catch (Exception e) {
+                throw GrpcErrors.toStatus(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

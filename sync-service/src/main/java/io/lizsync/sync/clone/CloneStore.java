@@ -1,0 +1,240 @@
+package io.lizsync.sync.clone;
+
+import io.agroal.api.AgroalDataSource;
+import io.lizsync.proto.sync.v1.Change;
+import io.lizsync.proto.sync.v1.TableFingerprint;
+import io.lizsync.sql.Sql;
+import io.lizsync.sql.ToolsInstaller;
+import io.lizsync.sync.db.Catalog;
+import io.lizsync.sync.db.ChangeLog;
+import io.lizsync.sync.db.ChangeWriter;
+import io.lizsync.sync.db.Db;
+import io.lizsync.sync.engine.LoggedChange;
+import io.lizsync.sync.engine.NetChange;
+import io.lizsync.sync.engine.TableRef;
+import io.lizsync.sync.exchange.Wire;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The clone database as the sidecar uses it: identity, local log, replay of central's changes. */
+@ApplicationScoped
+public class CloneStore {
+
+    private final Pool pool;
+    private final AgroalDataSource dataSource;
+
+    CloneStore(Pool pool, AgroalDataSource dataSource) {
+        this.pool = pool;
+        this.dataSource = dataSource;
+    }
+
+    /** Who this clone is and where it stands. */
+    public record Identity(String cloneId, String centralId, Long tickId, String toolsVersion, List<TableRef> tables) {
+    }
+
+    public Identity identity() {
+        var rs = Db.query(pool, """
+                SELECT m.server_id::text, s.central_id::text, s.last_tick_id, lizsync.tools_version()
+                FROM lizsync.server_metadata m JOIN lizsync.clone_state s ON s.clone_id = m.server_id
+                WHERE m.server_role = 'clone'""");
+        if (rs.size() == 0) {
+            throw new IllegalStateException("this database is not a clone yet: attach it or deploy a package first");
+        }
+        Row r = rs.iterator().next();
+        List<TableRef> tables = new ArrayList<>();
+        for (Row t : Db.query(pool, "SELECT schema_name, table_name FROM lizsync.synchronized_tables "
+                + "WHERE server_id = $1::uuid ORDER BY 1, 2", r.getString(0))) {
+            tables.add(new TableRef(t.getString(0), t.getString(1)));
+        }
+        return new Identity(r.getString(0), r.getString(1), r.getLong(2), r.getString(3), tables);
+    }
+
+    public List<TableFingerprint> fingerprints(List<TableRef> tables) throws Exception {
+        return Db.inTransaction(pool, c -> {
+            List<TableFingerprint> out = new ArrayList<>();
+            for (TableRef t : tables) {
+                Catalog.TableShape s = Catalog.shape(c, t);
+                out.add(TableFingerprint.newBuilder().setSchemaName(t.schema()).setTableName(t.table())
+                        .setFingerprint(s.fingerprint()).addAllColumns(s.descriptions()).build());
+            }
+            return out;
+        });
+    }
+
+    /** A push: its id and the committed local changes it carries, in event order. */
+    public record Push(String pushId, List<LoggedChange> changes) {
+    }
+
+    /**
+     * The next push. An earlier push central may not have confirmed is sent again with the same
+     * id; otherwise every committed, unsent change is marked with a new id. Changes committed
+     * after this point keep no id and wait for the next push.
+     */
+    public Push nextPush(String cloneId) throws Exception {
+        return Db.inTransaction(pool, c -> {
+            var open = Db.query(c, "SELECT push_id::text FROM audit.logged_actions WHERE push_id IS NOT NULL LIMIT 1");
+            String pushId;
+            if (open.size() > 0) {
+                pushId = open.iterator().next().getString(0);
+            } else {
+                pushId = UUID.randomUUID().toString();
+                if (Db.query(c, "UPDATE audit.logged_actions SET push_id = $1::uuid WHERE push_id IS NULL", pushId)
+                        .rowCount() == 0) {
+                    return new Push(pushId, List.of());
+                }
+            }
+            List<LoggedChange> changes = new ArrayList<>();
+            for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS
+                    + " FROM audit.logged_actions l WHERE l.push_id = $1::uuid AND l.action <> 'T' ORDER BY l.event_id",
+                    pushId)) {
+                changes.add(ChangeLog.toChange(r, cloneId));
+            }
+            return new Push(pushId, changes);
+        });
+    }
+
+    /** Central confirmed the push: its changes leave the local log. */
+    public void completePush(String pushId) throws Exception {
+        Db.inTransaction(pool, c -> Db.query(c, "DELETE FROM audit.logged_actions WHERE push_id = $1::uuid", pushId));
+    }
+
+    public long unsyncedEdits() {
+        return Db.query(pool, "SELECT count(*) FROM audit.logged_actions").iterator().next().getLong(0);
+    }
+
+    /**
+     * Replays central's changes and records the new cursor, in one local transaction: both or
+     * neither. Replay is not captured again (lizsync.capture = off) and, where the sidecar's role
+     * may, runs with logical replication's apply semantics (session_replication_role = replica:
+     * user triggers do not fire again; central already ran them). Fields edited here and not yet
+     * pushed keep their local value: that edit goes to central next and is decided there.
+     */
+    public long applyPull(List<Change> changes, long tickId) throws Exception {
+        return Db.inTransaction(pool, c -> {
+            Db.execute(c, "SET LOCAL lizsync.capture = 'off'");
+            boolean superuser = Db.query(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                    .iterator().next().getBoolean(0);
+            if (superuser) {
+                Db.execute(c, "SET LOCAL session_replication_role = replica");
+            }
+            Map<String, Set<String>> localFields = new HashMap<>();
+            Set<String> localRows = new HashSet<>();
+            if (!changes.isEmpty()) {
+                Set<String> uids = new HashSet<>();
+                changes.forEach(ch -> uids.add(ch.getUid()));
+                for (Row r : Db.query(c, """
+                        SELECT uid::text, action::text, akeys(changed_fields) FROM audit.logged_actions
+                        WHERE push_id IS NULL AND uid = ANY ($1::text[]::uuid[])""", (Object) uids.toArray(new String[0]))) {
+                    if (!r.getString(1).equals("U")) {
+                        localRows.add(r.getString(0));
+                    } else {
+                        localFields.computeIfAbsent(r.getString(0), k -> new HashSet<>())
+                                .addAll(List.of(r.getArrayOfStrings(2)));
+                    }
+                }
+            }
+            ChangeWriter writer = new ChangeWriter(c);
+            for (Change ch : changes) {
+                NetChange n = toNet(ch);
+                if (localRows.contains(n.uid())) {
+                    continue;
+                }
+                Set<String> mine = localFields.get(n.uid());
+                if (mine != null && n.kind() != NetChange.Kind.DELETE) {
+                    Map<String, String> values = new HashMap<>(n.values());
+                    values.keySet().removeAll(mine);
+                    n = new NetChange(n.table(), n.uid(), n.kind(), values, Map.of(), Map.of(), Map.of(), n.writer(),
+                            n.editedAt(), 0, 0, List.of());
+                }
+                writer.apply(n);
+            }
+            long applied = writer.flush();
+            Db.query(c, "UPDATE lizsync.clone_state SET last_tick_id = $1, last_sync = now() "
+                    + "WHERE clone_id = (SELECT server_id FROM lizsync.server_metadata LIMIT 1)", tickId);
+            return applied;
+        });
+    }
+
+    private static NetChange toNet(Change ch) {
+        TableRef t = new TableRef(ch.getSchemaName(), ch.getTableName());
+        NetChange.Kind kind = switch (ch.getAction()) {
+            case CHANGE_ACTION_INSERT -> NetChange.Kind.UPSERT;
+            case CHANGE_ACTION_UPDATE -> NetChange.Kind.UPDATE;
+            case CHANGE_ACTION_DELETE -> NetChange.Kind.DELETE;
+            default -> throw new IllegalArgumentException("central sent a change without action");
+        };
+        UUID.fromString(ch.getUid());
+        return new NetChange(t, ch.getUid(), kind, Wire.values(ch.getNewValuesJson()), Map.of(), Map.of(), Map.of(),
+                ch.getOriginId(), Wire.instant(ch.getEditedAt()), 0, 0, List.of());
+    }
+
+    /**
+     * Makes this database a clone of a registration: tools installed if absent, identity, cursor,
+     * table list and audit triggers, in one transaction after the install.
+     */
+    public void attach(String cloneId, String cloneName, String centralId, long tickId, List<TableRef> tables)
+            throws Exception {
+        ToolsInstaller installer = new ToolsInstaller(dataSource);
+        if (!installer.status().installed()) {
+            var outcome = installer.install(false, false, null);
+            if (!outcome.ok()) {
+                throw new IllegalStateException(outcome.message());
+            }
+        }
+        Db.inTransaction(pool, c -> {
+            for (TableRef t : tables) {
+                if (!Catalog.shape(c, t).exists()) {
+                    throw new IllegalArgumentException("table " + t + " does not exist in the clone database");
+                }
+            }
+            Db.execute(c, "DELETE FROM lizsync.server_metadata");
+            Db.query(c, "INSERT INTO lizsync.server_metadata (server_id, server_name, server_role) "
+                    + "VALUES ($1::uuid, $2, 'clone')", cloneId, cloneName);
+            Db.execute(c, "DELETE FROM lizsync.clone_state");
+            Db.query(c, "INSERT INTO lizsync.clone_state (clone_id, clone_name, central_id, last_tick_id) "
+                    + "VALUES ($1::uuid, $2, $3::uuid, $4)", cloneId, cloneName, centralId, tickId);
+            Db.execute(c, "DELETE FROM lizsync.synchronized_tables");
+            List<Tuple> rows = new ArrayList<>();
+            for (TableRef t : tables) {
+                rows.add(Tuple.of(cloneId, t.schema(), t.table()));
+                Db.query(c, "SELECT audit.audit_table($1, $2, 'uid')", t.schema(), t.table());
+            }
+            Db.batch(c, "INSERT INTO lizsync.synchronized_tables (server_id, schema_name, table_name) "
+                    + "VALUES ($1::uuid, $2, $3)", rows);
+            return null;
+        });
+    }
+
+    /** Requests of lizsync.synchronize() waiting in this database (request ids). */
+    public List<String> waitingSqlRequests() {
+        List<String> out = new ArrayList<>();
+        for (Row r : Db.query(pool, """
+                SELECT substr(a.application_name, 22) FROM pg_stat_activity a
+                WHERE a.datname = current_database() AND a.application_name LIKE 'lizsync-sync-request:%'
+                  AND NOT EXISTS (SELECT 1 FROM lizsync.sync_requests q
+                                  WHERE q.request_id::text = substr(a.application_name, 22))""")) {
+            out.add(r.getString(0));
+        }
+        return out;
+    }
+
+    public void answerSqlRequest(String requestId, int status, long toCentral, long toClone, long conflicts,
+            String message) throws Exception {
+        Db.inTransaction(pool, c -> Db.query(c, """
+                INSERT INTO lizsync.sync_requests (request_id, finished_at, status, replayed_to_central,
+                                                   replayed_to_clone, conflicts, message)
+                VALUES ($1::uuid, now(), $2, $3, $4, $5, $6) ON CONFLICT (request_id) DO NOTHING""",
+                requestId, status, toCentral, toClone, conflicts, message));
+    }
+
+}

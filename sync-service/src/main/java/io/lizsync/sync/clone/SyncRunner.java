@@ -1,0 +1,244 @@
+package io.lizsync.sync.clone;
+
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.StreamObserver;
+import io.lizsync.proto.sync.v1.AckRequest;
+import io.lizsync.proto.sync.v1.Change;
+import io.lizsync.proto.sync.v1.ChangeAction;
+import io.lizsync.proto.sync.v1.ChangeBatch;
+import io.lizsync.proto.sync.v1.ExchangeGrpc;
+import io.lizsync.proto.sync.v1.HelloRequest;
+import io.lizsync.proto.sync.v1.PullRequest;
+import io.lizsync.proto.sync.v1.PushResult;
+import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.engine.LoggedChange;
+import io.lizsync.sync.exchange.Wire;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs sync sessions of this clone against central, one at a time (on demand, on schedule and
+ * from SQL all go through here): hello, push, pull, apply with the new cursor, acknowledge.
+ * Every step can fail and be retried by the next session without loss or duplicate: a push is
+ * re-sent with its id until central confirms it, a pull counts only once applied locally with its
+ * cursor, and a lost acknowledgement is repaired at the next hello.
+ */
+@ApplicationScoped
+public class SyncRunner {
+
+    private static final Logger LOG = Logger.getLogger(SyncRunner.class);
+
+    private final SyncConfig config;
+    private final CloneStore store;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile ManagedChannel channel;
+
+    SyncRunner(SyncConfig config, CloneStore store) {
+        this.config = config;
+        this.store = store;
+    }
+
+    /** Counts of one session. */
+    public record Outcome(long toCentral, long toClone, long conflicts, long durationMs) {
+    }
+
+    public Outcome synchronize() throws Exception {
+        if (config.role() != SyncConfig.Role.clone) {
+            throw new IllegalStateException("synchronize runs on a clone sidecar, not on central");
+        }
+        if (!lock.tryLock(10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("another sync session of this clone is still running");
+        }
+        try {
+            return session();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Outcome session() throws Exception {
+        long start = System.nanoTime();
+        CloneStore.Identity me = store.identity();
+        ExchangeGrpc.ExchangeBlockingStub blocking = ExchangeGrpc.newBlockingStub(channel())
+                .withCallCredentials(credentials()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS);
+        var hello = blocking.hello(HelloRequest.newBuilder()
+                .setCloneId(me.cloneId())
+                .setToolsVersion(me.toolsVersion())
+                .setCloneTime(Wire.timestamp(Instant.now()))
+                .addAllTables(store.fingerprints(me.tables()))
+                .setCursor(me.tickId() == null ? "" : me.tickId().toString())
+                .build());
+        if (hello.getRedeployRequired()) {
+            throw new IllegalStateException("central says this clone fell behind its log retention: deploy a new package");
+        }
+        if (me.centralId() != null && !me.centralId().equals(hello.getCentralId())) {
+            throw new IllegalStateException("this clone belongs to central " + me.centralId() + ", not to "
+                    + hello.getCentralId());
+        }
+        String session = hello.getSessionId();
+
+        long toCentral = 0;
+        long conflicts = 0;
+        CloneStore.Push push = store.nextPush(me.cloneId());
+        if (!push.changes().isEmpty()) {
+            PushResult result = push(session, push);
+            toCentral = result.getApplied();
+            conflicts = result.getConflicts();
+            store.completePush(push.pushId());
+        }
+
+        List<Change> pulled = new ArrayList<>();
+        String position = null;
+        Iterator<ChangeBatch> batches = ExchangeGrpc.newBlockingStub(channel()).withCallCredentials(credentials())
+                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+                .pull(PullRequest.newBuilder().setSessionId(session).setBatchSize(config.batchSize()).build());
+        while (batches.hasNext()) {
+            ChangeBatch b = batches.next();
+            pulled.addAll(b.getChangesList());
+            position = b.getPosition();
+        }
+        if (position == null) {
+            throw new IllegalStateException("central ended the pull without a position");
+        }
+        long toClone = store.applyPull(pulled, Long.parseLong(position));
+        blocking.acknowledge(AckRequest.newBuilder().setSessionId(session).setPosition(position).setApplied(toClone)
+                .build());
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        LOG.infof("sync session done: %d change(s) to central, %d to clone, %d conflict(s), %d ms", toCentral, toClone,
+                conflicts, ms);
+        return new Outcome(toCentral, toClone, conflicts, ms);
+    }
+
+    private PushResult push(String session, CloneStore.Push push) throws Exception {
+        CompletableFuture<PushResult> done = new CompletableFuture<>();
+        StreamObserver<ChangeBatch> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
+                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+                .push(new StreamObserver<>() {
+                    @Override
+                    public void onNext(PushResult value) {
+                        done.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.completeExceptionally(new IllegalStateException("central closed the push without a result"));
+                    }
+                });
+        List<Change> batch = new ArrayList<>();
+        for (LoggedChange c : push.changes()) {
+            batch.add(toWire(c));
+            if (batch.size() >= config.batchSize()) {
+                out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId()).addAllChanges(batch)
+                        .build());
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId()).addAllChanges(batch)
+                    .build());
+        }
+        out.onCompleted();
+        try {
+            return done.get(config.central().deadlineSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    static Change toWire(LoggedChange c) {
+        Change.Builder b = Change.newBuilder().setOriginId(c.writer()).setOriginEventId(c.eventId())
+                .setSchemaName(c.table().schema()).setTableName(c.table().table()).setUid(c.uid())
+                .setEditedAt(Wire.timestamp(c.editedAt()));
+        switch (c.action()) {
+            case 'I' -> b.setAction(ChangeAction.CHANGE_ACTION_INSERT).setNewValuesJson(Wire.json(c.rowData()));
+            case 'U' -> b.setAction(ChangeAction.CHANGE_ACTION_UPDATE).setNewValuesJson(Wire.json(c.changed()))
+                    .setOldValuesJson(Wire.json(c.rowData()));
+            default -> b.setAction(ChangeAction.CHANGE_ACTION_DELETE).setOldValuesJson(Wire.json(c.rowData()));
+        }
+        return b.build();
+    }
+
+    private ManagedChannel channel() {
+        ManagedChannel c = channel;
+        if (c == null) {
+            synchronized (this) {
+                if (channel == null) {
+                    var b = ManagedChannelBuilder.forAddress(config.central().host(), config.central().port());
+                    if (config.central().tls()) {
+                        b.useTransportSecurity();
+                    } else {
+                        b.usePlaintext();
+                    }
+                    channel = b.build();
+                }
+                c = channel;
+            }
+        }
+        return c;
+    }
+
+    /** The credential, from configuration or the sidecar's state directory. */
+    String credential() {
+        if (config.credential().isPresent() && !config.credential().get().isBlank()) {
+            return config.credential().get().trim();
+        }
+        Path file = Path.of(config.stateDir(), "credential");
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("no exchange credential: attach or deploy this clone first (looked in "
+                    + file + ")");
+        }
+    }
+
+    void storeCredential(String credential) throws IOException {
+        Path dir = Path.of(config.stateDir());
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "credential", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, credential);
+        Files.move(tmp, dir.resolve("credential"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private CallCredentials credentials() {
+        String credential = credential();
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata m = new Metadata();
+                m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
+                applier.apply(m);
+            }
+        };
+    }
+
+    @PreDestroy
+    void close() {
+        if (channel != null) {
+            channel.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.lizsync.sync.db;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reactive PostgreSQL client used from worker threads: each call waits for its answer, and
+ * batches go out pipelined ({@code executeBatch}: one round trip for many rows). Never call it
+ * from an event-loop thread.
+ */
+public final class Db {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+    private Db() {
+    }
+
+    /** Work done on one connection inside one transaction. */
+    @FunctionalInterface
+    public interface TxWork<T> {
+        T run(SqlConnection c) throws Exception;
+    }
+
+    public static <T> T inTransaction(Pool pool, TxWork<T> work) throws Exception {
+        SqlConnection c = await(pool.getConnection());
+        Transaction tx = null;
+        try {
+            tx = await(c.begin());
+            T result = work.run(c);
+            await(tx.commit());
+            tx = null;
+            return result;
+        } finally {
+            if (tx != null) {
+                try {
+                    await(tx.rollback());
+                } catch (RuntimeException ignored) {
+                    // The connection may already be gone; the transaction dies with it.
+                }
+            }
+            await(c.close());
+        }
+    }
+
+    public static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(TIMEOUT);
+    }
+
+    public static RowSet<Row> query(SqlConnection c, String sql, Object... params) {
+        return await(c.preparedQuery(sql).execute(Tuple.from(params)));
+    }
+
+    public static RowSet<Row> query(Pool pool, String sql, Object... params) {
+        return await(pool.preparedQuery(sql).execute(Tuple.from(params)));
+    }
+
+    public static void execute(SqlConnection c, String sql) {
+        await(c.query(sql).execute());
+    }
+
+    /** Many executions of one statement, pipelined. */
+    public static long batch(SqlConnection c, String sql, List<Tuple> rows) {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        long count = 0;
+        RowSet<Row> rs = await(c.preparedQuery(sql).executeBatch(rows));
+        while (rs != null) {
+            count += rs.rowCount();
+            rs = rs.next();
+        }
+        return count;
+    }
+
+    public static List<Row> rows(RowSet<Row> rs) {
+        List<Row> out = new ArrayList<>();
+        rs.forEach(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,128 @@
+package io.lizsync.sync.exchange;
+
+import io.lizsync.proto.sync.v1.AckRequest;
+import io.lizsync.proto.sync.v1.AckResponse;
+import io.lizsync.proto.sync.v1.Change;
+import io.lizsync.proto.sync.v1.ChangeBatch;
+import io.lizsync.proto.sync.v1.Exchange;
+import io.lizsync.proto.sync.v1.HelloRequest;
+import io.lizsync.proto.sync.v1.HelloResponse;
+import io.lizsync.proto.sync.v1.PullRequest;
+import io.lizsync.proto.sync.v1.PushResult;
+import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.grpc.GrpcErrors;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** gRPC transport of the exchange (central role): authenticates the clone, then delegates. */
+@GrpcService
+@RegisterInterceptor(CredentialInterceptor.class)
+public class ExchangeGrpcService implements Exchange {
+
+    private final ExchangeService service;
+    private final SyncConfig config;
+
+    ExchangeGrpcService(ExchangeService service, SyncConfig config) {
+        this.service = service;
+        this.config = config;
+    }
+
+    @Override
+    @Blocking
+    public Uni<HelloResponse> hello(HelloRequest r) {
+        String credential = CredentialInterceptor.CREDENTIAL.get();
+        return call(() -> {
+            String clone = service.authenticate(credential);
+            var h = service.hello(clone, r.getCloneId(), r.getToolsVersion(),
+                    r.hasCloneTime() ? Wire.instant(r.getCloneTime()) : null, r.getTablesList(), r.getCursor());
+            return HelloResponse.newBuilder().setSessionId(h.sessionId()).setCentralId(h.centralId())
+                    .setToolsVersion(h.toolsVersion()).setClockOffsetMs(h.clockOffsetMs()).addAllTables(h.tables())
+                    .setRedeployRequired(h.redeployRequired()).build();
+        });
+    }
+
+    @Override
+    public Uni<PushResult> push(Multi<ChangeBatch> batches) {
+        String credential = CredentialInterceptor.CREDENTIAL.get();
+        return batches.collect().asList()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(list -> {
+                    try {
+                        checkRole();
+                        String clone = service.authenticate(credential);
+                        if (list.isEmpty()) {
+                            throw new IllegalArgumentException("a push needs at least one batch");
+                        }
+                        String session = list.get(0).getSessionId();
+                        String pushId = list.get(0).getPushId();
+                        List<Change> changes = new ArrayList<>();
+                        for (ChangeBatch b : list) {
+                            if (!b.getSessionId().equals(session) || !b.getPushId().equals(pushId)) {
+                                throw new IllegalArgumentException("all batches of a push carry the same session and push id");
+                            }
+                            changes.addAll(b.getChangesList());
+                        }
+                        var o = service.push(clone, session, pushId, changes);
+                        return PushResult.newBuilder().setApplied(o.applied()).setDuplicates(o.duplicates())
+                                .setConflicts(o.conflicts()).setPendingConflicts(o.pendingConflicts()).build();
+                    } catch (Exception e) {
+                        throw GrpcErrors.toStatus(e);
+                    }
+                });
+    }
+
+    @Override
+    @Blocking
+    public Multi<ChangeBatch> pull(PullRequest r) {
+        String credential = CredentialInterceptor.CREDENTIAL.get();
+        int size = r.getBatchSize() <= 0 ? 1000 : Math.min(r.getBatchSize(), 10_000);
+        return call(() -> {
+            String clone = service.authenticate(credential);
+            return service.pull(clone, r.getSessionId());
+        }).onItem().transformToMulti(o -> {
+            List<ChangeBatch> batches = new ArrayList<>();
+            List<Change> all = o.changes();
+            for (int i = 0; i == 0 || i < all.size(); i += size) {
+                int end = Math.min(all.size(), i + size);
+                batches.add(ChangeBatch.newBuilder().setSessionId(r.getSessionId()).addAllChanges(all.subList(i, end))
+                        .setPosition(Long.toString(o.tickId())).setLast(end >= all.size()).build());
+            }
+            return Multi.createFrom().iterable(batches);
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<AckResponse> acknowledge(AckRequest r) {
+        String credential = CredentialInterceptor.CREDENTIAL.get();
+        return call(() -> {
+            String clone = service.authenticate(credential);
+            return AckResponse.newBuilder()
+                    .setHistoryId(service.acknowledge(clone, r.getSessionId(), r.getPosition(), r.getApplied())).build();
+        });
+    }
+
+    private void checkRole() {
+        if (config.role() != SyncConfig.Role.central) {
+            throw new GrpcErrors.PreconditionException("the exchange is served by the central sync-service");
+        }
+    }
+
+    private <T> Uni<T> call(Callable<T> work) {
+        return Uni.createFrom().item(() -> {
+            try {
+                checkRole();
+                return work.call();
+            } catch (Exception e) {
+                throw GrpcErrors.toStatus(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

@@ -1,0 +1,494 @@
+package io.lizsync.sync.exchange;
+
+import io.grpc.Status;
+import io.lizsync.proto.sync.v1.Change;
+import io.lizsync.proto.sync.v1.ChangeAction;
+import io.lizsync.proto.sync.v1.TableFingerprint;
+import io.lizsync.sync.db.Catalog;
+import io.lizsync.sync.db.ChangeLog;
+import io.lizsync.sync.db.ChangeWriter;
+import io.lizsync.sync.db.Db;
+import io.lizsync.sync.engine.Collapser;
+import io.lizsync.sync.engine.ConflictPolicy;
+import io.lizsync.sync.engine.ConflictResolver;
+import io.lizsync.sync.engine.LoggedChange;
+import io.lizsync.sync.engine.NetChange;
+import io.lizsync.sync.engine.TableRef;
+import io.vertx.core.json.Json;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Central side of the exchange: clone registration and credentials, and the four steps of a
+ * session (hello, push, pull, acknowledge). Each step is one database transaction on central;
+ * the clone's row in {@code lizsync.clone_state} is locked by each, so two sessions of one clone
+ * never interleave (a new hello takes the session over; the old one's next call is refused).
+ */
+@ApplicationScoped
+public class ExchangeService {
+
+    private static final Logger LOG = Logger.getLogger(ExchangeService.class);
+
+    private final Pool pool;
+
+    ExchangeService(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** What RegisterClone returns. */
+    public record Registration(String cloneId, String credential, String centralId, long tickId) {
+    }
+
+    /** What Hello returns. */
+    public record Hello(String sessionId, String centralId, String toolsVersion, long clockOffsetMs,
+            List<TableFingerprint> tables, boolean redeployRequired) {
+    }
+
+    /** What Push returns. */
+    public record PushOutcome(long applied, long duplicates, long conflicts, long pendingConflicts) {
+    }
+
+    /** What Pull returns: the changes in replay order and the position they lead to. */
+    public record PullOutcome(List<Change> changes, long tickId) {
+    }
+
+    // ------------------------------------------------------------------ registration
+
+    public String centralId(SqlConnection c) {
+        var rs = Db.query(c, "SELECT server_id::text FROM lizsync.server_metadata LIMIT 1");
+        if (rs.size() == 0) {
+            throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
+                    "central has no server id: run prepare with add server id first");
+        }
+        return rs.iterator().next().getString(0);
+    }
+
+    public Registration register(String requestedId, String name, List<TableRef> tables) throws Exception {
+        if (tables.isEmpty()) {
+            throw new IllegalArgumentException("tables: a clone synchronises at least one table");
+        }
+        String cloneId = requestedId == null || requestedId.isBlank() ? UUID.randomUUID().toString()
+                : parseUuid(requestedId, "clone_id");
+        String cloneName = name == null || name.isBlank() ? "clone-" + cloneId.substring(0, 8) : name;
+        String secret = Credentials.newSecret();
+        return Db.inTransaction(pool, c -> {
+            String centralId = centralId(c);
+            if (centralId.equals(cloneId)) {
+                throw new IllegalArgumentException("clone_id is central's own id");
+            }
+            for (TableRef t : tables) {
+                var rs = Db.query(c, """
+                        SELECT EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid
+                                       JOIN pg_namespace n ON n.oid = r.relnamespace
+                                       WHERE n.nspname = $1 AND r.relname = $2 AND g.tgname = 'lizsync_audit')""",
+                        t.schema(), t.table());
+                if (!rs.iterator().next().getBoolean(0)) {
+                    throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
+                            "table " + t + " is not prepared on central (no audit trigger): run prepare first");
+                }
+            }
+            long tick = newTick(c);
+            Db.query(c, """
+                    INSERT INTO lizsync.clone_state (clone_id, clone_name, central_id, last_tick_id, credential_hash,
+                                                     credential_issued_at)
+                    VALUES ($1::uuid, $2, $3::uuid, $4, $5, now())
+                    ON CONFLICT (clone_id) DO UPDATE SET clone_name = EXCLUDED.clone_name,
+                        last_tick_id = EXCLUDED.last_tick_id, credential_hash = EXCLUDED.credential_hash,
+                        credential_issued_at = now(), credential_revoked_at = NULL, redeploy_required = false,
+                        session_id = NULL""", cloneId, cloneName, centralId, tick, Credentials.hash(secret));
+            Db.query(c, "DELETE FROM lizsync.synchronized_tables WHERE server_id = $1::uuid", cloneId);
+            List<Tuple> rows = new ArrayList<>();
+            for (TableRef t : tables) {
+                rows.add(Tuple.of(cloneId, t.schema(), t.table()));
+            }
+            Db.batch(c, "INSERT INTO lizsync.synchronized_tables (server_id, schema_name, table_name) "
+                    + "VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING", rows);
+            LOG.infof("registered clone %s (%s) with %d table(s) at tick %d", cloneId, cloneName, tables.size(), tick);
+            return new Registration(cloneId, cloneId + "." + secret, centralId, tick);
+        });
+    }
+
+    public boolean revoke(String cloneId) throws Exception {
+        String id = parseUuid(cloneId, "clone_id");
+        return Db.inTransaction(pool, c -> Db.query(c, """
+                UPDATE lizsync.clone_state SET credential_revoked_at = now(), session_id = NULL
+                WHERE clone_id = $1::uuid AND credential_revoked_at IS NULL""", id).rowCount() > 0);
+    }
+
+    /** Checks a presented credential; returns the clone id it proves. */
+    public String authenticate(String credential) {
+        String[] parts = Credentials.split(credential);
+        if (parts == null) {
+            throw new ExchangeException(Status.Code.UNAUTHENTICATED,
+                    "missing or malformed clone credential (authorization: Bearer <clone id>.<secret>)");
+        }
+        String cloneId;
+        try {
+            cloneId = UUID.fromString(parts[0]).toString();
+        } catch (IllegalArgumentException e) {
+            throw new ExchangeException(Status.Code.UNAUTHENTICATED, "malformed clone credential");
+        }
+        var rs = Db.query(pool, "SELECT credential_hash, credential_revoked_at IS NOT NULL FROM lizsync.clone_state "
+                + "WHERE clone_id = $1::uuid", cloneId);
+        if (rs.size() == 0) {
+            throw new ExchangeException(Status.Code.UNAUTHENTICATED, "unknown clone " + cloneId);
+        }
+        Row r = rs.iterator().next();
+        if (r.getBoolean(1)) {
+            throw new ExchangeException(Status.Code.UNAUTHENTICATED, "the credential of clone " + cloneId + " was revoked");
+        }
+        if (!Credentials.matches(parts[1], r.getString(0))) {
+            throw new ExchangeException(Status.Code.UNAUTHENTICATED, "wrong credential for clone " + cloneId);
+        }
+        return cloneId;
+    }
+
+    // ------------------------------------------------------------------ hello
+
+    public Hello hello(String cloneId, String claimedId, String toolsVersion, Instant cloneTime,
+            List<TableFingerprint> cloneTables, String cursor) throws Exception {
+        if (!cloneId.equals(claimedId)) {
+            throw new ExchangeException(Status.Code.PERMISSION_DENIED,
+                    "clone " + cloneId + " cannot open a session as " + claimedId);
+        }
+        long offset = cloneTime == null ? 0 : Instant.now().toEpochMilli() - cloneTime.toEpochMilli();
+        return Db.inTransaction(pool, c -> {
+            Row state = lockClone(c, cloneId);
+            String centralId = centralId(c);
+            String centralVersion = Db.query(c, "SELECT lizsync.tools_version()").iterator().next().getString(0);
+            if (!centralVersion.equals(toolsVersion)) {
+                throw new ExchangeException(Status.Code.FAILED_PRECONDITION, "tools version differs: central has "
+                        + centralVersion + ", clone has " + toolsVersion + "; upgrade or redeploy the clone");
+            }
+            Map<TableRef, TableFingerprint> theirs = new HashMap<>();
+            for (TableFingerprint f : cloneTables) {
+                theirs.put(new TableRef(f.getSchemaName(), f.getTableName()), f);
+            }
+            List<TableFingerprint> mine = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (TableRef t : cloneTables(c, cloneId)) {
+                Catalog.TableShape shape = Catalog.shape(c, t);
+                mine.add(TableFingerprint.newBuilder().setSchemaName(t.schema()).setTableName(t.table())
+                        .setFingerprint(shape.fingerprint()).addAllColumns(shape.descriptions()).build());
+                TableFingerprint f = theirs.get(t);
+                if (!shape.exists()) {
+                    problems.add("table " + t + " no longer exists on central");
+                } else if (f == null) {
+                    problems.add("table " + t + " is missing on the clone");
+                } else if (!f.getFingerprint().equals(shape.fingerprint())) {
+                    problems.add("table " + t + " differs: "
+                            + Catalog.difference("central", shape.descriptions(), "clone", f.getColumnsList()));
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
+                        "structure check failed, nothing was exchanged: " + String.join("; ", problems));
+            }
+            boolean redeploy = state.getBoolean(1);
+            if (cursor != null && !cursor.isBlank()) {
+                long tick = parseTick(cursor);
+                if (Db.query(c, "SELECT 1 FROM lizsync.ticks WHERE tick_id = $1", tick).size() == 0) {
+                    redeploy = true;
+                    Db.query(c, "UPDATE lizsync.clone_state SET redeploy_required = true WHERE clone_id = $1::uuid",
+                            cloneId);
+                } else {
+                    // The clone's own cursor is the truth about what it committed (an ack may have been lost).
+                    Db.query(c, "UPDATE lizsync.clone_state SET last_tick_id = $2 WHERE clone_id = $1::uuid", cloneId,
+                            tick);
+                }
+            }
+            String session = UUID.randomUUID().toString();
+            Db.query(c, """
+                    UPDATE lizsync.clone_state SET session_id = $2::uuid, session_started = now(), session_tick_id = NULL,
+                        last_clock_offset_ms = $3 WHERE clone_id = $1::uuid""", cloneId, session, offset);
+            return new Hello(session, centralId, centralVersion, offset, mine, redeploy);
+        });
+    }
+
+    // ------------------------------------------------------------------ push
+
+    public PushOutcome push(String cloneId, String sessionId, String pushId, List<Change> changes) throws Exception {
+        String push = parseUuid(pushId, "push_id");
+        return Db.inTransaction(pool, c -> {
+            Row state = lockClone(c, cloneId);
+            checkSession(state, sessionId);
+            var done = Db.query(c, "SELECT applied, conflicts FROM lizsync.received_pushes WHERE push_id = $1::uuid",
+                    push);
+            if (done.size() > 0) {
+                Row d = done.iterator().next();
+                LOG.infof("push %s of clone %s was already applied: answered, not applied again", push, cloneId);
+                return new PushOutcome(d.getLong(0), changes.size(), d.getLong(1), 0);
+            }
+            long offset = state.getLong(2) == null ? 0 : state.getLong(2);
+            Set<TableRef> allowed = new HashSet<>(cloneTables(c, cloneId));
+            List<LoggedChange> events = new ArrayList<>();
+            for (Change ch : changes) {
+                TableRef t = new TableRef(ch.getSchemaName(), ch.getTableName());
+                if (!allowed.contains(t)) {
+                    throw new ExchangeException(Status.Code.PERMISSION_DENIED,
+                            "clone " + cloneId + " does not synchronise table " + t + "; nothing was applied");
+                }
+                events.add(fromPushed(ch, cloneId, offset));
+            }
+            List<NetChange> cloneNet = Collapser.collapse(events, null);
+            Set<String> uids = new HashSet<>();
+            cloneNet.forEach(n -> uids.add(n.uid()));
+            String centralId = centralId(c);
+            List<LoggedChange> pending = new ArrayList<>();
+            for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + """
+                     FROM audit.logged_actions l, lizsync.ticks k
+                    WHERE k.tick_id = $1 AND l.uid = ANY ($2::text[]::uuid[]) AND l.action <> 'T'
+                      AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                      AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
+                    ORDER BY l.event_id""", state.getLong(3), uids.toArray(new String[0]))) {
+                pending.add(ChangeLog.toChange(r, centralId));
+            }
+            List<NetChange> centralNet = Collapser.collapse(pending, cloneId);
+            Map<TableRef, ConflictPolicy> policies = policies(c);
+            var resolution = ConflictResolver.resolve(cloneNet, centralNet, policies::get);
+            String syncId = UUID.randomUUID().toString();
+            Db.query(c, "SELECT set_config('lizsync.origin', $1, true), set_config('lizsync.sync_id', $2, true)",
+                    cloneId, syncId);
+            ChangeWriter writer = new ChangeWriter(c);
+            resolution.toApply().forEach(writer::apply);
+            long applied = writer.flush();
+            Db.execute(c, "SELECT set_config('lizsync.origin', '', true)");
+            long pendingConflicts = recordDecisions(c, cloneId, resolution.decisions());
+            List<Tuple> resend = new ArrayList<>();
+            resolution.resendRows().forEach(k -> resend.add(Tuple.of(cloneId, k.table().schema(), k.table().table(),
+                    k.uid())));
+            Db.batch(c, "INSERT INTO lizsync.resend_rows (clone_id, schema_name, table_name, uid) "
+                    + "VALUES ($1::uuid, $2, $3, $4::uuid) ON CONFLICT DO NOTHING", resend);
+            Db.query(c, """
+                    INSERT INTO lizsync.history (sync_id, server_from, server_to, sync_type, sync_status, change_count,
+                                                 conflict_count, min_event_id, max_event_id)
+                    VALUES ($1::uuid, $2::uuid, ARRAY[$3::uuid], 'partial', 'done', $4, $5, $6, $7)""",
+                    syncId, cloneId, centralId, applied, (long) resolution.decisions().size(),
+                    events.isEmpty() ? null : events.get(0).eventId(),
+                    events.isEmpty() ? null : events.get(events.size() - 1).eventId());
+            Db.query(c, """
+                    INSERT INTO lizsync.received_pushes (push_id, clone_id, change_count, applied, conflicts, sync_id)
+                    VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::uuid)""", push, cloneId, (long) changes.size(), applied,
+                    (long) resolution.decisions().size(), syncId);
+            LOG.debugf("push %s of clone %s: %d event(s), %d applied, %d conflict(s)", push, cloneId, events.size(),
+                    applied, resolution.decisions().size());
+            return new PushOutcome(applied, 0, resolution.decisions().size(), pendingConflicts);
+        });
+    }
+
+    private long recordDecisions(SqlConnection c, String cloneId, List<ConflictResolver.Decision> decisions) {
+        List<Tuple> rows = new ArrayList<>();
+        long pending = 0;
+        for (var d : decisions) {
+            if (d.winner().equals("pending")) {
+                pending++;
+            }
+            rows.add(Tuple.from(new Object[] {d.table().schema(), d.table().table(), d.uid(), d.field(), cloneId,
+                String.valueOf(d.centralAction()), json(d.centralValue()), odt(d.centralAt()),
+                String.valueOf(d.cloneAction()), json(d.cloneValue()), odt(d.cloneAt()), d.rule(), d.winner()}));
+        }
+        Db.batch(c, """
+                INSERT INTO lizsync.conflicts (schema_name, table_name, object_uid, field_name, clone_id, central_action,
+                    central_value, central_edited_at, clone_action, clone_value, clone_edited_at, rule_applied, winner)
+                VALUES ($1, $2, $3::uuid, $4, $5::uuid, $6::"char", $7::text::jsonb, $8, $9::"char", $10::text::jsonb, $11, $12,
+                        $13)""",
+                rows);
+        return pending;
+    }
+
+    // ------------------------------------------------------------------ pull
+
+    public PullOutcome pull(String cloneId, String sessionId) throws Exception {
+        return Db.inTransaction(pool, c -> {
+            Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            Row state = lockClone(c, cloneId);
+            checkSession(state, sessionId);
+            String centralId = centralId(c);
+            long tick = newTick(c);
+            List<LoggedChange> events = new ArrayList<>();
+            for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + """
+                     FROM audit.logged_actions l, lizsync.ticks k
+                    WHERE k.tick_id = $1 AND l.action <> 'T'
+                      AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                      AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
+                      AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s WHERE s.server_id = $2::uuid
+                                  AND s.schema_name = l.schema_name AND s.table_name = l.table_name)
+                    ORDER BY l.event_id""", state.getLong(3), cloneId)) {
+                events.add(ChangeLog.toChange(r, centralId));
+            }
+            List<NetChange> net = new ArrayList<>(Collapser.collapse(events, cloneId));
+            net.addAll(resendRows(c, cloneId, centralId));
+            net.sort(Collapser.REPLAY_ORDER);
+            Db.query(c, "UPDATE lizsync.clone_state SET session_tick_id = $2 WHERE clone_id = $1::uuid", cloneId, tick);
+            List<Change> out = new ArrayList<>(net.size());
+            net.forEach(n -> out.add(toPulled(n)));
+            LOG.debugf("pull of clone %s: %d event(s) -> %d change(s), tick %d", cloneId, events.size(), out.size(),
+                    tick);
+            return new PullOutcome(out, tick);
+        });
+    }
+
+    private List<NetChange> resendRows(SqlConnection c, String cloneId, String centralId) {
+        List<NetChange> out = new ArrayList<>();
+        for (Row k : Db.rows(Db.query(c, "SELECT schema_name, table_name, uid::text FROM lizsync.resend_rows "
+                + "WHERE clone_id = $1::uuid", cloneId))) {
+            TableRef t = new TableRef(k.getString(0), k.getString(1));
+            var rs = Db.query(c, "SELECT akeys(h), avals(h) FROM (SELECT hstore(lizsync_row.*) AS h FROM " + t.quoted()
+                    + " lizsync_row WHERE uid = $1::uuid) s", k.getString(2));
+            if (rs.size() == 0) {
+                continue;
+            }
+            Row r = rs.iterator().next();
+            Map<String, String> row = new LinkedHashMap<>();
+            String[] keys = r.getArrayOfStrings(0);
+            String[] vals = r.getArrayOfStrings(1);
+            for (int i = 0; i < keys.length; i++) {
+                row.put(keys[i], vals[i]);
+            }
+            out.add(new NetChange(t, k.getString(2), NetChange.Kind.UPSERT, row, Map.of(), Map.of(), Map.of(),
+                    centralId, Instant.now(), Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ ack
+
+    public String acknowledge(String cloneId, String sessionId, String position, long applied) throws Exception {
+        long tick = parseTick(position);
+        return Db.inTransaction(pool, c -> {
+            Row state = lockClone(c, cloneId);
+            checkSession(state, sessionId);
+            Long sessionTick = state.getLong(4);
+            if (sessionTick == null || sessionTick != tick) {
+                throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
+                        "acknowledged position " + tick + " is not the one this session pulled (" + sessionTick + ")");
+            }
+            String centralId = centralId(c);
+            Db.query(c, """
+                    UPDATE lizsync.clone_state SET last_tick_id = $2, last_sync = now(), session_id = NULL,
+                        session_tick_id = NULL, redeploy_required = false WHERE clone_id = $1::uuid""", cloneId, tick);
+            Db.query(c, "DELETE FROM lizsync.resend_rows WHERE clone_id = $1::uuid", cloneId);
+            return Db.query(c, """
+                    INSERT INTO lizsync.history (server_from, server_to, sync_type, sync_status, change_count, tick_id)
+                    VALUES ($1::uuid, ARRAY[$2::uuid], 'partial', 'done', $3, $4) RETURNING sync_id::text""",
+                    centralId, cloneId, applied, tick).iterator().next().getString(0);
+        });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Locks the clone's state row: (session_id, redeploy_required, offset, last_tick_id, session_tick_id). */
+    private static Row lockClone(SqlConnection c, String cloneId) {
+        var rs = Db.query(c, """
+                SELECT session_id::text, redeploy_required, last_clock_offset_ms, last_tick_id, session_tick_id
+                FROM lizsync.clone_state WHERE clone_id = $1::uuid FOR UPDATE""", cloneId);
+        if (rs.size() == 0) {
+            throw new ExchangeException(Status.Code.NOT_FOUND, "unknown clone " + cloneId);
+        }
+        return rs.iterator().next();
+    }
+
+    private static void checkSession(Row state, String sessionId) {
+        if (sessionId == null || !sessionId.equals(state.getString(0))) {
+            throw new ExchangeException(Status.Code.ABORTED,
+                    "session " + sessionId + " is not (or no longer) the clone's open session; start again with hello");
+        }
+        if (state.getBoolean(1)) {
+            throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
+                    "the clone fell behind the central log retention: deploy a new package");
+        }
+    }
+
+    private static long newTick(SqlConnection c) {
+        return Db.query(c, "INSERT INTO lizsync.ticks (tick_snapshot) VALUES (pg_current_snapshot()) RETURNING tick_id")
+                .iterator().next().getLong(0);
+    }
+
+    private static List<TableRef> cloneTables(SqlConnection c, String cloneId) {
+        List<TableRef> out = new ArrayList<>();
+        for (Row r : Db.query(c, "SELECT schema_name, table_name FROM lizsync.synchronized_tables "
+                + "WHERE server_id = $1::uuid ORDER BY 1, 2", cloneId)) {
+            out.add(new TableRef(r.getString(0), r.getString(1)));
+        }
+        return out;
+    }
+
+    private static Map<TableRef, ConflictPolicy> policies(SqlConnection c) {
+        Map<TableRef, ConflictPolicy> out = new HashMap<>();
+        for (Row r : Db.query(c, "SELECT schema_name, table_name, policy FROM lizsync.table_policies")) {
+            out.put(new TableRef(r.getString(0), r.getString(1)), ConflictPolicy.fromSql(r.getString(2)));
+        }
+        return out;
+    }
+
+    static LoggedChange fromPushed(Change ch, String cloneId, long offsetMs) {
+        TableRef t = new TableRef(ch.getSchemaName(), ch.getTableName());
+        String uid = parseUuid(ch.getUid(), "uid");
+        Instant at = Instant.ofEpochSecond(ch.getEditedAt().getSeconds(), ch.getEditedAt().getNanos())
+                .plusMillis(offsetMs);
+        Map<String, String> next = Wire.values(ch.getNewValuesJson());
+        Map<String, String> old = Wire.values(ch.getOldValuesJson());
+        return switch (ch.getAction()) {
+            case CHANGE_ACTION_INSERT -> new LoggedChange(ch.getOriginEventId(), t, uid, 'I', next, null, cloneId, at);
+            case CHANGE_ACTION_UPDATE -> new LoggedChange(ch.getOriginEventId(), t, uid, 'U', old, next, cloneId, at);
+            case CHANGE_ACTION_DELETE -> new LoggedChange(ch.getOriginEventId(), t, uid, 'D', old, null, cloneId, at);
+            default -> throw new IllegalArgumentException("change " + ch.getOriginEventId() + " has no action");
+        };
+    }
+
+    static Change toPulled(NetChange n) {
+        return Change.newBuilder()
+                .setOriginId(n.writer() == null ? "" : n.writer())
+                .setOriginEventId(n.lastEventId() == Long.MAX_VALUE ? 0 : n.lastEventId())
+                .setSchemaName(n.table().schema())
+                .setTableName(n.table().table())
+                .setUid(n.uid())
+                .setAction(switch (n.kind()) {
+                    case UPSERT -> ChangeAction.CHANGE_ACTION_INSERT;
+                    case UPDATE -> ChangeAction.CHANGE_ACTION_UPDATE;
+                    case DELETE -> ChangeAction.CHANGE_ACTION_DELETE;
+                })
+                .setNewValuesJson(n.kind() == NetChange.Kind.DELETE ? "" : Wire.json(n.values()))
+                .setEditedAt(Wire.timestamp(n.editedAt()))
+                .build();
+    }
+
+    private static String json(Object value) {
+        return value == null ? null : Json.encode(value);
+    }
+
+    private static OffsetDateTime odt(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    static String parseUuid(String s, String what) {
+        try {
+            return UUID.fromString(s).toString();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException(what + ": not a uuid: '" + s + "'");
+        }
+    }
+
+    private static long parseTick(String position) {
+        try {
+            return Long.parseLong(position);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("position: not a central position: '" + position + "'");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.lizsync.sync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.lizsync.proto.sync.v1.AttachRequest;
+import io.lizsync.proto.sync.v1.CentralAdminGrpc;
+import io.lizsync.proto.sync.v1.CloneAgentGrpc;
+import io.lizsync.proto.sync.v1.InstallRequest;
+import io.lizsync.proto.sync.v1.PrepareRequest;
+import io.lizsync.proto.sync.v1.RegisterCloneRequest;
+import io.lizsync.proto.sync.v1.RegisterCloneResponse;
+import io.lizsync.proto.sync.v1.SynchronizeRequest;
+import io.lizsync.proto.sync.v1.SynchronizeResponse;
+import io.lizsync.proto.sync.v1.TableName;
+import io.lizsync.testkit.PgCluster;
+import io.lizsync.testkit.PgClusters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A central and two clones, each its own PostgreSQL/PostGIS server, with a central sync-service
+ * and one sidecar per clone, each its own process, talking real gRPC. The same DDL is run on all
+ * three; central is installed and prepared, the clones are registered and attached.
+ */
+final class Mesh implements AutoCloseable {
+
+    final PgClusters dbs;
+    final ServiceProcess central;
+    final Map<String, ServiceProcess> sidecars = new LinkedHashMap<>();
+    final Map<String, RegisterCloneResponse> registrations = new HashMap<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<String[]> tables;
+
+    private Mesh(PgClusters dbs, ServiceProcess central, List<String[]> tables) {
+        this.dbs = dbs;
+        this.central = central;
+        this.tables = tables;
+    }
+
+    static Mesh start(String ddl, String schema, List<String[]> tables, String... clones) throws Exception {
+        List<String> names = new ArrayList<>(List.of("central"));
+        names.addAll(List.of(clones));
+        PgClusters dbs = PgClusters.start(names.toArray(new String[0]));
+        ServiceProcess central = null;
+        Mesh mesh = null;
+        try {
+            for (PgCluster db : dbs) {
+                db.execute(ddl);
+            }
+            central = ServiceProcess.start("central", dbEnv(dbs.get("central"), "central"));
+            mesh = new Mesh(dbs, central, tables);
+            var admin = mesh.admin();
+            assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
+            var prepared = admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
+                    .setAddAuditTriggers(true).addSchemas(schema).build());
+            assertEquals(1, prepared.getStatus(), prepared.getMessage());
+            for (String clone : clones) {
+                mesh.addClone(clone);
+            }
+            return mesh;
+        } catch (Exception | Error e) {
+            if (mesh != null) {
+                mesh.close();
+            } else {
+                if (central != null) {
+                    central.close();
+                }
+                dbs.close();
+            }
+            throw e;
+        }
+    }
+
+    private void addClone(String clone) throws Exception {
+        var reg = RegisterCloneRequest.newBuilder().setCloneName(clone);
+        tables.forEach(t -> reg.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
+        RegisterCloneResponse r = admin().registerClone(reg.build());
+        registrations.put(clone, r);
+        Map<String, String> env = dbEnv(dbs.get(clone), "clone");
+        env.put("LIZSYNC_SYNC_CENTRAL_HOST", "127.0.0.1");
+        env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
+        env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-" + clone).toString());
+        env.put("LIZSYNC_SYNC_SQL_REQUEST_POLL", "0.1s");
+        ServiceProcess p = ServiceProcess.start("sidecar-" + clone, env);
+        sidecars.put(clone, p);
+        var attach = AttachRequest.newBuilder().setRegistration(r).setCloneName(clone);
+        tables.forEach(t -> attach.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
+        assertEquals(1, agent(clone).attach(attach.build()).getStatus());
+    }
+
+    static Map<String, String> dbEnv(PgCluster db, String role) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", db.jdbcUrl());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", db.reactiveUrl());
+        env.put("QUARKUS_DATASOURCE_USERNAME", db.user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());
+        env.put("LIZSYNC_SYNC_ROLE", role);
+        return env;
+    }
+
+    ManagedChannel channel(int port) {
+        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channels.add(ch);
+        return ch;
+    }
+
+    CentralAdminGrpc.CentralAdminBlockingStub admin() {
+        return CentralAdminGrpc.newBlockingStub(channel(central.port)).withDeadlineAfter(120, TimeUnit.SECONDS);
+    }
+
+    CloneAgentGrpc.CloneAgentBlockingStub agent(String clone) {
+        return CloneAgentGrpc.newBlockingStub(channel(sidecars.get(clone).port)).withDeadlineAfter(300, TimeUnit.SECONDS);
+    }
+
+    SynchronizeResponse sync(String clone) {
+        return agent(clone).synchronize(SynchronizeRequest.getDefaultInstance());
+    }
+
+    PgCluster db(String name) {
+        return dbs.get(name);
+    }
+
+    void sql(String node, String... statements) throws Exception {
+        try (Connection c = db(node).connect(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    String one(String node, String query) throws Exception {
+        try (Connection c = db(node).connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** Every row of a table by uid, without the local primary key: what must be equal everywhere. */
+    Map<String, String> rows(String node, String table) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = db(node).connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT uid::text, (hstore(lizsync_row.*) - 'id'::text)::text FROM " + table
+                        + " lizsync_row ORDER BY uid")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Asserts that every node holds the same rows in every synchronised table. */
+    void assertConverged() throws Exception {
+        for (String[] t : tables) {
+            String table = io.lizsync.sql.Sql.qualified(t[0], t[1]);
+            Map<String, String> reference = rows("central", table);
+            for (String clone : sidecars.keySet()) {
+                assertEquals(reference, rows(clone, table), "table " + table + " on " + clone + " differs from central");
+            }
+        }
+    }
+
+
+    @Override
+    public void close() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        sidecars.values().forEach(ServiceProcess::close);
+        central.close();
+        dbs.close();
+    }
+}

@@ -1,0 +1,273 @@
+package io.lizsync.sync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lizsync.proto.sync.v1.SynchronizeResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The classic two-way scenarios on a real mesh: central + two clones on three PostgreSQL servers,
+ * a central sync-service and two sidecars as separate processes. After each scenario every node
+ * holds the same rows, compared by uid.
+ */
+class SyncScenariosIT {
+
+    static final String DDL = """
+            CREATE SCHEMA field;
+            CREATE TABLE field.parcel (
+                id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+                code text, owner text, area numeric(12, 2), surveyed date, geom geometry(Polygon, 2154));
+            CREATE TABLE field.note (
+                id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+                parcel_uid uuid REFERENCES field.parcel (uid) ON DELETE CASCADE, body text);
+            CREATE TABLE field.sample (
+                id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+                t text, n numeric, ts timestamptz, d date, j json, jb jsonb, arr text[], iarr integer[],
+                b bytea, flag boolean, f8 double precision, g geometry(Geometry, 4326));
+            """;
+
+    static Mesh mesh;
+
+    @BeforeAll
+    static void start() throws Exception {
+        mesh = Mesh.start(DDL, "field",
+                List.of(new String[] {"field", "parcel"}, new String[] {"field", "note"}, new String[] {"field", "sample"}),
+                "clone-a", "clone-b");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (mesh != null) {
+            mesh.close();
+        }
+    }
+
+    private static void syncAll() {
+        mesh.sync("clone-a");
+        mesh.sync("clone-b");
+        mesh.sync("clone-a");
+        mesh.sync("clone-b");
+    }
+
+    private static String parcel(String node, String code, String column) throws Exception {
+        return mesh.one(node, "SELECT " + column + "::text FROM field.parcel WHERE code = '" + code + "'");
+    }
+
+    @Test
+    void centralEditsReachEveryCloneAndCloneEditsReachCentralAndTheOtherClone() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner, area, geom) VALUES ('C-1', 'Commune', 12.5, "
+                + "ST_MakeEnvelope(0, 0, 10, 10, 2154))");
+        SynchronizeResponse first = mesh.sync("clone-a");
+        assertEquals(1, first.getStatus());
+        assertEquals(1, first.getNumberReplayedToClone());
+        assertEquals("Commune", parcel("clone-a", "C-1", "owner"));
+
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'GAEC' WHERE code = 'C-1'");
+        SynchronizeResponse second = mesh.sync("clone-a");
+        assertEquals(1, second.getNumberReplayedToCentral());
+        assertEquals(0, second.getNumberReplayedToClone(), "no echo: the clone's own change does not come back");
+        assertEquals("GAEC", parcel("central", "C-1", "owner"));
+
+        mesh.sync("clone-b");
+        assertEquals("GAEC", parcel("clone-b", "C-1", "owner"), "a second clone's first sync gets everything");
+        assertEquals(0, mesh.sync("clone-a").getNumberReplayedToClone());
+        mesh.assertConverged();
+        assertEquals("0", mesh.one("clone-a", "SELECT count(*) FROM audit.logged_actions"),
+                "a confirmed push leaves the clone log");
+    }
+
+    @Test
+    void differentFieldsOfOneRowEditedOnTwoNodesBothSurvive() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner, area) VALUES ('F-1', 'x', 1)");
+        syncAll();
+        mesh.sql("central", "UPDATE field.parcel SET area = 99.5 WHERE code = 'F-1'");
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'from clone a' WHERE code = 'F-1'");
+        mesh.sql("clone-b", "UPDATE field.parcel SET surveyed = DATE '2026-07-14' WHERE code = 'F-1'");
+        SynchronizeResponse r = mesh.sync("clone-a");
+        assertEquals(0, r.getNumberConflicts());
+        syncAll();
+        assertEquals("99.50", parcel("clone-b", "F-1", "area"));
+        assertEquals("from clone a", parcel("clone-b", "F-1", "owner"));
+        assertEquals("2026-07-14", parcel("clone-a", "F-1", "surveyed"));
+        mesh.assertConverged();
+    }
+
+    @Test
+    void sameFieldLastEditWinsBothWaysAndTheDecisionIsRecorded() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('L-1', 'start'), ('L-2', 'start')");
+        syncAll();
+        // L-1: central edits first, the clone later: the clone wins.
+        mesh.sql("central", "UPDATE field.parcel SET owner = 'central early' WHERE code = 'L-1'");
+        Thread.sleep(20);
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'clone late' WHERE code = 'L-1'");
+        // L-2: the clone edits first, central later: central wins.
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'clone early' WHERE code = 'L-2'");
+        Thread.sleep(20);
+        mesh.sql("central", "UPDATE field.parcel SET owner = 'central late' WHERE code = 'L-2'");
+        SynchronizeResponse r = mesh.sync("clone-a");
+        assertEquals(2, r.getNumberConflicts());
+        syncAll();
+        assertEquals("clone late", parcel("clone-b", "L-1", "owner"));
+        assertEquals("central late", parcel("clone-a", "L-2", "owner"));
+        mesh.assertConverged();
+        assertEquals("clone|\"central early\"|\"clone late\"|last_edit_wins", mesh.one("central", """
+                SELECT winner || '|' || central_value::text || '|' || clone_value::text || '|' || rule_applied
+                FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
+                WHERE p.code = 'L-1' AND c.field_name = 'owner'"""));
+        assertEquals("central", mesh.one("central", """
+                SELECT winner FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
+                WHERE p.code = 'L-2' AND c.field_name = 'owner'"""));
+    }
+
+    @Test
+    void threeNodesEditingOneFieldConverge() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('T-1', 'start')");
+        syncAll();
+        mesh.sql("clone-b", "UPDATE field.parcel SET owner = 'b' WHERE code = 'T-1'");
+        Thread.sleep(10);
+        mesh.sql("central", "UPDATE field.parcel SET owner = 'central' WHERE code = 'T-1'");
+        Thread.sleep(10);
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'a' WHERE code = 'T-1'");
+        mesh.sync("clone-b");
+        mesh.sync("clone-a");
+        syncAll();
+        assertEquals("a", parcel("central", "T-1", "owner"), "the last edit (clone a) wins");
+        mesh.assertConverged();
+    }
+
+    @Test
+    void insertsAndDeletesOnBothSidesWithForeignKeysOnUid() throws Exception {
+        mesh.sql("clone-a", "INSERT INTO field.parcel (code, owner) VALUES ('K-1', 'parent from a')",
+                "INSERT INTO field.note (parcel_uid, body) SELECT uid, 'child from a' FROM field.parcel WHERE code = 'K-1'");
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('K-2', 'parent from central')",
+                "INSERT INTO field.note (parcel_uid, body) SELECT uid, 'child from central' FROM field.parcel WHERE code = 'K-2'");
+        syncAll();
+        assertEquals("child from a", mesh.one("clone-b", "SELECT n.body FROM field.note n JOIN field.parcel p "
+                + "ON p.uid = n.parcel_uid WHERE p.code = 'K-1'"));
+        mesh.assertConverged();
+        mesh.sql("clone-b", "DELETE FROM field.note WHERE body = 'child from central'",
+                "DELETE FROM field.parcel WHERE code = 'K-2'");
+        mesh.sql("central", "DELETE FROM field.parcel WHERE code = 'K-1'");
+        syncAll();
+        assertNull(parcel("clone-a", "K-2", "code"));
+        assertNull(parcel("clone-b", "K-1", "code"));
+        assertEquals("0", mesh.one("clone-a", "SELECT count(*) FROM field.note WHERE body LIKE 'child from%'"));
+        mesh.assertConverged();
+    }
+
+    @Test
+    void updateAgainstDeleteIsAConflictAndALaterUpdateRestoresTheRow() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner, area) VALUES ('D-1', 'x', 5), ('D-2', 'y', 6)");
+        syncAll();
+        mesh.sql("central", "DELETE FROM field.parcel WHERE code = 'D-1'");
+        Thread.sleep(20);
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'edited after the delete' WHERE code = 'D-1'");
+        // D-2: the clone deletes, central updates later: the update wins and the clone gets the row back.
+        mesh.sql("clone-a", "DELETE FROM field.parcel WHERE code = 'D-2'");
+        Thread.sleep(20);
+        mesh.sql("central", "UPDATE field.parcel SET owner = 'kept by central' WHERE code = 'D-2'");
+        SynchronizeResponse r = mesh.sync("clone-a");
+        assertEquals(2, r.getNumberConflicts());
+        syncAll();
+        assertEquals("edited after the delete", parcel("central", "D-1", "owner"));
+        assertEquals("5.00", parcel("clone-b", "D-1", "area"), "the restored row keeps its other fields");
+        assertEquals("kept by central", parcel("clone-a", "D-2", "owner"));
+        mesh.assertConverged();
+    }
+
+    @Test
+    void aLateCommittingTransactionOnCentralStillArrives() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('X-1', 'before'), ('X-2', 'before')");
+        syncAll();
+        try (Connection late = mesh.db("central").connect(); Statement st = late.createStatement()) {
+            late.setAutoCommit(false);
+            // This transaction gets its event id first and commits after the sync below.
+            st.execute("UPDATE field.parcel SET owner = 'late' WHERE code = 'X-1'");
+            mesh.sql("central", "UPDATE field.parcel SET owner = 'early' WHERE code = 'X-2'");
+            mesh.sync("clone-a");
+            assertEquals("early", parcel("clone-a", "X-2", "owner"));
+            assertEquals("before", parcel("clone-a", "X-1", "owner"));
+            late.commit();
+        }
+        mesh.sync("clone-a");
+        assertEquals("late", parcel("clone-a", "X-1", "owner"), "LizSync would lose this change");
+        syncAll();
+        mesh.assertConverged();
+    }
+
+    @Test
+    void aLateCommittingTransactionOnACloneStillArrives() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('Y-1', 'before')");
+        syncAll();
+        try (Connection late = mesh.db("clone-b").connect(); Statement st = late.createStatement()) {
+            late.setAutoCommit(false);
+            st.execute("UPDATE field.parcel SET owner = 'late on b' WHERE code = 'Y-1'");
+            mesh.sync("clone-b");
+            late.commit();
+        }
+        mesh.sync("clone-b");
+        assertEquals("late on b", parcel("central", "Y-1", "owner"));
+        syncAll();
+        mesh.assertConverged();
+    }
+
+    @Test
+    void everyTypeRoundTripsExactly() throws Exception {
+        mesh.sql("clone-a", """
+                INSERT INTO field.sample (t, n, ts, d, j, jb, arr, iarr, b, flag, f8, g) VALUES
+                  (E'quote '' "double" \\\\ back\\nnew line, ünïcödé ✓', 12345678901234567890.123456789,
+                   '2026-03-01 12:34:56.789012+05:30', '1999-12-31', '{"a": [1, 2.50, "x"]}', '{"k": {"n": null}}',
+                   ARRAY['a,b', 'NULL', NULL, '"q"'], ARRAY[1, NULL, 3], '\\x00ff10', true, 0.1,
+                   ST_Buffer(ST_SetSRID(ST_MakePoint(2.123456789012, 48.987654321098), 4326), 0.01, 200)),
+                  (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, false, 'NaN', NULL)""");
+        assertTrue(Integer.parseInt(mesh.one("clone-a", "SELECT max(ST_MemSize(g)) FROM field.sample")) > 8192,
+                "a geometry larger than 8 kB (TOASTed)");
+        syncAll();
+        mesh.assertConverged();
+        assertEquals("t", mesh.one("central", """
+                SELECT bool_and(ST_Equals(c.g, c.g)) AND count(*) = 2 FROM field.sample c"""));
+    }
+
+    @Test
+    void aStructureDifferenceIsRefusedNamingTheTable() throws Exception {
+        mesh.sql("clone-b", "ALTER TABLE field.note ADD COLUMN extra text");
+        try {
+            mesh.sql("clone-b", "INSERT INTO field.parcel (code) VALUES ('S-1')");
+            var e = assertThrows(StatusRuntimeException.class, () -> mesh.sync("clone-b"));
+            assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().contains("field.note"), e.getStatus().getDescription());
+            assertTrue(e.getStatus().getDescription().contains("extra text"), e.getStatus().getDescription());
+            assertNull(parcel("central", "S-1", "code"), "nothing was applied");
+        } finally {
+            mesh.sql("clone-b", "ALTER TABLE field.note DROP COLUMN extra");
+        }
+        mesh.sync("clone-b");
+        assertEquals("S-1", parcel("central", "S-1", "code"), "after the fix the edit is sent, not lost");
+    }
+
+    @Test
+    void synchronizeFromSqlOnTheClone() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('Q-1', 'from central')");
+        mesh.sql("clone-a", "INSERT INTO field.parcel (code, owner) VALUES ('Q-2', 'from a')");
+        try (Connection c = mesh.db("clone-a").connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM lizsync.synchronize(60)")) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getLong("number_replayed_to_central"));
+            assertTrue(rs.getLong("number_replayed_to_clone") >= 1);
+            assertEquals(0, rs.getLong("number_conflicts"));
+        }
+        assertEquals("from a", parcel("central", "Q-2", "owner"));
+        assertEquals("from central", parcel("clone-a", "Q-1", "owner"));
+    }
+}
