@@ -94,6 +94,7 @@ free_port 18083; start_service sync-central sync-service "$FREE" $(db_env centra
 free_port 18084; start_service files file-service "$FREE" LIZSYNC_FILES_WORK_DIR="$STATE/files"
 for clone in clone-a clone-b; do
   free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLE=clone \
+    LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}"
 done
 free_port 18080; start_service gateway gateway "$FREE" \
@@ -151,7 +152,49 @@ psql_db central -At -c "SELECT '  ' || action || ' ' || schema_name || '.' || ta
                         || ' changed=' || changed_fields::text FROM audit.logged_actions ORDER BY event_id DESC LIMIT 1"
 say "Walk 5: tools status"
 $CLI status | sed 's/^/  /'
-say "Walk 6: health of every service"
+
+say "Walk 6: make the two clones (copy of schema field; packages arrive with issue 3/7) and join them"
+# The clone's cursor starts at the registration: register first, then copy, so nothing is missed
+# (a change made in between would travel twice, which an upsert by uid makes harmless).
+for clone in clone-a clone-b; do
+  export LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-$clone]}"
+  PGPASSWORD=$(db_password central) pg_dump -h 127.0.0.1 -p "${DB[central]}" -U postgres -d lizsync \
+      --schema=field --no-owner > "$STATE/field-$clone.sql"
+  # The audit triggers are the clone's own business: the join adds them after the tools.
+  grep -v 'CREATE TRIGGER lizsync_audit' "$STATE/field-$clone.sql" | psql_db "$clone" >/dev/null
+  $CLI join-clone --name "$clone" --tables field.parcel,field.observation | sed 's/^/  /'
+done
+
+say "Walk 7: edits on every side"
+psql_db central -c "UPDATE field.parcel SET land_use = 'orchard' WHERE code = 'P-002'" \
+                -c "UPDATE field.observation SET count = 12 WHERE id = 3"
+psql_db clone-a -c "UPDATE field.observation SET remarks = 'two juveniles, seen from the path' WHERE id = 5" \
+                -c "INSERT INTO field.observation (species, count, observer, geom)
+                    VALUES ('Alcedo atthis', 1, 'Anne (clone a)', ST_SetSRID(ST_MakePoint(650512, 6860233), 2154))"
+psql_db clone-b -c "UPDATE field.parcel SET owner = 'Mme Martin (clone b)' WHERE code = 'P-010'" \
+                -c "DELETE FROM field.observation WHERE id = 7"
+# The same field of the same row on central and on clone b: the later edit wins.
+psql_db central -c "UPDATE field.parcel SET owner = 'Commune (central)' WHERE code = 'P-011'"
+sleep 0.1
+psql_db clone-b -c "UPDATE field.parcel SET owner = 'Indivision Roux (clone b, later)' WHERE code = 'P-011'"
+
+say "Walk 8: synchronise clone-a with the CLI, clone-b from SQL, then clone-a again"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a: /'
+psql_db clone-b -c "SELECT * FROM lizsync.synchronize()"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a: /'
+
+say "Walk 9: the result, the same on every node"
+for n in central clone-a clone-b; do
+  psql_db "$n" -At -c "SELECT '  $n: P-002 ' || (SELECT land_use FROM field.parcel WHERE code = 'P-002')
+     || ' | P-010 ' || (SELECT owner FROM field.parcel WHERE code = 'P-010')
+     || ' | P-011 ' || (SELECT owner FROM field.parcel WHERE code = 'P-011')
+     || ' | observations ' || (SELECT count(*) FROM field.observation)
+     || ' | kingfisher ' || (SELECT count(*) FROM field.observation WHERE species = 'Alcedo atthis')"
+done
+psql_db central -c "SELECT conflict_time::time(0), table_name, field_name, central_value, clone_value, rule_applied, winner
+                    FROM lizsync.conflicts ORDER BY id"
+
+say "Walk 10: health of every service"
 for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b; do
   printf '  %-14s %s\n' "$name" "$(curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
 done

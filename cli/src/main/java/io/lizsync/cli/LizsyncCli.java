@@ -11,6 +11,14 @@ import io.lizsync.proto.sync.v1.OperationResult;
 import io.lizsync.proto.sync.v1.PrepareRequest;
 import io.lizsync.proto.sync.v1.PrepareResponse;
 import io.lizsync.proto.sync.v1.UpgradeRequest;
+import io.lizsync.proto.sync.v1.AttachRequest;
+import io.lizsync.proto.sync.v1.CloneAgentGrpc;
+import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
+import io.lizsync.proto.sync.v1.RegisterCloneRequest;
+import io.lizsync.proto.sync.v1.RegisterCloneResponse;
+import io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest;
+import io.lizsync.proto.sync.v1.SynchronizeRequest;
+import io.lizsync.proto.sync.v1.TableName;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.PrintStream;
@@ -45,6 +53,14 @@ public class LizsyncCli implements QuarkusApplication {
               upgrade [--runit]              apply every newer tools version (nothing without --runit)
               prepare --schemas a,b [--add-server-id=false] [--add-uid-columns=false] [--add-audit-triggers=false]
                                              add server id, uid columns and audit triggers (all on by default)
+
+            Clones (clone sidecar: --sidecar HOST:PORT or $LIZSYNC_SIDECAR, default 127.0.0.1:8090):
+              join-clone --name N --tables s.t1,s.t2 [--clone-id UUID]
+                                             register the clone on central and attach the sidecar's database
+                                             (its tables must already hold central's data)
+              revoke-clone --clone-id UUID   revoke a clone's exchange credential (central)
+              synchronize                    run a two-way sync now (same as SELECT * FROM lizsync.synchronize())
+              clone-status                   the clone's id, central, tools version, unsynced edits
 
             Exit codes: 0 done, 1 refused, 2 wrong command line, 3 service unreachable, 4 other error.
             """;
@@ -84,7 +100,11 @@ public class LizsyncCli implements QuarkusApplication {
             "install", Set.of("central", "override-audit", "override-lizsync", "target-version"),
             "upgrade", Set.of("central", "runit", "run-it"),
             "prepare", Set.of("central", "schemas", "add-server-id", "add-uid-columns", "add-audit-triggers",
-                    "server-name"));
+                    "server-name"),
+            "join-clone", Set.of("central", "sidecar", "name", "tables", "clone-id"),
+            "revoke-clone", Set.of("central", "clone-id"),
+            "synchronize", Set.of("sidecar"),
+            "clone-status", Set.of("sidecar"));
 
     private int dispatch(Args args) {
         Set<String> allowed = OPTIONS.get(args.command);
@@ -138,8 +158,72 @@ public class LizsyncCli implements QuarkusApplication {
                 out.println((r.getStatus() == 1 ? "OK: " : "REFUSED: ") + r.getMessage());
                 return r.getStatus() == 1 ? OK : REFUSED;
             });
+            case "join-clone" -> joinClone(args);
+            case "revoke-clone" -> withCentral(args, ch -> {
+                boolean revoked = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
+                                .setCloneId(args.option("clone-id", "")).build()).getRevoked();
+                out.println(revoked ? "OK: credential revoked" : "REFUSED: no live credential for this clone");
+                return revoked ? OK : REFUSED;
+            });
+            case "synchronize" -> withChannel(args.option("sidecar", sidecarDefault()), ch -> {
+                var r = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
+                        .synchronize(SynchronizeRequest.getDefaultInstance());
+                out.printf("number_replayed_to_central: %d%nnumber_replayed_to_clone: %d%nnumber_conflicts: %d%n"
+                        + "duration: %d ms%n", r.getNumberReplayedToCentral(), r.getNumberReplayedToClone(),
+                        r.getNumberConflicts(), r.getDurationMs());
+                return r.getStatus() == 1 ? OK : REFUSED;
+            });
+            case "clone-status" -> withChannel(args.option("sidecar", sidecarDefault()), ch -> {
+                var s = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
+                        .getCloneStatus(GetCloneStatusRequest.getDefaultInstance());
+                out.printf("clone id: %s%ncentral id: %s%ntools version: %s%nunsynced edits: %d%n", s.getCloneId(),
+                        s.getCentralId(), s.getToolsVersion(), s.getUnsyncedEdits());
+                return OK;
+            });
             default -> throw new Args.UsageException("unknown command '" + args.command + "'");
         };
+    }
+
+    private int joinClone(Args args) {
+        String name = args.option("name", "");
+        String tables = args.option("tables", "");
+        if (name.isBlank() || tables.isBlank()) {
+            throw new Args.UsageException("join-clone needs --name and --tables schema.table,...");
+        }
+        var register = RegisterCloneRequest.newBuilder().setCloneName(name).setCloneId(args.option("clone-id", ""));
+        var attach = AttachRequest.newBuilder().setCloneName(name);
+        for (String t : tables.split(",")) {
+            String q = t.trim();
+            int dot = q.indexOf('.');
+            if (dot <= 0 || dot == q.length() - 1) {
+                throw new Args.UsageException("--tables: expected schema.table, got '" + q + "'");
+            }
+            TableName tn = TableName.newBuilder().setSchemaName(q.substring(0, dot)).setTableName(q.substring(dot + 1))
+                    .build();
+            register.addTables(tn);
+            attach.addTables(tn);
+        }
+        RegisterCloneResponse[] registration = new RegisterCloneResponse[1];
+        int code = withCentral(args, ch -> {
+            registration[0] = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .registerClone(register.build());
+            return OK;
+        });
+        if (code != OK) {
+            return code;
+        }
+        return withChannel(args.option("sidecar", sidecarDefault()), ch -> {
+            var r = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.MINUTES)
+                    .attach(attach.setRegistration(registration[0]).build());
+            out.println((r.getStatus() == 1 ? "OK: " : "REFUSED: ") + r.getMessage() + " (central position "
+                    + registration[0].getTickId() + ")");
+            return r.getStatus() == 1 ? OK : REFUSED;
+        });
+    }
+
+    private static String sidecarDefault() {
+        return System.getenv().getOrDefault("LIZSYNC_SIDECAR", "127.0.0.1:8090");
     }
 
     private int report(OperationResult r) {
@@ -158,7 +242,11 @@ public class LizsyncCli implements QuarkusApplication {
     }
 
     private int withCentral(Args args, ChannelWork work) {
-        String target = args.option("central", System.getenv().getOrDefault("LIZSYNC_CENTRAL", "127.0.0.1:8083"));
+        return withChannel(args.option("central", System.getenv().getOrDefault("LIZSYNC_CENTRAL", "127.0.0.1:8083")),
+                work);
+    }
+
+    private int withChannel(String target, ChannelWork work) {
         ManagedChannel channel = channel(target);
         try {
             return work.run(channel);

@@ -99,6 +99,7 @@ public class SyncRunner {
         CloneStore.Push push = store.nextPush(me.cloneId());
         if (!push.changes().isEmpty()) {
             PushResult result = push(session, push);
+            crashPoint("after-push");
             toCentral = result.getApplied();
             conflicts = result.getConflicts();
             store.completePush(push.pushId());
@@ -118,6 +119,7 @@ public class SyncRunner {
             throw new IllegalStateException("central ended the pull without a position");
         }
         long toClone = store.applyPull(pulled, Long.parseLong(position));
+        crashPoint("after-apply");
         blocking.acknowledge(AckRequest.newBuilder().setSessionId(session).setPosition(position).setApplied(toClone)
                 .build());
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -164,6 +166,13 @@ public class SyncRunner {
             return done.get(config.central().deadlineSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    private void crashPoint(String point) {
+        if (config.testCrashPoint().filter(point::equals).isPresent()) {
+            LOG.warnf("fault injection: halting at %s", point);
+            Runtime.getRuntime().halt(137);
         }
     }
 

@@ -54,6 +54,13 @@ public interface SyncConfig {
     @WithDefault("0.2s")
     String sqlRequestPoll();
 
+    /**
+     * Fault injection, for the fault tests only: the sidecar halts (as if killed) at this point of
+     * a session: {@code after-push} (central applied the push, the clone has not heard back) or
+     * {@code after-apply} (the pull is committed locally, central has no acknowledgement).
+     */
+    Optional<String> testCrashPoint();
+
     /** Clone role: run a sync session on this schedule (a Quarkus 'every' value such as 15m), or off. */
     @WithDefault("off")
     String schedule();

@@ -49,6 +49,12 @@ final class Mesh implements AutoCloseable {
     }
 
     static Mesh start(String ddl, String schema, List<String[]> tables, String... clones) throws Exception {
+        return start(ddl, schema, tables, (clone, port) -> port, clones);
+    }
+
+    /** @param centralPort the central port a clone's sidecar dials (to put a proxy in between) */
+    static Mesh start(String ddl, String schema, List<String[]> tables,
+            java.util.function.BiFunction<String, Integer, Integer> centralPort, String... clones) throws Exception {
         List<String> names = new ArrayList<>(List.of("central"));
         names.addAll(List.of(clones));
         PgClusters dbs = PgClusters.start(names.toArray(new String[0]));
@@ -66,7 +72,7 @@ final class Mesh implements AutoCloseable {
                     .setAddAuditTriggers(true).addSchemas(schema).build());
             assertEquals(1, prepared.getStatus(), prepared.getMessage());
             for (String clone : clones) {
-                mesh.addClone(clone);
+                mesh.addClone(clone, centralPort.apply(clone, central.port));
             }
             return mesh;
         } catch (Exception | Error e) {
@@ -82,14 +88,14 @@ final class Mesh implements AutoCloseable {
         }
     }
 
-    private void addClone(String clone) throws Exception {
+    private void addClone(String clone, int centralPort) throws Exception {
         var reg = RegisterCloneRequest.newBuilder().setCloneName(clone);
         tables.forEach(t -> reg.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
         RegisterCloneResponse r = admin().registerClone(reg.build());
         registrations.put(clone, r);
         Map<String, String> env = dbEnv(dbs.get(clone), "clone");
         env.put("LIZSYNC_SYNC_CENTRAL_HOST", "127.0.0.1");
-        env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
+        env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(centralPort));
         env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-" + clone).toString());
         env.put("LIZSYNC_SYNC_SQL_REQUEST_POLL", "0.1s");
         ServiceProcess p = ServiceProcess.start("sidecar-" + clone, env);

@@ -32,7 +32,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, Map<String, String> env) throws Exception {
-        ServiceProcess p = new ServiceProcess(name, freePort(), env);
+        ServiceProcess p = new ServiceProcess(name, freePort(), new java.util.HashMap<>(env));
         p.start();
         return p;
     }
@@ -82,8 +82,16 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    void restart() throws Exception {
+    /** Kills the process and starts it again with these environment changes (null removes). */
+    void restart(Map<String, String> changes) throws Exception {
         kill();
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                env.remove(k);
+            } else {
+                env.put(k, v);
+            }
+        });
         start();
     }
 

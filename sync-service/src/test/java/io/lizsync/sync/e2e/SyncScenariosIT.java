@@ -270,4 +270,111 @@ class SyncScenariosIT {
         assertEquals("from a", parcel("central", "Q-2", "owner"));
         assertEquals("from central", parcel("clone-a", "Q-1", "owner"));
     }
+
+    @Test
+    void rowsThatCentralTriggersDeriveFromAReplayedChangeReachTheOriginToo() throws Exception {
+        mesh.sql("central", """
+                CREATE FUNCTION field.note_owner_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    INSERT INTO field.note (parcel_uid, body) VALUES (NEW.uid, 'owner is now ' || NEW.owner);
+                    RETURN NULL;
+                END $$""",
+                "CREATE TRIGGER note_owner AFTER UPDATE OF owner ON field.parcel FOR EACH ROW "
+                        + "EXECUTE FUNCTION field.note_owner_change()");
+        try {
+            mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('G-1', 'first')");
+            mesh.sync("clone-a");
+            mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'second' WHERE code = 'G-1'");
+            var r = mesh.sync("clone-a");
+            assertEquals("1", mesh.one("central", "SELECT count(*) FROM field.note WHERE body = 'owner is now second'"));
+            assertEquals(1, r.getNumberReplayedToClone(),
+                    "the note central derived during the push comes back in the same session; the edit itself does not");
+            assertEquals("1", mesh.one("clone-a", "SELECT count(*) FROM field.note WHERE body = 'owner is now second'"));
+            assertEquals(0, mesh.sync("clone-a").getNumberReplayedToClone());
+        } finally {
+            mesh.sql("central", "DROP TRIGGER note_owner ON field.parcel", "DROP FUNCTION field.note_owner_change()");
+        }
+        syncAll();
+        mesh.assertConverged();
+    }
+
+    @Test
+    void manualPolicyKeepsCentralsValueAndAPendingConflict() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('M-1', 'start')");
+        syncAll();
+        mesh.sql("central", "INSERT INTO lizsync.table_policies VALUES ('field', 'parcel', 'manual')");
+        try {
+            mesh.sql("central", "UPDATE field.parcel SET owner = 'central' WHERE code = 'M-1'");
+            Thread.sleep(20);
+            mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'clone, later' WHERE code = 'M-1'");
+            assertEquals(1, mesh.sync("clone-a").getNumberConflicts());
+            assertEquals("central", parcel("central", "M-1", "owner"));
+            assertEquals("central", parcel("clone-a", "M-1", "owner"), "the row keeps its central value until decided");
+            assertEquals("pending|\"clone, later\"", mesh.one("central", """
+                    SELECT winner || '|' || clone_value::text FROM lizsync.conflicts c
+                    JOIN field.parcel p ON p.uid = c.object_uid WHERE p.code = 'M-1'"""));
+        } finally {
+            mesh.sql("central", "DELETE FROM lizsync.table_policies");
+        }
+        syncAll();
+        mesh.assertConverged();
+    }
+
+    @Test
+    void aCloneSpeaksOnlyAsItself() throws Exception {
+        var channel = mesh.channel(mesh.central.port);
+        String a = mesh.registrations.get("clone-a").getCredential();
+        String b = mesh.registrations.get("clone-b").getCloneId();
+        var hello = io.lizsync.proto.sync.v1.HelloRequest.newBuilder().setCloneId(b).setToolsVersion("2").build();
+        var asA = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel).withCallCredentials(bearer(a));
+        var e = assertThrows(StatusRuntimeException.class, () -> asA.hello(hello));
+        assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), "clone a cannot open a session as clone b");
+
+        String forged = mesh.registrations.get("clone-a").getCloneId() + ".not-the-secret";
+        var wrong = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel).withCallCredentials(bearer(forged));
+        e = assertThrows(StatusRuntimeException.class, () -> wrong.hello(hello));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+        assertTrue(!e.getStatus().getDescription().contains("not-the-secret"), "a secret never appears in an error");
+
+        var none = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel);
+        assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> none.hello(hello))
+                .getStatus().getCode());
+
+        var extra = mesh.admin().registerClone(io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder()
+                .setCloneName("revoked one").addTables(io.lizsync.proto.sync.v1.TableName.newBuilder()
+                        .setSchemaName("field").setTableName("parcel")).build());
+        assertTrue(mesh.admin().revokeCloneCredential(io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest.newBuilder()
+                .setCloneId(extra.getCloneId()).build()).getRevoked());
+        var revoked = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel)
+                .withCallCredentials(bearer(extra.getCredential()));
+        var self = hello.toBuilder().setCloneId(extra.getCloneId()).build();
+        e = assertThrows(StatusRuntimeException.class, () -> revoked.hello(self));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("revoked"));
+    }
+
+    private static io.grpc.CallCredentials bearer(String credential) {
+        return new io.grpc.CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor,
+                    MetadataApplier applier) {
+                io.grpc.Metadata m = new io.grpc.Metadata();
+                m.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                        "Bearer " + credential);
+                applier.apply(m);
+            }
+        };
+    }
+
+    @Test
+    void synchronizeFromSqlFailsClearlyWithoutASidecar() throws Exception {
+        var sidecar = mesh.sidecars.get("clone-b");
+        sidecar.kill();
+        try (Connection c = mesh.db("clone-b").connect(); Statement st = c.createStatement()) {
+            var e = assertThrows(java.sql.SQLException.class, () -> st.executeQuery("SELECT * FROM lizsync.synchronize(1)"));
+            assertTrue(e.getMessage().contains("no sync-service sidecar answered within 1 s"), e.getMessage());
+        } finally {
+            sidecar.restart(java.util.Map.of());
+        }
+    }
 }
