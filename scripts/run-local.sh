@@ -148,7 +148,7 @@ say "Walk 3: prepare schema field (server id, uid columns, audit triggers)"
 $CLI prepare --schemas field
 say "Walk 4: an edit on central is captured by the audit trigger"
 psql_db central -c "UPDATE field.parcel SET owner = 'Commune de Saint-Martin' WHERE id = 1"
-psql_db central -At -c "SELECT '  ' || action || ' ' || schema_name || '.' || table_name || ' uid=' || uid
+psql_db central -At -c "SELECT '  ' || action::text || ' ' || schema_name || '.' || table_name || ' uid=' || uid
                         || ' changed=' || changed_fields::text FROM audit.logged_actions ORDER BY event_id DESC LIMIT 1"
 say "Walk 5: tools status"
 $CLI status | sed 's/^/  /'
