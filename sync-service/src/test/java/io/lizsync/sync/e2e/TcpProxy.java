@@ -20,6 +20,7 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong downstream = new AtomicLong();
+    private final AtomicLong upstream = new AtomicLong();
     private volatile long cutAfterBytes = Long.MAX_VALUE;
     private volatile boolean closed;
 
@@ -49,6 +50,15 @@ final class TcpProxy implements AutoCloseable {
         return downstream.get();
     }
 
+    long bytesToServer() {
+        return upstream.get();
+    }
+
+    void resetCounters() {
+        downstream.set(0);
+        upstream.set(0);
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
@@ -75,6 +85,9 @@ final class TcpProxy implements AutoCloseable {
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
                     out.flush();
+                    if (!toClient) {
+                        upstream.addAndGet(n);
+                    }
                     if (toClient && downstream.addAndGet(n) >= cutAfterBytes) {
                         cutAll();
                         return;

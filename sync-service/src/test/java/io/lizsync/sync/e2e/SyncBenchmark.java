@@ -1,0 +1,228 @@
+package io.lizsync.sync.e2e;
+
+import io.lizsync.testkit.PgCluster;
+import io.lizsync.testkit.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The figures of issue 2/7, measured side by side on the same clusters in one run (not a test:
+ * run by scripts/bench.sh). Results go to stdout and target/bench/sync-bench.txt.
+ * {@code -Dbench.updates=N} sets the backlog size (default 10000).
+ */
+class SyncBenchmark {
+
+    static final int ROWS = 100_000;
+
+    static String ddl(String table) {
+        return "CREATE SCHEMA IF NOT EXISTS bench;"
+                + "CREATE TABLE bench." + table + " (id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),"
+                + " n integer NOT NULL DEFAULT 0, label text);"
+                + "INSERT INTO bench." + table + " (uid, label) SELECT md5('item' || g)::uuid, 'item ' || g "
+                + "FROM generate_series(1, " + ROWS + ") g;";
+    }
+
+    private final Map<String, String> results = new LinkedHashMap<>();
+
+    @Test
+    void run() throws Exception {
+        int n = Integer.getInteger("bench.updates", 10_000);
+        TcpProxy[] proxy = new TcpProxy[1];
+        try (Mesh mesh = Mesh.start(ddl("item"), "bench", List.<String[]>of(new String[] {"bench", "item"}), (clone, port) -> {
+            if (!clone.equals("wire")) {
+                return port;
+            }
+            try {
+                proxy[0] = new TcpProxy(port);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return proxy[0].port();
+        }, "clone", "wire")) {
+            mesh.sync("clone");
+            mesh.sync("wire");
+            PgCluster central = mesh.db("central");
+            PgCluster clone = mesh.db("clone");
+
+            // Logical replication over the same two servers, in databases of their own.
+            central.createDatabase("lr");
+            clone.createDatabase("lr");
+            for (PgCluster db : List.of(central, clone)) {
+                exec(db, "lr", ddl("down") + ddl("up"));
+            }
+            exec(central, "lr", "CREATE PUBLICATION down_pub FOR TABLE bench.down");
+            exec(clone, "lr", "CREATE PUBLICATION up_pub FOR TABLE bench.up");
+            exec(clone, "lr", subscription("down_sub", central, "down_pub"));
+            exec(central, "lr", subscription("up_sub", clone, "up_pub"));
+
+            // central -> clone
+            updates(central, "lizsync", "bench.item", n, "c2c");
+            long ours = timed(() -> mesh.sync("clone"));
+            long lr = logicalCatchUp(central, clone, "down", "down_sub", n);
+            record("central -> clone, " + n + " single-row UPDATEs", ours, lr);
+
+            // clone -> central
+            updates(clone, "lizsync", "bench.item", n, "k2c");
+            long oursUp = timed(() -> mesh.sync("clone"));
+            long lrUp = logicalCatchUp(clone, central, "up", "up_sub", n);
+            record("clone -> central, " + n + " single-row UPDATEs", oursUp, lrUp);
+
+            // mixed: half on each side, a quarter of all on the same rows
+            mesh.sync("wire");
+            updatesRange(central, "bench.item", 1, n / 2, "mix-central");
+            updatesRange(clone, "bench.item", n / 4 + 1, n / 4 + n / 2, "mix-clone");
+            long mixed = timed(() -> mesh.sync("clone"));
+            results.put("mixed " + n + " (half each side, a quarter conflicting)",
+                    ms(mixed) + " ms = " + ratio(mixed, ours) + " x the one-way time (target <= 1.5)");
+
+            // idle round trip
+            List<Long> idle = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                idle.add(timed(() -> mesh.sync("clone")));
+            }
+            Collections.sort(idle);
+            results.put("idle sync round trip (median of 25)", ms(idle.get(12)) + " ms (target <= 20 ms)");
+
+            // bytes on the wire for one single-field update (clone "wire" talks through the proxy)
+            mesh.sync("wire");
+            proxy[0].resetCounters();
+            mesh.sync("wire");
+            long idleBytes = proxy[0].bytesToClient() + proxy[0].bytesToServer();
+            mesh.sql("wire", "UPDATE bench.item SET label = 'one field' WHERE id = 42");
+            proxy[0].resetCounters();
+            mesh.sync("wire");
+            long oneBytes = proxy[0].bytesToClient() + proxy[0].bytesToServer();
+            results.put("bytes on the wire, sync with one single-field update", oneBytes + " B (idle session "
+                    + idleBytes + " B, difference " + (oneBytes - idleBytes) + " B)");
+
+            // write throughput with and without capture
+            double with = pgbench(central);
+            exec(central, "lizsync", "ALTER TABLE bench.item DISABLE TRIGGER lizsync_audit");
+            double without = pgbench(central);
+            exec(central, "lizsync", "ALTER TABLE bench.item ENABLE TRIGGER lizsync_audit");
+            results.put("pgbench single-row UPDATE, 2 clients, 10 s", String.format(
+                    "%.0f tps with capture, %.0f tps without: %.0f %% kept (target >= 85 %%)", with, without,
+                    100 * with / without));
+        } finally {
+            if (proxy[0] != null) {
+                proxy[0].close();
+            }
+        }
+        StringBuilder out = new StringBuilder("LizSync mesh sync benchmark (same run, same clusters)\n");
+        results.forEach((k, v) -> out.append(String.format("  %-58s %s%n", k, v)));
+        System.out.print(out);
+        Path file = Path.of("target", "bench", "sync-bench.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, out);
+    }
+
+    private void record(String what, long ours, long lr) {
+        results.put(what, String.format("ours %d ms, logical replication %d ms: %s x (target <= 1.0)", ms(ours), ms(lr),
+                ratio(ours, lr)));
+    }
+
+    private static String subscription(String name, PgCluster publisher, String publication) {
+        return "CREATE SUBSCRIPTION " + name + " CONNECTION 'host=127.0.0.1 port=" + publisher.port()
+                + " dbname=lr user=" + publisher.user() + " password=" + publisher.password() + "' PUBLICATION "
+                + publication + " WITH (copy_data = false, enabled = false)";
+    }
+
+    /** n updates on the publisher with the subscription disabled, then the time to catch up once enabled. */
+    private static long logicalCatchUp(PgCluster pub, PgCluster sub, String table, String subscription, int n)
+            throws Exception {
+        updates(pub, "lr", "bench." + table, n, "lr");
+        String marker = "done-" + System.nanoTime();
+        exec(pub, "lr", "UPDATE bench." + table + " SET label = '" + marker + "' WHERE id = " + ROWS);
+        long start = System.nanoTime();
+        exec(sub, "lr", "ALTER SUBSCRIPTION " + subscription + " ENABLE");
+        try (Connection c = sub.connect("lr"); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM bench." + table + " WHERE id = " + ROWS + " AND label = ?")) {
+            ps.setString(1, marker);
+            long deadline = start + Duration.ofMinutes(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                try (var rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        long t = System.nanoTime() - start;
+                        exec(sub, "lr", "ALTER SUBSCRIPTION " + subscription + " DISABLE");
+                        return t;
+                    }
+                }
+                Thread.sleep(2);
+            }
+        }
+        throw new IllegalStateException("logical replication did not catch up in 10 minutes");
+    }
+
+    private static void updates(PgCluster db, String database, String table, int n, String tag) throws Exception {
+        try (Connection c = db.connect(database); PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + table + " SET n = n + 1, label = ? WHERE id = ?")) {
+            c.setAutoCommit(true);
+            for (int i = 0; i < n; i++) {
+                ps.setString(1, tag + " " + i);
+                ps.setInt(2, 1 + (int) ((i * 7919L) % (ROWS - 1)));
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void updatesRange(PgCluster db, String table, int from, int to, String tag) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE " + table + " SET label = ? WHERE id = ?")) {
+            for (int id = from; id <= to; id++) {
+                ps.setString(1, tag);
+                ps.setInt(2, id);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static double pgbench(PgCluster db) throws Exception {
+        Path script = Files.createTempFile("bench-update", ".sql");
+        Files.writeString(script, "\\set id random(1, " + ROWS + ")\nUPDATE bench.item SET n = n + 1 WHERE id = :id;\n");
+        String bin = System.getenv().getOrDefault("LIZSYNC_PG_BIN", "/usr/lib/postgresql/15/bin") + "/pgbench";
+        List<String> cmd = new ArrayList<>(List.of(bin, "-n", "-c", "2", "-j", "2", "-T", "10", "-f",
+                script.toString(), "-h", "127.0.0.1", "-p", Integer.toString(db.port()), "-U", db.user(), db.database()));
+        var r = ProcessRunner.check(cmd, Duration.ofMinutes(2), Map.of("PGPASSWORD", db.password()));
+        Matcher m = Pattern.compile("tps = ([0-9.]+)").matcher(r.output());
+        if (!m.find()) {
+            throw new IllegalStateException("no tps in pgbench output: " + r.output());
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static void exec(PgCluster db, String database, String sql) throws Exception {
+        try (Connection c = db.connect(database); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private interface Timed {
+        void run() throws Exception;
+    }
+
+    private static long timed(Timed t) throws Exception {
+        long start = System.nanoTime();
+        t.run();
+        return System.nanoTime() - start;
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static String ratio(long a, long b) {
+        return String.format("%.2f", (double) a / b);
+    }
+}
