@@ -151,12 +151,15 @@ final class Mesh implements AutoCloseable {
         }
     }
 
-    /** Every row of a table by uid, without the local primary key: what must be equal everywhere. */
+    /** Every row of a table by uid, without its local primary key: what must be equal everywhere. */
     Map<String, String> rows(String node, String table) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
+        String localKey = "(SELECT coalesce(array_agg(a.attname::text), '{}') FROM pg_index i JOIN pg_attribute a "
+                + "ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = '"
+                + table.replace("'", "''") + "'::regclass AND i.indisprimary AND a.attname <> 'uid')";
         try (Connection c = db(node).connect(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT uid::text, (hstore(lizsync_row.*) - 'id'::text)::text FROM " + table
-                        + " lizsync_row ORDER BY uid")) {
+                ResultSet rs = st.executeQuery("SELECT uid::text, (hstore(lizsync_row.*) - " + localKey + ")::text FROM "
+                        + table + " lizsync_row ORDER BY uid")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getString(2));
             }

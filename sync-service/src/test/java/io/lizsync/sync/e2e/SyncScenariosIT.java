@@ -35,14 +35,20 @@ class SyncScenariosIT {
                 id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
                 t text, n numeric, ts timestamptz, d date, j json, jb jsonb, arr text[], iarr integer[],
                 b bytea, flag boolean, f8 double precision, g geometry(Geometry, 4326));
+            CREATE TABLE field."Relevé ""terrain""; DROP TABLE field.parcel --" (
+                "ID" serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+                "Nom d'usage" text, "select" integer, "Géométrie" geometry(Point, 2154), "日本語" text);
             """;
+
+    static final String HOSTILE = "field.\"Relevé \"\"terrain\"\"; DROP TABLE field.parcel --\"";
 
     static Mesh mesh;
 
     @BeforeAll
     static void start() throws Exception {
         mesh = Mesh.start(DDL, "field",
-                List.of(new String[] {"field", "parcel"}, new String[] {"field", "note"}, new String[] {"field", "sample"}),
+                List.of(new String[] {"field", "parcel"}, new String[] {"field", "note"}, new String[] {"field", "sample"},
+                        new String[] {"field", "Relevé \"terrain\"; DROP TABLE field.parcel --"}),
                 "clone-a", "clone-b");
     }
 
@@ -376,5 +382,19 @@ class SyncScenariosIT {
         } finally {
             sidecar.restart(java.util.Map.of());
         }
+    }
+
+    @Test
+    void hostileIdentifiersTravelVerbatim() throws Exception {
+        mesh.sql("clone-a", "INSERT INTO " + HOSTILE + " (\"Nom d'usage\", \"select\", \"Géométrie\", \"日本語\") "
+                + "VALUES ('l''île \"neuve\"', 1, ST_SetSRID(ST_MakePoint(1, 2), 2154), '測量')");
+        mesh.sql("central", "INSERT INTO " + HOSTILE + " (\"Nom d'usage\", \"select\") VALUES ('from central', 2)");
+        syncAll();
+        mesh.sql("clone-b", "UPDATE " + HOSTILE + " SET \"select\" = 42 WHERE \"Nom d'usage\" = 'from central'");
+        syncAll();
+        assertEquals("42", mesh.one("clone-a", "SELECT \"select\" FROM " + HOSTILE + " WHERE \"Nom d'usage\" = 'from central'"));
+        assertEquals("測量", mesh.one("central", "SELECT \"日本語\" FROM " + HOSTILE + " WHERE \"select\" = 1"));
+        assertEquals("t", mesh.one("central", "SELECT to_regclass('field.parcel') IS NOT NULL"));
+        mesh.assertConverged();
     }
 }
