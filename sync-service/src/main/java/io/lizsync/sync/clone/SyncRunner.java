@@ -78,6 +78,7 @@ public class SyncRunner {
         CloneStore.Identity me = store.identity();
         ExchangeGrpc.ExchangeBlockingStub blocking = ExchangeGrpc.newBlockingStub(channel())
                 .withCallCredentials(credentials()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS);
+        Instant sent = Instant.now();
         var hello = blocking.hello(HelloRequest.newBuilder()
                 .setCloneId(me.cloneId())
                 .setToolsVersion(me.toolsVersion())
@@ -93,12 +94,18 @@ public class SyncRunner {
                     + hello.getCentralId());
         }
         String session = hello.getSessionId();
+        Instant received = Instant.now();
+        // Central's clock minus ours, at the midpoint of the round trip (latency cancels out).
+        long offsetMs = hello.hasCentralTime()
+                ? Wire.instant(hello.getCentralTime()).toEpochMilli()
+                        - (sent.toEpochMilli() + (received.toEpochMilli() - sent.toEpochMilli()) / 2)
+                : hello.getClockOffsetMs();
 
         long toCentral = 0;
         long conflicts = 0;
         CloneStore.Push push = store.nextPush(me.cloneId());
         if (!push.changes().isEmpty()) {
-            PushResult result = push(session, push);
+            PushResult result = push(session, push, offsetMs);
             crashPoint("after-push");
             toCentral = result.getApplied();
             conflicts = result.getConflicts();
@@ -128,7 +135,7 @@ public class SyncRunner {
         return new Outcome(toCentral, toClone, conflicts, ms);
     }
 
-    private PushResult push(String session, CloneStore.Push push) throws Exception {
+    private PushResult push(String session, CloneStore.Push push, long offsetMs) throws Exception {
         CompletableFuture<PushResult> done = new CompletableFuture<>();
         StreamObserver<ChangeBatch> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
@@ -152,14 +159,14 @@ public class SyncRunner {
         for (LoggedChange c : push.changes()) {
             batch.add(toWire(c));
             if (batch.size() >= config.batchSize()) {
-                out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId()).addAllChanges(batch)
-                        .build());
+                out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId())
+                        .setClockOffsetMs(offsetMs).addAllChanges(batch).build());
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId()).addAllChanges(batch)
-                    .build());
+            out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId())
+                    .setClockOffsetMs(offsetMs).addAllChanges(batch).build());
         }
         out.onCompleted();
         try {

@@ -9,24 +9,45 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Replays net changes on a connection. Values travel as PostgreSQL text and are cast back with
- * the column's own type ({@code CAST($n::text AS type)}: the type's input function, exact for
- * every type, PostGIS geometry included). Consecutive changes with the same statement go out as
- * one pipelined batch. Local primary keys and generated columns are never written: each node
+ * Replays net changes on a connection, set by set: consecutive changes of the same kind, table
+ * and fields become one statement over {@code unnest} of text arrays (one round trip, one plan
+ * for thousands of rows). Values travel as PostgreSQL text and are cast back with the column's
+ * own type ({@code CAST(v AS type)}: the type's input function, exact for every type, PostGIS
+ * geometry included). Local primary keys and generated columns are never written: each node
  * numbers its own rows, uid is the pivot.
  */
 public final class ChangeWriter {
 
+    /** Rows per statement: bounded so that one statement's arrays stay small. */
+    private static final int MAX_GROUP = 5000;
+
     private final SqlConnection connection;
     private final Map<TableRef, Catalog.TableShape> shapes = new HashMap<>();
-    private String pendingSql;
-    private final List<Tuple> pending = new ArrayList<>();
+    private Group group;
     private long applied;
 
     public ChangeWriter(SqlConnection connection) {
         this.connection = connection;
+    }
+
+    /** Consecutive changes that one statement replays. */
+    private record GroupKey(NetChange.Kind kind, TableRef table, List<String> fields) {
+    }
+
+    private static final class Group {
+        final GroupKey key;
+        final List<List<String>> columns = new ArrayList<>();
+        int size;
+
+        Group(GroupKey key) {
+            this.key = key;
+            for (int i = 0; i <= key.fields().size(); i++) {
+                columns.add(new ArrayList<>());
+            }
+        }
     }
 
     private Catalog.TableShape shape(TableRef t) {
@@ -42,44 +63,66 @@ public final class ChangeWriter {
     public void apply(NetChange n) {
         Catalog.TableShape shape = shape(n.table());
         List<String> fields = new ArrayList<>();
-        for (String f : n.values().keySet()) {
-            if (shape.writable(f) && !f.equals("uid")) {
-                fields.add(f);
+        if (n.kind() != NetChange.Kind.DELETE) {
+            for (String f : n.values().keySet()) {
+                if (shape.writable(f) && !f.equals("uid")) {
+                    fields.add(f);
+                }
+            }
+            if (n.kind() == NetChange.Kind.UPDATE && fields.isEmpty()) {
+                return;
             }
         }
-        String table = n.table().quoted();
+        GroupKey key = new GroupKey(n.kind(), n.table(), List.copyOf(fields));
+        if (group == null || !Objects.equals(group.key, key) || group.size >= MAX_GROUP) {
+            flush();
+            group = new Group(key);
+        }
+        group.columns.get(0).add(n.uid());
+        for (int i = 0; i < fields.size(); i++) {
+            group.columns.get(i + 1).add(n.values().get(fields.get(i)));
+        }
+        group.size++;
+    }
+
+    /** Sends what is queued; returns the number of changes applied so far. */
+    public long flush() {
+        if (group == null || group.size == 0) {
+            return applied;
+        }
+        GroupKey key = group.key;
+        Catalog.TableShape shape = shape(key.table());
+        String table = key.table().quoted();
+        List<String> fields = key.fields();
+        StringBuilder unnest = new StringBuilder("unnest(");
+        for (int i = 0; i <= fields.size(); i++) {
+            unnest.append(i == 0 ? "" : ", ").append('$').append(i + 1).append("::text[]");
+        }
+        unnest.append(") AS lizsync_v(c0");
+        for (int i = 1; i <= fields.size(); i++) {
+            unnest.append(", c").append(i);
+        }
+        unnest.append(')');
         StringBuilder sql = new StringBuilder();
-        List<Object> params = new ArrayList<>();
-        switch (n.kind()) {
-            case DELETE -> {
-                sql.append("DELETE FROM ").append(table).append(" WHERE uid = $1::uuid");
-                params.add(n.uid());
-            }
+        switch (key.kind()) {
+            case DELETE -> sql.append("DELETE FROM ").append(table).append(" WHERE uid = ANY ($1::text[]::uuid[])");
             case UPDATE -> {
-                if (fields.isEmpty()) {
-                    return;
-                }
-                sql.append("UPDATE ").append(table).append(" SET ");
+                sql.append("UPDATE ").append(table).append(" AS lizsync_t SET ");
                 for (int i = 0; i < fields.size(); i++) {
-                    String f = fields.get(i);
-                    sql.append(i == 0 ? "" : ", ").append(Sql.ident(f)).append(" = CAST($").append(i + 1)
-                            .append("::text AS ").append(shape.column(f).type()).append(')');
-                    params.add(n.values().get(f));
+                    sql.append(i == 0 ? "" : ", ").append(Sql.ident(fields.get(i))).append(" = CAST(lizsync_v.c")
+                            .append(i + 1).append(" AS ").append(shape.column(fields.get(i)).type()).append(')');
                 }
-                sql.append(" WHERE uid = $").append(fields.size() + 1).append("::uuid");
-                params.add(n.uid());
+                sql.append(" FROM ").append(unnest).append(" WHERE lizsync_t.uid = lizsync_v.c0::uuid");
             }
             case UPSERT -> {
                 sql.append("INSERT INTO ").append(table).append(" (uid");
                 fields.forEach(f -> sql.append(", ").append(Sql.ident(f)));
-                sql.append(") VALUES ($1::uuid");
-                params.add(n.uid());
+                sql.append(") SELECT lizsync_v.c0::uuid");
                 for (int i = 0; i < fields.size(); i++) {
-                    sql.append(", CAST($").append(i + 2).append("::text AS ")
+                    sql.append(", CAST(lizsync_v.c").append(i + 1).append(" AS ")
                             .append(shape.column(fields.get(i)).type()).append(')');
-                    params.add(n.values().get(fields.get(i)));
                 }
-                sql.append(") ON CONFLICT (uid) DO ");
+                sql.append(" FROM ").append(unnest).append(" ON CONFLICT (uid) DO ");
                 if (fields.isEmpty()) {
                     sql.append("NOTHING");
                 } else {
@@ -91,26 +134,13 @@ public final class ChangeWriter {
                 }
             }
         }
-        String text = sql.toString();
-        if (!text.equals(pendingSql)) {
-            flush();
-            pendingSql = text;
+        Object[] params = new Object[key.kind() == NetChange.Kind.DELETE ? 1 : fields.size() + 1];
+        for (int i = 0; i < params.length; i++) {
+            params[i] = group.columns.get(i).toArray(new String[0]);
         }
-        pending.add(Tuple.from(params));
-    }
-
-    /** Sends what is queued; returns the number of changes applied so far. */
-    public long flush() {
-        if (pendingSql != null && !pending.isEmpty()) {
-            Db.batch(connection, pendingSql, List.copyOf(pending));
-            applied += pending.size();
-        }
-        pending.clear();
-        pendingSql = null;
+        Db.await(connection.preparedQuery(sql.toString()).execute(Tuple.from(params)));
+        applied += group.size;
+        group = null;
         return applied;
-    }
-
-    public Catalog.TableShape shapeOf(TableRef t) {
-        return shape(t);
     }
 }

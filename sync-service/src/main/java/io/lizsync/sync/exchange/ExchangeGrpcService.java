@@ -44,7 +44,7 @@ public class ExchangeGrpcService implements Exchange {
                     r.hasCloneTime() ? Wire.instant(r.getCloneTime()) : null, r.getTablesList(), r.getCursor());
             return HelloResponse.newBuilder().setSessionId(h.sessionId()).setCentralId(h.centralId())
                     .setToolsVersion(h.toolsVersion()).setClockOffsetMs(h.clockOffsetMs()).addAllTables(h.tables())
-                    .setRedeployRequired(h.redeployRequired()).build();
+                    .setRedeployRequired(h.redeployRequired()).setCentralTime(Wire.timestamp(h.centralTime())).build();
         });
     }
 
@@ -69,7 +69,7 @@ public class ExchangeGrpcService implements Exchange {
                             }
                             changes.addAll(b.getChangesList());
                         }
-                        var o = service.push(clone, session, pushId, changes);
+                        var o = service.push(clone, session, pushId, list.get(0).getClockOffsetMs(), changes);
                         return PushResult.newBuilder().setApplied(o.applied()).setDuplicates(o.duplicates())
                                 .setConflicts(o.conflicts()).setPendingConflicts(o.pendingConflicts()).build();
                     } catch (Exception e) {

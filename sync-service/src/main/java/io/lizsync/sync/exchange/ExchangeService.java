@@ -56,7 +56,7 @@ public class ExchangeService {
 
     /** What Hello returns. */
     public record Hello(String sessionId, String centralId, String toolsVersion, long clockOffsetMs,
-            List<TableFingerprint> tables, boolean redeployRequired) {
+            List<TableFingerprint> tables, boolean redeployRequired, Instant centralTime) {
     }
 
     /** What Push returns. */
@@ -216,13 +216,15 @@ public class ExchangeService {
             Db.query(c, """
                     UPDATE lizsync.clone_state SET session_id = $2::uuid, session_started = now(), session_tick_id = NULL,
                         last_clock_offset_ms = $3 WHERE clone_id = $1::uuid""", cloneId, session, offset);
-            return new Hello(session, centralId, centralVersion, offset, mine, redeploy);
+            return new Hello(session, centralId, centralVersion, offset, mine, redeploy, Instant.now());
         });
     }
 
     // ------------------------------------------------------------------ push
 
-    public PushOutcome push(String cloneId, String sessionId, String pushId, List<Change> changes) throws Exception {
+    /** @param offsetMs central clock minus clone clock, as the clone measured it around hello */
+    public PushOutcome push(String cloneId, String sessionId, String pushId, long offsetMs, List<Change> changes)
+            throws Exception {
         String push = parseUuid(pushId, "push_id");
         return Db.inTransaction(pool, c -> {
             Row state = lockClone(c, cloneId);
@@ -234,7 +236,9 @@ public class ExchangeService {
                 LOG.infof("push %s of clone %s was already applied: answered, not applied again", push, cloneId);
                 return new PushOutcome(d.getLong(0), changes.size(), d.getLong(1), 0);
             }
-            long offset = state.getLong(2) == null ? 0 : state.getLong(2);
+            long offset = offsetMs;
+            Db.query(c, "UPDATE lizsync.clone_state SET last_clock_offset_ms = $2 WHERE clone_id = $1::uuid", cloneId,
+                    offset);
             Set<TableRef> allowed = new HashSet<>(cloneTables(c, cloneId));
             List<LoggedChange> events = new ArrayList<>();
             for (Change ch : changes) {

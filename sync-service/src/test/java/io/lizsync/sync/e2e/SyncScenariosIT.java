@@ -115,11 +115,11 @@ class SyncScenariosIT {
         syncAll();
         // L-1: central edits first, the clone later: the clone wins.
         mesh.sql("central", "UPDATE field.parcel SET owner = 'central early' WHERE code = 'L-1'");
-        Thread.sleep(20);
+        Thread.sleep(100);
         mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'clone late' WHERE code = 'L-1'");
         // L-2: the clone edits first, central later: central wins.
         mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'clone early' WHERE code = 'L-2'");
-        Thread.sleep(20);
+        Thread.sleep(100);
         mesh.sql("central", "UPDATE field.parcel SET owner = 'central late' WHERE code = 'L-2'");
         SynchronizeResponse r = mesh.sync("clone-a");
         assertEquals(2, r.getNumberConflicts());
@@ -141,9 +141,9 @@ class SyncScenariosIT {
         mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('T-1', 'start')");
         syncAll();
         mesh.sql("clone-b", "UPDATE field.parcel SET owner = 'b' WHERE code = 'T-1'");
-        Thread.sleep(10);
+        Thread.sleep(100);
         mesh.sql("central", "UPDATE field.parcel SET owner = 'central' WHERE code = 'T-1'");
-        Thread.sleep(10);
+        Thread.sleep(100);
         mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'a' WHERE code = 'T-1'");
         mesh.sync("clone-b");
         mesh.sync("clone-a");
@@ -177,11 +177,11 @@ class SyncScenariosIT {
         mesh.sql("central", "INSERT INTO field.parcel (code, owner, area) VALUES ('D-1', 'x', 5), ('D-2', 'y', 6)");
         syncAll();
         mesh.sql("central", "DELETE FROM field.parcel WHERE code = 'D-1'");
-        Thread.sleep(20);
+        Thread.sleep(100);
         mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'edited after the delete' WHERE code = 'D-1'");
         // D-2: the clone deletes, central updates later: the update wins and the clone gets the row back.
         mesh.sql("clone-a", "DELETE FROM field.parcel WHERE code = 'D-2'");
-        Thread.sleep(20);
+        Thread.sleep(100);
         mesh.sql("central", "UPDATE field.parcel SET owner = 'kept by central' WHERE code = 'D-2'");
         SynchronizeResponse r = mesh.sync("clone-a");
         assertEquals(2, r.getNumberConflicts());
@@ -305,25 +305,42 @@ class SyncScenariosIT {
     }
 
     @Test
-    void manualPolicyKeepsCentralsValueAndAPendingConflict() throws Exception {
+    void manualPolicyKeepsCentralsValueUntilAnAdministratorDecides() throws Exception {
+        var review = io.lizsync.proto.sync.v1.SyncReviewGrpc.newBlockingStub(mesh.channel(mesh.central.port));
         mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('M-1', 'start')");
         syncAll();
-        mesh.sql("central", "INSERT INTO lizsync.table_policies VALUES ('field', 'parcel', 'manual')");
+        review.setTablePolicy(io.lizsync.proto.sync.v1.SetTablePolicyRequest.newBuilder().setPolicy(
+                io.lizsync.proto.sync.v1.TablePolicy.newBuilder().setSchemaName("field").setTableName("parcel")
+                        .setPolicy("manual")).build());
         try {
             mesh.sql("central", "UPDATE field.parcel SET owner = 'central' WHERE code = 'M-1'");
-            Thread.sleep(20);
+            Thread.sleep(100);
             mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'clone, later' WHERE code = 'M-1'");
             assertEquals(1, mesh.sync("clone-a").getNumberConflicts());
             assertEquals("central", parcel("central", "M-1", "owner"));
             assertEquals("central", parcel("clone-a", "M-1", "owner"), "the row keeps its central value until decided");
-            assertEquals("pending|\"clone, later\"", mesh.one("central", """
-                    SELECT winner || '|' || clone_value::text FROM lizsync.conflicts c
-                    JOIN field.parcel p ON p.uid = c.object_uid WHERE p.code = 'M-1'"""));
+            var pending = review.listConflicts(io.lizsync.proto.sync.v1.ListConflictsRequest.newBuilder()
+                    .setPendingOnly(true).build()).getConflictsList();
+            assertEquals(1, pending.size());
+            assertEquals("\"clone, later\"", pending.get(0).getCloneValueJson());
+            assertEquals("pending", pending.get(0).getWinner());
+
+            var decided = review.resolveConflict(io.lizsync.proto.sync.v1.ResolveConflictRequest.newBuilder()
+                    .setId(pending.get(0).getId()).setWinner("clone").setDecidedBy("admin anne").build());
+            assertEquals("administrator", decided.getRule());
+            assertEquals("clone", decided.getWinner());
+            assertEquals("clone, later", parcel("central", "M-1", "owner"));
         } finally {
-            mesh.sql("central", "DELETE FROM lizsync.table_policies");
+            review.setTablePolicy(io.lizsync.proto.sync.v1.SetTablePolicyRequest.newBuilder().setPolicy(
+                    io.lizsync.proto.sync.v1.TablePolicy.newBuilder().setSchemaName("field").setTableName("parcel")
+                            .setPolicy("last_edit_wins")).build());
         }
         syncAll();
+        assertEquals("clone, later", parcel("clone-b", "M-1", "owner"));
         mesh.assertConverged();
+        var history = review.listHistory(io.lizsync.proto.sync.v1.ListHistoryRequest.newBuilder()
+                .setServerId(mesh.registrations.get("clone-a").getCloneId()).setLimit(5).build());
+        assertTrue(history.getItemsCount() > 0, "both directions of every session are in the history");
     }
 
     @Test
