@@ -95,6 +95,7 @@ public class SyncRunner {
         }
         String session = hello.getSessionId();
         Instant received = Instant.now();
+        long tHello = System.nanoTime();
         // Central's clock minus ours, at the midpoint of the round trip (latency cancels out).
         long offsetMs = hello.hasCentralTime()
                 ? Wire.instant(hello.getCentralTime()).toEpochMilli()
@@ -112,6 +113,7 @@ public class SyncRunner {
             store.completePush(push.pushId());
         }
 
+        long tPush = System.nanoTime();
         List<Change> pulled = new ArrayList<>();
         String position = null;
         Iterator<ChangeBatch> batches = ExchangeGrpc.newBlockingStub(channel()).withCallCredentials(credentials())
@@ -125,13 +127,17 @@ public class SyncRunner {
         if (position == null) {
             throw new IllegalStateException("central ended the pull without a position");
         }
+        long tPull = System.nanoTime();
         long toClone = store.applyPull(pulled, Long.parseLong(position));
+        long tApply = System.nanoTime();
         crashPoint("after-apply");
         blocking.acknowledge(AckRequest.newBuilder().setSessionId(session).setPosition(position).setApplied(toClone)
                 .build());
         long ms = (System.nanoTime() - start) / 1_000_000;
-        LOG.infof("sync session done: %d change(s) to central, %d to clone, %d conflict(s), %d ms", toCentral, toClone,
-                conflicts, ms);
+        LOG.infof("sync session done: %d change(s) to central, %d to clone, %d conflict(s), %d ms "
+                + "(hello %d, push %d, pull %d, apply %d, ack %d)", toCentral, toClone, conflicts, ms,
+                (tHello - start) / 1_000_000, (tPush - tHello) / 1_000_000, (tPull - tPush) / 1_000_000,
+                (tApply - tPull) / 1_000_000, (System.nanoTime() - tApply) / 1_000_000);
         return new Outcome(toCentral, toClone, conflicts, ms);
     }
 
