@@ -1,5 +1,7 @@
 package io.lizsync.files.grpc;
 
+import io.lizsync.grpckit.FlowControlledSender;
+
 import io.grpc.stub.StreamObserver;
 import io.lizsync.files.service.MediaService;
 import io.lizsync.proto.files.v1.DownloadMediaRequest;
@@ -80,7 +82,7 @@ public class FileGrpcService extends FileServiceGrpc.FileServiceImplBase {
         try {
             var download = service.prepareDownload(request.getProjectKey(), request.getPath(), request.getOffset(),
                     request.getChunkSize());
-            FlowControlledSender.start(response, new MediaChunks(download));
+            FlowControlledSender.start(response, new MediaChunks(download), GrpcErrors::toStatus);
         } catch (Exception e) {
             response.onError(GrpcErrors.toStatus(e));
         }

@@ -1,5 +1,7 @@
 package io.lizsync.files.grpc;
 
+import io.lizsync.grpckit.FlowControlledSender;
+
 import com.google.protobuf.UnsafeByteOperations;
 import io.lizsync.files.service.MediaService.Download;
 import io.lizsync.proto.files.v1.MediaChunk;

@@ -1,5 +1,7 @@
 package io.lizsync.packaging.grpc;
 
+import io.lizsync.grpckit.FlowControlledSender;
+
 import com.google.protobuf.UnsafeByteOperations;
 import io.lizsync.packaging.service.PackageService.Download;
 import io.lizsync.proto.packaging.v1.PackageChunk;

@@ -1,5 +1,7 @@
 package io.lizsync.packaging.grpc;
 
+import io.lizsync.grpckit.FlowControlledSender;
+
 import io.grpc.stub.StreamObserver;
 import io.lizsync.packaging.service.PackageService;
 import io.lizsync.proto.packaging.v1.BuildPackageEvent;
@@ -63,7 +65,7 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
     public void downloadPackage(DownloadPackageRequest request, StreamObserver<PackageChunk> response) {
         try {
             var download = service.prepareDownload(request.getPackageId(), request.getOffset(), request.getChunkSize());
-            FlowControlledSender.start(response, new ArchiveChunks(download));
+            FlowControlledSender.start(response, new ArchiveChunks(download), GrpcErrors::toStatus);
         } catch (Exception e) {
             response.onError(GrpcErrors.toStatus(e));
         }

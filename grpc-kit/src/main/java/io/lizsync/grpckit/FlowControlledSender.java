@@ -1,4 +1,4 @@
-package io.lizsync.packaging.grpc;
+package io.lizsync.grpckit;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -9,35 +9,42 @@ import org.jboss.logging.Logger;
 /**
  * Sends a server stream only as fast as the client takes it: messages are produced one at a time
  * while the call {@linkplain ServerCallStreamObserver#isReady() is ready}, and production resumes
- * from the call's on-ready handler. At most one message is read ahead, whatever the archive size
+ * from the call's on-ready handler. At most one message is read ahead, whatever the size of what is sent
  * and however slow the client (the Mutiny {@code Multi} path of Quarkus 3.32 requests an unbounded
  * number of items and would buffer the whole file in memory for a slow client).
  *
  * <p>The handlers run on worker threads (the service is {@code @Blocking}); {@link #pump()} is
  * synchronized so they never produce concurrently.
  */
-final class FlowControlledSender<T> {
+public final class FlowControlledSender<T> {
 
     private static final Logger LOG = Logger.getLogger(FlowControlledSender.class);
 
     /** Produces the messages of one stream; {@code null} once done. Closed at the end in every case. */
-    interface Source<T> extends Closeable {
+    public interface Source<T> extends Closeable {
         T next() throws IOException;
     }
 
     private final ServerCallStreamObserver<T> call;
     private final Source<T> source;
+    private final java.util.function.Function<Throwable, ? extends Throwable> errors;
     private boolean finished;
 
-    private FlowControlledSender(ServerCallStreamObserver<T> call, Source<T> source) {
+    private FlowControlledSender(ServerCallStreamObserver<T> call, Source<T> source,
+            java.util.function.Function<Throwable, ? extends Throwable> errors) {
+        this.errors = errors;
         this.call = call;
         this.source = source;
     }
 
-    /** Starts streaming {@code source} to {@code observer}; must be called inside the service method. */
-    static <T> void start(StreamObserver<T> observer, Source<T> source) {
+    /**
+     * Starts streaming {@code source} to {@code observer}; must be called inside the service method.
+     * {@code errors} is the calling service's own mapping from failures to gRPC status.
+     */
+    public static <T> void start(StreamObserver<T> observer, Source<T> source,
+            java.util.function.Function<Throwable, ? extends Throwable> errors) {
         var call = (ServerCallStreamObserver<T>) observer;
-        var sender = new FlowControlledSender<>(call, source);
+        var sender = new FlowControlledSender<>(call, source, errors);
         call.setOnCancelHandler(sender::cancelled);
         call.setOnReadyHandler(sender::pump);
         sender.pump();
@@ -67,7 +74,7 @@ final class FlowControlledSender<T> {
                 LOG.debugf("stream cancelled by the client while sending: %s", t.getMessage());
                 return;
             }
-            call.onError(GrpcErrors.toStatus(t));
+            call.onError(errors.apply(t));
         }
     }
 
