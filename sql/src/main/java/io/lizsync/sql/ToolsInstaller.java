@@ -53,12 +53,16 @@ public final class ToolsInstaller {
     }
 
     private Flyway flyway(String target) {
+        return flyway(target, HISTORY_TABLE);
+    }
+
+    private Flyway flyway(String target, String historyTable) {
         var config = Flyway.configure(ToolsInstaller.class.getClassLoader())
                 .dataSource(dataSource)
                 .schemas(TOOLS_SCHEMA)
                 .defaultSchema(TOOLS_SCHEMA)
                 .createSchemas(true)
-                .table(HISTORY_TABLE)
+                .table(historyTable)
                 .locations(LOCATION)
                 .placeholderReplacement(false)
                 .validateMigrationNaming(true)
@@ -203,6 +207,81 @@ public final class ToolsInstaller {
         return new Outcome(true, "LizSync tools upgraded from version " + before.installedVersion() + " to "
                 + after.installedVersion() + ".", before.installedVersion(), after.installedVersion(),
                 versions(result), after.pendingVersions());
+    }
+
+    /**
+     * Installs the tools inside the caller's open transaction on {@code c}, dropping any previous
+     * {@code audit} and {@code lizsync} schemas first (a package deploy: the clone's previous log
+     * goes, and nothing is visible to others until the caller commits; a rollback restores the
+     * previous tools untouched). Runs the same migration files Flyway runs, in order, and writes
+     * the same history rows Flyway would (checksums computed by Flyway itself), so that a later
+     * {@link #upgrade} on this database continues normally. Installs up to {@code target}.
+     *
+     * @return the installed version
+     */
+    public String installWithin(Connection c, String target) throws SQLException {
+        if (target != null && !target.isBlank() && !availableVersions().contains(target)) {
+            throw new IllegalArgumentException("unknown tools version '" + target + "'; this build has "
+                    + availableVersions());
+        }
+        // Against a history table that does not exist Flyway lists every resolved migration as
+        // pending, with its checksum; it reads the catalog and writes nothing.
+        MigrationInfo[] migrations = flyway(target, HISTORY_TABLE + "_probe_never_created").info().pending();
+        String installed = null;
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS audit CASCADE");
+            st.execute("DROP SCHEMA IF EXISTS lizsync CASCADE");
+            st.execute("CREATE SCHEMA lizsync");
+            String history = Sql.qualified(TOOLS_SCHEMA, HISTORY_TABLE);
+            st.execute("CREATE TABLE " + history + " (installed_rank integer NOT NULL, version varchar(50), "
+                    + "description varchar(200) NOT NULL, type varchar(20) NOT NULL, script varchar(1000) NOT NULL, "
+                    + "checksum integer, installed_by varchar(100) NOT NULL, "
+                    + "installed_on timestamp NOT NULL DEFAULT now(), execution_time integer NOT NULL, "
+                    + "success boolean NOT NULL, CONSTRAINT " + Sql.ident(HISTORY_TABLE + "_pk")
+                    + " PRIMARY KEY (installed_rank))");
+            st.execute("CREATE INDEX " + Sql.ident(HISTORY_TABLE + "_s_idx") + " ON " + history + " (success)");
+            String insert = "INSERT INTO " + history + " (installed_rank, version, description, type, script, checksum, "
+                    + "installed_by, execution_time, success) VALUES (?, ?, ?, ?, ?, ?, current_user, ?, true)";
+            try (var ps = c.prepareStatement(insert)) {
+                ps.setInt(1, 0);
+                ps.setString(2, null);
+                ps.setString(3, "<< Flyway Schema Creation >>");
+                ps.setString(4, "SCHEMA");
+                ps.setString(5, Sql.ident(TOOLS_SCHEMA));
+                ps.setObject(6, null);
+                ps.setInt(7, 0);
+                ps.executeUpdate();
+                int rank = 1;
+                for (MigrationInfo m : migrations) {
+                    long started = System.nanoTime();
+                    st.execute("SET LOCAL search_path = " + Sql.ident(TOOLS_SCHEMA));
+                    st.execute(migrationText(m.getScript()));
+                    st.execute("SET LOCAL search_path = DEFAULT");
+                    ps.setInt(1, rank++);
+                    ps.setString(2, m.getVersion().getVersion());
+                    ps.setString(3, m.getDescription());
+                    ps.setString(4, m.getType().name());
+                    ps.setString(5, m.getScript());
+                    ps.setObject(6, m.getChecksum());
+                    ps.setInt(7, (int) ((System.nanoTime() - started) / 1_000_000));
+                    ps.executeUpdate();
+                    installed = m.getVersion().getVersion();
+                }
+            }
+        }
+        return installed;
+    }
+
+    private static String migrationText(String script) throws SQLException {
+        String resource = LOCATION.substring("classpath:".length()) + "/" + script;
+        try (var in = ToolsInstaller.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new SQLException("migration " + resource + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot read migration " + resource, e);
+        }
     }
 
     private static List<String> versions(MigrateResult result) {

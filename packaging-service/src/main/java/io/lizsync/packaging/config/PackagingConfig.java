@@ -15,4 +15,15 @@ public interface PackagingConfig {
      */
     @WithDefault("${java.io.tmpdir}/lizsync-packages")
     Path storageDir();
+
+    /**
+     * pg_dump used for the structure of packages (same major version as the central server, or
+     * newer). Absent: the newest {@code /usr/lib/postgresql/<n>/bin/pg_dump}, else {@code pg_dump}
+     * on the PATH. Environment: {@code LIZSYNC_PACKAGING_PG_DUMP_PATH}.
+     */
+    java.util.Optional<String> pgDumpPath();
+
+    /** Deflate level of package entries, 0 (none, fastest) to 9 (smallest). */
+    @WithDefault("1")
+    int compressionLevel();
 }

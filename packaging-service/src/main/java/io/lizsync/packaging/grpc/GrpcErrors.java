@@ -15,9 +15,6 @@ public final class GrpcErrors {
 
     private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
-    /** Description of the RPCs that arrive with the package-building issue. */
-    static final String BUILDING_LATER = "package building arrives with issue 3/7";
-
     private GrpcErrors() {
     }
 
@@ -34,6 +31,10 @@ public final class GrpcErrors {
         if (t instanceof IllegalArgumentException) {
             LOG.debugf("invalid argument: %s", t.getMessage());
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof io.lizsync.sql.pkg.PackageRefusedException) {
+            LOG.debugf("refused: %s", t.getMessage());
+            return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
         }
         if (t instanceof PackageNotFoundException) {
             LOG.debugf("not found: %s", t.getMessage());

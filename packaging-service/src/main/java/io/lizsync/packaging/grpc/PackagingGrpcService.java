@@ -42,7 +42,43 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
 
     @Override
     public void buildPackage(BuildPackageRequest request, StreamObserver<BuildPackageEvent> response) {
-        response.onError(GrpcErrors.unimplemented(GrpcErrors.BUILDING_LATER));
+        var tables = request.getTablesList().stream()
+                .map(t -> new io.lizsync.sql.pkg.TableName(t.getSchemaName(), t.getTableName())).toList();
+        var build = new io.lizsync.sql.pkg.PackageBuilder.Request(request.getSchemasList(), tables,
+                request.getAdditionalSql(), request.getDescription(), request.getRequestedBy());
+        var stream = (io.grpc.stub.ServerCallStreamObserver<BuildPackageEvent>) response;
+        PackageInfo info;
+        try {
+            info = service.build(build, (step, percent, message, table, rows) -> {
+                if (stream.isCancelled()) {
+                    throw new IllegalStateException("the client cancelled the build");
+                }
+                var p = io.lizsync.proto.packaging.v1.BuildProgress.newBuilder().setStep(step(step))
+                        .setPercent(percent).setMessage(message).setRowsDone(rows);
+                if (table != null) {
+                    p.setTable(io.lizsync.proto.packaging.v1.TableRef.newBuilder().setSchemaName(table.schema())
+                            .setTableName(table.table()));
+                }
+                synchronized (stream) {
+                    stream.onNext(BuildPackageEvent.newBuilder().setProgress(p).build());
+                }
+            });
+        } catch (Exception e) {
+            response.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        response.onNext(BuildPackageEvent.newBuilder().setPackage(info).build());
+        response.onCompleted();
+    }
+
+    private static io.lizsync.proto.packaging.v1.BuildStep step(String step) {
+        return switch (step) {
+            case "check" -> io.lizsync.proto.packaging.v1.BuildStep.BUILD_STEP_CHECK;
+            case "snapshot" -> io.lizsync.proto.packaging.v1.BuildStep.BUILD_STEP_SNAPSHOT;
+            case "structure" -> io.lizsync.proto.packaging.v1.BuildStep.BUILD_STEP_DUMP_STRUCTURE;
+            case "data" -> io.lizsync.proto.packaging.v1.BuildStep.BUILD_STEP_DUMP_DATA;
+            default -> io.lizsync.proto.packaging.v1.BuildStep.BUILD_STEP_WRITE_ARCHIVE;
+        };
     }
 
     @Override

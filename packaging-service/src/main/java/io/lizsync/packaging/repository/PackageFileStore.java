@@ -137,6 +137,24 @@ public class PackageFileStore {
         return freed;
     }
 
+    /** A temporary file in the storage directory for an archive being built. */
+    public Path newWorkFile(UUID id) throws IOException {
+        Files.createDirectories(dir);
+        return dir.resolve(".building-" + id + ".zip");
+    }
+
+    /**
+     * Stores a built archive under its id: the archive moves into place first, then the sidecar is
+     * written (atomically), so that a listing never shows a package without its archive.
+     */
+    public void save(UUID id, Path built, PackageInfo info) throws IOException {
+        Files.move(built, archivePath(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = dir.resolve(".sidecar-" + id + ".json");
+        Files.writeString(tmp, com.google.protobuf.util.JsonFormat.printer().print(info), StandardCharsets.UTF_8);
+        Files.move(tmp, sidecarPath(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Hex SHA-256 of a file, read in a streaming way. */
     public static String sha256(Path file) throws IOException {
         MessageDigest digest = newSha256();

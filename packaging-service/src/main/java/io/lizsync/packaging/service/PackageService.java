@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -55,9 +56,58 @@ public class PackageService {
     }
 
     private final PackageFileStore store;
+    private final javax.sql.DataSource dataSource;
+    private final io.lizsync.packaging.config.PackagingConfig config;
+    private final java.util.concurrent.Semaphore building = new java.util.concurrent.Semaphore(1);
 
-    PackageService(PackageFileStore store) {
+    PackageService(PackageFileStore store, javax.sql.DataSource dataSource,
+            io.lizsync.packaging.config.PackagingConfig config) {
         this.store = store;
+        this.dataSource = dataSource;
+        this.config = config;
+    }
+
+    /**
+     * Builds a package from central (one at a time: a second build waits for the first) and
+     * stores it; returns its metadata.
+     */
+    public PackageInfo build(io.lizsync.sql.pkg.PackageBuilder.Request request, io.lizsync.sql.pkg.Progress progress)
+            throws Exception {
+        var cfg = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+        var target = io.lizsync.sql.pkg.LibpqTarget.fromJdbcUrl(
+                cfg.getValue("quarkus.datasource.jdbc.url", String.class),
+                cfg.getOptionalValue("quarkus.datasource.username", String.class).orElse(null),
+                cfg.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
+        var builder = new io.lizsync.sql.pkg.PackageBuilder(dataSource, target,
+                io.lizsync.sql.pkg.PackageBuilder.findPgDump(config.pgDumpPath().orElse(null)), config.compressionLevel());
+        building.acquire();
+        try {
+            UUID workId = UUID.randomUUID();
+            Path work = store.newWorkFile(workId);
+            var built = builder.build(request, work, progress);
+            var m = built.manifest();
+            UUID id = UUID.fromString(m.packageId());
+            Instant created = Instant.parse(m.createdAt());
+            PackageInfo.Builder info = PackageInfo.newBuilder().setPackageId(m.packageId())
+                    .setFormatVersion(m.formatVersion()).setToolsVersion(m.toolsVersion())
+                    .setCentralServerId(m.centralServerId())
+                    .setCreatedAt(Timestamp.newBuilder().setSeconds(created.getEpochSecond()).setNanos(created.getNano()))
+                    .setLogPosition(Long.toString(m.tickId())).setSizeBytes(built.sizeBytes()).setSha256(built.sha256())
+                    .setHistorySyncId(m.historySyncId()).setDescription(m.description())
+                    .setHasAdditionalSql(m.hasAdditionalSql()).setRequestedBy(m.requestedBy());
+            for (var t : m.tables()) {
+                info.addTables(io.lizsync.proto.packaging.v1.PackagedTable.newBuilder()
+                        .setTable(io.lizsync.proto.packaging.v1.TableRef.newBuilder().setSchemaName(t.schema())
+                                .setTableName(t.table()))
+                        .setStructureFingerprint(t.fingerprint()).setRowCount(t.rowCount()));
+            }
+            store.save(id, built.archive(), info.build());
+            LOG.infof("package %s built: %d table(s), %d bytes, central position %d", id, m.tables().size(),
+                    built.sizeBytes(), m.tickId());
+            return info.build();
+        } finally {
+            building.release();
+        }
     }
 
     /**

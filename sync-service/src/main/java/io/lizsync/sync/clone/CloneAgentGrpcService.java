@@ -26,8 +26,10 @@ public class CloneAgentGrpcService implements CloneAgent {
     private final SyncRunner runner;
     private final CloneStore store;
     private final SyncConfig config;
+    private final DeployService deployer;
 
-    CloneAgentGrpcService(SyncRunner runner, CloneStore store, SyncConfig config) {
+    CloneAgentGrpcService(SyncRunner runner, CloneStore store, SyncConfig config, DeployService deployer) {
+        this.deployer = deployer;
         this.runner = runner;
         this.store = store;
         this.config = config;
@@ -47,17 +49,28 @@ public class CloneAgentGrpcService implements CloneAgent {
 
     @Override
     public Multi<DeployProgress> deploy(DeployRequest request) {
-        return Multi.createFrom().failure(Status.UNIMPLEMENTED
-                .withDescription("package deploy arrives with issue 3/7; use Attach for a clone that already holds central's data")
-                .asRuntimeException());
+        return Multi.createFrom().<DeployProgress>emitter(emitter -> {
+            try {
+                if (config.role() != SyncConfig.Role.clone) {
+                    throw new GrpcErrors.PreconditionException("deploy runs on a clone sidecar, not on central");
+                }
+                DeployProgress last = deployer.deploy(request, emitter::emit);
+                emitter.emit(last);
+                emitter.complete();
+            } catch (Exception e) {
+                emitter.fail(GrpcErrors.toStatus(e));
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     @Override
     public Uni<CloneStatus> getCloneStatus(GetCloneStatusRequest request) {
         return call(() -> {
             var me = store.identity();
+            String pkg = store.packageId();
             return CloneStatus.newBuilder().setCloneId(me.cloneId()).setCentralId(me.centralId() == null ? "" : me.centralId())
-                    .setToolsVersion(me.toolsVersion()).setUnsyncedEdits(store.unsyncedEdits()).setRegistered(true).build();
+                    .setToolsVersion(me.toolsVersion()).setUnsyncedEdits(store.unsyncedEdits())
+                    .setPackageId(pkg == null ? "" : pkg).setRegistered(!runner.registrationIsPending()).build();
         });
     }
 

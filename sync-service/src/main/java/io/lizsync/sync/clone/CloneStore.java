@@ -59,6 +59,18 @@ public class CloneStore {
         return new Identity(r.getString(0), r.getString(1), r.getLong(2), r.getString(3), tables);
     }
 
+    /** This clone's recorded name. */
+    public String cloneName() {
+        var rs = Db.query(pool, "SELECT server_name FROM lizsync.server_metadata WHERE server_role = 'clone' LIMIT 1");
+        return rs.size() == 0 ? "clone" : rs.iterator().next().getString(0);
+    }
+
+    /** The package this clone was last deployed from (uuid), or null. */
+    public String packageId() {
+        var rs = Db.query(pool, "SELECT package_id::text FROM lizsync.clone_state LIMIT 1");
+        return rs.size() == 0 ? null : rs.iterator().next().getString(0);
+    }
+
     public List<TableFingerprint> fingerprints(List<TableRef> tables) throws Exception {
         return Db.inTransaction(pool, c -> {
             List<TableFingerprint> out = new ArrayList<>();

@@ -63,19 +63,69 @@ public class SyncRunner {
         if (config.role() != SyncConfig.Role.clone) {
             throw new IllegalStateException("synchronize runs on a clone sidecar, not on central");
         }
+        return exclusive(this::session);
+    }
+
+    /** Runs work while no sync session (nor another deploy) of this clone runs. */
+    public <T> T exclusive(java.util.concurrent.Callable<T> work) throws Exception {
         if (!lock.tryLock(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("another sync session of this clone is still running");
+            throw new IllegalStateException("another sync session or deploy of this clone is still running");
         }
         try {
-            return session();
+            return work.call();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** What a deploy done without central must still tell central at the first contact. */
+    private Path pendingRegistrationFile() {
+        return Path.of(config.stateDir(), "pending-registration");
+    }
+
+    /** True while an offline deploy has not yet been announced to central. */
+    public boolean registrationIsPending() {
+        return Files.isRegularFile(pendingRegistrationFile());
+    }
+
+    /** Records that central must still register this clone (offline deploy) from the package's history item. */
+    void registrationPending(String historySyncId) throws IOException {
+        Files.createDirectories(Path.of(config.stateDir()));
+        Files.writeString(pendingRegistrationFile(), historySyncId);
+    }
+
+    /**
+     * Registers this clone with central as deployed from a package: its cursor starts at the
+     * package's position; central issues the exchange credential, kept in the state directory.
+     */
+    String register(CloneStore.Identity me, String cloneName, String historySyncId) throws IOException {
+        var request = io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder().setCloneId(me.cloneId())
+                .setCloneName(cloneName).setPackageHistorySyncId(historySyncId);
+        for (var t : me.tables()) {
+            request.addTables(io.lizsync.proto.sync.v1.TableName.newBuilder().setSchemaName(t.schema())
+                    .setTableName(t.table()));
+        }
+        var reg = io.lizsync.proto.sync.v1.CentralAdminGrpc.newBlockingStub(channel())
+                .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
+                .registerClone(request.build());
+        storeCredential(reg.getCredential());
+        Files.deleteIfExists(pendingRegistrationFile());
+        return reg.getCredential().substring(0, reg.getCredential().indexOf('.'));
+    }
+
+    private void registerIfPending(CloneStore.Identity me) throws IOException {
+        Path pending = pendingRegistrationFile();
+        if (Files.isRegularFile(pending)) {
+            String item = Files.readString(pending).trim();
+            LOG.infof("first contact with central since an offline deploy: registering clone %s", me.cloneId());
+            register(me, store.cloneName(), item);
         }
     }
 
     private Outcome session() throws Exception {
         long start = System.nanoTime();
         CloneStore.Identity me = store.identity();
+        registerIfPending(me);
         ExchangeGrpc.ExchangeBlockingStub blocking = ExchangeGrpc.newBlockingStub(channel())
                 .withCallCredentials(credentials()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS);
         Instant sent = Instant.now();
@@ -202,7 +252,7 @@ public class SyncRunner {
         return b.build();
     }
 
-    private ManagedChannel channel() {
+    ManagedChannel channel() {
         ManagedChannel c = channel;
         if (c == null) {
             synchronized (this) {

@@ -64,4 +64,40 @@ public interface SyncConfig {
     /** Clone role: run a sync session on this schedule (a Quarkus 'every' value such as 15m), or off. */
     @WithDefault("off")
     String schedule();
+
+    /** Clone role: where packaging-service is (deploys by package id download from it). */
+    Packaging packaging();
+
+    /** Address of packaging-service. */
+    interface Packaging {
+        /** Host name of packaging-service. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Port (gRPC on its HTTP port). */
+        @WithDefault("8082")
+        int port();
+
+        /** Use TLS to reach packaging-service. */
+        @WithDefault("false")
+        boolean tls();
+    }
+
+    /** Clone role: limits applied to package archives before anything is deployed. */
+    Deploy deploy();
+
+    /** Limits of package archives. */
+    interface Deploy {
+        /** Largest total uncompressed size of a package (bytes). */
+        @WithDefault("68719476736")
+        long maxTotalBytes();
+
+        /** Largest compression ratio of an entry (zip bomb guard). */
+        @WithDefault("200")
+        int maxRatio();
+
+        /** How long to wait for central's answer before deploying offline (seconds). */
+        @WithDefault("10")
+        int centralTimeoutSeconds();
+    }
 }

@@ -79,6 +79,16 @@ public class ExchangeService {
     }
 
     public Registration register(String requestedId, String name, List<TableRef> tables) throws Exception {
+        return register(requestedId, name, tables, null);
+    }
+
+    /**
+     * Registers a clone and issues its credential. With {@code packageHistoryId}, the clone was
+     * deployed from that package: its cursor starts at the package's tick and it joins the
+     * package's history item; otherwise it starts at central's current position.
+     */
+    public Registration register(String requestedId, String name, List<TableRef> tables, String packageHistoryId)
+            throws Exception {
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("tables: a clone synchronises at least one table");
         }
@@ -102,7 +112,27 @@ public class ExchangeService {
                             "table " + t + " is not prepared on central (no audit trigger): run prepare first");
                 }
             }
-            long tick = newTick(c);
+            long tick;
+            if (packageHistoryId == null || packageHistoryId.isBlank()) {
+                tick = newTick(c);
+            } else {
+                String item = parseUuid(packageHistoryId, "package_history_sync_id");
+                var rs = Db.query(c, """
+                        SELECT h.tick_id, EXISTS (SELECT 1 FROM lizsync.ticks k WHERE k.tick_id = h.tick_id)
+                        FROM lizsync.history h WHERE h.sync_id = $1::uuid AND h.sync_type = 'full'""", item);
+                if (rs.size() == 0) {
+                    throw new ExchangeException(Status.Code.NOT_FOUND, "no package history item " + item + " on central");
+                }
+                Row r = rs.iterator().next();
+                if (r.getLong(0) == null || !r.getBoolean(1)) {
+                    throw new ExchangeException(Status.Code.FAILED_PRECONDITION, "the package of history item " + item
+                            + " is older than central's log retention: deploy a new package");
+                }
+                tick = r.getLong(0);
+                Db.query(c, """
+                        UPDATE lizsync.history SET server_to = array_append(server_to, $2::uuid)
+                        WHERE sync_id = $1::uuid AND NOT ($2::uuid = ANY (server_to))""", item, cloneId);
+            }
             Db.query(c, """
                     INSERT INTO lizsync.clone_state (clone_id, clone_name, central_id, last_tick_id, credential_hash,
                                                      credential_issued_at)

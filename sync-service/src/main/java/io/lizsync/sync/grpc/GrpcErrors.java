@@ -32,6 +32,15 @@ public final class GrpcErrors {
             LOG.debugf("exchange refused (%s): %s", ex.code(), ex.getMessage());
             return Status.fromCode(ex.code()).withDescription(ex.getMessage()).asRuntimeException();
         }
+        if (t instanceof io.lizsync.sql.pkg.PackageRefusedException) {
+            LOG.debugf("package refused: %s", t.getMessage());
+            return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof io.lizsync.sql.pkg.PackageFormatException
+                || t instanceof java.io.IOException && t.getCause() instanceof io.lizsync.sql.pkg.PackageFormatException) {
+            LOG.debugf("bad package: %s", t.getMessage());
+            return Status.INVALID_ARGUMENT.withDescription("bad package: " + t.getMessage()).asRuntimeException();
+        }
         if (t instanceof IllegalArgumentException) {
             LOG.debugf("invalid argument: %s", t.getMessage());
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();

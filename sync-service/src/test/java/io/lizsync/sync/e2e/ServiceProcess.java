@@ -17,14 +17,18 @@ import java.util.Map;
 final class ServiceProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** packaging-service, built before sync-service in the reactor. */
+    static final Path PACKAGING_JAR = Path.of("..", "packaging-service", "target", "quarkus-app", "quarkus-run.jar");
 
     final String name;
     final int port;
     final Path log;
     private final Map<String, String> env;
+    private final Path jar;
     private Process process;
 
-    private ServiceProcess(String name, int port, Map<String, String> env) {
+    private ServiceProcess(String name, int port, Map<String, String> env, Path jar) {
+        this.jar = jar;
         this.name = name;
         this.port = port;
         this.env = env;
@@ -32,21 +36,25 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String name, Map<String, String> env) throws Exception {
-        ServiceProcess p = new ServiceProcess(name, freePort(), new java.util.HashMap<>(env));
+        return start(name, JAR, env);
+    }
+
+    static ServiceProcess start(String name, Path jar, Map<String, String> env) throws Exception {
+        ServiceProcess p = new ServiceProcess(name, freePort(), new java.util.HashMap<>(env), jar);
         p.start();
         return p;
     }
 
     void start() throws Exception {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: package sync-service first");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: package it first");
         }
         Files.createDirectories(log.getParent());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         // Tests favour start-up time; the benchmark passes -Dlizsync.e2e.jvm-opts for full JIT.
         cmd.addAll(List.of(System.getProperty("lizsync.e2e.jvm-opts", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
                 .trim().split("\\s+")));
-        cmd.addAll(List.of("-jar", JAR.toString()));
+        cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);

@@ -47,7 +47,8 @@ public class CentralAdminGrpcService implements CentralAdmin {
         return call(() -> {
             var tables = request.getTablesList().stream()
                     .map(t -> new TableRef(t.getSchemaName(), t.getTableName())).toList();
-            var r = exchange.register(request.getCloneId(), request.getCloneName(), tables);
+            var r = exchange.register(request.getCloneId(), request.getCloneName(), tables,
+                    request.getPackageHistorySyncId());
             return RegisterCloneResponse.newBuilder().setCloneId(r.cloneId()).setCredential(r.credential())
                     .setCentralId(r.centralId()).setTickId(r.tickId()).build();
         });

@@ -1,0 +1,225 @@
+package io.lizsync.sync.clone;
+
+import io.agroal.api.AgroalDataSource;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.lizsync.proto.packaging.v1.DownloadPackageRequest;
+import io.lizsync.proto.packaging.v1.PackageChunk;
+import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
+import io.lizsync.proto.sync.v1.CentralAdminGrpc;
+import io.lizsync.proto.sync.v1.DeployProgress;
+import io.lizsync.proto.sync.v1.DeployRequest;
+import io.lizsync.proto.sync.v1.GetToolsStatusRequest;
+import io.lizsync.sql.pkg.PackageArchive;
+import io.lizsync.sql.pkg.PackageDeployer;
+import io.lizsync.sql.pkg.PackageFormatException;
+import io.lizsync.sync.config.SyncConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Deploys packages on this clone (seed 002, "Deploy a database package to the clone"): by package
+ * id, downloaded from packaging-service into the state directory (resumable, checked against the
+ * archive's SHA-256), or from a ZIP already on the clone's disk (a package brought by USB). Checks,
+ * the one-transaction deploy itself ({@link PackageDeployer}), then the registration with central,
+ * at once or at the first contact when central cannot be reached.
+ */
+@ApplicationScoped
+public class DeployService {
+
+    private static final Logger LOG = Logger.getLogger(DeployService.class);
+
+    private final SyncConfig config;
+    private final SyncRunner runner;
+    private final CloneStore store;
+    private final AgroalDataSource dataSource;
+    private volatile ManagedChannel packaging;
+
+    DeployService(SyncConfig config, SyncRunner runner, CloneStore store, AgroalDataSource dataSource) {
+        this.config = config;
+        this.runner = runner;
+        this.store = store;
+        this.dataSource = dataSource;
+    }
+
+    /** Runs a deploy, reporting progress; returns the final message (done = true). */
+    public DeployProgress deploy(DeployRequest request, Consumer<DeployProgress> progress) throws Exception {
+        boolean byId = !request.getPackageId().isBlank();
+        boolean byFile = !request.getZipPath().isBlank();
+        if (byId == byFile) {
+            throw new IllegalArgumentException("give either package_id or zip_path (exactly one)");
+        }
+        String packageId = byId ? parseUuid(request.getPackageId()) : null;
+        return runner.exclusive(() -> {
+            Path zip = byId ? download(packageId, progress) : localZip(request.getZipPath());
+            try (PackageArchive archive = PackageArchive.open(zip, new PackageArchive.Limits(
+                    config.deploy().maxTotalBytes(), config.deploy().maxTotalBytes(),
+                    PackageArchive.Limits.defaults().maxEntries(), config.deploy().maxRatio()))) {
+                var m = archive.manifest();
+                if (byId && !m.packageId().equals(packageId)) {
+                    throw new PackageFormatException("the archive downloaded for package " + packageId
+                            + " holds package " + m.packageId());
+                }
+                PackageDeployer.Central central = central(progress);
+                var result = new PackageDeployer(dataSource).deploy(archive,
+                        new PackageDeployer.Options(request.getForce(), request.getNewServerId(), request.getCloneName()),
+                        central, (step, percent, message, table, rows) -> progress.accept(DeployProgress.newBuilder()
+                                .setStep(step + ": " + message).setPercent(percent).build()));
+                String registration;
+                try {
+                    runner.register(store.identity(), result.cloneName(), m.historySyncId());
+                    registration = "registered with central";
+                } catch (StatusRuntimeException e) {
+                    runner.registrationPending(m.historySyncId());
+                    registration = "central not reached (" + e.getStatus().getCode()
+                            + "): the clone registers at its first sync";
+                }
+                LOG.infof("%s; %s", result.message(), registration);
+                return DeployProgress.newBuilder().setDone(true).setStatus(1).setPercent(100).setStep("done")
+                        .setMessage(result.message() + "; " + registration).setDiscardedEdits(result.discardedEdits())
+                        .setCloneId(result.cloneId()).build();
+            } finally {
+                if (byId) {
+                    Files.deleteIfExists(zip);
+                }
+            }
+        });
+    }
+
+    /** Central's id and tools version, or null (offline deploy) when it does not answer. */
+    private PackageDeployer.Central central(Consumer<DeployProgress> progress) {
+        try {
+            var s = CentralAdminGrpc.newBlockingStub(runner.channel())
+                    .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
+                    .getToolsStatus(GetToolsStatusRequest.getDefaultInstance());
+            return new PackageDeployer.Central(s.getServerId(), s.getInstalledVersion());
+        } catch (StatusRuntimeException e) {
+            progress.accept(DeployProgress.newBuilder().setStep("check: central not reached (" + e.getStatus().getCode()
+                    + "), deploying offline; central checks happen at the first sync").setPercent(1).build());
+            return null;
+        }
+    }
+
+    private static Path localZip(String text) throws PackageFormatException {
+        Path p;
+        try {
+            p = Path.of(text).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("zip_path is not a valid path");
+        }
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("zip_path " + p + " is not a readable file on the clone");
+        }
+        return p;
+    }
+
+    /** Downloads a package into the state directory, resuming a partial download, checking its SHA-256. */
+    private Path download(String packageId, Consumer<DeployProgress> progress) throws Exception {
+        Path dir = Path.of(config.stateDir(), "downloads");
+        Files.createDirectories(dir);
+        Path part = dir.resolve(packageId + ".zip.part");
+        Path done = dir.resolve(packageId + ".zip");
+        long offset = Files.isRegularFile(part) ? Files.size(part) : 0;
+        Iterator<PackageChunk> chunks = PackagingServiceGrpc.newBlockingStub(packaging())
+                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+                .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset).build());
+        long total = -1;
+        String sha = null;
+        long got = offset;
+        int lastPercent = -1;
+        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            while (chunks.hasNext()) {
+                PackageChunk c = chunks.next();
+                if (total < 0) {
+                    total = c.getTotalSize();
+                    sha = c.getSha256();
+                }
+                if (c.getOffset() != got) {
+                    throw new IOException("package " + packageId + ": chunk at offset " + c.getOffset() + ", expected " + got);
+                }
+                c.getData().writeTo(out);
+                got += c.getData().size();
+                int percent = total > 0 ? (int) (100 * got / total) : 0;
+                if (percent / 10 != lastPercent / 10) {
+                    lastPercent = percent;
+                    progress.accept(DeployProgress.newBuilder().setStep("download: " + got + " of " + total + " bytes")
+                            .setPercent(Math.min(percent, 99) / 10).build());
+                }
+            }
+        }
+        if (total < 0 || got != total) {
+            throw new IOException("package " + packageId + ": download ended at " + got + " of " + total
+                    + " bytes; deploy again to resume");
+        }
+        String actual = sha256(part);
+        if (!actual.equalsIgnoreCase(sha)) {
+            Files.deleteIfExists(part);
+            throw new PackageFormatException("package " + packageId + ": downloaded archive has SHA-256 " + actual
+                    + ", packaging-service announced " + sha + " (download discarded)");
+        }
+        Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return done;
+    }
+
+    private ManagedChannel packaging() {
+        ManagedChannel c = packaging;
+        if (c == null) {
+            synchronized (this) {
+                if (packaging == null) {
+                    var b = ManagedChannelBuilder.forAddress(config.packaging().host(), config.packaging().port());
+                    if (config.packaging().tls()) {
+                        b.useTransportSecurity();
+                    } else {
+                        b.usePlaintext();
+                    }
+                    packaging = b.maxInboundMessageSize(8 * 1024 * 1024).build();
+                }
+                c = packaging;
+            }
+        }
+        return c;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[256 * 1024];
+        try (var in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static String parseUuid(String s) {
+        try {
+            return UUID.fromString(s).toString();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("package_id: not a uuid");
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        if (packaging != null) {
+            packaging.shutdownNow();
+        }
+    }
+}
