@@ -36,11 +36,20 @@ final class Args {
             }
             String name = arg.substring(2);
             int eq = name.indexOf('=');
+            String key = eq >= 0 ? name.substring(0, eq) : name;
+            if (key.isEmpty()) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            if (a.options.containsKey(key) || a.flags.contains(key)) {
+                throw new UsageException("option --" + key + " is given twice");
+            }
             if (eq >= 0) {
-                a.options.put(name.substring(0, eq), name.substring(eq + 1));
+                a.options.put(key, name.substring(eq + 1));
             } else if (knownFlags.contains(name)) {
                 a.flags.add(name);
-            } else if (i + 1 < rest.size()) {
+            } else if (i + 1 < rest.size() && !rest.get(i + 1).startsWith("--")) {
+                // A value that starts with "--" must be written --name=value: "--name --other" is
+                // far more often a forgotten value than a value.
                 a.options.put(name, rest.get(++i));
             } else {
                 throw new UsageException("option --" + name + " needs a value");
@@ -70,6 +79,42 @@ final class Args {
 
     String option(String name, String fallback) {
         return options.getOrDefault(name, fallback);
+    }
+
+    /** The option's value, or null when it was not given. */
+    String option(String name) {
+        return options.get(name);
+    }
+
+    /** True when the option was given with a non-blank value (or as a flag). */
+    boolean has(String name) {
+        return flags.contains(name) || (options.containsKey(name) && !options.get(name).isBlank());
+    }
+
+    /** The option's value; a usage error naming {@code why} when it is absent or blank. */
+    String required(String name, String why) {
+        String v = options.get(name);
+        if (v == null || v.isBlank()) {
+            throw new UsageException(why);
+        }
+        return v;
+    }
+
+    /** An integer option within {@code [min, max]}; {@code fallback} when absent. */
+    int intOption(String name, int fallback, int min, int max) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " takes a whole number from " + min + " to " + max + ", not '" + v + "'");
     }
 
     /** Refuses options the command does not know, so that a typo is never silently ignored. */

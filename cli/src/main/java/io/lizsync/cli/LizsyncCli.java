@@ -1,30 +1,62 @@
 package io.lizsync.cli;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lizsync.proto.packaging.v1.BuildPackageEvent;
+import io.lizsync.proto.packaging.v1.BuildPackageRequest;
+import io.lizsync.proto.packaging.v1.BuildProgress;
+import io.lizsync.proto.packaging.v1.DeletePackageRequest;
+import io.lizsync.proto.packaging.v1.DeletePackageResponse;
+import io.lizsync.proto.packaging.v1.DownloadPackageRequest;
+import io.lizsync.proto.packaging.v1.GetPackageRequest;
+import io.lizsync.proto.packaging.v1.ListPackagesRequest;
+import io.lizsync.proto.packaging.v1.ListPackagesResponse;
+import io.lizsync.proto.packaging.v1.PackageInfo;
+import io.lizsync.proto.packaging.v1.PackagedTable;
+import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
+import io.lizsync.proto.packaging.v1.TableRef;
+import io.lizsync.proto.sync.v1.AttachRequest;
 import io.lizsync.proto.sync.v1.CentralAdminGrpc;
+import io.lizsync.proto.sync.v1.CloneAgentGrpc;
+import io.lizsync.proto.sync.v1.DeployProgress;
+import io.lizsync.proto.sync.v1.DeployRequest;
+import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
 import io.lizsync.proto.sync.v1.GetToolsStatusRequest;
 import io.lizsync.proto.sync.v1.InstallRequest;
 import io.lizsync.proto.sync.v1.OperationResult;
 import io.lizsync.proto.sync.v1.PrepareRequest;
 import io.lizsync.proto.sync.v1.PrepareResponse;
-import io.lizsync.proto.sync.v1.UpgradeRequest;
-import io.lizsync.proto.sync.v1.AttachRequest;
-import io.lizsync.proto.sync.v1.CloneAgentGrpc;
-import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
 import io.lizsync.proto.sync.v1.RegisterCloneRequest;
 import io.lizsync.proto.sync.v1.RegisterCloneResponse;
 import io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest;
 import io.lizsync.proto.sync.v1.SynchronizeRequest;
 import io.lizsync.proto.sync.v1.TableName;
+import io.lizsync.proto.sync.v1.UpgradeRequest;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * {@code lizsync <command> [options]}: the LizSync processing algorithms from a shell.
@@ -40,8 +72,19 @@ public class LizsyncCli implements QuarkusApplication {
     static final int UNAVAILABLE = 3;
     static final int FAILED = 4;
 
+    /** Largest additional SQL file (packaging.proto: at most 1 MiB). */
+    static final long MAX_ADDITIONAL_SQL_BYTES = 1L << 20;
+    /** Builds, downloads and deploys copy whole databases: they may take hours. */
+    private static final long LONG_HOURS = 6;
+    /** Metadata calls (listing, showing, deleting). */
+    private static final long SHORT_SECONDS = 30;
+    /** Chunk size asked of DownloadPackage (the service caps it at 4 MiB). */
+    private static final int CHUNK_SIZE = 1 << 20;
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private static final Set<String> FLAGS = Set.of("override-audit", "override-lizsync", "runit", "run-it",
-            "add-server-id", "add-uid-columns", "add-audit-triggers", "help");
+            "add-server-id", "add-uid-columns", "add-audit-triggers", "help", "force", "new-server-id");
 
     static final String USAGE_TEXT = """
             Usage: lizsync <command> [options]
@@ -54,19 +97,52 @@ public class LizsyncCli implements QuarkusApplication {
               prepare --schemas a,b [--add-server-id=false] [--add-uid-columns=false] [--add-audit-triggers=false]
                                              add server id, uid columns and audit triggers (all on by default)
 
+            Packages (packaging-service, --packaging HOST:PORT or $LIZSYNC_PACKAGING, default 127.0.0.1:8082):
+              package (--schemas a,b | --tables s.t1,s.t2) [--additional-sql-file FILE] [--description TEXT]
+                      [--zip-file OUT.zip]   build a package from the central database (then download it)
+              package-list [--page-size N]   every package, newest first (only the first N with --page-size)
+              package-show --package-id ID   one package's metadata and tables
+              package-download --package-id ID --zip-file OUT.zip
+                                             download a package (resumes an interrupted OUT.zip.part)
+              package-delete --package-id ID delete a package's archive and metadata
+
             Clones (clone sidecar: --sidecar HOST:PORT or $LIZSYNC_SIDECAR, default 127.0.0.1:8090):
+              deploy (--package-id ID | --zip-file PATH) [--force] [--new-server-id] [--name CLONE_NAME]
+                                             deploy a package to the clone database (PATH: a file on the
+                                             clone's machine, read by the sidecar)
               join-clone --name N --tables s.t1,s.t2 [--clone-id UUID]
                                              register the clone on central and attach the sidecar's database
                                              (its tables must already hold central's data)
               revoke-clone --clone-id UUID   revoke a clone's exchange credential (central)
               synchronize                    run a two-way sync now (same as SELECT * FROM lizsync.synchronize())
-              clone-status                   the clone's id, central, tools version, unsynced edits
+              clone-status                   the clone's id, central, tools version, package, unsynced edits
+
+            Names: comma separated; double-quote a name holding a dot, a comma or blanks at its ends,
+            doubling any quote in it: --tables 'field.trees,"my.schema"."tab,le"'.
+            Addresses: the option, else the environment variable, else --config FILE ($LIZSYNC_CONFIG,
+            default ~/.config/lizsync/cli.conf: lines "central = HOST:PORT", "sidecar = ...",
+            "packaging = ..."), else the default. No command takes a password.
 
             Exit codes: 0 done, 1 refused, 2 wrong command line, 3 service unreachable, 4 other error.
             """;
 
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Path home;
+    private CliConfig config;
+
+    public LizsyncCli() {
+        this(System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home", ".")));
+    }
+
+    /** For tests: explicit streams, environment and home directory. */
+    LizsyncCli(PrintStream out, PrintStream err, Map<String, String> env, Path home) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.home = home;
+    }
 
     @Override
     public int run(String... argv) {
@@ -84,34 +160,50 @@ public class LizsyncCli implements QuarkusApplication {
             return USAGE;
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
-            err.println("lizsync: " + code + ": " + e.getStatus().getDescription());
+            String description = e.getStatus().getDescription();
+            err.println("lizsync: " + code + (description == null ? "" : ": " + description));
             return switch (code) {
                 case UNAVAILABLE, DEADLINE_EXCEEDED -> UNAVAILABLE;
                 case INVALID_ARGUMENT -> USAGE;
                 case FAILED_PRECONDITION -> REFUSED;
                 default -> FAILED;
             };
+        } catch (PackageDownload.CliFailure e) {
+            err.println("lizsync: " + e.getMessage());
+            return FAILED;
+        } catch (IOException | UncheckedIOException e) {
+            err.println("lizsync: " + e.getMessage());
+            return FAILED;
         }
     }
 
-    /** Options each command accepts; anything else is refused before a call is made. */
-    private static final java.util.Map<String, Set<String>> OPTIONS = java.util.Map.of(
-            "status", Set.of("central"),
-            "install", Set.of("central", "override-audit", "override-lizsync", "target-version"),
-            "upgrade", Set.of("central", "runit", "run-it"),
-            "prepare", Set.of("central", "schemas", "add-server-id", "add-uid-columns", "add-audit-triggers",
-                    "server-name"),
-            "join-clone", Set.of("central", "sidecar", "name", "tables", "clone-id"),
-            "revoke-clone", Set.of("central", "clone-id"),
-            "synchronize", Set.of("sidecar"),
-            "clone-status", Set.of("sidecar"));
+    /** Options each command accepts (plus --config); anything else is refused before a call is made. */
+    private static final Map<String, Set<String>> OPTIONS = Map.ofEntries(
+            Map.entry("status", Set.of("central")),
+            Map.entry("install", Set.of("central", "override-audit", "override-lizsync", "target-version")),
+            Map.entry("upgrade", Set.of("central", "runit", "run-it")),
+            Map.entry("prepare", Set.of("central", "schemas", "add-server-id", "add-uid-columns",
+                    "add-audit-triggers", "server-name")),
+            Map.entry("package", Set.of("packaging", "schemas", "tables", "additional-sql-file", "description",
+                    "zip-file")),
+            Map.entry("package-list", Set.of("packaging", "page-size")),
+            Map.entry("package-show", Set.of("packaging", "package-id")),
+            Map.entry("package-download", Set.of("packaging", "package-id", "zip-file")),
+            Map.entry("package-delete", Set.of("packaging", "package-id")),
+            Map.entry("deploy", Set.of("sidecar", "package-id", "zip-file", "force", "new-server-id", "name")),
+            Map.entry("join-clone", Set.of("central", "sidecar", "name", "tables", "clone-id")),
+            Map.entry("revoke-clone", Set.of("central", "clone-id")),
+            Map.entry("synchronize", Set.of("sidecar")),
+            Map.entry("clone-status", Set.of("sidecar")));
 
-    private int dispatch(Args args) {
+    private int dispatch(Args args) throws IOException {
         Set<String> allowed = OPTIONS.get(args.command);
         if (allowed == null) {
             throw new Args.UsageException("unknown command '" + args.command + "'");
         }
-        args.checkOnly(allowed);
+        Set<String> withConfig = new HashSet<>(allowed);
+        withConfig.add("config");
+        args.checkOnly(withConfig);
         return switch (args.command) {
             case "status" -> withCentral(args, ch -> {
                 var s = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -131,33 +223,13 @@ public class LizsyncCli implements QuarkusApplication {
             case "upgrade" -> withCentral(args, ch -> report(CentralAdminGrpc.newBlockingStub(ch)
                     .withDeadlineAfter(30, TimeUnit.MINUTES)
                     .upgrade(UpgradeRequest.newBuilder().setRunIt(args.flag("runit") || args.flag("run-it")).build())));
-            case "prepare" -> withCentral(args, ch -> {
-                String schemas = args.option("schemas", "");
-                if (schemas.isBlank()) {
-                    throw new Args.UsageException("prepare needs --schemas (comma separated)");
-                }
-                var request = PrepareRequest.newBuilder()
-                        .setAddServerId(args.flag("add-server-id", true))
-                        .setAddUidColumns(args.flag("add-uid-columns", true))
-                        .setAddAuditTriggers(args.flag("add-audit-triggers", true))
-                        .setServerName(args.option("server-name", ""));
-                Arrays.stream(schemas.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                        .forEach(request::addSchemas);
-                PrepareResponse r = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
-                        .prepare(request.build());
-                for (var t : r.getTablesList()) {
-                    out.printf("  %-40s %-17s%s%s%s%n", t.getSchemaName() + "." + t.getTableName(),
-                            t.getOutcome().name().replace("PREPARE_OUTCOME_", ""),
-                            t.getUidColumnAdded() ? " uid added (" + t.getUidValuesFilled() + " rows filled)" : "",
-                            t.getAuditTriggerAdded() ? " audit trigger added" : "",
-                            t.getRefusalReason().isEmpty() ? "" : " " + t.getRefusalReason());
-                }
-                for (var s : r.getRefusedSchemasList()) {
-                    out.printf("  schema %-33s REFUSED %s%n", s.getSchemaName(), s.getReason());
-                }
-                out.println((r.getStatus() == 1 ? "OK: " : "REFUSED: ") + r.getMessage());
-                return r.getStatus() == 1 ? OK : REFUSED;
-            });
+            case "prepare" -> prepare(args);
+            case "package" -> buildPackage(args);
+            case "package-list" -> listPackages(args);
+            case "package-show" -> showPackage(args);
+            case "package-download" -> downloadPackage(args);
+            case "package-delete" -> deletePackage(args);
+            case "deploy" -> deploy(args);
             case "join-clone" -> joinClone(args);
             case "revoke-clone" -> withCentral(args, ch -> {
                 boolean revoked = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -166,7 +238,7 @@ public class LizsyncCli implements QuarkusApplication {
                 out.println(revoked ? "OK: credential revoked" : "REFUSED: no live credential for this clone");
                 return revoked ? OK : REFUSED;
             });
-            case "synchronize" -> withChannel(args.option("sidecar", sidecarDefault()), ch -> {
+            case "synchronize" -> withSidecar(args, ch -> {
                 var r = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
                         .synchronize(SynchronizeRequest.getDefaultInstance());
                 out.printf("number_replayed_to_central: %d%nnumber_replayed_to_clone: %d%nnumber_conflicts: %d%n"
@@ -174,18 +246,328 @@ public class LizsyncCli implements QuarkusApplication {
                         r.getNumberConflicts(), r.getDurationMs());
                 return r.getStatus() == 1 ? OK : REFUSED;
             });
-            case "clone-status" -> withChannel(args.option("sidecar", sidecarDefault()), ch -> {
+            case "clone-status" -> withSidecar(args, ch -> {
                 var s = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
                         .getCloneStatus(GetCloneStatusRequest.getDefaultInstance());
-                out.printf("clone id: %s%ncentral id: %s%ntools version: %s%nunsynced edits: %d%n", s.getCloneId(),
-                        s.getCentralId(), s.getToolsVersion(), s.getUnsyncedEdits());
+                out.printf("clone id: %s%ncentral id: %s%ntools version: %s%npackage id: %s%nregistered: %s%n"
+                        + "unsynced edits: %d%nlast sync: %s%n", s.getCloneId(), s.getCentralId(),
+                        s.getToolsVersion(), s.getPackageId(), s.getRegistered(), s.getUnsyncedEdits(),
+                        s.hasLastSync() ? time(s.getLastSync()) : "never");
                 return OK;
             });
             default -> throw new Args.UsageException("unknown command '" + args.command + "'");
         };
     }
 
-    private int joinClone(Args args) {
+    private int prepare(Args args) throws IOException {
+        String schemas = args.option("schemas", "");
+        if (schemas.isBlank()) {
+            throw new Args.UsageException("prepare needs --schemas (comma separated)");
+        }
+        var request = PrepareRequest.newBuilder()
+                .setAddServerId(args.flag("add-server-id", true))
+                .setAddUidColumns(args.flag("add-uid-columns", true))
+                .setAddAuditTriggers(args.flag("add-audit-triggers", true))
+                .setServerName(args.option("server-name", ""));
+        Arrays.stream(schemas.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .forEach(request::addSchemas);
+        return withCentral(args, ch -> {
+            PrepareResponse r = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
+                    .prepare(request.build());
+            for (var t : r.getTablesList()) {
+                out.printf("  %-40s %-17s%s%s%s%n", t.getSchemaName() + "." + t.getTableName(),
+                        t.getOutcome().name().replace("PREPARE_OUTCOME_", ""),
+                        t.getUidColumnAdded() ? " uid added (" + t.getUidValuesFilled() + " rows filled)" : "",
+                        t.getAuditTriggerAdded() ? " audit trigger added" : "",
+                        t.getRefusalReason().isEmpty() ? "" : " " + t.getRefusalReason());
+            }
+            for (var s : r.getRefusedSchemasList()) {
+                out.printf("  schema %-33s REFUSED %s%n", s.getSchemaName(), s.getReason());
+            }
+            out.println((r.getStatus() == 1 ? "OK: " : "REFUSED: ") + r.getMessage());
+            return r.getStatus() == 1 ? OK : REFUSED;
+        });
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Packages (seed: "Create a package from the central database").
+    // ----------------------------------------------------------------------------------------
+
+    private int buildPackage(Args args) throws IOException {
+        boolean bySchemas = args.has("schemas");
+        boolean byTables = args.has("tables");
+        if (bySchemas == byTables) {
+            throw new Args.UsageException("package needs either --schemas a,b or --tables s.t1,s.t2"
+                    + (bySchemas ? ", not both" : ""));
+        }
+        var request = BuildPackageRequest.newBuilder()
+                .setDescription(args.option("description", ""))
+                .setRequestedBy(osUser());
+        if (bySchemas) {
+            request.addAllSchemas(NameList.names("schemas", args.option("schemas")));
+        } else {
+            for (NameList.Table t : NameList.tables("tables", args.option("tables"))) {
+                request.addTables(TableRef.newBuilder().setSchemaName(t.schema()).setTableName(t.table()));
+            }
+        }
+        if (args.option("additional-sql-file") != null) {
+            request.setAdditionalSql(readAdditionalSql(args.option("additional-sql-file")));
+        }
+        Path target = null;
+        if (args.option("zip-file") != null) {
+            target = PackageDownload.checkTarget(args.option("zip-file"));
+            Path part = PackageDownload.partOf(target);
+            if (Files.exists(part)) {
+                // It cannot belong to the package about to be built.
+                throw new Args.UsageException(part + " exists (an unfinished download?); finish it with"
+                        + " package-download --package-id ID --zip-file " + target + ", or remove it");
+            }
+        }
+        Path zip = target;
+        return withPackaging(args, ch -> {
+            Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(LONG_HOURS, TimeUnit.HOURS).buildPackage(request.build());
+            PackageInfo info = null;
+            while (events.hasNext()) {
+                BuildPackageEvent event = events.next();
+                switch (event.getEventCase()) {
+                    case PROGRESS -> err.println(progressLine(event.getProgress()));
+                    case PACKAGE -> info = event.getPackage();
+                    default -> {
+                        // an event kind newer than this client: nothing to show
+                    }
+                }
+            }
+            if (info == null) {
+                throw new PackageDownload.CliFailure("the build ended without a package");
+            }
+            out.println("OK: package " + info.getPackageId() + " built");
+            out.println("package id: " + info.getPackageId());
+            printTables(info.getTablesList(), false);
+            out.println("size: " + size(info.getSizeBytes()));
+            out.println("sha256: " + info.getSha256());
+            if (zip != null) {
+                download(ch, info, zip);
+                out.println("saved to: " + zip);
+            }
+            return OK;
+        });
+    }
+
+    /** One stderr line per build event: percent, step, message, table and rows when present. */
+    static String progressLine(BuildProgress p) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%3d%%] %-14s", p.getPercent(),
+                p.getStep().name().replace("BUILD_STEP_", "")));
+        if (!p.getMessage().isEmpty()) {
+            line.append(' ').append(p.getMessage());
+        }
+        if (p.hasTable()) {
+            line.append(' ').append(NameList.format(p.getTable().getSchemaName(), p.getTable().getTableName()));
+        }
+        if (p.hasTable() || p.getRowsDone() > 0) {
+            line.append(" (").append(p.getRowsDone()).append(" rows)");
+        }
+        return line.toString();
+    }
+
+    /** Reads the additional SQL file as UTF-8 (a leading byte order mark dropped), at most 1 MiB. */
+    static String readAdditionalSql(String file) throws IOException {
+        if (file.isBlank()) {
+            throw new Args.UsageException("--additional-sql-file needs a file name");
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new Args.UsageException("--additional-sql-file: " + path + " is not a readable file");
+        }
+        long size = Files.size(path);
+        if (size > MAX_ADDITIONAL_SQL_BYTES) {
+            throw new Args.UsageException("--additional-sql-file: " + path + " holds " + size
+                    + " bytes, more than the 1 MiB (" + MAX_ADDITIONAL_SQL_BYTES + " bytes) a package may carry");
+        }
+        byte[] bytes = Files.readAllBytes(path);
+        if (bytes.length > MAX_ADDITIONAL_SQL_BYTES) { // it grew since Files.size
+            throw new Args.UsageException("--additional-sql-file: " + path + " is larger than 1 MiB");
+        }
+        String sql;
+        try {
+            sql = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Args.UsageException("--additional-sql-file: " + path + " is not UTF-8 text");
+        }
+        return sql.startsWith("\uFEFF") ? sql.substring(1) : sql;
+    }
+
+    private int listPackages(Args args) throws IOException {
+        boolean onePage = args.option("page-size") != null;
+        int pageSize = args.intOption("page-size", 0, 1, 500);
+        return withPackaging(args, ch -> {
+            var stub = PackagingServiceGrpc.newBlockingStub(ch);
+            String token = "";
+            Set<String> seenTokens = new HashSet<>();
+            int count = 0;
+            while (true) {
+                ListPackagesResponse page = stub.withDeadlineAfter(SHORT_SECONDS, TimeUnit.SECONDS)
+                        .listPackages(ListPackagesRequest.newBuilder().setPageSize(pageSize).setPageToken(token)
+                                .build());
+                if (seenTokens.isEmpty() && token.isEmpty()) {
+                    out.printf("%-36s  %-20s  %-7s  %6s  %10s  %s%n", "id", "created at", "tools", "tables", "size",
+                            "description");
+                }
+                for (PackageInfo p : page.getPackagesList()) {
+                    out.printf("%-36s  %-20s  %-7s  %6d  %10s  %s%n", p.getPackageId(),
+                            p.hasCreatedAt() ? time(p.getCreatedAt()).replaceFirst("\\.\\d+Z$", "Z") : "",
+                            p.getToolsVersion(), p.getTablesCount(), shortSize(p.getSizeBytes()),
+                            oneLine(p.getDescription()));
+                    count++;
+                }
+                token = page.getNextPageToken();
+                if (token.isEmpty()) {
+                    break;
+                }
+                if (onePage) {
+                    err.println("(more packages: run without --page-size to list them all)");
+                    break;
+                }
+                if (!seenTokens.add(token)) {
+                    throw new PackageDownload.CliFailure("the service sent the same page token twice");
+                }
+            }
+            err.println(count + (count == 1 ? " package" : " packages"));
+            return OK;
+        });
+    }
+
+    private int showPackage(Args args) throws IOException {
+        String id = packageId(args, "package-show");
+        return withPackaging(args, ch -> {
+            PackageInfo p = PackagingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(SHORT_SECONDS,
+                    TimeUnit.SECONDS).getPackage(GetPackageRequest.newBuilder().setPackageId(id).build());
+            out.println("package id: " + p.getPackageId());
+            out.println("format version: " + p.getFormatVersion());
+            out.println("tools version: " + p.getToolsVersion());
+            out.println("central server id: " + p.getCentralServerId());
+            out.println("created at: " + (p.hasCreatedAt() ? time(p.getCreatedAt()) : ""));
+            out.println("log position: " + p.getLogPosition());
+            out.println("history sync id: " + p.getHistorySyncId());
+            out.println("size: " + size(p.getSizeBytes()));
+            out.println("sha256: " + p.getSha256());
+            out.println("description: " + oneLine(p.getDescription()));
+            out.println("additional sql: " + (p.getHasAdditionalSql() ? "yes" : "no"));
+            out.println("requested by: " + p.getRequestedBy());
+            printTables(p.getTablesList(), true);
+            return OK;
+        });
+    }
+
+    private int downloadPackage(Args args) throws IOException {
+        String id = packageId(args, "package-download");
+        if (!args.has("zip-file")) {
+            throw new Args.UsageException("package-download needs --zip-file OUT.zip");
+        }
+        Path target = PackageDownload.checkTarget(args.option("zip-file"));
+        return withPackaging(args, ch -> {
+            PackageInfo info = PackagingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(SHORT_SECONDS,
+                    TimeUnit.SECONDS).getPackage(GetPackageRequest.newBuilder().setPackageId(id).build());
+            download(ch, info, target);
+            out.println("OK: package " + info.getPackageId() + " saved to " + target + " (" + size(info.getSizeBytes())
+                    + ", sha256 " + info.getSha256() + ")");
+            return OK;
+        });
+    }
+
+    private void download(ManagedChannel ch, PackageInfo info, Path target) throws IOException {
+        var stub = PackagingServiceGrpc.newBlockingStub(ch);
+        try {
+            PackageDownload.run(target, info.getSizeBytes(), info.getSha256(),
+                    offset -> stub.withDeadlineAfter(LONG_HOURS, TimeUnit.HOURS).downloadPackage(
+                            DownloadPackageRequest.newBuilder().setPackageId(info.getPackageId()).setOffset(offset)
+                                    .setChunkSize(CHUNK_SIZE).build()),
+                    err);
+        } catch (StatusRuntimeException e) {
+            Path part = PackageDownload.partOf(target);
+            if (Files.exists(part)) {
+                err.println("lizsync: download interrupted; " + Files.size(part) + " bytes kept in " + part
+                        + ", resume with: lizsync package-download --package-id " + info.getPackageId()
+                        + " --zip-file " + target);
+            }
+            throw e;
+        }
+    }
+
+    private int deletePackage(Args args) throws IOException {
+        String id = packageId(args, "package-delete");
+        return withPackaging(args, ch -> {
+            DeletePackageResponse r = PackagingServiceGrpc.newBlockingStub(ch).withDeadlineAfter(SHORT_SECONDS,
+                    TimeUnit.SECONDS).deletePackage(DeletePackageRequest.newBuilder().setPackageId(id).build());
+            out.println("OK: package " + r.getPackageId() + " deleted (" + size(r.getFreedBytes()) + " freed)");
+            return OK;
+        });
+    }
+
+    private void printTables(List<PackagedTable> tables, boolean fingerprints) {
+        out.println("tables: " + tables.size());
+        for (PackagedTable t : tables) {
+            String name = NameList.format(t.getTable().getSchemaName(), t.getTable().getTableName());
+            out.printf("  %-40s %12d rows%s%n", name, t.getRowCount(),
+                    fingerprints ? "  structure " + t.getStructureFingerprint() : "");
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------
+    // Deploy (seed: "Deploy a database package to the clone").
+    // ----------------------------------------------------------------------------------------
+
+    private int deploy(Args args) throws IOException {
+        boolean byId = args.has("package-id");
+        boolean byZip = args.has("zip-file");
+        if (byId == byZip) {
+            throw new Args.UsageException("deploy needs either --package-id ID or --zip-file PATH"
+                    + (byId ? ", not both" : ""));
+        }
+        var request = DeployRequest.newBuilder()
+                .setForce(args.flag("force"))
+                .setNewServerId(args.flag("new-server-id"))
+                .setCloneName(args.option("name", ""));
+        if (byId) {
+            request.setPackageId(packageId(args, "deploy"));
+        } else {
+            // The sidecar reads the file on the clone's machine: send an absolute path.
+            Path zip = Path.of(args.option("zip-file")).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(zip)) {
+                err.println("lizsync: note: " + zip + " is not a file here; the sidecar looks for it on its machine");
+            }
+            request.setZipPath(zip.toString());
+        }
+        return withSidecar(args, ch -> {
+            Iterator<DeployProgress> steps = CloneAgentGrpc.newBlockingStub(ch)
+                    .withDeadlineAfter(LONG_HOURS, TimeUnit.HOURS).deploy(request.build());
+            DeployProgress last = null;
+            while (steps.hasNext()) {
+                DeployProgress p = steps.next();
+                if (p.getDone()) {
+                    last = p;
+                    break;
+                }
+                err.printf("[%3d%%] %s%n", p.getPercent(), p.getStep());
+            }
+            if (last == null) {
+                throw new PackageDownload.CliFailure("the deploy ended without a final message; see clone-status");
+            }
+            out.println((last.getStatus() == 1 ? "OK: " : "REFUSED: ") + last.getMessage());
+            if (last.getDiscardedEdits() > 0) {
+                out.println("discarded edits: " + last.getDiscardedEdits());
+            }
+            if (!last.getCloneId().isEmpty()) {
+                out.println("clone id: " + last.getCloneId());
+            }
+            return last.getStatus() == 1 ? OK : REFUSED;
+        });
+    }
+
+    private int joinClone(Args args) throws IOException {
         String name = args.option("name", "");
         String tables = args.option("tables", "");
         if (name.isBlank() || tables.isBlank()) {
@@ -193,14 +575,8 @@ public class LizsyncCli implements QuarkusApplication {
         }
         var register = RegisterCloneRequest.newBuilder().setCloneName(name).setCloneId(args.option("clone-id", ""));
         var attach = AttachRequest.newBuilder().setCloneName(name);
-        for (String t : tables.split(",")) {
-            String q = t.trim();
-            int dot = q.indexOf('.');
-            if (dot <= 0 || dot == q.length() - 1) {
-                throw new Args.UsageException("--tables: expected schema.table, got '" + q + "'");
-            }
-            TableName tn = TableName.newBuilder().setSchemaName(q.substring(0, dot)).setTableName(q.substring(dot + 1))
-                    .build();
+        for (NameList.Table t : NameList.tables("tables", tables)) {
+            TableName tn = TableName.newBuilder().setSchemaName(t.schema()).setTableName(t.table()).build();
             register.addTables(tn);
             attach.addTables(tn);
         }
@@ -213,7 +589,7 @@ public class LizsyncCli implements QuarkusApplication {
         if (code != OK) {
             return code;
         }
-        return withChannel(args.option("sidecar", sidecarDefault()), ch -> {
+        return withSidecar(args, ch -> {
             var r = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.MINUTES)
                     .attach(attach.setRegistration(registration[0]).build());
             out.println((r.getStatus() == 1 ? "OK: " : "REFUSED: ") + r.getMessage() + " (central position "
@@ -222,8 +598,25 @@ public class LizsyncCli implements QuarkusApplication {
         });
     }
 
-    private static String sidecarDefault() {
-        return System.getenv().getOrDefault("LIZSYNC_SIDECAR", "127.0.0.1:8090");
+    // ----------------------------------------------------------------------------------------
+    // Helpers.
+    // ----------------------------------------------------------------------------------------
+
+    private static String packageId(Args args, String command) {
+        String id = args.required("package-id", command + " needs --package-id ID").strip();
+        if (!UUID.matcher(id).matches()) {
+            throw new Args.UsageException("--package-id: '" + id + "' is not a package id (a uuid)");
+        }
+        return id;
+    }
+
+    /** Who asks for a package: the operating system user. */
+    private String osUser() {
+        String user = System.getProperty("user.name", "");
+        if (user.isBlank() || user.equals("?")) {
+            user = env.getOrDefault("USER", env.getOrDefault("USERNAME", ""));
+        }
+        return user;
     }
 
     private int report(OperationResult r) {
@@ -237,35 +630,82 @@ public class LizsyncCli implements QuarkusApplication {
         return r.getStatus() == 1 ? OK : REFUSED;
     }
 
+    static String time(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /** Bytes, with a binary-unit reading beside them. */
+    static String size(long bytes) {
+        return bytes < 1024 ? bytes + " bytes" : bytes + " bytes (" + shortSize(bytes) + ")";
+    }
+
+    static String shortSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\p{Cntrl}+", " ").strip();
+    }
+
+    /** The address of a service: option, environment, configuration file, default. */
+    String address(Args args, String key) {
+        if (config == null) {
+            config = CliConfig.load(args.option("config"), env, home);
+        }
+        return config.address(key, args.option(key), env);
+    }
+
     private interface ChannelWork {
-        int run(ManagedChannel channel);
+        int run(ManagedChannel channel) throws IOException;
     }
 
-    private int withCentral(Args args, ChannelWork work) {
-        return withChannel(args.option("central", System.getenv().getOrDefault("LIZSYNC_CENTRAL", "127.0.0.1:8083")),
-                work);
+    private int withCentral(Args args, ChannelWork work) throws IOException {
+        return withChannel(address(args, "central"), work);
     }
 
-    private int withChannel(String target, ChannelWork work) {
+    private int withSidecar(Args args, ChannelWork work) throws IOException {
+        return withChannel(address(args, "sidecar"), work);
+    }
+
+    private int withPackaging(Args args, ChannelWork work) throws IOException {
+        return withChannel(address(args, "packaging"), work);
+    }
+
+    private int withChannel(String target, ChannelWork work) throws IOException {
         ManagedChannel channel = channel(target);
         try {
             return work.run(channel);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                err.println("lizsync: cannot reach " + target);
+            }
+            throw e;
         } finally {
             channel.shutdownNow();
         }
     }
 
     static ManagedChannel channel(String hostPort) {
+        CliConfig.checkHostPort(hostPort);
         int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new Args.UsageException("expected HOST:PORT, got '" + hostPort + "'");
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
         }
-        int port;
-        try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new Args.UsageException("expected HOST:PORT, got '" + hostPort + "'");
-        }
-        return ManagedChannelBuilder.forAddress(hostPort.substring(0, colon), port).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
+                .usePlaintext()
+                // Package chunks may be up to 4 MiB (the service's cap) plus framing.
+                .maxInboundMessageSize(16 << 20)
+                .build();
     }
 }
