@@ -95,7 +95,8 @@ free_port 18084; start_service files file-service "$FREE" LIZSYNC_FILES_WORK_DIR
 for clone in clone-a clone-b; do
   free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLE=clone \
     LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
-    LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}"
+    LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}" \
+    LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}"
 done
 free_port 18080; start_service gateway gateway "$FREE" \
   QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="${PORT[registry]}" \
@@ -153,19 +154,31 @@ psql_db central -At -c "SELECT '  ' || action::text || ' ' || schema_name || '.'
 say "Walk 5: tools status"
 $CLI status | sed 's/^/  /'
 
-say "Walk 6: make the two clones (copy of schema field; packages arrive with issue 3/7) and join them"
-# The clone's cursor starts at the registration: register first, then copy, so nothing is missed
-# (a change made in between would travel twice, which an upsert by uid makes harmless).
-for clone in clone-a clone-b; do
-  export LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-$clone]}"
-  PGPASSWORD=$(db_password central) pg_dump -h 127.0.0.1 -p "${DB[central]}" -U postgres -d lizsync \
-      --schema=field --no-owner > "$STATE/field-$clone.sql"
-  # The audit triggers are the clone's own business: the join adds them after the tools.
-  grep -v 'CREATE TRIGGER lizsync_audit' "$STATE/field-$clone.sql" | psql_db "$clone" >/dev/null
-  $CLI join-clone --name "$clone" --tables field.parcel,field.observation | sed 's/^/  /'
+say "Walk 6: package schema field from central (one snapshot: structure, rows and log position)"
+export LIZSYNC_PACKAGING="127.0.0.1:${PORT[packaging]}"
+# An edit left open while the package is built: it commits after the snapshot, so it is not in
+# the package and reaches the clones at their first sync, exactly once.
+( psql_db central -c "BEGIN" -c "UPDATE field.observation SET remarks = 'committed after the package' WHERE id = 2" \
+    -c "SELECT pg_sleep(5)" -c "COMMIT" >/dev/null ) &
+late=$!
+sleep 1
+$CLI package --schemas field --description "local walk" --zip-file "$STATE/field-package.zip" \
+  2>"$STATE/logs/package-progress.log" | tee "$STATE/package.txt" | sed 's/^/  /'
+PACKAGE_ID=$(grep -Eo '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' "$STATE/package.txt" | head -1)
+wait "$late"
+$CLI package-list | sed 's/^/  /'
+
+say "Walk 7: deploy it: clone-a by package id (streamed from packaging-service), clone-b from the ZIP file"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI deploy --package-id "$PACKAGE_ID" --name clone-a \
+  2>"$STATE/logs/deploy-clone-a.log" | sed 's/^/  clone-a: /'
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/field-package.zip" --name clone-b \
+  2>"$STATE/logs/deploy-clone-b.log" | sed 's/^/  clone-b: /'
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI clone-status | sed 's/^/  clone-a: /'
+for n in clone-a clone-b; do
+  psql_db "$n" -At -c "SELECT '  $n: ' || count(*) || ' observations, remark of #2: ' || coalesce((SELECT remarks FROM field.observation WHERE id = 2), '(none)') FROM field.observation"
 done
 
-say "Walk 7: edits on every side"
+say "Walk 8: edits on every side"
 psql_db central -c "UPDATE field.parcel SET land_use = 'orchard' WHERE code = 'P-002'" \
                 -c "UPDATE field.observation SET count = 12 WHERE id = 3"
 psql_db clone-a -c "UPDATE field.observation SET remarks = 'two juveniles, seen from the path' WHERE id = 5" \
@@ -178,23 +191,24 @@ psql_db central -c "UPDATE field.parcel SET owner = 'Commune (central)' WHERE co
 sleep 0.1
 psql_db clone-b -c "UPDATE field.parcel SET owner = 'Indivision Roux (clone b, later)' WHERE code = 'P-011'"
 
-say "Walk 8: synchronise clone-a with the CLI, clone-b from SQL, then clone-a again"
+say "Walk 9: synchronise clone-a with the CLI, clone-b from SQL, then clone-a again (the late edit arrives once)"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a: /'
 psql_db clone-b -c "SELECT * FROM lizsync.synchronize()"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a: /'
 
-say "Walk 9: the result, the same on every node"
+say "Walk 10: the result, the same on every node"
 for n in central clone-a clone-b; do
   psql_db "$n" -At -c "SELECT '  $n: P-002 ' || (SELECT land_use FROM field.parcel WHERE code = 'P-002')
      || ' | P-010 ' || (SELECT owner FROM field.parcel WHERE code = 'P-010')
      || ' | P-011 ' || (SELECT owner FROM field.parcel WHERE code = 'P-011')
      || ' | observations ' || (SELECT count(*) FROM field.observation)
-     || ' | kingfisher ' || (SELECT count(*) FROM field.observation WHERE species = 'Alcedo atthis')"
+     || ' | kingfisher ' || (SELECT count(*) FROM field.observation WHERE species = 'Alcedo atthis')
+     || ' | #2 ' || (SELECT remarks FROM field.observation WHERE id = 2)"
 done
 psql_db central -c "SELECT conflict_time::time(0), table_name, field_name, central_value, clone_value, rule_applied, winner
                     FROM lizsync.conflicts ORDER BY id"
 
-say "Walk 10: health of every service"
+say "Walk 11: health of every service"
 for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b; do
   printf '  %-14s %s\n' "$name" "$(curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
 done
