@@ -217,16 +217,27 @@ class PackagingServiceIT {
     }
 
     @Test
-    void laterFeaturesAnswerUnimplemented() {
-        var build = assertThrows(StatusRuntimeException.class, () -> packaging.buildPackage(
-                BuildPackageRequest.newBuilder().addSchemas("field").build()).hasNext());
-        assertEquals(Status.Code.UNIMPLEMENTED, build.getStatus().getCode());
-        assertEquals("package building arrives with issue 3/7", build.getStatus().getDescription());
+    void withoutToolsOnCentralBuildsAndDeploymentRecordsAreRefusedClearly() {
+        // This database has no LizSync tools: nothing can be packaged or recorded, and it says so.
+        var build = assertThrows(StatusRuntimeException.class, () -> {
+            var events = packaging.buildPackage(BuildPackageRequest.newBuilder().addSchemas("field").build());
+            while (events.hasNext()) {
+                events.next();
+            }
+        });
+        assertEquals(Status.Code.FAILED_PRECONDITION, build.getStatus().getCode());
+        assertTrue(build.getStatus().getDescription().contains("not installed"), build.getStatus().getDescription());
+        var both = assertThrows(StatusRuntimeException.class, () -> packaging.buildPackage(
+                BuildPackageRequest.newBuilder().build()).hasNext());
+        assertEquals(Status.Code.INVALID_ARGUMENT, both.getStatus().getCode());
         var record = assertThrows(StatusRuntimeException.class, () -> packaging.recordDeployment(
-                RecordDeploymentRequest.newBuilder().setPackageId(UUID.randomUUID().toString()).build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, record.getStatus().getCode());
-        assertTrue(record.getStatus().getDescription().contains("issue 3/7"));
-        assertCode(Status.Code.UNIMPLEMENTED, () -> packaging.listDeployments(ListDeploymentsRequest.getDefaultInstance()));
+                RecordDeploymentRequest.newBuilder().setPackageId(UUID.randomUUID().toString())
+                        .setCloneServerId(UUID.randomUUID().toString()).build()));
+        assertEquals(Status.Code.NOT_FOUND, record.getStatus().getCode());
+        assertCode(Status.Code.FAILED_PRECONDITION,
+                () -> packaging.listDeployments(ListDeploymentsRequest.getDefaultInstance()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> packaging.listDeployments(
+                ListDeploymentsRequest.newBuilder().setPackageId("../x").build()));
     }
 
     // --- helpers

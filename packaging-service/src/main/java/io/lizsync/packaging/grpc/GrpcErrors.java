@@ -18,11 +18,6 @@ public final class GrpcErrors {
     private GrpcErrors() {
     }
 
-    /** UNIMPLEMENTED, naming the issue that brings the feature. */
-    static StatusRuntimeException unimplemented(String what) {
-        return Status.UNIMPLEMENTED.withDescription(what).asRuntimeException();
-    }
-
     public static StatusRuntimeException toStatus(Throwable failure) {
         Throwable t = failure;
         if (t instanceof StatusRuntimeException sre) {
@@ -43,6 +38,17 @@ public final class GrpcErrors {
         if (t instanceof OutOfRangeException) {
             LOG.debugf("out of range: %s", t.getMessage());
             return Status.OUT_OF_RANGE.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof java.sql.SQLException sql) {
+            if ("42P01".equals(sql.getSQLState()) || "42883".equals(sql.getSQLState()) || "3F000".equals(sql.getSQLState())) {
+                LOG.warnf("central database without the LizSync tools: %s", sql.getMessage());
+                return Status.FAILED_PRECONDITION.withDescription("the LizSync tools (version 3 or later) are not "
+                        + "installed in the central database: run install or upgrade").asRuntimeException();
+            }
+            if (sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                LOG.warnf("central database unavailable: %s", sql.getMessage());
+                return Status.UNAVAILABLE.withDescription("central database unavailable").asRuntimeException();
+            }
         }
         if (t instanceof CorruptPackageException) {
             LOG.warnf("corrupt package: %s", t.getMessage());

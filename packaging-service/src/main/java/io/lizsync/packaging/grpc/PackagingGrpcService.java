@@ -120,12 +120,19 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
 
     @Override
     public void recordDeployment(RecordDeploymentRequest request, StreamObserver<Deployment> response) {
-        response.onError(GrpcErrors.unimplemented("deployment records arrive with issue 3/7 (package building)"));
+        unary(response, () -> service.recordDeployment(request.getPackageId(), request.getCloneServerId(),
+                request.getCloneName(), request.hasDeployedAt() ? java.time.Instant.ofEpochSecond(
+                        request.getDeployedAt().getSeconds(), request.getDeployedAt().getNanos()) : null));
     }
 
     @Override
     public void listDeployments(ListDeploymentsRequest request, StreamObserver<ListDeploymentsResponse> response) {
-        response.onError(GrpcErrors.unimplemented("deployment records arrive with issue 3/7 (package building)"));
+        unary(response, () -> {
+            var page = service.listDeployments(request.getPackageId(), request.getCloneServerId(), request.getPageSize(),
+                    request.getPageToken());
+            return ListDeploymentsResponse.newBuilder().addAllDeployments(page.deployments())
+                    .setNextPageToken(page.nextPageToken()).build();
+        });
     }
 
     private static <T> void unary(StreamObserver<T> response, Callable<T> work) {

@@ -60,8 +60,12 @@ public class PackageService {
     private final io.lizsync.packaging.config.PackagingConfig config;
     private final java.util.concurrent.Semaphore building = new java.util.concurrent.Semaphore(1);
 
+    private final io.lizsync.packaging.repository.DeploymentRepository deployments;
+
     PackageService(PackageFileStore store, javax.sql.DataSource dataSource,
-            io.lizsync.packaging.config.PackagingConfig config) {
+            io.lizsync.packaging.config.PackagingConfig config,
+            io.lizsync.packaging.repository.DeploymentRepository deployments) {
+        this.deployments = deployments;
         this.store = store;
         this.dataSource = dataSource;
         this.config = config;
@@ -179,6 +183,61 @@ public class PackageService {
         }
         int chunk = chunkSize == 0 ? DEFAULT_CHUNK_SIZE : Math.min(chunkSize, MAX_CHUNK_SIZE);
         return new Download(id, p.archive(), size, sha256.toLowerCase(Locale.ROOT), offset, chunk);
+    }
+
+    /** Records that a clone deployed a package (the package must be known here). */
+    public io.lizsync.proto.packaging.v1.Deployment recordDeployment(String packageId, String cloneId, String cloneName,
+            Instant deployedAt) throws IOException, java.sql.SQLException {
+        UUID id = parseId(packageId);
+        StoredPackage p = require(id);
+        String clone = parseUuid(cloneId, "clone_server_id");
+        return deployments.record(id.toString(), p.info().getHistorySyncId(), clone,
+                cloneName == null || cloneName.isBlank() ? "clone-" + clone.substring(0, 8) : cloneName,
+                deployedAt == null ? Instant.now() : deployedAt);
+    }
+
+    /** A page of deployment records, newest first. */
+    public record DeploymentPage(List<io.lizsync.proto.packaging.v1.Deployment> deployments, String nextPageToken) {
+    }
+
+    public DeploymentPage listDeployments(String packageId, String cloneId, int pageSize, String pageToken)
+            throws java.sql.SQLException {
+        if (pageSize < 0) {
+            throw new IllegalArgumentException("page_size must not be negative");
+        }
+        int size = pageSize == 0 ? 100 : Math.min(pageSize, 1000);
+        String pkg = packageId == null || packageId.isEmpty() ? null : parseId(packageId).toString();
+        String clone = cloneId == null || cloneId.isEmpty() ? null : parseUuid(cloneId, "clone_server_id");
+        Instant afterTime = null;
+        String afterId = null;
+        if (pageToken != null && !pageToken.isEmpty()) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8).split(":", -1);
+                if (parts.length != 4 || !parts[0].equals("d1")) {
+                    throw new IllegalArgumentException();
+                }
+                afterTime = Instant.ofEpochSecond(Long.parseLong(parts[1]), Integer.parseInt(parts[2]));
+                afterId = parseUuid(parts[3], "page_token");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("page_token is not a token returned by ListDeployments");
+            }
+        }
+        var rows = deployments.list(pkg, clone, size + 1, afterTime, afterId);
+        if (rows.size() <= size) {
+            return new DeploymentPage(rows, "");
+        }
+        var page = rows.subList(0, size);
+        var last = page.get(size - 1);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(("d1:" + last.getRecordedAt().getSeconds()
+                + ":" + last.getRecordedAt().getNanos() + ":" + last.getId()).getBytes(StandardCharsets.UTF_8));
+        return new DeploymentPage(List.copyOf(page), token);
+    }
+
+    private static String parseUuid(String text, String what) {
+        if (text == null || !UUID_TEXT.matcher(text).matches()) {
+            throw new IllegalArgumentException(what + " must be a UUID");
+        }
+        return UUID.fromString(text.toLowerCase(Locale.ROOT)).toString();
     }
 
     private StoredPackage require(UUID id) throws IOException {

@@ -126,8 +126,9 @@ public final class PackageBuilder {
                     snapshot = rs.getString(1);
                     createdAt = rs.getTimestamp(2).toInstant();
                 }
-                String toolsVersion = single(c, "SELECT CASE WHEN to_regprocedure('lizsync.tools_version()') IS NULL "
-                        + "THEN NULL ELSE lizsync.tools_version() END");
+                String toolsVersion = "t".equals(single(c, "SELECT to_regprocedure('lizsync.tools_version()') IS NOT NULL "
+                        + "AND to_regclass('lizsync.ticks') IS NOT NULL"))
+                        ? single(c, "SELECT lizsync.tools_version()") : null;
                 if (toolsVersion == null) {
                     throw new PackageRefusedException("the LizSync tools are not installed in the central database: "
                             + "run install and prepare first");

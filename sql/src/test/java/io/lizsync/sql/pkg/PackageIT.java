@@ -272,6 +272,91 @@ class PackageIT {
         assertEquals(before, content(clone) + state(clone));
     }
 
+    /** Copies a package ZIP entry by entry, letting {@code change} rewrite or add entries. */
+    private Path rewrite(Path from, String name, java.util.function.BiConsumer<java.util.zip.ZipOutputStream,
+            java.util.zip.ZipFile> change) throws Exception {
+        Path to = dir.resolve(name);
+        try (var in = new java.util.zip.ZipFile(from.toFile());
+                var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            change.accept(out, in);
+        }
+        return to;
+    }
+
+    private static void copyEntries(java.util.zip.ZipOutputStream out, java.util.zip.ZipFile in,
+            java.util.function.UnaryOperator<byte[]> manifest) {
+        try {
+            for (var e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                byte[] bytes = in.getInputStream(e).readAllBytes();
+                out.write(e.getName().equals(PackageManifest.MANIFEST) ? manifest.apply(bytes) : bytes);
+                out.closeEntry();
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void hostileArchivesAreRefusedAndTheCloneIsUntouched() throws Exception {
+        DataSource central = central();
+        DataSource clone = database(clusters.get(1));
+        var good = build(central, null, Progress.NONE);
+        deploy(clone, good.archive(), new PackageDeployer.Options(false, false, null), centralOf(central));
+        String before = content(clone) + state(clone);
+        List<Path> hostile = new ArrayList<>();
+        hostile.add(rewrite(good.archive(), "traversal.zip", (out, in) -> {
+            copyEntries(out, in, m -> m);
+            try {
+                out.putNextEntry(new java.util.zip.ZipEntry("../../etc/cron.d/evil"));
+                out.write("* * * * * root rm -rf /\n".getBytes());
+                out.closeEntry();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        hostile.add(rewrite(good.archive(), "absolute.zip", (out, in) -> {
+            copyEntries(out, in, m -> m);
+            try {
+                out.putNextEntry(new java.util.zip.ZipEntry("/tmp/evil.sql"));
+                out.write("DROP SCHEMA field CASCADE;".getBytes());
+                out.closeEntry();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }));
+        hostile.add(rewrite(good.archive(), "version99.zip", (out, in) -> copyEntries(out, in,
+                m -> new String(m, java.nio.charset.StandardCharsets.UTF_8)
+                        .replaceFirst("\"format_version\"\\s*:\\s*1", "\"format_version\": 99")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        Path truncated = dir.resolve("truncated.zip");
+        byte[] whole = Files.readAllBytes(good.archive());
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        hostile.add(truncated);
+        Path bomb = dir.resolve("bomb.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+            out.putNextEntry(new java.util.zip.ZipEntry(PackageManifest.dataEntry(0)));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 300; i++) {
+                out.write(zeros);
+            }
+            out.closeEntry();
+            out.putNextEntry(new java.util.zip.ZipEntry(PackageManifest.MANIFEST));
+            try (var in = new java.util.zip.ZipFile(good.archive().toFile())) {
+                out.write(in.getInputStream(in.getEntry(PackageManifest.MANIFEST)).readAllBytes());
+            }
+            out.closeEntry();
+        }
+        hostile.add(bomb);
+        for (Path zip : hostile) {
+            var e = assertThrows(PackageFormatException.class, () -> deploy(clone, zip,
+                    new PackageDeployer.Options(true, false, null), centralOf(central)), zip.toString());
+            assertFalse(e.getMessage().isBlank());
+            assertEquals(before, content(clone) + state(clone), zip + " changed the clone");
+        }
+        assertTrue(Files.notExists(Path.of("/tmp/evil.sql")));
+    }
+
     @Test
     void toolsInstalledWithinATransactionAreFlywaysOwnAndRollBack() throws Exception {
         DataSource ds = database(clusters.get(1));
