@@ -89,6 +89,9 @@ public class DeployService {
                     registration = "central not reached (" + e.getStatus().getCode()
                             + "): the clone registers at its first sync";
                 }
+                if (registration.startsWith("registered")) {
+                    registration += recordDeployment(m.packageId(), result.cloneId(), result.cloneName());
+                }
                 LOG.infof("%s; %s", result.message(), registration);
                 return DeployProgress.newBuilder().setDone(true).setStatus(1).setPercent(100).setStep("done")
                         .setMessage(result.message() + "; " + registration).setDiscardedEdits(result.discardedEdits())
@@ -101,9 +104,24 @@ public class DeployService {
         });
     }
 
+    /** Tells packaging-service which clone deployed the package (its deployment list); best effort. */
+    private String recordDeployment(String packageId, String cloneId, String cloneName) {
+        try {
+            PackagingServiceGrpc.newBlockingStub(packaging()).withDeadlineAfter(config.deploy().centralTimeoutSeconds(),
+                    TimeUnit.SECONDS).recordDeployment(io.lizsync.proto.packaging.v1.RecordDeploymentRequest.newBuilder()
+                            .setPackageId(packageId).setCloneServerId(cloneId).setCloneName(cloneName)
+                            .setDeployedAt(io.lizsync.sync.exchange.Wire.timestamp(java.time.Instant.now())).build());
+            return "";
+        } catch (StatusRuntimeException e) {
+            LOG.warnf("packaging-service did not record the deployment of package %s: %s", packageId, e.getStatus());
+            return " (packaging-service did not record the deployment: " + e.getStatus().getCode() + ")";
+        }
+    }
+
     /** Central's id and tools version, or null (offline deploy) when it does not answer. */
     private PackageDeployer.Central central(Consumer<DeployProgress> progress) {
         try {
+            runner.channel().resetConnectBackoff();
             var s = CentralAdminGrpc.newBlockingStub(runner.channel())
                     .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                     .getToolsStatus(GetToolsStatusRequest.getDefaultInstance());

@@ -124,6 +124,8 @@ public class SyncRunner {
 
     private Outcome session() throws Exception {
         long start = System.nanoTime();
+        // After a long outage the channel may be waiting out its reconnect backoff: try at once.
+        channel().resetConnectBackoff();
         CloneStore.Identity me = store.identity();
         registerIfPending(me);
         ExchangeGrpc.ExchangeBlockingStub blocking = ExchangeGrpc.newBlockingStub(channel())

@@ -165,9 +165,13 @@ class PackageDeployIT {
         assertEquals("late writer", one("clone-b", "SELECT owner FROM survey.parcel WHERE code = 'P-7'"));
         assertEquals(0, sync("clone-a").getNumberReplayedToClone());
         assertConverged();
-        // Both clones joined the package's history item.
+        // Both clones joined the package's history item and its deployment list.
         assertEquals("2", one("central", "SELECT cardinality(server_to) FROM lizsync.history WHERE sync_id = '"
                 + pkg.getHistorySyncId() + "'"));
+        var deployments = PackagingServiceGrpc.newBlockingStub(channel(packaging.port)).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listDeployments(io.lizsync.proto.packaging.v1.ListDeploymentsRequest.newBuilder()
+                        .setPackageId(pkg.getPackageId()).build()).getDeploymentsList();
+        assertEquals(List.of("tablet-b", "laptop-a"), deployments.stream().map(d -> d.getCloneName()).toList());
     }
 
     @Test
@@ -251,6 +255,35 @@ class PackageDeployIT {
         // The edit is still there and still goes to central.
         sync("clone-b");
         assertEquals("unsynced on b", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-3'"));
+        sync("clone-a");
+        assertConverged();
+    }
+
+    @Test
+    @Order(6)
+    void anOfflineDeployRegistersWithCentralAtTheFirstSync() throws Exception {
+        PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
+        Path zip = Files.createTempFile("offline", ".zip");
+        download(fresh.getPackageId(), zip);
+        sql("central", "UPDATE survey.parcel SET owner = 'while the device was offline' WHERE code = 'P-12'");
+        central.kill();
+        try {
+            var offline = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setForce(true));
+            assertEquals(1, offline.getStatus(), offline.getMessage());
+            assertTrue(offline.getMessage().contains("registers at its first sync"), offline.getMessage());
+            var status = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port))
+                    .getCloneStatus(GetCloneStatusRequest.getDefaultInstance());
+            assertEquals(false, status.getRegistered());
+            assertEquals(fresh.getPackageId(), status.getPackageId());
+            var unreachable = assertThrows(StatusRuntimeException.class, () -> sync("clone-b"));
+            assertEquals(Status.Code.UNAVAILABLE, unreachable.getStatus().getCode());
+        } finally {
+            central.restart(Map.of());
+        }
+        // First contact: registration from the package's position, then the change made meanwhile.
+        assertEquals(1, sync("clone-b").getNumberReplayedToClone());
+        assertTrue(CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port))
+                .getCloneStatus(GetCloneStatusRequest.getDefaultInstance()).getRegistered());
         sync("clone-a");
         assertConverged();
     }

@@ -1,0 +1,603 @@
+package io.lizsync.sync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.lizsync.proto.packaging.v1.BuildPackageEvent;
+import io.lizsync.proto.packaging.v1.BuildPackageRequest;
+import io.lizsync.proto.packaging.v1.PackageInfo;
+import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
+import io.lizsync.proto.sync.v1.CentralAdminGrpc;
+import io.lizsync.proto.sync.v1.CloneAgentGrpc;
+import io.lizsync.proto.sync.v1.DeployProgress;
+import io.lizsync.proto.sync.v1.DeployRequest;
+import io.lizsync.proto.sync.v1.InstallRequest;
+import io.lizsync.proto.sync.v1.PrepareRequest;
+import io.lizsync.sql.pkg.PackageBuilder;
+import io.lizsync.testkit.PgCluster;
+import io.lizsync.testkit.PgClusters;
+import io.lizsync.testkit.ProcessRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package figures of the issue, measured side by side on the same two clusters in one run (not
+ * a test: run by {@code scripts/bench.sh package [ROWS]}). A table of {@code -Dbench.rows=N} rows
+ * (default 1 000 000) with a geometry column and indexes is packaged by packaging-service and
+ * deployed by a clone sidecar (each its own process, real gRPC), against {@code pg_dump -Fc} and
+ * {@code pg_restore} of the same schema between the same clusters. The peak memory of both
+ * processes is sampled during the build and the deploy, at N and at N/10 rows (fresh processes for
+ * each size), to show that it does not grow with the package. Results go to stdout and
+ * target/bench/package-bench.txt.
+ */
+class PackageBenchmark {
+
+    private static final String JVM_OPTS = "lizsync.e2e.jvm-opts";
+    private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(60);
+    private static final long RPC_DEADLINE_MINUTES = 60;
+    private static final String TABLE = "bench.feature";
+    /** Statements at least this long are read back from the server logs to show where the time goes. */
+    private static final String SLOW = "250ms";
+    private static final Pattern DURATION = Pattern.compile(
+            "duration: ([0-9.]+) ms\\s+(?:statement|execute [^:]*): (.*)");
+
+    private final Map<String, String> results = new LinkedHashMap<>();
+    private final Map<String, List<String>> slow = new LinkedHashMap<>();
+    private final List<String> problems = new ArrayList<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final List<Path> scratch = new ArrayList<>();
+    private PgClusters dbs;
+    private ServiceProcess central;
+
+    /** One "ours" measurement: timings, package, memory. */
+    private record Run(int rows, long tableBytes, long buildNanos, long deployNanos, PackageInfo pkg,
+            Map<String, Long> buildPhases, Map<String, Long> deployPhases, Map<String, Memory> memory,
+            List<String> buildSlow, List<String> deploySlow) {
+    }
+
+    /** Memory of one service process, in kB: after start-up, peak sampled during build and deploy, VmHWM. */
+    private record Memory(long idleKb, long buildPeakKb, long deployPeakKb, long hwmKb) {
+
+        long peakKb() {
+            return Math.max(buildPeakKb, deployPeakKb);
+        }
+    }
+
+    @Test
+    void run() throws Exception {
+        int rows = Integer.getInteger("bench.rows", 1_000_000);
+        int small = Math.max(1, rows / 10);
+        String previousOpts = System.getProperty(JVM_OPTS);
+        if (previousOpts == null || previousOpts.isBlank()) {
+            System.setProperty(JVM_OPTS, "-Xmx512m"); // full JIT, as in production
+        }
+        Path pgDump = PackageBuilder.findPgDump(null); // the one packaging-service picks
+        Path pgRestore = pgDump.resolveSibling("pg_restore");
+        try {
+            dbs = PgClusters.start("central", "clone");
+            PgCluster centralDb = dbs.get("central");
+            PgCluster cloneDb = dbs.get("clone");
+            for (PgCluster db : dbs) {
+                exec(db, null, "ALTER SYSTEM SET log_min_duration_statement = '" + SLOW + "'", "SELECT pg_reload_conf()");
+            }
+
+            long t0 = System.nanoTime();
+            exec(centralDb, null, """
+                    CREATE SCHEMA bench;
+                    CREATE TABLE bench.feature (id serial PRIMARY KEY, name text, kind integer, measured numeric(10,2),
+                        seen_at timestamptz, geom geometry(Point, 2154));""");
+            exec(centralDb, null, "INSERT INTO bench.feature (name, kind, measured, seen_at, geom) "
+                    + "SELECT CASE WHEN g % 53 = 0 THEN NULL ELSE 'feature ' || g || ' ' || substr(md5(g::text), 1, 1 + g % 28) END,"
+                    + " (g::bigint * 7919) % 40,"
+                    + " ((g::bigint * 2654435761) % 10000000) / 100.0,"
+                    + " timestamptz '2020-01-01 00:00+00' + g * interval '17 seconds',"
+                    + " CASE WHEN g % 97 = 0 THEN NULL ELSE ST_SetSRID(ST_MakePoint("
+                    + "100000 + (g::bigint * 7919) % 1100000 + (g % 100) / 100.0,"
+                    + " 6050000 + (g::bigint * 104729) % 1050000 + (g % 37) / 10.0), 2154) END "
+                    + "FROM generate_series(1, " + rows + ") g");
+            exec(centralDb, null, "CREATE INDEX feature_geom_idx ON bench.feature USING gist (geom)");
+            exec(centralDb, null, "CREATE INDEX feature_kind_idx ON bench.feature (kind)");
+
+            central = ServiceProcess.start("pbench-central", Mesh.dbEnv(centralDb, "central"));
+            var admin = CentralAdminGrpc.newBlockingStub(channel(central.port))
+                    .withDeadlineAfter(RPC_DEADLINE_MINUTES, TimeUnit.MINUTES);
+            assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
+            var prepared = admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
+                    .setAddAuditTriggers(true).addSchemas("bench").build());
+            assertEquals(1, prepared.getStatus(), prepared.getMessage());
+            exec(centralDb, null, "VACUUM ANALYZE " + TABLE);
+            long setupNanos = System.nanoTime() - t0;
+            long tableBytes = tableBytes(centralDb);
+            String centralNulls = nulls(centralDb, null);
+
+            // Reference: pg_dump -Fc of the schema, pg_restore into a fresh database on the clone server.
+            Path dump = scratchFile("lizsync-bench-dump", ".pgdump");
+            long centralMark = logMark(centralDb);
+            long dumpNanos = timed(() -> ProcessRunner.check(List.of(pgDump.toString(), "-Fc", "-d", centralDb.database(),
+                    "--schema=bench", "-f", dump.toString()), TOOL_TIMEOUT, pgEnv(centralDb)));
+            long dumpBytes = Files.size(dump);
+            slow.put("pg_dump (central)", slowSince(centralDb, centralMark));
+            cloneDb.createDatabase("ref"); // with postgis, like the testkit's default database
+            // The capture trigger calls audit.if_modified_func(), which lives outside the dumped schema: skipped.
+            String toc = ProcessRunner.check(List.of(pgRestore.toString(), "-l", dump.toString()), TOOL_TIMEOUT,
+                    pgEnv(cloneDb)).output();
+            Path list = scratchFile("lizsync-bench-toc", ".list");
+            Files.writeString(list, toc.lines().filter(l -> !l.matches(".*\\sTRIGGER\\s.*"))
+                    .collect(Collectors.joining("\n", "", "\n")));
+            long cloneMark = logMark(cloneDb);
+            long restoreNanos = timed(() -> ProcessRunner.check(List.of(pgRestore.toString(), "--exit-on-error", "-d",
+                    "ref", "-L", list.toString(), dump.toString()), TOOL_TIMEOUT, pgEnv(cloneDb)));
+            slow.put("pg_restore (clone)", slowSince(cloneDb, cloneMark));
+            check("reference: rows in the restored table", Integer.toString(rows), count(cloneDb, "ref"));
+            check("reference: rows without geometry", centralNulls, nulls(cloneDb, "ref"));
+            check("reference: indexes", indexes(centralDb, null), indexes(cloneDb, "ref"));
+
+            // Ours at N rows, then at N/10 (the same table cut down) with fresh processes.
+            Run full = ours("full", rows, tableBytes, false);
+            exec(centralDb, null, "SET lizsync.capture = 'off'", "DELETE FROM " + TABLE + " WHERE id > " + small,
+                    "RESET lizsync.capture", "VACUUM FULL " + TABLE, "ANALYZE " + TABLE);
+            Run tenth = ours("tenth", small, tableBytes(centralDb), true);
+
+            slow.put("BuildPackage (central)", full.buildSlow());
+            slow.put("Deploy (clone)", full.deploySlow());
+            record(rows, setupNanos, tableBytes, pgDump, dumpNanos, restoreNanos, dumpBytes, full, tenth);
+        } finally {
+            channels.forEach(ManagedChannel::shutdownNow);
+            if (central != null) {
+                central.close();
+            }
+            if (dbs != null) {
+                dbs.close();
+            }
+            for (Path p : scratch) {
+                deleteTree(p);
+            }
+            if (previousOpts == null) {
+                System.clearProperty(JVM_OPTS);
+            } else {
+                System.setProperty(JVM_OPTS, previousOpts);
+            }
+        }
+        assertTrue(problems.isEmpty(), "wrong results: " + problems);
+    }
+
+    /** Fresh packaging-service and sidecar; builds the schema, deploys the package by id; checks the clone. */
+    private Run ours(String label, int rows, long tableBytes, boolean redeploy) throws Exception {
+        PgCluster centralDb = dbs.get("central");
+        PgCluster cloneDb = dbs.get("clone");
+        ServiceProcess packaging = null;
+        ServiceProcess sidecar = null;
+        try {
+            Map<String, String> penv = Mesh.dbEnv(centralDb, "central");
+            penv.put("LIZSYNC_PACKAGING_STORAGE_DIR", scratchDir("lizsync-bench-packages").toString());
+            Set<Long> before = children();
+            packaging = ServiceProcess.start("pbench-packaging-" + label, ServiceProcess.PACKAGING_JAR, penv);
+            long packagingPid = newChild(before, ServiceProcess.PACKAGING_JAR);
+
+            Map<String, String> senv = Mesh.dbEnv(cloneDb, "clone");
+            senv.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
+            senv.put("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port));
+            senv.put("LIZSYNC_SYNC_STATE_DIR", scratchDir("lizsync-bench-sidecar").toString());
+            before = children();
+            sidecar = ServiceProcess.start("pbench-sidecar-" + label, senv);
+            long sidecarPid = newChild(before, ServiceProcess.JAR);
+
+            Map<String, Long> pids = new LinkedHashMap<>();
+            pids.put("packaging-service", packagingPid);
+            pids.put("sidecar", sidecarPid);
+            Map<String, Long> idle = new LinkedHashMap<>();
+            pids.forEach((name, pid) -> idle.put(name, procKb(pid, "VmRSS")));
+
+            PackageInfo[] pkg = new PackageInfo[1];
+            Phases buildPhases = new Phases();
+            Phases deployPhases = new Phases();
+            Map<String, Long> buildPeak;
+            Map<String, Long> deployPeak;
+            long buildNanos;
+            long deployNanos;
+            List<String> buildSlow;
+            List<String> deploySlow;
+            int packagingPort = packaging.port;
+            ServiceProcess agent = sidecar;
+            try (RssSampler rss = new RssSampler(pids)) {
+                long mark = logMark(centralDb);
+                buildNanos = timed(() -> pkg[0] = build(packagingPort, buildPhases));
+                buildPeak = rss.takePeaks();
+                buildSlow = slowSince(centralDb, mark);
+                mark = logMark(cloneDb);
+                deployNanos = timed(() -> deploy(agent, pkg[0].getPackageId(), redeploy, deployPhases));
+                deployPeak = rss.takePeaks();
+                deploySlow = slowSince(cloneDb, mark);
+            }
+            Map<String, Memory> memory = new LinkedHashMap<>();
+            pids.forEach((name, pid) -> memory.put(name, new Memory(idle.get(name), buildPeak.get(name),
+                    deployPeak.get(name), procKb(pid, "VmHWM"))));
+
+            check(label + ": rows in the package", Integer.toString(rows),
+                    Long.toString(pkg[0].getTables(0).getRowCount()));
+            check(label + ": rows on the clone", Integer.toString(rows), count(cloneDb, null));
+            check(label + ": rows without geometry", nulls(centralDb, null), nulls(cloneDb, null));
+            check(label + ": indexes", indexes(centralDb, null), indexes(cloneDb, null));
+            return new Run(rows, tableBytes, buildNanos, deployNanos, pkg[0], buildPhases.durations(),
+                    deployPhases.durations(), memory, buildSlow, deploySlow);
+        } finally {
+            if (sidecar != null) {
+                sidecar.close();
+            }
+            if (packaging != null) {
+                packaging.close();
+            }
+        }
+    }
+
+    private PackageInfo build(int port, Phases phases) {
+        phases.begin();
+        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel(port))
+                .withDeadlineAfter(RPC_DEADLINE_MINUTES, TimeUnit.MINUTES)
+                .buildPackage(BuildPackageRequest.newBuilder().addSchemas("bench").setDescription("benchmark").build());
+        PackageInfo info = null;
+        while (events.hasNext()) {
+            BuildPackageEvent e = events.next();
+            if (e.hasPackage()) {
+                info = e.getPackage();
+                phases.event("(package returned)");
+            } else {
+                phases.event(e.getProgress().getMessage());
+            }
+        }
+        assertNotNull(info, "the build returned no package");
+        return info;
+    }
+
+    private void deploy(ServiceProcess sidecar, String packageId, boolean force, Phases phases) {
+        phases.begin();
+        Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecar.port))
+                .withDeadlineAfter(RPC_DEADLINE_MINUTES, TimeUnit.MINUTES)
+                .deploy(DeployRequest.newBuilder().setPackageId(packageId).setCloneName("bench-clone").setForce(force)
+                        .build());
+        DeployProgress last = null;
+        while (it.hasNext()) {
+            last = it.next();
+            phases.event(last.getStep());
+        }
+        assertTrue(last != null && last.getDone(), "no final deploy message");
+        assertEquals(1, last.getStatus(), last.getMessage());
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private void record(int rows, long setupNanos, long tableBytes, Path pgDump, long dumpNanos, long restoreNanos,
+            long dumpBytes, Run full, Run tenth) throws IOException {
+        long reference = dumpNanos + restoreNanos;
+        long ours = full.buildNanos() + full.deployNanos();
+        results.put("rows", String.format("%,d (and %,d for the memory comparison)", rows, tenth.rows()));
+        results.put("table size (pg_total_relation_size)", mb(tableBytes) + " (" + mb(tenth.tableBytes()) + " at "
+                + String.format("%,d", tenth.rows()) + " rows)");
+        results.put("set-up (load, indexes, prepare, VACUUM ANALYZE)", s(setupNanos) + " s");
+        results.put("reference: pg_dump -Fc --schema=bench", s(dumpNanos) + " s (" + pgDump + ")");
+        results.put("reference: pg_restore into a fresh database", s(restoreNanos) + " s");
+        results.put("reference total", s(reference) + " s");
+        results.put("ours: BuildPackage (end to end)", s(full.buildNanos()) + " s");
+        results.put("ours: Deploy by id (download included)", s(full.deployNanos()) + " s");
+        results.put("ours total", s(ours) + " s");
+        results.put("ratio ours / reference", ratio(ours, reference) + " x (target <= 1.0)");
+        results.put("package vs pg_dump file", String.format("%,d B vs %,d B (%s x)", full.pkg().getSizeBytes(),
+                dumpBytes, ratio(full.pkg().getSizeBytes(), dumpBytes)));
+        results.put(String.format("ours at %,d rows: build, deploy", tenth.rows()), s(tenth.buildNanos()) + " s, "
+                + s(tenth.deployNanos()) + " s (package " + String.format("%,d B", tenth.pkg().getSizeBytes()) + ")");
+        for (String process : full.memory().keySet()) {
+            Memory big = full.memory().get(process);
+            Memory little = tenth.memory().get(process);
+            results.put("peak RSS " + process, String.format("%s at %,d rows, %s at %,d rows", mbKb(big.peakKb()),
+                    full.rows(), mbKb(little.peakKb()), tenth.rows()));
+            results.put("  " + process + ": idle / build / deploy / VmHWM", String.format("%s at %,d rows | %s at %,d rows",
+                    detail(big), full.rows(), detail(little), tenth.rows()));
+        }
+        StringBuilder out = new StringBuilder("LizSync mesh package benchmark (same run, same clusters; service JVMs: "
+                + System.getProperty(JVM_OPTS) + ")\n");
+        results.forEach((k, v) -> out.append(String.format("  %-52s %s%n", k, v)));
+        out.append(String.format("  where the time goes at %,d rows (seconds from each progress message to the next)%n",
+                full.rows()));
+        phases(out, "build", full.buildPhases());
+        phases(out, "deploy", full.deployPhases());
+        out.append(String.format("  statements of at least %s in the server logs at %,d rows (seconds)%n", SLOW, full.rows()));
+        slow.forEach((what, lines) -> {
+            out.append("    ").append(what).append(lines.isEmpty() ? ": none\n" : "\n");
+            lines.forEach(l -> out.append("      ").append(l).append('\n'));
+        });
+        if (!problems.isEmpty()) {
+            out.append("  WRONG RESULTS: ").append(problems).append('\n');
+        }
+        System.out.print(out);
+        Path file = Path.of("target", "bench", "package-bench.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, out);
+    }
+
+    private static void phases(StringBuilder out, String what, Map<String, Long> phases) {
+        phases.forEach((label, nanos) -> out.append(String.format("    %-7s %7s  %s%n", what, s(nanos), label)));
+    }
+
+    private static String detail(Memory m) {
+        return mbKb(m.idleKb()) + " / " + mbKb(m.buildPeakKb()) + " / " + mbKb(m.deployPeakKb()) + " / "
+                + mbKb(m.hwmKb());
+    }
+
+    private void check(String what, String expected, String actual) {
+        if (!expected.equals(actual)) {
+            problems.add(what + ": expected " + expected + ", got " + actual);
+        }
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    /** Samples the resident set of some processes every 100 ms; peaks are per interval between takes. */
+    private static final class RssSampler implements AutoCloseable {
+
+        private final Map<String, Long> pids;
+        private final Map<String, Long> peaks = new HashMap<>();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        RssSampler(Map<String, Long> pids) {
+            this.pids = pids;
+            sample();
+            thread = new Thread(() -> {
+                while (!stop) {
+                    sample();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rss-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private synchronized void sample() {
+            pids.forEach((name, pid) -> peaks.merge(name, procKb(pid, "VmRSS"), Math::max));
+        }
+
+        /** The peaks since the last take (a final sample included), then starts a new interval. */
+        synchronized Map<String, Long> takePeaks() {
+            sample();
+            Map<String, Long> out = new HashMap<>(peaks);
+            peaks.clear();
+            return out;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.interrupt();
+            thread.join(2000);
+        }
+    }
+
+    /** A field of /proc/PID/status in kB (VmRSS, VmHWM); 0 when the process is gone. */
+    private static long procKb(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the process ended meanwhile
+        }
+        return 0;
+    }
+
+    private static Set<Long> children() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    /** The one child of this JVM started since {@code before} whose command line runs {@code jar}. */
+    private static long newChild(Set<Long> before, Path jar) {
+        List<Long> found = ProcessHandle.current().children().map(ProcessHandle::pid).filter(p -> !before.contains(p))
+                .filter(p -> cmdline(p).contains(jar.toString())).toList();
+        if (found.size() != 1) {
+            throw new IllegalStateException("expected one new process running " + jar + ", found " + found);
+        }
+        return found.get(0);
+    }
+
+    private static List<String> cmdline(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+            return List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException gone) {
+            return List.of();
+        }
+    }
+
+    // ------------------------------------------------------------------ timing
+
+    /** Progress messages with the time of their arrival; a message lasts until the next one. */
+    private static final class Phases {
+
+        private long start;
+        private final List<String> labels = new ArrayList<>();
+        private final List<Long> at = new ArrayList<>();
+
+        /** The call starts now. */
+        void begin() {
+            start = System.nanoTime();
+        }
+
+        void event(String message) {
+            labels.add(message.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>")
+                    .replaceAll("[0-9]+", "#"));
+            at.add(System.nanoTime());
+        }
+
+        /** Seconds per distinct message (numbers folded), in order of first arrival; first: until the first message. */
+        Map<String, Long> durations() {
+            Map<String, Long> out = new LinkedHashMap<>();
+            if (!at.isEmpty()) {
+                out.put("(call until the first message)", at.get(0) - start);
+            }
+            for (int i = 0; i + 1 < at.size(); i++) {
+                out.merge(labels.get(i), at.get(i + 1) - at.get(i), Long::sum);
+            }
+            return out;
+        }
+    }
+
+    private interface Timed {
+        void run() throws Exception;
+    }
+
+    private static long timed(Timed t) throws Exception {
+        long start = System.nanoTime();
+        t.run();
+        return System.nanoTime() - start;
+    }
+
+    private static String s(long nanos) {
+        return String.format("%.2f", nanos / 1e9);
+    }
+
+    private static String ratio(long a, long b) {
+        return String.format("%.2f", (double) a / b);
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.1f MB", bytes / 1048576.0);
+    }
+
+    private static String mbKb(long kb) {
+        return String.format("%.0f MB", kb / 1024.0);
+    }
+
+    // ------------------------------------------------------------------ databases and files
+
+    /** libpq environment for pg_dump / pg_restore: the password never on a command line. */
+    private static Map<String, String> pgEnv(PgCluster db) {
+        Map<String, String> env = new HashMap<>();
+        for (String v : List.of("PGDATABASE", "PGHOSTADDR", "PGOPTIONS", "PGPASSFILE", "PGSERVICE", "PGSERVICEFILE",
+                "PGSSLMODE")) {
+            env.put(v, null);
+        }
+        env.put("PGHOST", db.host());
+        env.put("PGPORT", Integer.toString(db.port()));
+        env.put("PGUSER", db.user());
+        env.put("PGPASSWORD", db.password());
+        env.put("LC_ALL", "C");
+        return env;
+    }
+
+    private static void exec(PgCluster db, String database, String... statements) throws Exception {
+        try (Connection c = database == null ? db.connect() : db.connect(database); Statement st = c.createStatement()) {
+            for (String sql : statements) {
+                st.execute(sql);
+            }
+        }
+    }
+
+    private static String one(PgCluster db, String database, String query) throws Exception {
+        try (Connection c = database == null ? db.connect() : db.connect(database); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(query)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static String count(PgCluster db, String database) throws Exception {
+        return one(db, database, "SELECT count(*) FROM " + TABLE);
+    }
+
+    private static String nulls(PgCluster db, String database) throws Exception {
+        return one(db, database, "SELECT count(*) FROM " + TABLE + " WHERE geom IS NULL");
+    }
+
+    /** The table's index definitions, names included, in name order. */
+    private static String indexes(PgCluster db, String database) throws Exception {
+        return one(db, database, "SELECT string_agg(indexdef, '; ' ORDER BY indexname) FROM pg_indexes "
+                + "WHERE schemaname = 'bench' AND tablename = 'feature'");
+    }
+
+    private static long logMark(PgCluster db) throws IOException {
+        return Files.size(db.logFile());
+    }
+
+    /** Statements logged by the server since {@code mark} (log_min_duration_statement): seconds and first line. */
+    private static List<String> slowSince(PgCluster db, long mark) throws IOException {
+        byte[] all = Files.readAllBytes(db.logFile());
+        String text = new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
+                StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            Matcher m = DURATION.matcher(line);
+            if (m.find()) {
+                String statement = m.group(2).strip();
+                out.add(String.format("%6.2f  %s", Double.parseDouble(m.group(1)) / 1000,
+                        statement.length() > 90 ? statement.substring(0, 90) + "..." : statement));
+            }
+        }
+        return out;
+    }
+
+    private static long tableBytes(PgCluster db) throws Exception {
+        return Long.parseLong(one(db, null, "SELECT pg_total_relation_size('" + TABLE + "')"));
+    }
+
+    private ManagedChannel channel(int port) {
+        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        channels.add(ch);
+        return ch;
+    }
+
+    private Path scratchFile(String prefix, String suffix) throws IOException {
+        Path p = Files.createTempFile(prefix, suffix);
+        scratch.add(p);
+        return p;
+    }
+
+    private Path scratchDir(String prefix) throws IOException {
+        Path p = Files.createTempDirectory(prefix);
+        scratch.add(p);
+        return p;
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a leftover temp file is harmless
+                }
+            });
+        } catch (IOException ignored) {
+            // idem
+        }
+    }
+}
