@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -73,15 +72,33 @@ public final class ToolsInstaller {
         return config.load();
     }
 
+    /** A migration of this build, as Flyway resolves it from the classpath. */
+    private record Resolved(MigrationVersion version, String description, String type, String script, Integer checksum) {
+    }
+
+    /** The migrations on the classpath never change while the JVM runs: resolved once. */
+    private static volatile List<Resolved> resolved;
+
+    private List<Resolved> resolved() {
+        List<Resolved> r = resolved;
+        if (r == null) {
+            // Against a history table that does not exist Flyway lists every resolved migration as
+            // pending, with its checksum; it reads the catalog and writes nothing.
+            List<Resolved> out = new ArrayList<>();
+            for (MigrationInfo m : flyway(null, HISTORY_TABLE + "_probe_never_created").info().pending()) {
+                if (m.getVersion() != null) {
+                    out.add(new Resolved(m.getVersion(), m.getDescription(), m.getType().name(), m.getScript(),
+                            m.getChecksum()));
+                }
+            }
+            resolved = r = List.copyOf(out);
+        }
+        return r;
+    }
+
     /** Versions this build can install, oldest first. */
     public List<String> availableVersions() {
-        List<String> versions = new ArrayList<>();
-        for (MigrationInfo info : flyway(null).info().all()) {
-            if (info.getVersion() != null && !versions.contains(info.getVersion().getVersion())) {
-                versions.add(info.getVersion().getVersion());
-            }
-        }
-        return versions;
+        return resolved().stream().map(m -> m.version().getVersion()).distinct().toList();
     }
 
     public Status status() throws SQLException {
@@ -120,12 +137,19 @@ public final class ToolsInstaller {
         if (!history) {
             return new Status(audit, lizsync, null, latest, available, null, null);
         }
-        var info = flyway(null).info();
-        String installed = info.current() == null || info.current().getVersion() == null
-                ? null : info.current().getVersion().getVersion();
-        List<String> pending = Arrays.stream(info.pending())
-                .filter(m -> m.getVersion() != null)
-                .map(m -> m.getVersion().getVersion())
+        // Flyway's own history, read directly (Flyway's info() costs a classpath scan per call).
+        String installed = null;
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version FROM " + Sql.qualified(TOOLS_SCHEMA, HISTORY_TABLE)
+                        + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+            if (rs.next()) {
+                installed = rs.getString(1);
+            }
+        }
+        MigrationVersion current = installed == null ? null : MigrationVersion.fromVersion(installed);
+        List<String> pending = resolved().stream()
+                .filter(m -> current == null || m.version().compareTo(current) > 0)
+                .map(m -> m.version().getVersion())
                 .toList();
         return new Status(audit, lizsync, installed, latest, pending, serverId, serverName);
     }
@@ -224,9 +248,9 @@ public final class ToolsInstaller {
             throw new IllegalArgumentException("unknown tools version '" + target + "'; this build has "
                     + availableVersions());
         }
-        // Against a history table that does not exist Flyway lists every resolved migration as
-        // pending, with its checksum; it reads the catalog and writes nothing.
-        MigrationInfo[] migrations = flyway(target, HISTORY_TABLE + "_probe_never_created").info().pending();
+        MigrationVersion upTo = target == null || target.isBlank() ? null : MigrationVersion.fromVersion(target);
+        List<Resolved> migrations = resolved().stream()
+                .filter(m -> upTo == null || m.version().compareTo(upTo) <= 0).toList();
         String installed = null;
         try (Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS audit CASCADE");
@@ -252,20 +276,20 @@ public final class ToolsInstaller {
                 ps.setInt(7, 0);
                 ps.executeUpdate();
                 int rank = 1;
-                for (MigrationInfo m : migrations) {
+                for (Resolved m : migrations) {
                     long started = System.nanoTime();
                     st.execute("SET LOCAL search_path = " + Sql.ident(TOOLS_SCHEMA));
-                    st.execute(migrationText(m.getScript()));
+                    st.execute(migrationText(m.script()));
                     st.execute("SET LOCAL search_path = DEFAULT");
                     ps.setInt(1, rank++);
-                    ps.setString(2, m.getVersion().getVersion());
-                    ps.setString(3, m.getDescription());
-                    ps.setString(4, m.getType().name());
-                    ps.setString(5, m.getScript());
-                    ps.setObject(6, m.getChecksum());
+                    ps.setString(2, m.version().getVersion());
+                    ps.setString(3, m.description());
+                    ps.setString(4, m.type());
+                    ps.setString(5, m.script());
+                    ps.setObject(6, m.checksum());
                     ps.setInt(7, (int) ((System.nanoTime() - started) / 1_000_000));
                     ps.executeUpdate();
-                    installed = m.getVersion().getVersion();
+                    installed = m.version().getVersion();
                 }
             }
         }

@@ -43,6 +43,8 @@ public final class PackageArchiveWriter implements Closeable {
 
     private final Path path;
     private final ZipOutputStream zip;
+    /** SHA-256 of the archive file itself, computed as it is written. */
+    private final java.security.MessageDigest fileDigest;
     private final List<PackageManifest.Entry> written = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private EntryStream current;
@@ -62,8 +64,13 @@ public final class PackageArchiveWriter implements Closeable {
             throw new IllegalArgumentException("compression level must be 0 to 9, not " + compressionLevel);
         }
         this.path = zip;
-        this.zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(zip), 64 * 1024),
-                StandardCharsets.UTF_8);
+        try {
+            this.fileDigest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+        this.zip = new ZipOutputStream(new java.security.DigestOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(zip), 256 * 1024), fileDigest), StandardCharsets.UTF_8);
         this.zip.setMethod(ZipOutputStream.DEFLATED);
         this.zip.setLevel(compressionLevel);
     }
@@ -148,6 +155,14 @@ public final class PackageArchiveWriter implements Closeable {
         }
         finished = true;
         return complete;
+    }
+
+    /** Lower-case hex SHA-256 of the whole archive file; only after {@link #finish(PackageManifest)}. */
+    public String archiveSha256() {
+        if (!finished) {
+            throw new IllegalStateException("the archive is not finished");
+        }
+        return java.util.HexFormat.of().formatHex(fileDigest.digest());
     }
 
     /** After {@link #finish(PackageManifest)}, nothing; otherwise closes and deletes the partial file. */

@@ -169,6 +169,7 @@ public final class PackageBuilder {
 
                 List<PackageManifest.Table> packaged = new ArrayList<>();
                 PackageManifest manifest;
+                String archiveSha;
                 try (PackageArchiveWriter zip = new PackageArchiveWriter(archive, compressionLevel)) {
                     progress.report("structure", 10, "dumping the structure (pg_dump --section=pre-data)", null, 0);
                     try (OutputStream out = zip.entry(PackageManifest.PRE_DATA)) {
@@ -216,11 +217,12 @@ public final class PackageBuilder {
                             packageId, createdAt.toString(), tick, historyId, bySchema ? "schemas" : "tables",
                             List.copyOf(schemas), packaged, extensions, !additional.isBlank(),
                             nz(request.description()), nz(request.requestedBy()), List.of()));
+                    archiveSha = zip.archiveSha256();
                 }
                 c.commit();
                 done = true;
                 long size = Files.size(archive);
-                return new Built(archive, manifest, size, sha256(archive));
+                return new Built(archive, manifest, size, archiveSha);
             } finally {
                 if (!done) {
                     try {

@@ -29,8 +29,16 @@ public final class PackageDeployer {
     /** Largest structure or additional SQL entry read into memory. */
     static final long MAX_SCRIPT_BYTES = 256L * 1024 * 1024;
 
-    /** How to deploy. */
-    public record Options(boolean force, boolean newServerId, String cloneName) {
+    /**
+     * How to deploy.
+     *
+     * @param maintenanceWorkMem memory for the index builds of the deploy transaction (for example
+     *                           "256MB"); null keeps the server's setting
+     */
+    public record Options(boolean force, boolean newServerId, String cloneName, String maintenanceWorkMem) {
+        public Options(boolean force, boolean newServerId, String cloneName) {
+            this(force, newServerId, cloneName, null);
+        }
     }
 
     /** What central says of itself; null when it could not be reached (offline deploy). */
@@ -153,6 +161,12 @@ public final class PackageDeployer {
             boolean committed = false;
             try (Statement st = c.createStatement()) {
                 st.execute("SET LOCAL lizsync.capture = 'off'");
+                if (options.maintenanceWorkMem() != null && !options.maintenanceWorkMem().isBlank()) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT set_config('maintenance_work_mem', ?, true)")) {
+                        ps.setString(1, options.maintenanceWorkMem());
+                        ps.execute();
+                    }
+                }
                 progress.report("tools", 5, "installing LizSync tools version " + m.toolsVersion(), null, 0);
                 installer.installWithin(c, m.toolsVersion());
                 progress.report("replace", 8, "dropping the previous packaged tables", null, 0);
@@ -187,9 +201,12 @@ public final class PackageDeployer {
                     TableName name = new TableName(t.schema(), t.table());
                     progress.report("data", 12 + (int) (75 * rows / total), "loading " + name, name, 0);
                     long n;
+                    // The table was created by this transaction: FREEZE writes its rows frozen at
+                    // once (no later rewrite of every page by vacuum); not for partitioned tables.
+                    String freeze = ordinaryTable(c, name) ? " WITH (FREEZE)" : "";
                     try (InputStream in = archive.open(t.dataEntry())) {
                         n = copy.copyIn("COPY " + name.qualified() + " " + TableShapes.columnList(t.columns())
-                                + " FROM STDIN", in);
+                                + " FROM STDIN" + freeze, in, 1024 * 1024);
                     }
                     if (n != t.rowCount()) {
                         throw new PackageFormatException("table " + name + ": " + n + " row(s) loaded, the manifest says "
@@ -240,6 +257,15 @@ public final class PackageDeployer {
                 + (forced.isEmpty() ? "" : "; forced: " + String.join(", ", forced));
         progress.report("done", 100, message, null, 0);
         return new Result(cloneId, cloneName, keep, discarded, tables, rows, message);
+    }
+
+    private static boolean ordinaryTable(Connection c, TableName t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT relkind = 'r' FROM pg_class WHERE oid = ?::regclass")) {
+            ps.setString(1, t.qualified());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 
     private static void identity(Connection c, String cloneId, String cloneName, PackageManifest m,

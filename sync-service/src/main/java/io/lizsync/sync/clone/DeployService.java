@@ -77,7 +77,9 @@ public class DeployService {
                 }
                 PackageDeployer.Central central = central(progress);
                 var result = new PackageDeployer(dataSource).deploy(archive,
-                        new PackageDeployer.Options(request.getForce(), request.getNewServerId(), request.getCloneName()),
+                        new PackageDeployer.Options(request.getForce(), request.getNewServerId(), request.getCloneName(),
+                                config.deploy().maintenanceWorkMem().equals("server") ? null
+                                        : config.deploy().maintenanceWorkMem()),
                         central, (step, percent, message, table, rows) -> progress.accept(DeployProgress.newBuilder()
                                 .setStep(step + ": " + message).setPercent(percent).build()));
                 String registration;
@@ -153,15 +155,23 @@ public class DeployService {
         Path part = dir.resolve(packageId + ".zip.part");
         Path done = dir.resolve(packageId + ".zip");
         long offset = Files.isRegularFile(part) ? Files.size(part) : 0;
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        if (offset > 0) {
+            update(md, part);
+        }
+        progress.accept(DeployProgress.newBuilder().setStep(offset > 0 ? "download: resuming at byte " + offset
+                : "download: starting").build());
         Iterator<PackageChunk> chunks = PackagingServiceGrpc.newBlockingStub(packaging())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
-                .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset).build());
+                .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
+                        .setChunkSize(MAX_CHUNK).build());
         long total = -1;
         String sha = null;
         long got = offset;
         int lastPercent = -1;
-        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (OutputStream out = new java.security.DigestOutputStream(new java.io.BufferedOutputStream(
+                Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND), 1024 * 1024), md)) {
             while (chunks.hasNext()) {
                 PackageChunk c = chunks.next();
                 if (total < 0) {
@@ -180,12 +190,17 @@ public class DeployService {
                             .setPercent(Math.min(percent, 99) / 10).build());
                 }
             }
+        } catch (StatusRuntimeException e) {
+            if (got == 0) {
+                Files.deleteIfExists(part);
+            }
+            throw e;
         }
         if (total < 0 || got != total) {
             throw new IOException("package " + packageId + ": download ended at " + got + " of " + total
                     + " bytes; deploy again to resume");
         }
-        String actual = sha256(part);
+        String actual = HexFormat.of().formatHex(md.digest());
         if (!actual.equalsIgnoreCase(sha)) {
             Files.deleteIfExists(part);
             throw new PackageFormatException("package " + packageId + ": downloaded archive has SHA-256 " + actual
@@ -193,6 +208,19 @@ public class DeployService {
         }
         Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return done;
+    }
+
+    /** Largest chunk packaging-service sends (its contract caps chunks at 4 MiB). */
+    private static final int MAX_CHUNK = 4 * 1024 * 1024 - 1024;
+
+    private static void update(MessageDigest md, Path file) throws IOException {
+        byte[] buf = new byte[256 * 1024];
+        try (var in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
     }
 
     private ManagedChannel packaging() {
@@ -212,18 +240,6 @@ public class DeployService {
             }
         }
         return c;
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[256 * 1024];
-        try (var in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private static String parseUuid(String s) {

@@ -96,6 +96,10 @@ public interface SyncConfig {
         @WithDefault("200")
         int maxRatio();
 
+        /** maintenance_work_mem of the deploy transaction (index builds), or "server" to keep the server's. */
+        @WithDefault("256MB")
+        String maintenanceWorkMem();
+
         /** How long to wait for central's answer before deploying offline (seconds). */
         @WithDefault("10")
         int centralTimeoutSeconds();

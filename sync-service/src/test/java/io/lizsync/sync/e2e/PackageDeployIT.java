@@ -94,7 +94,13 @@ class PackageDeployIT {
                            ST_SetSRID(ST_MakePoint(650000 + g * 10, 6860040), 2154), p.uid
                     FROM generate_series(1, 30000) g JOIN survey.parcel p ON p.id = 1 + g % 40;
                     """);
-            Map<String, String> penv = Mesh.dbEnv(dbs.get("central"), "central");
+            // packaging-service finds central the libpq way: PG* variables and a password file.
+            PgCluster c = dbs.get("central");
+            Path pgpass = Files.createTempFile("pgpass", "");
+            Files.writeString(pgpass, c.host() + ":" + c.port() + ":*:" + c.user() + ":" + c.password() + "\n");
+            Map<String, String> penv = new java.util.HashMap<>(Map.of("PGHOST", c.host(), "PGPORT",
+                    Integer.toString(c.port()), "PGDATABASE", c.database(), "PGUSER", c.user(),
+                    "PGPASSFILE", pgpass.toString()));
             penv.put("LIZSYNC_PACKAGING_STORAGE_DIR", Files.createTempDirectory("lizsync-packages").toString());
             packaging = ServiceProcess.start("pkg-packaging", ServiceProcess.PACKAGING_JAR, penv);
             for (String clone : List.of("clone-a", "clone-b")) {
