@@ -2,7 +2,6 @@ package io.lizsync.sync.clone;
 
 import io.agroal.api.AgroalDataSource;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.lizsync.proto.packaging.v1.DownloadPackageRequest;
 import io.lizsync.proto.packaging.v1.PackageChunk;
@@ -228,7 +227,10 @@ public class DeployService {
         if (c == null) {
             synchronized (this) {
                 if (packaging == null) {
-                    var b = ManagedChannelBuilder.forAddress(config.packaging().host(), config.packaging().port());
+                    // A 16 MiB HTTP/2 window keeps several 4 MiB chunks in flight (the default
+                    // 1 MiB window makes every chunk wait for window updates).
+                    var b = io.grpc.netty.NettyChannelBuilder.forAddress(config.packaging().host(), config.packaging().port())
+                            .flowControlWindow(16 * 1024 * 1024);
                     if (config.packaging().tls()) {
                         b.useTransportSecurity();
                     } else {
