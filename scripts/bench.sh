@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
-# Sync benchmark (issue 2/7 figures), measured side by side with PostgreSQL logical replication
-# on the same clusters in one run. Not part of the tests.
-#   scripts/bench.sh              10 000 updates per direction
-#   scripts/bench.sh 100000       100 000 updates per direction
-# Results: stdout and sync-service/target/bench/sync-bench.txt
+# Benchmarks (issue figures), each measured side by side with its PostgreSQL counterpart on the
+# same clusters in one run. Not part of the tests.
+#   scripts/bench.sh                   sync: 10 000 updates per direction, against logical replication
+#   scripts/bench.sh 100000            sync: 100 000 updates per direction
+#   scripts/bench.sh package           package build + deploy of a 1 000 000-row geometry table,
+#                                      against pg_dump -Fc + pg_restore; peak RSS of packaging-service
+#                                      and the sidecar at that size and at a tenth of it
+#   scripts/bench.sh package 200000    the same with 200 000 rows
+# The package benchmark runs its service processes with -Xmx512m and the full JIT (not the tests'
+# start-up settings).
+# Results: stdout and sync-service/target/bench/sync-bench.txt or package-bench.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --no-build
 mvn -B -q -DskipTests install -pl sync-service -am
-mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=SyncBenchmark \
-  -Dbench.updates="${1:-10000}" -DtrimStackTrace=false
-cat sync-service/target/bench/sync-bench.txt
+if [[ "${1:-}" == package ]]; then
+  mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
+    -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false
+  cat sync-service/target/bench/package-bench.txt
+else
+  mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=SyncBenchmark \
+    -Dbench.updates="${1:-10000}" -DtrimStackTrace=false
+  cat sync-service/target/bench/sync-bench.txt
+fi

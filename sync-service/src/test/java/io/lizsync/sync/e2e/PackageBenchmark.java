@@ -8,7 +8,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.lizsync.proto.packaging.v1.BuildPackageEvent;
 import io.lizsync.proto.packaging.v1.BuildPackageRequest;
+import io.lizsync.proto.packaging.v1.BuildProgress;
 import io.lizsync.proto.packaging.v1.PackageInfo;
+import io.lizsync.proto.packaging.v1.PackagedTable;
 import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
 import io.lizsync.proto.sync.v1.CentralAdminGrpc;
 import io.lizsync.proto.sync.v1.CloneAgentGrpc;
@@ -48,10 +50,12 @@ import org.junit.jupiter.api.Test;
  * a test: run by {@code scripts/bench.sh package [ROWS]}). A table of {@code -Dbench.rows=N} rows
  * (default 1 000 000) with a geometry column and indexes is packaged by packaging-service and
  * deployed by a clone sidecar (each its own process, real gRPC), against {@code pg_dump -Fc} and
- * {@code pg_restore} of the same schema between the same clusters. The peak memory of both
- * processes is sampled during the build and the deploy, at N and at N/10 rows (fresh processes for
- * each size), to show that it does not grow with the package. Results go to stdout and
- * target/bench/package-bench.txt.
+ * {@code pg_restore} of the same schema between the same clusters. The memory of both processes
+ * (resident set sampled every 100 ms, VmHWM, and the Java heap from a GC log) is measured during the
+ * build and the deploy at N and at N/10 rows (fresh processes for each size), to show whether it
+ * grows with the package. Where the time goes: the progress messages of both calls, and the
+ * statements of at least {@value #SLOW} from the servers' logs for ours and for the reference.
+ * Results go to stdout and target/bench/package-bench.txt.
  */
 class PackageBenchmark {
 
@@ -59,6 +63,11 @@ class PackageBenchmark {
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(60);
     private static final long RPC_DEADLINE_MINUTES = 60;
     private static final String TABLE = "bench.feature";
+    /**
+     * maintenance_work_mem of pg_restore's session: the same as the sidecar's deploy transaction
+     * (lizsync.sync.deploy.maintenance-work-mem, default 256MB), so that both build their indexes alike.
+     */
+    private static final String RESTORE_MAINTENANCE_WORK_MEM = "256MB";
     /** Statements at least this long are read back from the server logs to show where the time goes. */
     private static final String SLOW = "250ms";
     private static final Pattern DURATION = Pattern.compile(
@@ -78,22 +87,52 @@ class PackageBenchmark {
             List<String> buildSlow, List<String> deploySlow) {
     }
 
-    /** Memory of one service process, in kB: after start-up, peak sampled during build and deploy, VmHWM. */
-    private record Memory(long idleKb, long buildPeakKb, long deployPeakKb, long hwmKb) {
+    /**
+     * One service process: resident set in kB (after start-up, peak sampled during the build and
+     * during the deploy, VmHWM at the end), its Java heap as the GC log saw it, and its CPU seconds,
+     * during the build and during the deploy.
+     */
+    private record Memory(long idleKb, long buildPeakKb, long deployPeakKb, long hwmKb, Heap buildHeap,
+            Heap deployHeap, double buildCpu, double deployCpu) {
 
         long peakKb() {
             return Math.max(buildPeakKb, deployPeakKb);
+        }
+
+        Heap heap() {
+            return new Heap(Math.max(buildHeap.maxAfterMb(), deployHeap.maxAfterMb()),
+                    Math.max(buildHeap.maxBeforeMb(), deployHeap.maxBeforeMb()),
+                    Math.max(buildHeap.maxCommittedMb(), deployHeap.maxCommittedMb()),
+                    buildHeap.collections() + deployHeap.collections());
+        }
+    }
+
+    /** Java heap in a window of the GC log: largest after and before a collection, largest committed size. */
+    private record Heap(long maxAfterMb, long maxBeforeMb, long maxCommittedMb, int collections) {
+    }
+
+    /** A service process watched through /proc and its GC log. */
+    private record Watched(long pid, Path gcLog) {
+
+        long gcMark() {
+            try {
+                return Files.exists(gcLog) ? Files.size(gcLog) : 0;
+            } catch (IOException e) {
+                return 0;
+            }
         }
     }
 
     @Test
     void run() throws Exception {
         int rows = Integer.getInteger("bench.rows", 1_000_000);
+        String loadBefore = loadAverage();
         int small = Math.max(1, rows / 10);
         String previousOpts = System.getProperty(JVM_OPTS);
         if (previousOpts == null || previousOpts.isBlank()) {
             System.setProperty(JVM_OPTS, "-Xmx512m"); // full JIT, as in production
         }
+        preloadClasses();
         Path pgDump = PackageBuilder.findPgDump(null); // the one packaging-service picks
         Path pgRestore = pgDump.resolveSibling("pg_restore");
         try {
@@ -148,8 +187,10 @@ class PackageBenchmark {
             Files.writeString(list, toc.lines().filter(l -> !l.matches(".*\\sTRIGGER\\s.*"))
                     .collect(Collectors.joining("\n", "", "\n")));
             long cloneMark = logMark(cloneDb);
+            Map<String, String> restoreEnv = pgEnv(cloneDb);
+            restoreEnv.put("PGOPTIONS", "-c maintenance_work_mem=" + RESTORE_MAINTENANCE_WORK_MEM);
             long restoreNanos = timed(() -> ProcessRunner.check(List.of(pgRestore.toString(), "--exit-on-error", "-d",
-                    "ref", "-L", list.toString(), dump.toString()), TOOL_TIMEOUT, pgEnv(cloneDb)));
+                    "ref", "-L", list.toString(), dump.toString()), TOOL_TIMEOUT, restoreEnv));
             slow.put("pg_restore (clone)", slowSince(cloneDb, cloneMark));
             check("reference: rows in the restored table", Integer.toString(rows), count(cloneDb, "ref"));
             check("reference: rows without geometry", centralNulls, nulls(cloneDb, "ref"));
@@ -157,12 +198,18 @@ class PackageBenchmark {
 
             // Ours at N rows, then at N/10 (the same table cut down) with fresh processes.
             Run full = ours("full", rows, tableBytes, false);
-            exec(centralDb, null, "SET lizsync.capture = 'off'", "DELETE FROM " + TABLE + " WHERE id > " + small,
-                    "RESET lizsync.capture", "VACUUM FULL " + TABLE, "ANALYZE " + TABLE);
+            // TRUNCATE and refill rather than DELETE + VACUUM FULL, which keeps the deleted rows that
+            // any open snapshot (an autovacuum ANALYZE...) may still see.
+            exec(centralDb, null, "SET lizsync.capture = 'off'",
+                    "CREATE TEMPORARY TABLE kept AS SELECT * FROM " + TABLE + " WHERE id <= " + small,
+                    "TRUNCATE " + TABLE, "INSERT INTO " + TABLE + " SELECT * FROM kept", "DROP TABLE kept",
+                    "RESET lizsync.capture", "VACUUM ANALYZE " + TABLE);
             Run tenth = ours("tenth", small, tableBytes(centralDb), true);
 
             slow.put("BuildPackage (central)", full.buildSlow());
             slow.put("Deploy (clone)", full.deploySlow());
+            results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, load average " + loadBefore
+                    + " at the start, " + loadAverage() + " at the end");
             record(rows, setupNanos, tableBytes, pgDump, dumpNanos, restoreNanos, dumpBytes, full, tenth);
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
@@ -191,8 +238,11 @@ class PackageBenchmark {
         ServiceProcess packaging = null;
         ServiceProcess sidecar = null;
         try {
+            // GC logs through JAVA_TOOL_OPTIONS: the JVM options of the services stay the configured ones.
+            Path gcDir = scratchDir("lizsync-bench-gc");
             Map<String, String> penv = Mesh.dbEnv(centralDb, "central");
             penv.put("LIZSYNC_PACKAGING_STORAGE_DIR", scratchDir("lizsync-bench-packages").toString());
+            penv.put("JAVA_TOOL_OPTIONS", "-Xlog:gc:file=" + gcDir.resolve("packaging.log"));
             Set<Long> before = children();
             packaging = ServiceProcess.start("pbench-packaging-" + label, ServiceProcess.PACKAGING_JAR, penv);
             long packagingPid = newChild(before, ServiceProcess.PACKAGING_JAR);
@@ -201,6 +251,7 @@ class PackageBenchmark {
             senv.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
             senv.put("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port));
             senv.put("LIZSYNC_SYNC_STATE_DIR", scratchDir("lizsync-bench-sidecar").toString());
+            senv.put("JAVA_TOOL_OPTIONS", "-Xlog:gc:file=" + gcDir.resolve("sidecar.log"));
             before = children();
             sidecar = ServiceProcess.start("pbench-sidecar-" + label, senv);
             long sidecarPid = newChild(before, ServiceProcess.JAR);
@@ -208,8 +259,13 @@ class PackageBenchmark {
             Map<String, Long> pids = new LinkedHashMap<>();
             pids.put("packaging-service", packagingPid);
             pids.put("sidecar", sidecarPid);
+            Map<String, Watched> watched = new LinkedHashMap<>();
+            watched.put("packaging-service", new Watched(packagingPid, gcDir.resolve("packaging.log")));
+            watched.put("sidecar", new Watched(sidecarPid, gcDir.resolve("sidecar.log")));
             Map<String, Long> idle = new LinkedHashMap<>();
             pids.forEach((name, pid) -> idle.put(name, procKb(pid, "VmRSS")));
+            Map<String, long[]> marks = new LinkedHashMap<>(); // per process: cpu ticks and GC log size at 3 instants
+            watched.keySet().forEach(name -> marks.put(name, new long[6]));
 
             PackageInfo[] pkg = new PackageInfo[1];
             Phases buildPhases = new Phases();
@@ -223,18 +279,27 @@ class PackageBenchmark {
             int packagingPort = packaging.port;
             ServiceProcess agent = sidecar;
             try (RssSampler rss = new RssSampler(pids)) {
+                mark(watched, marks, 0);
                 long mark = logMark(centralDb);
                 buildNanos = timed(() -> pkg[0] = build(packagingPort, buildPhases));
                 buildPeak = rss.takePeaks();
+                mark(watched, marks, 1);
                 buildSlow = slowSince(centralDb, mark);
                 mark = logMark(cloneDb);
                 deployNanos = timed(() -> deploy(agent, pkg[0].getPackageId(), redeploy, deployPhases));
                 deployPeak = rss.takePeaks();
+                mark(watched, marks, 2);
                 deploySlow = slowSince(cloneDb, mark);
             }
             Map<String, Memory> memory = new LinkedHashMap<>();
-            pids.forEach((name, pid) -> memory.put(name, new Memory(idle.get(name), buildPeak.get(name),
-                    deployPeak.get(name), procKb(pid, "VmHWM"))));
+            for (var e : watched.entrySet()) {
+                String name = e.getKey();
+                long[] m = marks.get(name);
+                memory.put(name, new Memory(idle.get(name), buildPeak.get(name), deployPeak.get(name),
+                        procKb(e.getValue().pid(), "VmHWM"), heap(e.getValue().gcLog(), m[1], m[3]),
+                        heap(e.getValue().gcLog(), m[3], m[5]), (m[2] - m[0]) / (double) CLOCK_TICKS,
+                        (m[4] - m[2]) / (double) CLOCK_TICKS));
+            }
 
             check(label + ": rows in the package", Integer.toString(rows),
                     Long.toString(pkg[0].getTables(0).getRowCount()));
@@ -250,6 +315,28 @@ class PackageBenchmark {
             if (packaging != null) {
                 packaging.close();
             }
+        }
+    }
+
+    /**
+     * Loads the gRPC stubs and messages now: concurrent builds may rewrite the lizsync jars in the
+     * local repository during a run of several minutes, and a class loaded late then fails.
+     */
+    private static void preloadClasses() {
+        ManagedChannel unused = ManagedChannelBuilder.forAddress("127.0.0.1", 1).usePlaintext().build();
+        try {
+            PackagingServiceGrpc.getServiceDescriptor();
+            CloneAgentGrpc.getServiceDescriptor();
+            CentralAdminGrpc.getServiceDescriptor();
+            PackagingServiceGrpc.newBlockingStub(unused);
+            CloneAgentGrpc.newBlockingStub(unused);
+            CentralAdminGrpc.newBlockingStub(unused);
+            List.of(BuildPackageRequest.getDefaultInstance(), BuildPackageEvent.getDefaultInstance(),
+                    BuildProgress.getDefaultInstance(), PackageInfo.getDefaultInstance(),
+                    PackagedTable.getDefaultInstance(), DeployRequest.getDefaultInstance(),
+                    DeployProgress.getDefaultInstance());
+        } finally {
+            unused.shutdownNow();
         }
     }
 
@@ -298,7 +385,8 @@ class PackageBenchmark {
                 + String.format("%,d", tenth.rows()) + " rows)");
         results.put("set-up (load, indexes, prepare, VACUUM ANALYZE)", s(setupNanos) + " s");
         results.put("reference: pg_dump -Fc --schema=bench", s(dumpNanos) + " s (" + pgDump + ")");
-        results.put("reference: pg_restore into a fresh database", s(restoreNanos) + " s");
+        results.put("reference: pg_restore into a fresh database", s(restoreNanos) + " s (maintenance_work_mem "
+                + RESTORE_MAINTENANCE_WORK_MEM + ", one job)");
         results.put("reference total", s(reference) + " s");
         results.put("ours: BuildPackage (end to end)", s(full.buildNanos()) + " s");
         results.put("ours: Deploy by id (download included)", s(full.deployNanos()) + " s");
@@ -315,6 +403,12 @@ class PackageBenchmark {
                     full.rows(), mbKb(little.peakKb()), tenth.rows()));
             results.put("  " + process + ": idle / build / deploy / VmHWM", String.format("%s at %,d rows | %s at %,d rows",
                     detail(big), full.rows(), detail(little), tenth.rows()));
+            results.put("  " + process + ": Java heap after GC (max)", String.format(
+                    "%s at %,d rows, %s at %,d rows", heapText(big.heap()), full.rows(), heapText(little.heap()),
+                    tenth.rows()));
+            results.put("  " + process + ": CPU s in build / deploy", String.format(
+                    "%.1f / %.1f at %,d rows, %.1f / %.1f at %,d rows", big.buildCpu(), big.deployCpu(), full.rows(),
+                    little.buildCpu(), little.deployCpu(), tenth.rows()));
         }
         StringBuilder out = new StringBuilder("LizSync mesh package benchmark (same run, same clusters; service JVMs: "
                 + System.getProperty(JVM_OPTS) + ")\n");
@@ -339,6 +433,11 @@ class PackageBenchmark {
 
     private static void phases(StringBuilder out, String what, Map<String, Long> phases) {
         phases.forEach((label, nanos) -> out.append(String.format("    %-7s %7s  %s%n", what, s(nanos), label)));
+    }
+
+    private static String heapText(Heap h) {
+        return h.collections() == 0 ? "no GC" : String.format("%d MB (before GC %d MB, committed %d MB, %d GCs)",
+                h.maxAfterMb(), h.maxBeforeMb(), h.maxCommittedMb(), h.collections());
     }
 
     private static String detail(Memory m) {
@@ -411,6 +510,62 @@ class PackageBenchmark {
             // the process ended meanwhile
         }
         return 0;
+    }
+
+    /** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on Linux). */
+    private static final long CLOCK_TICKS = 100;
+
+    /** utime + stime of a process, in clock ticks; 0 when it is gone. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3 (state)
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15
+        } catch (IOException | RuntimeException gone) {
+            return 0;
+        }
+    }
+
+    private static void mark(Map<String, Watched> watched, Map<String, long[]> marks, int instant) {
+        watched.forEach((name, w) -> {
+            marks.get(name)[2 * instant] = cpuTicks(w.pid());
+            marks.get(name)[2 * instant + 1] = w.gcMark();
+        });
+    }
+
+    private static final Pattern GC_LINE = Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+
+    /** The collections logged between two sizes of a GC log (-Xlog:gc). */
+    private static Heap heap(Path gcLog, long from, long to) throws IOException {
+        if (!Files.exists(gcLog)) {
+            return new Heap(0, 0, 0, 0);
+        }
+        byte[] all = Files.readAllBytes(gcLog);
+        int start = (int) Math.min(from, all.length);
+        int end = (int) Math.min(to, all.length);
+        long after = 0;
+        long before = 0;
+        long committed = 0;
+        int n = 0;
+        for (String line : new String(all, start, end - start, StandardCharsets.UTF_8).split("\n")) {
+            Matcher m = GC_LINE.matcher(line);
+            if (line.contains("Pause") && m.find()) {
+                before = Math.max(before, toMb(m.group(1), m.group(2)));
+                after = Math.max(after, toMb(m.group(3), m.group(4)));
+                committed = Math.max(committed, toMb(m.group(5), m.group(6)));
+                n++;
+            }
+        }
+        return new Heap(after, before, committed, n);
+    }
+
+    private static long toMb(String value, String unit) {
+        long v = Long.parseLong(value);
+        return switch (unit) {
+            case "K" -> v / 1024;
+            case "G" -> v * 1024;
+            default -> v;
+        };
     }
 
     private static Set<Long> children() {
@@ -541,6 +696,16 @@ class PackageBenchmark {
                 + "WHERE schemaname = 'bench' AND tablename = 'feature'");
     }
 
+    /** The 1, 5 and 15 minute load averages (other work on the machine skews the figures). */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static long logMark(PgCluster db) throws IOException {
         return Files.size(db.logFile());
     }
@@ -551,10 +716,18 @@ class PackageBenchmark {
         String text = new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
                 StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            Matcher m = DURATION.matcher(line);
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = DURATION.matcher(lines[i]);
             if (m.find()) {
-                String statement = m.group(2).strip();
+                // The continuation lines of a statement are logged indented by a tab; pgjdbc sends each
+                // statement of a script with pg_dump's comment block before it.
+                List<String> parts = new ArrayList<>(List.of(m.group(2)));
+                for (int j = i + 1; j < lines.length && lines[j].startsWith("\t"); j++) {
+                    parts.add(lines[j]);
+                }
+                String statement = parts.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("--"))
+                        .collect(Collectors.joining(" "));
                 out.add(String.format("%6.2f  %s", Double.parseDouble(m.group(1)) / 1000,
                         statement.length() > 90 ? statement.substring(0, 90) + "..." : statement));
             }
