@@ -300,6 +300,17 @@ public final class PackageArchive implements Closeable {
         return out.toByteArray();
     }
 
+    private volatile boolean entryDigests = true;
+
+    /**
+     * The whole archive was already checked against a SHA-256 from a trusted source (packaging-service
+     * announced it for the download): entries are then read without hashing them again. Sizes and
+     * the bomb limits are still enforced on every read.
+     */
+    public void archiveVerified() {
+        entryDigests = false;
+    }
+
     /** The manifest read by {@link #open(Path, Limits)}. */
     public PackageManifest manifest() {
         return manifest;
@@ -333,7 +344,7 @@ public final class PackageArchive implements Closeable {
         } catch (IllegalStateException e) {
             throw new IOException("package archive is closed", e);
         }
-        return new CheckedEntryStream(raw, expected);
+        return new CheckedEntryStream(raw, expected, entryDigests);
     }
 
     /**
@@ -510,14 +521,15 @@ public final class PackageArchive implements Closeable {
     private static final class CheckedEntryStream extends InputStream {
         private final InputStream in;
         private final PackageManifest.Entry expected;
-        private final MessageDigest digest = sha256();
+        private final MessageDigest digest;
         private long count;
         private boolean done;
         private EntryCheckException failure;
 
-        CheckedEntryStream(InputStream in, PackageManifest.Entry expected) {
+        CheckedEntryStream(InputStream in, PackageManifest.Entry expected, boolean hash) {
             this.in = in;
             this.expected = expected;
+            this.digest = hash ? sha256() : null;
         }
 
         @Override
@@ -557,7 +569,7 @@ public final class PackageArchive implements Closeable {
                             + count + " bytes, the manifest says " + expected.size() + ")", null);
                 }
                 byte[] want = HexFormat.of().parseHex(expected.sha256());
-                if (!MessageDigest.isEqual(digest.digest(), want)) {
+                if (digest != null && !MessageDigest.isEqual(digest.digest(), want)) {
                     throw fail("entry " + quote(expected.name())
                             + " was changed after packaging (checksum mismatch)", null);
                 }
@@ -568,7 +580,9 @@ public final class PackageArchive implements Closeable {
                 throw fail("entry " + quote(expected.name()) + " holds more than the " + expected.size()
                         + " bytes listed in the manifest; reading stopped", null);
             }
-            digest.update(b, off, n);
+            if (digest != null) {
+                digest.update(b, off, n);
+            }
             return n;
         }
 

@@ -25,7 +25,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -73,6 +72,10 @@ public class DeployService {
                 if (byId && !m.packageId().equals(packageId)) {
                     throw new PackageFormatException("the archive downloaded for package " + packageId
                             + " holds package " + m.packageId());
+                }
+                if (byId) {
+                    // Its SHA-256 matched packaging-service's at the end of the download.
+                    archive.archiveVerified();
                 }
                 PackageDeployer.Central central = central(progress);
                 var result = new PackageDeployer(dataSource).deploy(archive,
@@ -160,10 +163,10 @@ public class DeployService {
         }
         progress.accept(DeployProgress.newBuilder().setStep(offset > 0 ? "download: resuming at byte " + offset
                 : "download: starting").build());
-        Iterator<PackageChunk> chunks = PackagingServiceGrpc.newBlockingStub(packaging())
-                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+        ChunkStream chunks = new ChunkStream(config.central().deadlineSeconds());
+        PackagingServiceGrpc.newStub(packaging()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
-                        .setChunkSize(MAX_CHUNK).build());
+                        .setChunkSize(MAX_CHUNK).build(), chunks);
         long total = -1;
         String sha = null;
         long got = offset;
@@ -171,8 +174,7 @@ public class DeployService {
         try (OutputStream out = new java.security.DigestOutputStream(new java.io.BufferedOutputStream(
                 Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND), 1024 * 1024), md)) {
-            while (chunks.hasNext()) {
-                PackageChunk c = chunks.next();
+            for (PackageChunk c = chunks.next(); c != null; c = chunks.next()) {
                 if (total < 0) {
                     total = c.getTotalSize();
                     sha = c.getSha256();
@@ -194,6 +196,8 @@ public class DeployService {
                 Files.deleteIfExists(part);
             }
             throw e;
+        } finally {
+            chunks.cancelIfOpen();
         }
         if (total < 0 || got != total) {
             throw new IOException("package " + packageId + ": download ended at " + got + " of " + total
@@ -207,6 +211,71 @@ public class DeployService {
         }
         Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return done;
+    }
+
+    /**
+     * The chunks of a download, a few in flight: the next ones travel while this one is written
+     * (a blocking stub asks for one message at a time, a round trip per chunk). At most
+     * {@link #AHEAD} chunks wait here, whatever the package size.
+     */
+    private static final class ChunkStream
+            implements io.grpc.stub.ClientResponseObserver<DownloadPackageRequest, PackageChunk> {
+        static final int AHEAD = 3;
+        private static final Object END = new Object();
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final int timeoutSeconds;
+        private volatile io.grpc.stub.ClientCallStreamObserver<DownloadPackageRequest> call;
+        private volatile boolean ended;
+
+        ChunkStream(int timeoutSeconds) {
+            this.timeoutSeconds = timeoutSeconds;
+        }
+
+        @Override
+        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<DownloadPackageRequest> call) {
+            this.call = call;
+            call.disableAutoRequestWithInitial(AHEAD);
+        }
+
+        @Override
+        public void onNext(PackageChunk value) {
+            queue.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            queue.add(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            queue.add(END);
+        }
+
+        /** The next chunk, or null at the end. */
+        PackageChunk next() throws Exception {
+            Object o = queue.poll(timeoutSeconds, TimeUnit.SECONDS);
+            if (o == null) {
+                throw io.grpc.Status.DEADLINE_EXCEEDED.withDescription("packaging-service sent nothing for "
+                        + timeoutSeconds + " s").asRuntimeException();
+            }
+            if (o == END) {
+                ended = true;
+                return null;
+            }
+            if (o instanceof Throwable t) {
+                ended = true;
+                throw io.grpc.Status.fromThrowable(t).asRuntimeException();
+            }
+            call.request(1);
+            return (PackageChunk) o;
+        }
+
+        void cancelIfOpen() {
+            if (!ended && call != null) {
+                call.cancel("download abandoned", null);
+            }
+        }
     }
 
     /** Largest chunk packaging-service sends (its contract caps chunks at 4 MiB). */
