@@ -190,7 +190,9 @@ public final class PackageBuilder {
                         progress.report("data", percent, "copying " + t, t, 0);
                         String entry = PackageManifest.dataEntry(i);
                         long rows;
-                        try (OutputStream out = zip.entry(entry)) {
+                        // Rows arrive one message each; they are gathered into 1 MiB buffers and
+                        // deflated on another thread while PostgreSQL formats the next ones.
+                        try (OutputStream out = new PipelinedOutputStream(zip.entry(entry), 1024 * 1024, 4)) {
                             rows = copy.copyOut("COPY " + s.qualified() + " " + TableShapes.columnList(s.copyColumns())
                                     + " TO STDOUT", out);
                         }

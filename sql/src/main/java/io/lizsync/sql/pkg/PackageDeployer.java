@@ -204,7 +204,7 @@ public final class PackageDeployer {
                     // The table was created by this transaction: FREEZE writes its rows frozen at
                     // once (no later rewrite of every page by vacuum); not for partitioned tables.
                     String freeze = ordinaryTable(c, name) ? " WITH (FREEZE)" : "";
-                    try (InputStream in = archive.open(t.dataEntry())) {
+                    try (InputStream in = new PipelinedInputStream(archive.open(t.dataEntry()), 1024 * 1024, 4)) {
                         n = copy.copyIn("COPY " + name.qualified() + " " + TableShapes.columnList(t.columns())
                                 + " FROM STDIN" + freeze, in, 1024 * 1024);
                     }

@@ -166,7 +166,7 @@ public class DeployService {
         ChunkStream chunks = new ChunkStream(config.central().deadlineSeconds());
         PackagingServiceGrpc.newStub(packaging()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
-                        .setChunkSize(MAX_CHUNK).build(), chunks);
+                        .setChunkSize(Math.min(config.deploy().downloadChunkBytes(), MAX_CHUNK)).build(), chunks);
         long total = -1;
         String sha = null;
         long got = offset;

@@ -100,6 +100,10 @@ public interface SyncConfig {
         @WithDefault("256MB")
         String maintenanceWorkMem();
 
+        /** Chunk size asked of packaging-service for downloads (bytes; it caps chunks just under 4 MiB). */
+        @WithDefault("4193280")
+        int downloadChunkBytes();
+
         /** How long to wait for central's answer before deploying offline (seconds). */
         @WithDefault("10")
         int centralTimeoutSeconds();
