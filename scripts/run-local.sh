@@ -28,6 +28,8 @@ if [ -f "$STATE/system.json" ]; then
 fi
 if $SKIP_BUILD; then scripts/setup.sh --no-build; else scripts/setup.sh; fi
 build_done=$(date +%s%3N)
+# Each run starts from nothing: databases, packages, sidecar state (credentials, downloads).
+rm -rf "$STATE/packages" "$STATE"/sidecar-* "$STATE"/field-package.zip* "$STATE/package.txt"
 mkdir -p "$STATE/logs" "$STATE/pids"
 
 app() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
