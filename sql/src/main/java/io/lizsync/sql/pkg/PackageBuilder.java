@@ -478,20 +478,4 @@ public final class PackageBuilder {
     private static String nz(String s) {
         return s == null ? "" : s;
     }
-
-    static String sha256(Path file) throws IOException {
-        try {
-            var md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[256 * 1024];
-            try (InputStream in = Files.newInputStream(file)) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -3,11 +3,7 @@ package io.lizsync.sync.db;
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /** What the catalog says of a synchronised table: columns, types, keys. */
@@ -31,17 +27,9 @@ public final class Catalog {
             return columns.stream().map(c -> c.name() + " " + c.type()).toList();
         }
 
+        /** The same rule as packages use ({@link io.lizsync.sql.pkg.TableShapes#fingerprint}). */
         public String fingerprint() {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                for (String d : descriptions()) {
-                    md.update(d.getBytes(StandardCharsets.UTF_8));
-                    md.update((byte) 0);
-                }
-                return HexFormat.of().formatHex(md.digest());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return io.lizsync.sql.pkg.TableShapes.fingerprint(descriptions());
         }
 
         public Column column(String name) {
