@@ -233,7 +233,7 @@ public final class PackageDeployer {
                         script(c, archive, PackageManifest.ADDITIONAL_SQL, "the additional SQL file");
                     } catch (SQLException e) {
                         throw new PackageRefusedException("the additional SQL file of the package failed, nothing was "
-                                + "deployed: " + e.getMessage());
+                                + "deployed: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
                     }
                 }
                 c.commit();

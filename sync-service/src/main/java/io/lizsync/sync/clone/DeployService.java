@@ -19,7 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -144,7 +143,7 @@ public class DeployService {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("zip_path is not a valid path");
         }
-        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(p)) {
+        if (!Files.isRegularFile(p)) {
             throw new IllegalArgumentException("zip_path " + p + " is not a readable file on the clone");
         }
         return p;

@@ -98,7 +98,7 @@ public class SyncRunner {
      * Registers this clone with central as deployed from a package: its cursor starts at the
      * package's position; central issues the exchange credential, kept in the state directory.
      */
-    String register(CloneStore.Identity me, String cloneName, String historySyncId) throws IOException {
+    void register(CloneStore.Identity me, String cloneName, String historySyncId) throws IOException {
         var request = io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder().setCloneId(me.cloneId())
                 .setCloneName(cloneName).setPackageHistorySyncId(historySyncId);
         for (var t : me.tables()) {
@@ -110,7 +110,6 @@ public class SyncRunner {
                 .registerClone(request.build());
         storeCredential(reg.getCredential());
         Files.deleteIfExists(pendingRegistrationFile());
-        return reg.getCredential().substring(0, reg.getCredential().indexOf('.'));
     }
 
     private void registerIfPending(CloneStore.Identity me) throws IOException {
