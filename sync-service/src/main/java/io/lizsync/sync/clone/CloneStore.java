@@ -2,6 +2,7 @@ package io.lizsync.sync.clone;
 
 import io.agroal.api.AgroalDataSource;
 import io.lizsync.proto.sync.v1.Change;
+import io.lizsync.proto.sync.v1.ChangeBatch;
 import io.lizsync.proto.sync.v1.TableFingerprint;
 import io.lizsync.sql.Sql;
 import io.lizsync.sql.ToolsInstaller;
@@ -30,6 +31,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class CloneStore {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(CloneStore.class);
+
     private final Pool pool;
     private final AgroalDataSource dataSource;
 
@@ -38,13 +41,22 @@ public class CloneStore {
         this.dataSource = dataSource;
     }
 
-    /** Who this clone is and where it stands. */
-    public record Identity(String cloneId, String centralId, Long tickId, String toolsVersion, List<TableRef> tables) {
+    /**
+     * Who this clone is and where it stands; {@code hasLocalChanges}: the local log holds
+     * something (sent or not yet sent to central).
+     */
+    public record Identity(String cloneId, String centralId, Long tickId, String toolsVersion, List<TableRef> tables,
+            boolean hasLocalChanges) {
     }
 
     public Identity identity() {
         var rs = Db.query(pool, """
-                SELECT m.server_id::text, s.central_id::text, s.last_tick_id, lizsync.tools_version()
+                SELECT m.server_id::text, s.central_id::text, s.last_tick_id, lizsync.tools_version(),
+                       ARRAY(SELECT t.schema_name FROM lizsync.synchronized_tables t
+                             WHERE t.server_id = m.server_id ORDER BY t.schema_name, t.table_name),
+                       ARRAY(SELECT t.table_name FROM lizsync.synchronized_tables t
+                             WHERE t.server_id = m.server_id ORDER BY t.schema_name, t.table_name),
+                       EXISTS (SELECT 1 FROM audit.logged_actions)
                 FROM lizsync.server_metadata m JOIN lizsync.clone_state s ON s.clone_id = m.server_id
                 WHERE m.server_role = 'clone'""");
         if (rs.size() == 0) {
@@ -52,11 +64,18 @@ public class CloneStore {
         }
         Row r = rs.iterator().next();
         List<TableRef> tables = new ArrayList<>();
-        for (Row t : Db.query(pool, "SELECT schema_name, table_name FROM lizsync.synchronized_tables "
-                + "WHERE server_id = $1::uuid ORDER BY 1, 2", r.getString(0))) {
-            tables.add(new TableRef(t.getString(0), t.getString(1)));
+        String[] schemas = r.getArrayOfStrings(4);
+        String[] names = r.getArrayOfStrings(5);
+        for (int i = 0; i < schemas.length; i++) {
+            tables.add(new TableRef(schemas[i], names[i]));
         }
-        return new Identity(r.getString(0), r.getString(1), r.getLong(2), r.getString(3), tables);
+        return new Identity(r.getString(0), r.getString(1), r.getLong(2), r.getString(3), tables, r.getBoolean(6));
+    }
+
+    /** Records a completed session that pulled nothing; with {@code tickId}, the cursor central moved it to. */
+    public void recordSync(Long tickId) {
+        Db.query(pool, "UPDATE lizsync.clone_state SET last_sync = now(), last_tick_id = coalesce($1, last_tick_id) "
+                + "WHERE clone_id = (SELECT server_id FROM lizsync.server_metadata LIMIT 1)", tickId);
     }
 
     /** This clone's recorded name. */
@@ -72,11 +91,10 @@ public class CloneStore {
     }
 
     public List<TableFingerprint> fingerprints(List<TableRef> tables) throws Exception {
-        return Db.inTransaction(pool, c -> {
+        return Db.withConnection(pool, c -> {
             List<TableFingerprint> out = new ArrayList<>();
-            for (TableRef t : tables) {
-                Catalog.TableShape s = Catalog.shape(c, t);
-                out.add(TableFingerprint.newBuilder().setSchemaName(t.schema()).setTableName(t.table())
+            for (Catalog.TableShape s : Catalog.shapes(c, tables).values()) {
+                out.add(TableFingerprint.newBuilder().setSchemaName(s.table().schema()).setTableName(s.table().table())
                         .setFingerprint(s.fingerprint()).addAllColumns(s.descriptions()).build());
             }
             return out;
@@ -111,6 +129,10 @@ public class CloneStore {
                     pushId)) {
                 changes.add(ChangeLog.toChange(r, cloneId));
             }
+            if (changes.isEmpty()) {
+                // Only TRUNCATE records (not synchronised): nothing to send, they leave the log.
+                Db.query(c, "DELETE FROM audit.logged_actions WHERE push_id = $1::uuid", pushId);
+            }
             return new Push(pushId, changes);
         });
     }
@@ -131,49 +153,81 @@ public class CloneStore {
      * user triggers do not fire again; central already ran them). Fields edited here and not yet
      * pushed keep their local value: that edit goes to central next and is decided there.
      */
-    public long applyPull(List<Change> changes, long tickId) throws Exception {
+    /** What a pull applied: changes written, changes received, the central position committed. */
+    public record Applied(long applied, long received, long tickId) {
+    }
+
+    /**
+     * Applies a pull as its batches arrive (the database works while central still sends), in
+     * one local transaction that also records the new cursor: a stream that breaks off, or ends
+     * without its last batch, rolls everything back.
+     */
+    public Applied applyPull(java.util.Iterator<ChangeBatch> batches) throws Exception {
         return Db.inTransaction(pool, c -> {
+            long t0 = System.nanoTime();
             Db.execute(c, "SET LOCAL lizsync.capture = 'off'");
             boolean superuser = Db.query(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
                     .iterator().next().getBoolean(0);
             if (superuser) {
                 Db.execute(c, "SET LOCAL session_replication_role = replica");
             }
+            // Edits made here and not yet sent (usually none or few): their fields keep the local value.
             Map<String, Set<String>> localFields = new HashMap<>();
             Set<String> localRows = new HashSet<>();
-            if (!changes.isEmpty()) {
-                Set<String> uids = new HashSet<>();
-                changes.forEach(ch -> uids.add(ch.getUid()));
-                for (Row r : Db.query(c, """
-                        SELECT uid::text, action::text, akeys(changed_fields) FROM audit.logged_actions
-                        WHERE push_id IS NULL AND uid = ANY ($1::text[]::uuid[])""", (Object) uids.toArray(new String[0]))) {
-                    if (!r.getString(1).equals("U")) {
-                        localRows.add(r.getString(0));
-                    } else {
-                        localFields.computeIfAbsent(r.getString(0), k -> new HashSet<>())
-                                .addAll(List.of(r.getArrayOfStrings(2)));
-                    }
+            for (Row r : Db.query(c, """
+                    SELECT uid::text, action::text, akeys(changed_fields) FROM audit.logged_actions
+                    WHERE push_id IS NULL AND uid IS NOT NULL""")) {
+                if (!r.getString(1).equals("U")) {
+                    localRows.add(r.getString(0));
+                } else {
+                    localFields.computeIfAbsent(r.getString(0), k -> new HashSet<>())
+                            .addAll(List.of(r.getArrayOfStrings(2)));
                 }
             }
             ChangeWriter writer = new ChangeWriter(c);
-            for (Change ch : changes) {
-                NetChange n = toNet(ch);
-                if (localRows.contains(n.uid())) {
-                    continue;
+            long received = 0;
+            String position = null;
+            boolean last = false;
+            while (batches.hasNext()) {
+                ChangeBatch b = batches.next();
+                if (last) {
+                    throw new IllegalStateException("central sent a batch after the last one");
                 }
-                Set<String> mine = localFields.get(n.uid());
-                if (mine != null && n.kind() != NetChange.Kind.DELETE) {
-                    Map<String, String> values = new HashMap<>(n.values());
-                    values.keySet().removeAll(mine);
-                    n = new NetChange(n.table(), n.uid(), n.kind(), values, Map.of(), Map.of(), Map.of(), n.writer(),
-                            n.editedAt(), 0, 0, List.of());
+                position = b.getPosition();
+                last = b.getLast();
+                for (Change ch : b.getChangesList()) {
+                    received++;
+                    NetChange n = toNet(ch);
+                    if (localRows.contains(n.uid())) {
+                        continue;
+                    }
+                    Set<String> mine = localFields.get(n.uid());
+                    if (mine != null && n.kind() != NetChange.Kind.DELETE) {
+                        Map<String, String> values = new HashMap<>(n.values());
+                        values.keySet().removeAll(mine);
+                        n = new NetChange(n.table(), n.uid(), n.kind(), values, Map.of(), Map.of(), Map.of(),
+                                n.writer(), n.editedAt(), 0, 0, List.of());
+                    }
+                    writer.apply(n);
                 }
-                writer.apply(n);
             }
-            long applied = writer.flush();
+            if (!last || position == null) {
+                throw new IllegalStateException("the pull ended before central's last batch: nothing was applied");
+            }
+            long tick;
+            try {
+                tick = Long.parseLong(position);
+            } catch (NumberFormatException e) {
+                throw new IllegalStateException("central sent an invalid position '" + position + "'");
+            }
+            long applied = writer.finish();
             Db.query(c, "UPDATE lizsync.clone_state SET last_tick_id = $1, last_sync = now() "
-                    + "WHERE clone_id = (SELECT server_id FROM lizsync.server_metadata LIMIT 1)", tickId);
-            return applied;
+                    + "WHERE clone_id = (SELECT server_id FROM lizsync.server_metadata LIMIT 1)", tick);
+            if (received > 0) {
+                LOG.debugf("applied %d of %d pulled change(s) in %d ms while receiving (waiting for statements %d ms)",
+                        applied, received, (System.nanoTime() - t0) / 1_000_000, writer.statementNanos() / 1_000_000);
+            }
+            return new Applied(applied, received, tick);
         });
     }
 

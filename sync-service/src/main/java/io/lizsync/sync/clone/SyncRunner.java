@@ -4,6 +4,8 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.proto.sync.v1.AckRequest;
 import io.lizsync.proto.sync.v1.Change;
@@ -124,9 +126,15 @@ public class SyncRunner {
     private Outcome session() throws Exception {
         long start = System.nanoTime();
         // After a long outage the channel may be waiting out its reconnect backoff: try at once.
-        channel().resetConnectBackoff();
+        // (Only then: resetting a ready channel re-resolves the address and delays the next call.)
+        if (channel().getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+            channel().resetConnectBackoff();
+        }
         CloneStore.Identity me = store.identity();
+        long tIdentity = System.nanoTime();
         registerIfPending(me);
+        var fingerprints = store.fingerprints(me.tables());
+        long tFingerprints = System.nanoTime();
         ExchangeGrpc.ExchangeBlockingStub blocking = ExchangeGrpc.newBlockingStub(channel())
                 .withCallCredentials(credentials()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS);
         Instant sent = Instant.now();
@@ -134,8 +142,9 @@ public class SyncRunner {
                 .setCloneId(me.cloneId())
                 .setToolsVersion(me.toolsVersion())
                 .setCloneTime(Wire.timestamp(Instant.now()))
-                .addAllTables(store.fingerprints(me.tables()))
+                .addAllTables(fingerprints)
                 .setCursor(me.tickId() == null ? "" : me.tickId().toString())
+                .setNothingToPush(!me.hasLocalChanges())
                 .build());
         if (hello.getRedeployRequired()) {
             throw new IllegalStateException("central says this clone fell behind its log retention: deploy a new package");
@@ -143,6 +152,16 @@ public class SyncRunner {
         if (me.centralId() != null && !me.centralId().equals(hello.getCentralId())) {
             throw new IllegalStateException("this clone belongs to central " + me.centralId() + ", not to "
                     + hello.getCentralId());
+        }
+        if (hello.getUpToDate()) {
+            // Nothing either way: central recorded the session as complete at hello.
+            long tHelloDone = System.nanoTime();
+            store.recordSync(null);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            LOG.debugf("sync session done: up to date, %d ms (identity %d us, fingerprints %d us, hello %d us, record %d us)",
+                    ms, (tIdentity - start) / 1000, (tFingerprints - tIdentity) / 1000, (tHelloDone - tFingerprints) / 1000,
+                    (System.nanoTime() - tHelloDone) / 1000);
+            return new Outcome(0, 0, 0, ms);
         }
         String session = hello.getSessionId();
         Instant received = Instant.now();
@@ -155,40 +174,50 @@ public class SyncRunner {
 
         long toCentral = 0;
         long conflicts = 0;
+        long tRead = System.nanoTime();
         CloneStore.Push push = store.nextPush(me.cloneId());
+        long tReadDone = System.nanoTime();
         if (!push.changes().isEmpty()) {
             PushResult result = push(session, push, offsetMs);
+            long tSent = System.nanoTime();
             crashPoint("after-push");
             toCentral = result.getApplied();
             conflicts = result.getConflicts();
             store.completePush(push.pushId());
+            LOG.debugf("push of %d change(s): read %d ms, sent and applied %d ms, completed %d ms", push.changes().size(),
+                    (tReadDone - tRead) / 1_000_000, (tSent - tReadDone) / 1_000_000,
+                    (System.nanoTime() - tSent) / 1_000_000);
+            if (!result.getPullNeeded()) {
+                // Central has nothing this clone has not seen: the push completed the session.
+                store.recordSync(result.getPosition().isEmpty() ? null : Long.parseLong(result.getPosition()));
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                LOG.infof("sync session done: %d change(s) to central, nothing to pull, %d conflict(s), %d ms "
+                        + "(hello %d, push %d)", toCentral, conflicts, ms, (tHello - start) / 1_000_000,
+                        (System.nanoTime() - tHello) / 1_000_000);
+                return new Outcome(toCentral, 0, conflicts, ms);
+            }
         }
 
         long tPush = System.nanoTime();
-        List<Change> pulled = new ArrayList<>();
-        String position = null;
-        Iterator<ChangeBatch> batches = ExchangeGrpc.newBlockingStub(channel()).withCallCredentials(credentials())
-                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
-                .pull(PullRequest.newBuilder().setSessionId(session).setBatchSize(config.batchSize()).build());
-        while (batches.hasNext()) {
-            ChangeBatch b = batches.next();
-            pulled.addAll(b.getChangesList());
-            position = b.getPosition();
+        // The stream is applied while it arrives; if applying fails, the call is cancelled at once.
+        CloneStore.Applied pulled;
+        try (PullStream stream = new PullStream()) {
+            ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
+                    .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+                    .pull(PullRequest.newBuilder().setSessionId(session).setBatchSize(config.batchSize()).build(), stream);
+            pulled = store.applyPull(stream);
         }
-        if (position == null) {
-            throw new IllegalStateException("central ended the pull without a position");
-        }
-        long tPull = System.nanoTime();
-        long toClone = store.applyPull(pulled, Long.parseLong(position));
+        long toClone = pulled.applied();
+        String position = Long.toString(pulled.tickId());
         long tApply = System.nanoTime();
         crashPoint("after-apply");
         blocking.acknowledge(AckRequest.newBuilder().setSessionId(session).setPosition(position).setApplied(toClone)
                 .build());
         long ms = (System.nanoTime() - start) / 1_000_000;
         LOG.infof("sync session done: %d change(s) to central, %d to clone, %d conflict(s), %d ms "
-                + "(hello %d, push %d, pull %d, apply %d, ack %d)", toCentral, toClone, conflicts, ms,
-                (tHello - start) / 1_000_000, (tPush - tHello) / 1_000_000, (tPull - tPush) / 1_000_000,
-                (tApply - tPull) / 1_000_000, (System.nanoTime() - tApply) / 1_000_000);
+                + "(hello %d, push %d, pull and apply %d, ack %d)", toCentral, toClone, conflicts, ms,
+                (tHello - start) / 1_000_000, (tPush - tHello) / 1_000_000, (tApply - tPush) / 1_000_000,
+                (System.nanoTime() - tApply) / 1_000_000);
         return new Outcome(toCentral, toClone, conflicts, ms);
     }
 
@@ -230,6 +259,85 @@ public class SyncRunner {
             return done.get(config.central().deadlineSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    /**
+     * A pull stream read by the applying thread: a few batches are requested ahead (the network
+     * and central keep working while the database applies), and closing it before the end
+     * cancels the call.
+     */
+    static final class PullStream implements ClientResponseObserver<PullRequest, ChangeBatch>, Iterator<ChangeBatch>,
+            AutoCloseable {
+        private static final Object END = new Object();
+        private static final int AHEAD = 4;
+        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private volatile ClientCallStreamObserver<PullRequest> call;
+        private Object next;
+        private boolean ended;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<PullRequest> requestStream) {
+            call = requestStream;
+            requestStream.disableAutoRequestWithInitial(AHEAD);
+        }
+
+        @Override
+        public void onNext(ChangeBatch value) {
+            queue.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            queue.add(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            queue.add(END);
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !ended) {
+                try {
+                    next = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while pulling", e);
+                }
+                if (next == END) {
+                    ended = true;
+                    next = null;
+                } else if (next instanceof RuntimeException e) {
+                    ended = true;
+                    next = null;
+                    throw e;
+                } else if (next instanceof Throwable t) {
+                    ended = true;
+                    next = null;
+                    throw new IllegalStateException(t);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public ChangeBatch next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            ChangeBatch b = (ChangeBatch) next;
+            next = null;
+            call.request(1);
+            return b;
+        }
+
+        @Override
+        public void close() {
+            if (!ended && call != null) {
+                call.cancel("the clone stopped applying the pull", null);
+            }
         }
     }
 

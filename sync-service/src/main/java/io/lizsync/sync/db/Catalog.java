@@ -4,7 +4,9 @@ import io.lizsync.sync.engine.TableRef;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What the catalog says of a synchronised table: columns, types, keys. */
 public final class Catalog {
@@ -49,19 +51,39 @@ public final class Catalog {
     }
 
     public static TableShape shape(SqlConnection c, TableRef table) {
-        List<Column> cols = new ArrayList<>();
-        for (Row r : Db.query(c, """
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod),
-                       coalesce(a.attnum = ANY (k.conkey), false), a.attgenerated <> '' OR a.attidentity = 'a'
-                FROM pg_class t
-                JOIN pg_namespace n ON n.oid = t.relnamespace
-                JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
-                LEFT JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'p'
-                WHERE n.nspname = $1 AND t.relname = $2 AND t.relkind = 'r'
-                ORDER BY a.attnum""", table.schema(), table.table())) {
-            cols.add(new Column(r.getString(0), r.getString(1), r.getBoolean(2), r.getBoolean(3)));
+        return shapes(c, List.of(table)).get(table);
+    }
+
+    /** The shapes of several tables in one query (one round trip); every table asked for is a key. */
+    public static Map<TableRef, TableShape> shapes(SqlConnection c, List<TableRef> asked) {
+        List<TableRef> tables = List.copyOf(new java.util.LinkedHashSet<>(asked));
+        String[] schemas = new String[tables.size()];
+        String[] names = new String[tables.size()];
+        for (int i = 0; i < tables.size(); i++) {
+            schemas[i] = tables.get(i).schema();
+            names[i] = tables.get(i).table();
         }
-        return new TableShape(table, cols);
+        Map<TableRef, List<Column>> columns = new LinkedHashMap<>();
+        tables.forEach(t -> columns.put(t, new ArrayList<>()));
+        if (!tables.isEmpty()) {
+            for (Row r : Db.query(c, """
+                    SELECT w.s, w.t, a.attname, format_type(a.atttypid, a.atttypmod),
+                           coalesce(a.attnum = ANY (k.conkey), false), a.attgenerated <> '' OR a.attidentity = 'a'
+                    FROM unnest($1::text[], $2::text[]) AS w (s, t)
+                    JOIN pg_namespace n ON n.nspname = w.s
+                    JOIN pg_class r ON r.relnamespace = n.oid AND r.relname = w.t AND r.relkind = 'r'
+                    JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+                    LEFT JOIN pg_constraint k ON k.conrelid = r.oid AND k.contype = 'p'
+                    ORDER BY w.s, w.t, a.attnum""", schemas, names)) {
+                List<Column> cols = columns.get(new TableRef(r.getString(0), r.getString(1)));
+                if (cols != null) {
+                    cols.add(new Column(r.getString(2), r.getString(3), r.getBoolean(4), r.getBoolean(5)));
+                }
+            }
+        }
+        Map<TableRef, TableShape> out = new LinkedHashMap<>();
+        columns.forEach((t, cols) -> out.put(t, new TableShape(t, cols)));
+        return out;
     }
 
     /** A readable account of how two shapes differ, or null when they are equal. */

@@ -28,9 +28,35 @@ public final class ChangeWriter {
     private final Map<TableRef, Catalog.TableShape> shapes = new HashMap<>();
     private Group group;
     private long applied;
+    private long statementNanos;
+    private final List<java.util.concurrent.CompletableFuture<?>> inFlight = new ArrayList<>();
+    private int inFlightSize;
+    /** Non-null: this writer logs what it replays itself (see {@link #logging}). */
+    private final String syncData;
+    private boolean stagingReady;
 
     public ChangeWriter(SqlConnection connection) {
+        this(connection, null);
+    }
+
+    private ChangeWriter(SqlConnection connection, String syncData) {
         this.connection = connection;
+        this.syncData = syncData;
+    }
+
+    /**
+     * A writer for replays on central, whose changes must reach the other clones: instead of the
+     * capture trigger logging row by row (a PL/pgSQL call, two hstore conversions and an insert
+     * per row), each statement logs its rows itself, set-based, with the same content the
+     * trigger writes (old values of the fields that really changed, new values, whole rows for
+     * inserts and deletes) and {@code syncData} ({"origin", "sync_id"}). The capture trigger then
+     * skips only the rows the replay writes (lizsync.capture = 'replayed', trigger depth 1): rows
+     * that user triggers derive from them are still captured as central's own changes.
+     * {@link #finish()} switches capture back to normal.
+     */
+    public static ChangeWriter logging(SqlConnection connection, String syncData) {
+        Db.execute(connection, "SELECT set_config('lizsync.capture', 'replayed', true)");
+        return new ChangeWriter(connection, Objects.requireNonNull(syncData));
     }
 
     /** Consecutive changes that one statement replays. */
@@ -52,6 +78,7 @@ public final class ChangeWriter {
 
     private Catalog.TableShape shape(TableRef t) {
         return shapes.computeIfAbsent(t, k -> {
+            awaitInFlight(); // an error of the statement in flight must not be masked by this query's
             Catalog.TableShape s = Catalog.shape(connection, k);
             if (!s.exists()) {
                 throw new IllegalStateException("table " + k + " does not exist here");
@@ -85,7 +112,12 @@ public final class ChangeWriter {
         group.size++;
     }
 
-    /** Sends what is queued; returns the number of changes applied so far. */
+    /** Time spent waiting for the database in the replay statements so far (beyond what overlapped). */
+    public long statementNanos() {
+        return statementNanos;
+    }
+
+    /** Sends what is queued (without waiting for it); returns the changes known applied so far. */
     public long flush() {
         if (group == null || group.size == 0) {
             return applied;
@@ -105,7 +137,8 @@ public final class ChangeWriter {
         unnest.append(')');
         StringBuilder sql = new StringBuilder();
         switch (key.kind()) {
-            case DELETE -> sql.append("DELETE FROM ").append(table).append(" WHERE uid = ANY ($1::text[]::uuid[])");
+            case DELETE -> sql.append("DELETE FROM ").append(table)
+                    .append(" AS lizsync_t WHERE lizsync_t.uid = ANY ($1::text[]::uuid[])");
             case UPDATE -> {
                 sql.append("UPDATE ").append(table).append(" AS lizsync_t SET ");
                 for (int i = 0; i < fields.size(); i++) {
@@ -115,7 +148,7 @@ public final class ChangeWriter {
                 sql.append(" FROM ").append(unnest).append(" WHERE lizsync_t.uid = lizsync_v.c0::uuid");
             }
             case UPSERT -> {
-                sql.append("INSERT INTO ").append(table).append(" (uid");
+                sql.append("INSERT INTO ").append(table).append(" AS lizsync_t (uid");
                 fields.forEach(f -> sql.append(", ").append(Sql.ident(f)));
                 sql.append(") SELECT lizsync_v.c0::uuid");
                 for (int i = 0; i < fields.size(); i++) {
@@ -138,9 +171,97 @@ public final class ChangeWriter {
         for (int i = 0; i < params.length; i++) {
             params[i] = group.columns.get(i).toArray(new String[0]);
         }
-        Db.await(connection.preparedQuery(sql.toString()).execute(Tuple.from(params)));
-        applied += group.size;
+        // Sent without waiting: the database runs this group while the next one is built (the
+        // connection pipelines statements in order). The previous group is awaited first, so at
+        // most two are in flight and an error surfaces at the next flush at the latest.
+        awaitInFlight();
+        if (syncData == null) {
+            send(sql.toString(), params);
+        } else {
+            sendLogged(key, sql, params);
+        }
+        inFlightSize = group.size;
         group = null;
         return applied;
+    }
+
+    private void send(String sql, Object[] params) {
+        inFlight.add(connection.preparedQuery(sql).execute(Tuple.from(params)).subscribeAsCompletionStage());
+    }
+
+    /** The group's statement with its log rows written by the same statement (data-modifying WITH). */
+    private void sendLogged(GroupKey key, StringBuilder statement, Object[] params) {
+        TableRef t = key.table();
+        int n = params.length;
+        Object[] all = java.util.Arrays.copyOf(params, n + 4);
+        all[n] = t.schema();
+        all[n + 1] = t.table();
+        all[n + 2] = t.quoted();
+        all[n + 3] = syncData;
+        String head = "INSERT INTO audit.logged_actions (schema_name, table_name, relid, uid, action, row_data, "
+                + "changed_fields, sync_data) SELECT $" + (n + 1) + ", $" + (n + 2) + ", CAST($" + (n + 3)
+                + " AS text)::regclass::oid, lizsync_w.uid, ";
+        String sync = ", CAST($" + (n + 4) + " AS text)::jsonb";
+        if (key.kind() == NetChange.Kind.DELETE) {
+            String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, public.hstore(lizsync_t.*) AS h) "
+                    + head + "'D', lizsync_w.h, NULL" + sync + " FROM lizsync_w";
+            send(sql, all);
+            return;
+        }
+        // The rows as they are before the statement (locked), staged in a temporary table: a
+        // SELECT inside the same statement could not lock rows that statement modifies.
+        if (!stagingReady) {
+            Db.execute(connection, "CREATE TEMPORARY TABLE IF NOT EXISTS lizsync_replay_old "
+                    + "(uid uuid NOT NULL, h public.hstore NOT NULL) ON COMMIT DELETE ROWS");
+            stagingReady = true;
+        }
+        send("INSERT INTO pg_temp.lizsync_replay_old (uid, h) SELECT lizsync_t.uid, public.hstore(lizsync_t.*) FROM "
+                + t.quoted() + " AS lizsync_t WHERE lizsync_t.uid = ANY ($1::text[]::uuid[]) FOR UPDATE OF lizsync_t",
+                new Object[] {params[0]});
+        String diff = "(lizsync_w.h OPERATOR(public.-) lizsync_o.h)";
+        String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, public.hstore(lizsync_t.*) AS h) "
+                + head + "CAST(CASE WHEN lizsync_o.uid IS NULL THEN 'I' ELSE 'U' END AS \"char\"), "
+                + "CASE WHEN lizsync_o.uid IS NULL THEN lizsync_w.h ELSE public.slice(lizsync_o.h, public.akeys(" + diff
+                + ")) END, CASE WHEN lizsync_o.uid IS NULL THEN NULL ELSE " + diff + " END" + sync
+                + " FROM lizsync_w LEFT JOIN pg_temp.lizsync_replay_old lizsync_o ON lizsync_o.uid = lizsync_w.uid"
+                + " WHERE lizsync_o.uid IS NULL OR " + diff + " OPERATOR(public.<>) ''::public.hstore";
+        send(sql, all);
+        send("DELETE FROM pg_temp.lizsync_replay_old", new Object[0]);
+    }
+
+    /** Sends what is queued and waits until every statement has run; returns the changes applied. */
+    public long finish() {
+        flush();
+        awaitInFlight();
+        if (syncData != null) {
+            Db.execute(connection, "SELECT set_config('lizsync.capture', '', true)");
+        }
+        return applied;
+    }
+
+    /** Waits for the statements sent, in order: the first failure is the one reported. */
+    private void awaitInFlight() {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<?>> pending = List.copyOf(inFlight);
+        inFlight.clear();
+        RuntimeException first = null;
+        for (var f : pending) {
+            try {
+                Db.await(io.smallrye.mutiny.Uni.createFrom().completionStage(f));
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        statementNanos += System.nanoTime() - t0;
+        if (first != null) {
+            throw first;
+        }
+        applied += inFlightSize;
+        inFlightSize = 0;
     }
 }

@@ -50,6 +50,16 @@ public final class Db {
         }
     }
 
+    /** Work on one connection without a transaction (each statement commits by itself). */
+    public static <T> T withConnection(Pool pool, TxWork<T> work) throws Exception {
+        SqlConnection c = await(pool.getConnection());
+        try {
+            return work.run(c);
+        } finally {
+            await(c.close());
+        }
+    }
+
     public static <T> T await(Uni<T> uni) {
         return uni.await().atMost(TIMEOUT);
     }

@@ -38,13 +38,21 @@ public class ExchangeGrpcService implements Exchange {
     @Blocking
     public Uni<HelloResponse> hello(HelloRequest r) {
         String credential = CredentialInterceptor.CREDENTIAL.get();
+        long t0 = System.nanoTime();
         return call(() -> {
+            long t1 = System.nanoTime();
             String clone = service.authenticate(credential);
+            long t2 = System.nanoTime();
             var h = service.hello(clone, r.getCloneId(), r.getToolsVersion(),
-                    r.hasCloneTime() ? Wire.instant(r.getCloneTime()) : null, r.getTablesList(), r.getCursor());
-            return HelloResponse.newBuilder().setSessionId(h.sessionId()).setCentralId(h.centralId())
+                    r.hasCloneTime() ? Wire.instant(r.getCloneTime()) : null, r.getTablesList(), r.getCursor(),
+                    r.getNothingToPush());
+            var answer = HelloResponse.newBuilder().setSessionId(h.sessionId()).setCentralId(h.centralId())
                     .setToolsVersion(h.toolsVersion()).setClockOffsetMs(h.clockOffsetMs()).addAllTables(h.tables())
-                    .setRedeployRequired(h.redeployRequired()).setCentralTime(Wire.timestamp(h.centralTime())).build();
+                    .setRedeployRequired(h.redeployRequired()).setCentralTime(Wire.timestamp(h.centralTime()))
+                    .setUpToDate(h.upToDate()).build();
+            org.jboss.logging.Logger.getLogger(ExchangeGrpcService.class).debugf("hello: dispatch %d us, auth %d us, session %d us",
+                    (t1 - t0) / 1000, (t2 - t1) / 1000, (System.nanoTime() - t2) / 1000);
+            return answer;
         });
     }
 
@@ -71,7 +79,9 @@ public class ExchangeGrpcService implements Exchange {
                         }
                         var o = service.push(clone, session, pushId, list.get(0).getClockOffsetMs(), changes);
                         return PushResult.newBuilder().setApplied(o.applied()).setDuplicates(o.duplicates())
-                                .setConflicts(o.conflicts()).setPendingConflicts(o.pendingConflicts()).build();
+                                .setConflicts(o.conflicts()).setPendingConflicts(o.pendingConflicts())
+                                .setPullNeeded(o.pullNeeded())
+                                .setPosition(o.position() == null ? "" : o.position().toString()).build();
                     } catch (Exception e) {
                         throw GrpcErrors.toStatus(e);
                     }
@@ -87,14 +97,16 @@ public class ExchangeGrpcService implements Exchange {
             String clone = service.authenticate(credential);
             return service.pull(clone, r.getSessionId());
         }).onItem().transformToMulti(o -> {
-            List<ChangeBatch> batches = new ArrayList<>();
-            List<Change> all = o.changes();
-            for (int i = 0; i == 0 || i < all.size(); i += size) {
-                int end = Math.min(all.size(), i + size);
-                batches.add(ChangeBatch.newBuilder().setSessionId(r.getSessionId()).addAllChanges(all.subList(i, end))
-                        .setPosition(Long.toString(o.tickId())).setLast(end >= all.size()).build());
-            }
-            return Multi.createFrom().iterable(batches);
+            // Batches are encoded as the stream is consumed: the clone applies the first while
+            // later ones are still being built.
+            int total = o.changes().size();
+            int count = Math.max(1, (total + size - 1) / size);
+            return Multi.createFrom().range(0, count).map(k -> {
+                int from = k * size;
+                int end = Math.min(total, from + size);
+                return ChangeBatch.newBuilder().setSessionId(r.getSessionId()).addAllChanges(o.wire(from, end))
+                        .setPosition(Long.toString(o.tickId())).setLast(k == count - 1).build();
+            });
         });
     }
 

@@ -56,15 +56,24 @@ public class ExchangeService {
 
     /** What Hello returns. */
     public record Hello(String sessionId, String centralId, String toolsVersion, long clockOffsetMs,
-            List<TableFingerprint> tables, boolean redeployRequired, Instant centralTime) {
+            List<TableFingerprint> tables, boolean redeployRequired, Instant centralTime, boolean upToDate) {
     }
 
     /** What Push returns. */
-    public record PushOutcome(long applied, long duplicates, long conflicts, long pendingConflicts) {
+    public record PushOutcome(long applied, long duplicates, long conflicts, long pendingConflicts,
+            boolean pullNeeded, Long position) {
     }
 
     /** What Pull returns: the changes in replay order and the position they lead to. */
-    public record PullOutcome(List<Change> changes, long tickId) {
+    public record PullOutcome(List<NetChange> changes, long tickId) {
+        /** The wire form of changes [from, to): built batch by batch while the stream is sent. */
+        public List<Change> wire(int from, int to) {
+            List<Change> out = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                out.add(toPulled(changes.get(i)));
+            }
+            return out;
+        }
     }
 
     // ------------------------------------------------------------------ registration
@@ -192,18 +201,53 @@ public class ExchangeService {
 
     public Hello hello(String cloneId, String claimedId, String toolsVersion, Instant cloneTime,
             List<TableFingerprint> cloneTables, String cursor) throws Exception {
+        return hello(cloneId, claimedId, toolsVersion, cloneTime, cloneTables, cursor, false);
+    }
+
+    /**
+     * Opens a session. With {@code nothingToPush} and nothing waiting for the clone on central,
+     * the session is complete at once: no session is opened, the clone's last sync is recorded
+     * and {@link Hello#upToDate()} is true (an idle sync costs one call and one transaction).
+     */
+    public Hello hello(String cloneId, String claimedId, String toolsVersion, Instant cloneTime,
+            List<TableFingerprint> cloneTables, String cursor, boolean nothingToPush) throws Exception {
         if (!cloneId.equals(claimedId)) {
             throw new ExchangeException(Status.Code.PERMISSION_DENIED,
                     "clone " + cloneId + " cannot open a session as " + claimedId);
         }
         long offset = cloneTime == null ? 0 : Instant.now().toEpochMilli() - cloneTime.toEpochMilli();
+        Long claimedTick = cursor == null || cursor.isBlank() ? null : parseTick(cursor);
         return Db.inTransaction(pool, c -> {
-            Row state = lockClone(c, cloneId);
-            String centralId = centralId(c);
-            String centralVersion = Db.query(c, "SELECT lizsync.tools_version()").iterator().next().getString(0);
-            if (!centralVersion.equals(toolsVersion)) {
+            // One round trip: the clone's state (locked), central's id and tools version, the clone's tables.
+            var rs = Db.query(c, """
+                    SELECT s.redeploy_required, s.last_tick_id,
+                           (SELECT m.server_id::text FROM lizsync.server_metadata m LIMIT 1),
+                           lizsync.tools_version(),
+                           ARRAY(SELECT t.schema_name FROM lizsync.synchronized_tables t
+                                 WHERE t.server_id = s.clone_id ORDER BY t.schema_name, t.table_name),
+                           ARRAY(SELECT t.table_name FROM lizsync.synchronized_tables t
+                                 WHERE t.server_id = s.clone_id ORDER BY t.schema_name, t.table_name),
+                           $2::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM lizsync.ticks k WHERE k.tick_id = $2)
+                    FROM lizsync.clone_state s WHERE s.clone_id = $1::uuid FOR UPDATE OF s""", cloneId, claimedTick);
+            if (rs.size() == 0) {
+                throw new ExchangeException(Status.Code.NOT_FOUND, "unknown clone " + cloneId);
+            }
+            Row state = rs.iterator().next();
+            String centralId = state.getString(2);
+            if (centralId == null) {
+                throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
+                        "central has no server id: run prepare with add server id first");
+            }
+            String centralVersion = state.getString(3);
+            if (!java.util.Objects.equals(centralVersion, toolsVersion)) {
                 throw new ExchangeException(Status.Code.FAILED_PRECONDITION, "tools version differs: central has "
                         + centralVersion + ", clone has " + toolsVersion + "; upgrade or redeploy the clone");
+            }
+            List<TableRef> tables = new ArrayList<>();
+            String[] schemas = state.getArrayOfStrings(4);
+            String[] names = state.getArrayOfStrings(5);
+            for (int i = 0; i < schemas.length; i++) {
+                tables.add(new TableRef(schemas[i], names[i]));
             }
             Map<TableRef, TableFingerprint> theirs = new HashMap<>();
             for (TableFingerprint f : cloneTables) {
@@ -211,10 +255,10 @@ public class ExchangeService {
             }
             List<TableFingerprint> mine = new ArrayList<>();
             List<String> problems = new ArrayList<>();
-            for (TableRef t : cloneTables(c, cloneId)) {
-                Catalog.TableShape shape = Catalog.shape(c, t);
+            for (Catalog.TableShape shape : Catalog.shapes(c, tables).values()) {
+                TableRef t = shape.table();
                 mine.add(TableFingerprint.newBuilder().setSchemaName(t.schema()).setTableName(t.table())
-                        .setFingerprint(shape.fingerprint()).addAllColumns(shape.descriptions()).build());
+                        .setFingerprint(shape.fingerprint()).build());
                 TableFingerprint f = theirs.get(t);
                 if (!shape.exists()) {
                     problems.add("table " + t + " no longer exists on central");
@@ -229,25 +273,45 @@ public class ExchangeService {
                 throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
                         "structure check failed, nothing was exchanged: " + String.join("; ", problems));
             }
-            boolean redeploy = state.getBoolean(1);
-            if (cursor != null && !cursor.isBlank()) {
-                long tick = parseTick(cursor);
-                if (Db.query(c, "SELECT 1 FROM lizsync.ticks WHERE tick_id = $1", tick).size() == 0) {
-                    redeploy = true;
-                    Db.query(c, "UPDATE lizsync.clone_state SET redeploy_required = true WHERE clone_id = $1::uuid",
-                            cloneId);
-                } else {
+            boolean redeploy = state.getBoolean(0);
+            Long tick = state.getLong(1);
+            if (claimedTick != null) {
+                if (state.getBoolean(6)) {
                     // The clone's own cursor is the truth about what it committed (an ack may have been lost).
-                    Db.query(c, "UPDATE lizsync.clone_state SET last_tick_id = $2 WHERE clone_id = $1::uuid", cloneId,
-                            tick);
+                    tick = claimedTick;
+                } else {
+                    redeploy = true;
                 }
             }
-            String session = UUID.randomUUID().toString();
+            boolean upToDate = nothingToPush && !redeploy && tick != null && !pendingFor(c, cloneId, tick);
+            String session = upToDate ? null : UUID.randomUUID().toString();
             Db.query(c, """
                     UPDATE lizsync.clone_state SET session_id = $2::uuid, session_started = now(), session_tick_id = NULL,
-                        last_clock_offset_ms = $3 WHERE clone_id = $1::uuid""", cloneId, session, offset);
-            return new Hello(session, centralId, centralVersion, offset, mine, redeploy, Instant.now());
+                        last_clock_offset_ms = $3, last_tick_id = $4, redeploy_required = $5,
+                        last_sync = CASE WHEN $6 THEN now() ELSE last_sync END
+                    WHERE clone_id = $1::uuid""", cloneId, session, offset, tick, redeploy, upToDate);
+            return new Hello(session == null ? "" : session, centralId, centralVersion, offset, mine, redeploy,
+                    Instant.now(), upToDate);
         });
+    }
+
+    /**
+     * True when central holds something the clone has not seen since {@code tick}: a change of one
+     * of its tables written by another node (its own changes never go back to it), or a row to
+     * resend whole. Committed changes only (this transaction's snapshot).
+     */
+    private static boolean pendingFor(SqlConnection c, String cloneId, long tick) {
+        return Db.query(c, """
+                SELECT EXISTS (SELECT 1 FROM audit.logged_actions l, lizsync.ticks k
+                               WHERE k.tick_id = $2 AND l.action <> 'T'
+                                 AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                                 AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
+                                 AND (l.sync_data ->> 'origin') IS DISTINCT FROM $1
+                                 AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s
+                                             WHERE s.server_id = $1::uuid AND s.schema_name = l.schema_name
+                                               AND s.table_name = l.table_name))
+                    OR EXISTS (SELECT 1 FROM lizsync.resend_rows r WHERE r.clone_id = $1::uuid)""", cloneId, tick)
+                .iterator().next().getBoolean(0);
     }
 
     // ------------------------------------------------------------------ push
@@ -257,6 +321,7 @@ public class ExchangeService {
             throws Exception {
         String push = parseUuid(pushId, "push_id");
         return Db.inTransaction(pool, c -> {
+            long t0 = System.nanoTime();
             Row state = lockClone(c, cloneId);
             checkSession(state, sessionId);
             var done = Db.query(c, "SELECT applied, conflicts FROM lizsync.received_pushes WHERE push_id = $1::uuid",
@@ -264,7 +329,7 @@ public class ExchangeService {
             if (done.size() > 0) {
                 Row d = done.iterator().next();
                 LOG.infof("push %s of clone %s was already applied: answered, not applied again", push, cloneId);
-                return new PushOutcome(d.getLong(0), changes.size(), d.getLong(1), 0);
+                return new PushOutcome(d.getLong(0), changes.size(), d.getLong(1), 0, true, null);
             }
             long offset = offsetMs;
             Db.query(c, "UPDATE lizsync.clone_state SET last_clock_offset_ms = $2 WHERE clone_id = $1::uuid", cloneId,
@@ -292,16 +357,16 @@ public class ExchangeService {
                     ORDER BY l.event_id""", state.getLong(3), uids.toArray(new String[0]))) {
                 pending.add(ChangeLog.toChange(r, centralId));
             }
+            long tRead = System.nanoTime();
             List<NetChange> centralNet = Collapser.collapse(pending, cloneId);
             Map<TableRef, ConflictPolicy> policies = policies(c);
             var resolution = ConflictResolver.resolve(cloneNet, centralNet, policies::get);
             String syncId = UUID.randomUUID().toString();
-            Db.query(c, "SELECT set_config('lizsync.origin', $1, true), set_config('lizsync.sync_id', $2, true)",
-                    cloneId, syncId);
-            ChangeWriter writer = new ChangeWriter(c);
+            // The replayed rows are logged by the writer's own statements, with the clone as origin.
+            ChangeWriter writer = ChangeWriter.logging(c, Json.encode(Map.of("origin", cloneId, "sync_id", syncId)));
             resolution.toApply().forEach(writer::apply);
-            long applied = writer.flush();
-            Db.execute(c, "SELECT set_config('lizsync.origin', '', true)");
+            long applied = writer.finish();
+            long tApplied = System.nanoTime();
             long pendingConflicts = recordDecisions(c, cloneId, resolution.decisions());
             List<Tuple> resend = new ArrayList<>();
             resolution.resendRows().forEach(k -> resend.add(Tuple.of(cloneId, k.table().schema(), k.table().table(),
@@ -319,9 +384,24 @@ public class ExchangeService {
                     INSERT INTO lizsync.received_pushes (push_id, clone_id, change_count, applied, conflicts, sync_id)
                     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::uuid)""", push, cloneId, (long) changes.size(), applied,
                     (long) resolution.decisions().size(), syncId);
-            LOG.debugf("push %s of clone %s: %d event(s), %d applied, %d conflict(s)", push, cloneId, events.size(),
-                    applied, resolution.decisions().size());
-            return new PushOutcome(applied, 0, resolution.decisions().size(), pendingConflicts);
+            // The tick first, the check after: whatever is visible in the tick's snapshot is also
+            // visible to the check's later statement snapshot, so nothing can slip between them.
+            long nextTick = newTickPastSelf(c);
+            boolean pullNeeded = pendingFor(c, cloneId, state.getLong(3));
+            if (pullNeeded) {
+                Db.query(c, "DELETE FROM lizsync.ticks WHERE tick_id = $1", nextTick);
+            } else {
+                // Nothing for the clone but its own changes: this push completes the session and
+                // moves its cursor past them (no pull, no acknowledge).
+                Db.query(c, "UPDATE lizsync.clone_state SET session_id = NULL, last_sync = now(), last_tick_id = $2 "
+                        + "WHERE clone_id = $1::uuid", cloneId, nextTick);
+            }
+            LOG.infof("push %s of clone %s: %d event(s), %d applied, %d conflict(s), pull %s; %d ms (read %d, apply %d)",
+                    push, cloneId, events.size(), applied, resolution.decisions().size(),
+                    pullNeeded ? "needed" : "not needed", (System.nanoTime() - t0) / 1_000_000,
+                    (tRead - t0) / 1_000_000, (tApplied - tRead) / 1_000_000);
+            return new PushOutcome(applied, 0, resolution.decisions().size(), pendingConflicts, pullNeeded,
+                    pullNeeded ? null : nextTick);
         });
     }
 
@@ -349,6 +429,7 @@ public class ExchangeService {
 
     public PullOutcome pull(String cloneId, String sessionId) throws Exception {
         return Db.inTransaction(pool, c -> {
+            long t0 = System.nanoTime();
             Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
             Row state = lockClone(c, cloneId);
             checkSession(state, sessionId);
@@ -365,15 +446,14 @@ public class ExchangeService {
                     ORDER BY l.event_id""", state.getLong(3), cloneId)) {
                 events.add(ChangeLog.toChange(r, centralId));
             }
+            long tRead = System.nanoTime();
             List<NetChange> net = new ArrayList<>(Collapser.collapse(events, cloneId));
             net.addAll(resendRows(c, cloneId, centralId));
             net.sort(Collapser.REPLAY_ORDER);
             Db.query(c, "UPDATE lizsync.clone_state SET session_tick_id = $2 WHERE clone_id = $1::uuid", cloneId, tick);
-            List<Change> out = new ArrayList<>(net.size());
-            net.forEach(n -> out.add(toPulled(n)));
-            LOG.debugf("pull of clone %s: %d event(s) -> %d change(s), tick %d", cloneId, events.size(), out.size(),
-                    tick);
-            return new PullOutcome(out, tick);
+            LOG.infof("pull of clone %s: %d event(s) -> %d change(s), tick %d; %d ms (read %d)", cloneId, events.size(),
+                    net.size(), tick, (System.nanoTime() - t0) / 1_000_000, (tRead - t0) / 1_000_000);
+            return new PullOutcome(net, tick);
         });
     }
 
@@ -451,6 +531,28 @@ public class ExchangeService {
     private static long newTick(SqlConnection c) {
         return Db.query(c, "INSERT INTO lizsync.ticks (tick_snapshot) VALUES (pg_current_snapshot()) RETURNING tick_id")
                 .iterator().next().getLong(0);
+    }
+
+    /**
+     * A tick whose snapshot counts this very transaction as committed: used as the cursor of a
+     * clone whose push is the only thing central holds for it, so that its own replayed changes
+     * are not read again. The current snapshot is shifted: xmax moves past this transaction's xid,
+     * every other xid up to it counts as in progress, this one is left out. If this transaction
+     * rolls back, the tick goes with it.
+     */
+    private static long newTickPastSelf(SqlConnection c) {
+        return Db.query(c, """
+                WITH s AS (SELECT pg_current_snapshot() AS snap, pg_current_xact_id()::text::bigint AS me),
+                     x AS (SELECT greatest(pg_snapshot_xmax(snap)::text::bigint, me + 1) AS xmax,
+                                  ARRAY(SELECT i FROM (SELECT j::text::bigint AS i FROM pg_snapshot_xip(snap) j
+                                                       UNION
+                                                       SELECT generate_series(pg_snapshot_xmax(snap)::text::bigint, me - 1)) u
+                                        WHERE i <> me ORDER BY i) AS xip
+                           FROM s)
+                INSERT INTO lizsync.ticks (tick_snapshot)
+                SELECT (coalesce(xip[1], xmax)::text || ':' || xmax::text || ':' || array_to_string(xip, ','))::pg_snapshot
+                FROM x
+                RETURNING tick_id""").iterator().next().getLong(0);
     }
 
     private static List<TableRef> cloneTables(SqlConnection c, String cloneId) {

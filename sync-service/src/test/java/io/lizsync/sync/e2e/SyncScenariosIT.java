@@ -213,6 +213,53 @@ class SyncScenariosIT {
     }
 
     @Test
+    void aLateCentralTransactionStillArrivesAfterASessionThatOnlyPushed() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('Z-1', 'before'), ('Z-2', 'before')");
+        syncAll();
+        try (Connection late = mesh.db("central").connect(); Statement st = late.createStatement()) {
+            late.setAutoCommit(false);
+            st.execute("UPDATE field.parcel SET owner = 'late central' WHERE code = 'Z-1'");
+            mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'from a' WHERE code = 'Z-2'");
+            var pushOnly = mesh.sync("clone-a");
+            assertEquals(1, pushOnly.getNumberReplayedToCentral());
+            assertEquals(0, pushOnly.getNumberReplayedToClone());
+            // The push completed the session and moved the clone's cursor past its own change,
+            // not past the transaction still open on central.
+            assertEquals("before", parcel("clone-a", "Z-1", "owner"));
+            late.commit();
+        }
+        var next = mesh.sync("clone-a");
+        assertEquals(1, next.getNumberReplayedToClone(), "only the late change arrives, not clone-a's own edit");
+        assertEquals("late central", parcel("clone-a", "Z-1", "owner"), "LizSync would lose this change");
+        assertEquals("from a", parcel("central", "Z-2", "owner"));
+        syncAll();
+        mesh.assertConverged();
+    }
+
+    @Test
+    void anIdleSyncEndsAtHelloAndLeavesNoTickNorHistory() throws Exception {
+        syncAll();
+        String cloneId = mesh.one("clone-a", "SELECT server_id::text FROM lizsync.server_metadata");
+        String ticks = mesh.one("central", "SELECT count(*) FROM lizsync.ticks");
+        String items = mesh.one("central", "SELECT count(*) FROM lizsync.history");
+        String before = mesh.one("central", "SELECT last_sync::text FROM lizsync.clone_state WHERE clone_id = '"
+                + cloneId + "'");
+        var idle = mesh.sync("clone-a");
+        assertEquals(1, idle.getStatus());
+        assertEquals(0, idle.getNumberReplayedToCentral() + idle.getNumberReplayedToClone() + idle.getNumberConflicts());
+        assertEquals(ticks, mesh.one("central", "SELECT count(*) FROM lizsync.ticks"), "an idle sync takes no tick");
+        assertEquals(items, mesh.one("central", "SELECT count(*) FROM lizsync.history"), "nor writes a history item");
+        assertEquals("t", mesh.one("central", "SELECT last_sync > '" + before + "'::timestamptz AND session_id IS NULL "
+                + "FROM lizsync.clone_state WHERE clone_id = '" + cloneId + "'"), "but it is recorded as the last sync");
+        // Something waiting on central is not missed by the short path.
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('I-1', 'after idle')");
+        assertEquals(1, mesh.sync("clone-a").getNumberReplayedToClone());
+        assertEquals("after idle", parcel("clone-a", "I-1", "owner"));
+        syncAll();
+        mesh.assertConverged();
+    }
+
+    @Test
     void aLateCommittingTransactionOnACloneStillArrives() throws Exception {
         mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('Y-1', 'before')");
         syncAll();
