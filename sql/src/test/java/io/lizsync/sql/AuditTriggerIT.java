@@ -99,6 +99,50 @@ class AuditTriggerIT extends DatabaseFixture {
                 log.stream().map(r -> List.of(r.get(0), String.valueOf(r.get(1)))).toList());
     }
 
+    @Test
+    void replayedCaptureSkipsOnlyTheRowsTheReplayWritesItself() throws Exception {
+        exec(ds, "INSERT INTO field.parcel (name) VALUES ('a')", """
+                CREATE FUNCTION field.derive() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.name = 'replayed' THEN
+                        INSERT INTO field.parcel (name) VALUES ('derived from ' || NEW.name);
+                    END IF;
+                    RETURN NULL;
+                END $$""", "CREATE TRIGGER derive AFTER UPDATE ON field.parcel FOR EACH ROW EXECUTE FUNCTION field.derive()");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("SELECT set_config('lizsync.capture', 'replayed', true)");
+            st.execute("UPDATE field.parcel SET name = 'replayed'");
+            c.commit();
+        }
+        List<List<String>> log = rows(ds, "SELECT action, row_data -> 'name', sync_data::text FROM audit.logged_actions "
+                + "ORDER BY event_id");
+        assertEquals(List.of(List.of("I", "a", "null"), List.of("I", "derived from replayed", "null")),
+                log.stream().map(r -> List.of(r.get(0), r.get(1), String.valueOf(r.get(2)))).toList(),
+                "the replayed update is left to the replay; the row a trigger derived from it is central's own change");
+    }
+
+    @Test
+    void theTriggerIgnoresTheWritersSearchPath() throws Exception {
+        // SECURITY DEFINER without a fixed search_path: every name in it is schema-qualified, so a
+        // writer's own functions of the same names change nothing.
+        exec(ds, "CREATE SCHEMA evil",
+                "CREATE FUNCTION evil.current_setting(text, boolean) RETURNS text LANGUAGE sql AS $$ SELECT 'off' $$",
+                "CREATE FUNCTION evil.substr(text, integer, integer) RETURNS text LANGUAGE sql AS $$ SELECT 'D' $$",
+                "CREATE FUNCTION evil.slice(public.hstore, text[]) RETURNS public.hstore LANGUAGE sql "
+                        + "AS $$ SELECT ''::public.hstore $$");
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SET search_path = evil, pg_catalog, public");
+            st.execute("CREATE TEMPORARY TABLE uuid (x int)");
+            st.execute("INSERT INTO field.parcel (name) VALUES ('x')");
+            st.execute("UPDATE field.parcel SET name = 'y'");
+        }
+        List<List<String>> log = rows(ds, "SELECT action, row_data -> 'name', changed_fields -> 'name', uid IS NOT NULL "
+                + "FROM audit.logged_actions ORDER BY event_id");
+        assertEquals(List.of(List.of("I", "x", "null", "t"), List.of("U", "x", "y", "t")),
+                log.stream().map(r -> List.of(r.get(0), r.get(1), String.valueOf(r.get(2)), r.get(3))).toList());
+    }
+
     private static String txid(Statement st) throws Exception {
         try (ResultSet rs = st.executeQuery("SELECT pg_current_xact_id()::text")) {
             rs.next();
