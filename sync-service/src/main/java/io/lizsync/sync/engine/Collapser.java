@@ -92,7 +92,7 @@ public final class Collapser {
 
         NetChange result(String exclude) {
             NetChange.Kind k = kind;
-            Map<String, String> v = new LinkedHashMap<>(values);
+            Map<String, String> v = values; // a fold gives its result once and is dropped
             if (exclude != null) {
                 if ((k == NetChange.Kind.DELETE || k == NetChange.Kind.UPSERT) && Objects.equals(rowWriter, exclude)) {
                     if (k == NetChange.Kind.DELETE) {
@@ -114,25 +114,49 @@ public final class Collapser {
                 t.put(f, times.get(f));
                 w.put(f, writers.get(f));
             }
-            return new NetChange(table, uid, k, v, t, w, oldRow, rowWriter, editedAt, first, last, List.copyOf(ids));
+            return new NetChange(table, uid, k, v, t, w, oldRow, rowWriter, editedAt, first, last, ids);
         }
     }
 
     /** Collapses changes given in event order; {@code exclude} may be null. */
     public static List<NetChange> collapse(List<LoggedChange> changes, String exclude) {
-        Map<NetChange.RowKey, Fold> folds = new LinkedHashMap<>();
-        for (LoggedChange c : changes) {
+        Folder folder = new Folder();
+        changes.forEach(folder::add);
+        return folder.result(exclude);
+    }
+
+    /**
+     * Collapses changes fed one by one in event order, so that a long log can be read in chunks
+     * without keeping every logged change: memory grows with the rows changed, not the changes.
+     */
+    public static final class Folder {
+        private final Map<NetChange.RowKey, Fold> folds = new LinkedHashMap<>();
+        private long added;
+
+        public void add(LoggedChange c) {
             folds.computeIfAbsent(new NetChange.RowKey(c.table(), c.uid()), k -> new Fold(k.table(), k.uid())).apply(c);
+            added++;
         }
-        List<NetChange> out = new ArrayList<>();
-        for (Fold f : folds.values()) {
-            NetChange n = f.result(exclude);
-            if (n != null) {
-                out.add(n);
+
+        /** Changes fed so far. */
+        public long added() {
+            return added;
+        }
+
+        /** The net changes in replay order; the folder is empty afterwards. */
+        public List<NetChange> result(String exclude) {
+            List<NetChange> out = new ArrayList<>(folds.size());
+            var it = folds.values().iterator();
+            while (it.hasNext()) {
+                NetChange n = it.next().result(exclude);
+                it.remove();
+                if (n != null) {
+                    out.add(n);
+                }
             }
+            out.sort(REPLAY_ORDER);
+            return out;
         }
-        out.sort(REPLAY_ORDER);
-        return out;
     }
 
     /** Inserts by first event, then updates, then deletes by last event. */

@@ -59,25 +59,15 @@ public class ExchangeGrpcService implements Exchange {
     @Override
     public Uni<PushResult> push(Multi<ChangeBatch> batches) {
         String credential = CredentialInterceptor.CREDENTIAL.get();
-        return batches.collect().asList()
+        // The clone is authenticated before its messages are read; each batch is then folded as
+        // it arrives (no copy of the whole push is kept), and the push applied once complete.
+        return call(() -> service.authenticate(credential))
+                .onItem().transformToUni(clone -> batches.emitOn(Infrastructure.getDefaultWorkerPool())
+                        .collect().in(() -> new ExchangeService.IncomingPush(clone), ExchangeService.IncomingPush::add))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(list -> {
+                .map(in -> {
                     try {
-                        checkRole();
-                        String clone = service.authenticate(credential);
-                        if (list.isEmpty()) {
-                            throw new IllegalArgumentException("a push needs at least one batch");
-                        }
-                        String session = list.get(0).getSessionId();
-                        String pushId = list.get(0).getPushId();
-                        List<Change> changes = new ArrayList<>();
-                        for (ChangeBatch b : list) {
-                            if (!b.getSessionId().equals(session) || !b.getPushId().equals(pushId)) {
-                                throw new IllegalArgumentException("all batches of a push carry the same session and push id");
-                            }
-                            changes.addAll(b.getChangesList());
-                        }
-                        var o = service.push(clone, session, pushId, list.get(0).getClockOffsetMs(), changes);
+                        var o = service.push(in);
                         return PushResult.newBuilder().setApplied(o.applied()).setDuplicates(o.duplicates())
                                 .setConflicts(o.conflicts()).setPendingConflicts(o.pendingConflicts())
                                 .setPullNeeded(o.pullNeeded())

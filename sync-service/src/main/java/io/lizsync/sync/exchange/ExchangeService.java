@@ -44,6 +44,9 @@ public class ExchangeService {
 
     private static final Logger LOG = Logger.getLogger(ExchangeService.class);
 
+    /** Log rows read per cursor fetch in a pull. */
+    private static final int PULL_CHUNK = 5000;
+
     private final Pool pool;
 
     ExchangeService(Pool pool) {
@@ -316,10 +319,65 @@ public class ExchangeService {
 
     // ------------------------------------------------------------------ push
 
-    /** @param offsetMs central clock minus clone clock, as the clone measured it around hello */
-    public PushOutcome push(String cloneId, String sessionId, String pushId, long offsetMs, List<Change> changes)
-            throws Exception {
-        String push = parseUuid(pushId, "push_id");
+    /**
+     * A push as its batches arrive: each change is checked and folded at once, so that memory
+     * grows with the rows the push touches, not with its messages. Errors are kept and reported
+     * when the push is applied (nothing is applied then).
+     */
+    public static final class IncomingPush {
+        private final String cloneId;
+        private final Collapser.Folder folder = new Collapser.Folder();
+        private final Map<TableRef, TableRef> tables = new HashMap<>();
+        private String sessionId;
+        private String pushId;
+        private long offsetMs;
+        private long count;
+        private Long firstEvent;
+        private Long lastEvent;
+        private RuntimeException error;
+
+        public IncomingPush(String cloneId) {
+            this.cloneId = cloneId;
+        }
+
+        public IncomingPush add(io.lizsync.proto.sync.v1.ChangeBatch b) {
+            if (error != null) {
+                return this;
+            }
+            try {
+                if (sessionId == null) {
+                    sessionId = b.getSessionId();
+                    pushId = b.getPushId();
+                    offsetMs = b.getClockOffsetMs();
+                } else if (!b.getSessionId().equals(sessionId) || !b.getPushId().equals(pushId)) {
+                    throw new IllegalArgumentException("all batches of a push carry the same session and push id");
+                }
+                for (Change ch : b.getChangesList()) {
+                    TableRef t = tables.computeIfAbsent(new TableRef(ch.getSchemaName(), ch.getTableName()), k -> k);
+                    LoggedChange e = fromPushed(ch, t, cloneId, offsetMs);
+                    folder.add(e);
+                    count++;
+                    firstEvent = firstEvent == null ? e.eventId() : firstEvent;
+                    lastEvent = e.eventId();
+                }
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            return this;
+        }
+    }
+
+    public PushOutcome push(IncomingPush in) throws Exception {
+        if (in.error != null) {
+            throw in.error;
+        }
+        if (in.sessionId == null) {
+            throw new IllegalArgumentException("a push needs at least one batch");
+        }
+        String cloneId = in.cloneId;
+        String sessionId = in.sessionId;
+        String push = parseUuid(in.pushId, "push_id");
+        long offsetMs = in.offsetMs;
         return Db.inTransaction(pool, c -> {
             long t0 = System.nanoTime();
             Row state = lockClone(c, cloneId);
@@ -329,22 +387,19 @@ public class ExchangeService {
             if (done.size() > 0) {
                 Row d = done.iterator().next();
                 LOG.infof("push %s of clone %s was already applied: answered, not applied again", push, cloneId);
-                return new PushOutcome(d.getLong(0), changes.size(), d.getLong(1), 0, true, null);
+                return new PushOutcome(d.getLong(0), in.count, d.getLong(1), 0, true, null);
             }
             long offset = offsetMs;
             Db.query(c, "UPDATE lizsync.clone_state SET last_clock_offset_ms = $2 WHERE clone_id = $1::uuid", cloneId,
                     offset);
             Set<TableRef> allowed = new HashSet<>(cloneTables(c, cloneId));
-            List<LoggedChange> events = new ArrayList<>();
-            for (Change ch : changes) {
-                TableRef t = new TableRef(ch.getSchemaName(), ch.getTableName());
+            for (TableRef t : in.tables.keySet()) {
                 if (!allowed.contains(t)) {
                     throw new ExchangeException(Status.Code.PERMISSION_DENIED,
                             "clone " + cloneId + " does not synchronise table " + t + "; nothing was applied");
                 }
-                events.add(fromPushed(ch, cloneId, offset));
             }
-            List<NetChange> cloneNet = Collapser.collapse(events, null);
+            List<NetChange> cloneNet = in.folder.result(null);
             Set<String> uids = new HashSet<>();
             cloneNet.forEach(n -> uids.add(n.uid()));
             String centralId = centralId(c);
@@ -377,12 +432,11 @@ public class ExchangeService {
                     INSERT INTO lizsync.history (sync_id, server_from, server_to, sync_type, sync_status, change_count,
                                                  conflict_count, min_event_id, max_event_id)
                     VALUES ($1::uuid, $2::uuid, ARRAY[$3::uuid], 'partial', 'done', $4, $5, $6, $7)""",
-                    syncId, cloneId, centralId, applied, (long) resolution.decisions().size(),
-                    events.isEmpty() ? null : events.get(0).eventId(),
-                    events.isEmpty() ? null : events.get(events.size() - 1).eventId());
+                    syncId, cloneId, centralId, applied, (long) resolution.decisions().size(), in.firstEvent,
+                    in.lastEvent);
             Db.query(c, """
                     INSERT INTO lizsync.received_pushes (push_id, clone_id, change_count, applied, conflicts, sync_id)
-                    VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::uuid)""", push, cloneId, (long) changes.size(), applied,
+                    VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::uuid)""", push, cloneId, in.count, applied,
                     (long) resolution.decisions().size(), syncId);
             // The tick first, the check after: whatever is visible in the tick's snapshot is also
             // visible to the check's later statement snapshot, so nothing can slip between them.
@@ -397,7 +451,7 @@ public class ExchangeService {
                         + "WHERE clone_id = $1::uuid", cloneId, nextTick);
             }
             LOG.infof("push %s of clone %s: %d event(s), %d applied, %d conflict(s), pull %s; %d ms (read %d, apply %d)",
-                    push, cloneId, events.size(), applied, resolution.decisions().size(),
+                    push, cloneId, in.count, applied, resolution.decisions().size(),
                     pullNeeded ? "needed" : "not needed", (System.nanoTime() - t0) / 1_000_000,
                     (tRead - t0) / 1_000_000, (tApplied - tRead) / 1_000_000);
             return new PushOutcome(applied, 0, resolution.decisions().size(), pendingConflicts, pullNeeded,
@@ -435,23 +489,36 @@ public class ExchangeService {
             checkSession(state, sessionId);
             String centralId = centralId(c);
             long tick = newTick(c);
-            List<LoggedChange> events = new ArrayList<>();
-            for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + """
+            // Read through a cursor and folded as it comes: memory grows with the rows changed,
+            // not with the length of the log.
+            Collapser.Folder folder = new Collapser.Folder();
+            Map<TableRef, TableRef> tableRefs = new HashMap<>();
+            var statement = Db.await(c.prepare("SELECT " + ChangeLog.PULL_COLUMNS + """
                      FROM audit.logged_actions l, lizsync.ticks k
                     WHERE k.tick_id = $1 AND l.action <> 'T'
                       AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
                       AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
                       AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s WHERE s.server_id = $2::uuid
                                   AND s.schema_name = l.schema_name AND s.table_name = l.table_name)
-                    ORDER BY l.event_id""", state.getLong(3), cloneId)) {
-                events.add(ChangeLog.toChange(r, centralId));
+                    ORDER BY l.event_id"""));
+            var cursor = statement.cursor(Tuple.of(state.getLong(3), cloneId));
+            try {
+                do {
+                    for (Row r : Db.await(cursor.read(PULL_CHUNK))) {
+                        folder.add(ChangeLog.toChange(r, centralId, tableRefs));
+                    }
+                } while (cursor.hasMore());
+            } finally {
+                Db.await(cursor.close());
+                Db.await(statement.close());
             }
+            long events = folder.added();
             long tRead = System.nanoTime();
-            List<NetChange> net = new ArrayList<>(Collapser.collapse(events, cloneId));
+            List<NetChange> net = new ArrayList<>(folder.result(cloneId));
             net.addAll(resendRows(c, cloneId, centralId));
             net.sort(Collapser.REPLAY_ORDER);
             Db.query(c, "UPDATE lizsync.clone_state SET session_tick_id = $2 WHERE clone_id = $1::uuid", cloneId, tick);
-            LOG.infof("pull of clone %s: %d event(s) -> %d change(s), tick %d; %d ms (read %d)", cloneId, events.size(),
+            LOG.infof("pull of clone %s: %d event(s) -> %d change(s), tick %d; %d ms (read %d)", cloneId, events,
                     net.size(), tick, (System.nanoTime() - t0) / 1_000_000, (tRead - t0) / 1_000_000);
             return new PullOutcome(net, tick);
         });
@@ -573,7 +640,10 @@ public class ExchangeService {
     }
 
     static LoggedChange fromPushed(Change ch, String cloneId, long offsetMs) {
-        TableRef t = new TableRef(ch.getSchemaName(), ch.getTableName());
+        return fromPushed(ch, new TableRef(ch.getSchemaName(), ch.getTableName()), cloneId, offsetMs);
+    }
+
+    static LoggedChange fromPushed(Change ch, TableRef t, String cloneId, long offsetMs) {
         String uid = parseUuid(ch.getUid(), "uid");
         Instant at = Instant.ofEpochSecond(ch.getEditedAt().getSeconds(), ch.getEditedAt().getNanos())
                 .plusMillis(offsetMs);
