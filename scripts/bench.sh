@@ -8,8 +8,9 @@
 #                                      and the sidecar at that size and at a tenth of it
 #   scripts/bench.sh package 200000    the same with 200 000 rows
 # The package benchmark runs its service processes with -Xmx512m and the full JIT. The sync
-# benchmark keeps the tests' JVM settings (C1 only): on 2 cores its short runs measured faster
-# that way (C2 compiling during the run: idle round trip 95 ms against 66 ms, same day).
+# benchmark keeps the tests' JVM settings (-Xmx256m, C1 only: on 2 cores its short runs measured
+# faster that way) and runs one unmeasured round of the same size each way first (warm-up).
+# The session log (sync-service/target/e2e-logs/central.log) shows each push and pull in ms.
 # Results: stdout and sync-service/target/bench/sync-bench.txt or package-bench.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
