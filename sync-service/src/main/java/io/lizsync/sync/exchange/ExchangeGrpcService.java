@@ -2,7 +2,6 @@ package io.lizsync.sync.exchange;
 
 import io.lizsync.proto.sync.v1.AckRequest;
 import io.lizsync.proto.sync.v1.AckResponse;
-import io.lizsync.proto.sync.v1.Change;
 import io.lizsync.proto.sync.v1.ChangeBatch;
 import io.lizsync.proto.sync.v1.Exchange;
 import io.lizsync.proto.sync.v1.HelloRequest;
@@ -17,8 +16,6 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** gRPC transport of the exchange (central role): authenticates the clone, then delegates. */
