@@ -162,7 +162,8 @@ public class DeployService {
         }
         progress.accept(DeployProgress.newBuilder().setStep(offset > 0 ? "download: resuming at byte " + offset
                 : "download: starting").build());
-        ChunkStream chunks = new ChunkStream(config.central().deadlineSeconds());
+        StreamReader<DownloadPackageRequest, PackageChunk> chunks = new StreamReader<>(CHUNKS_AHEAD,
+                config.central().deadlineSeconds(), "packaging-service");
         PackagingServiceGrpc.newStub(packaging()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
                         .setChunkSize(Math.min(config.deploy().downloadChunkBytes(), MAX_CHUNK)).build(), chunks);
@@ -196,7 +197,7 @@ public class DeployService {
             }
             throw e;
         } finally {
-            chunks.cancelIfOpen();
+            chunks.close();
         }
         if (total < 0 || got != total) {
             throw new IOException("package " + packageId + ": download ended at " + got + " of " + total
@@ -212,70 +213,8 @@ public class DeployService {
         return done;
     }
 
-    /**
-     * The chunks of a download, a few in flight: the next ones travel while this one is written
-     * (a blocking stub asks for one message at a time, a round trip per chunk). At most
-     * {@link #AHEAD} chunks wait here, whatever the package size.
-     */
-    private static final class ChunkStream
-            implements io.grpc.stub.ClientResponseObserver<DownloadPackageRequest, PackageChunk> {
-        static final int AHEAD = 3;
-        private static final Object END = new Object();
-        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-        private final int timeoutSeconds;
-        private volatile io.grpc.stub.ClientCallStreamObserver<DownloadPackageRequest> call;
-        private volatile boolean ended;
-
-        ChunkStream(int timeoutSeconds) {
-            this.timeoutSeconds = timeoutSeconds;
-        }
-
-        @Override
-        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<DownloadPackageRequest> call) {
-            this.call = call;
-            call.disableAutoRequestWithInitial(AHEAD);
-        }
-
-        @Override
-        public void onNext(PackageChunk value) {
-            queue.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            queue.add(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            queue.add(END);
-        }
-
-        /** The next chunk, or null at the end. */
-        PackageChunk next() throws Exception {
-            Object o = queue.poll(timeoutSeconds, TimeUnit.SECONDS);
-            if (o == null) {
-                throw io.grpc.Status.DEADLINE_EXCEEDED.withDescription("packaging-service sent nothing for "
-                        + timeoutSeconds + " s").asRuntimeException();
-            }
-            if (o == END) {
-                ended = true;
-                return null;
-            }
-            if (o instanceof Throwable t) {
-                ended = true;
-                throw io.grpc.Status.fromThrowable(t).asRuntimeException();
-            }
-            call.request(1);
-            return (PackageChunk) o;
-        }
-
-        void cancelIfOpen() {
-            if (!ended && call != null) {
-                call.cancel("download abandoned", null);
-            }
-        }
-    }
+    /** Chunks requested ahead during a download (a few in flight, whatever the package size). */
+    private static final int CHUNKS_AHEAD = 3;
 
     /** Largest chunk packaging-service sends (its contract caps chunks at 4 MiB). */
     private static final int MAX_CHUNK = 4 * 1024 * 1024 - 1024;

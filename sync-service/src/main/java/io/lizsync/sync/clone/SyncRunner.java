@@ -4,8 +4,6 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.proto.sync.v1.AckRequest;
 import io.lizsync.proto.sync.v1.Change;
@@ -26,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -46,6 +43,8 @@ import org.jboss.logging.Logger;
 public class SyncRunner {
 
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
+    /** Pull batches requested ahead while one is applied. */
+    private static final int PULL_BATCHES_AHEAD = 4;
 
     private final SyncConfig config;
     private final CloneStore store;
@@ -201,11 +200,12 @@ public class SyncRunner {
         long tPush = System.nanoTime();
         // The stream is applied while it arrives; if applying fails, the call is cancelled at once.
         CloneStore.Applied pulled;
-        try (PullStream stream = new PullStream()) {
+        try (StreamReader<PullRequest, ChangeBatch> stream = new StreamReader<>(PULL_BATCHES_AHEAD,
+                config.central().deadlineSeconds(), "central")) {
             ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
                     .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                     .pull(PullRequest.newBuilder().setSessionId(session).setBatchSize(config.batchSize()).build(), stream);
-            pulled = store.applyPull(stream);
+            pulled = store.applyPull(stream.iterator());
         }
         long toClone = pulled.applied();
         String position = Long.toString(pulled.tickId());
@@ -259,85 +259,6 @@ public class SyncRunner {
             return done.get(config.central().deadlineSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
-        }
-    }
-
-    /**
-     * A pull stream read by the applying thread: a few batches are requested ahead (the network
-     * and central keep working while the database applies), and closing it before the end
-     * cancels the call.
-     */
-    static final class PullStream implements ClientResponseObserver<PullRequest, ChangeBatch>, Iterator<ChangeBatch>,
-            AutoCloseable {
-        private static final Object END = new Object();
-        private static final int AHEAD = 4;
-        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-        private volatile ClientCallStreamObserver<PullRequest> call;
-        private Object next;
-        private boolean ended;
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<PullRequest> requestStream) {
-            call = requestStream;
-            requestStream.disableAutoRequestWithInitial(AHEAD);
-        }
-
-        @Override
-        public void onNext(ChangeBatch value) {
-            queue.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            queue.add(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            queue.add(END);
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (next == null && !ended) {
-                try {
-                    next = queue.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while pulling", e);
-                }
-                if (next == END) {
-                    ended = true;
-                    next = null;
-                } else if (next instanceof RuntimeException e) {
-                    ended = true;
-                    next = null;
-                    throw e;
-                } else if (next instanceof Throwable t) {
-                    ended = true;
-                    next = null;
-                    throw new IllegalStateException(t);
-                }
-            }
-            return next != null;
-        }
-
-        @Override
-        public ChangeBatch next() {
-            if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-            }
-            ChangeBatch b = (ChangeBatch) next;
-            next = null;
-            call.request(1);
-            return b;
-        }
-
-        @Override
-        public void close() {
-            if (!ended && call != null) {
-                call.cancel("the clone stopped applying the pull", null);
-            }
         }
     }
 

@@ -202,11 +202,6 @@ public class ExchangeService {
 
     // ------------------------------------------------------------------ hello
 
-    public Hello hello(String cloneId, String claimedId, String toolsVersion, Instant cloneTime,
-            List<TableFingerprint> cloneTables, String cursor) throws Exception {
-        return hello(cloneId, claimedId, toolsVersion, cloneTime, cloneTables, cursor, false);
-    }
-
     /**
      * Opens a session. With {@code nothingToPush} and nothing waiting for the clone on central,
      * the session is complete at once: no session is opened, the clone's last sync is recorded
@@ -637,10 +632,6 @@ public class ExchangeService {
             out.put(new TableRef(r.getString(0), r.getString(1)), ConflictPolicy.fromSql(r.getString(2)));
         }
         return out;
-    }
-
-    static LoggedChange fromPushed(Change ch, String cloneId, long offsetMs) {
-        return fromPushed(ch, new TableRef(ch.getSchemaName(), ch.getTableName()), cloneId, offsetMs);
     }
 
     static LoggedChange fromPushed(Change ch, TableRef t, String cloneId, long offsetMs) {
