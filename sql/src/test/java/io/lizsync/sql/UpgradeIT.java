@@ -40,8 +40,8 @@ class UpgradeIT extends DatabaseFixture {
         var upgraded = installer.upgrade(true);
         assertTrue(upgraded.ok(), upgraded.message());
         assertEquals("1", upgraded.previousVersion());
-        assertEquals("4", upgraded.installedVersion());
-        assertEquals(List.of("2", "3", "4"), upgraded.appliedVersions());
+        assertEquals("5", upgraded.installedVersion());
+        assertEquals(List.of("2", "3", "4", "5"), upgraded.appliedVersions());
         assertEquals(before, one(ds, SNAPSHOT_OF_DATA));
         assertEquals("t", one(ds, "SELECT to_regclass('lizsync.ticks') IS NOT NULL"));
 
@@ -51,6 +51,43 @@ class UpgradeIT extends DatabaseFixture {
         var again = installer.upgrade(true);
         assertTrue(again.ok());
         assertTrue(again.appliedVersions().isEmpty());
+    }
+
+    /** A clone upgraded with a push sent and not confirmed: the same rows stay that push, the others do not. */
+    @Test
+    void anOpenPushMarkedRowByRowBecomesTheSamePushBySnapshot() throws Exception {
+        DataSource ds = newDatabase();
+        var installer = new ToolsInstaller(ds);
+        assertTrue(installer.install(false, false, "4").ok());
+        exec(ds, "CREATE SCHEMA field", "CREATE TABLE field.site (id serial PRIMARY KEY, name text)");
+        assertTrue(new Preparer(ds).prepare(new Preparer.Request(true, true, true, List.of("field"), null)).ok());
+        exec(ds, "UPDATE lizsync.server_metadata SET server_role = 'clone', server_name = 'clone-x'",
+                "INSERT INTO lizsync.clone_state (clone_id, clone_name) SELECT server_id, 'clone-x' FROM lizsync.server_metadata");
+        try (var late = ds.getConnection(); var st = late.createStatement()) {
+            // Takes its transaction id first, commits after the push was marked: not part of it.
+            late.setAutoCommit(false);
+            st.execute("INSERT INTO field.site (name) VALUES ('late')");
+            exec(ds, "INSERT INTO field.site (name) VALUES ('sent 1')", "INSERT INTO field.site (name) VALUES ('sent 2')",
+                    "UPDATE audit.logged_actions SET push_id = '6f1c2d3e-0000-4000-8000-000000000001' WHERE push_id IS NULL");
+            late.commit();
+        }
+        exec(ds, "INSERT INTO field.site (name) VALUES ('after')");
+
+        var upgraded = installer.upgrade(true);
+        assertTrue(upgraded.ok(), upgraded.message());
+        assertEquals("6f1c2d3e-0000-4000-8000-000000000001", one(ds, "SELECT open_push_id FROM lizsync.clone_state"));
+        assertEquals("sent 1,sent 2", one(ds, """
+                SELECT string_agg(l.row_data -> 'name', ',' ORDER BY l.event_id) FROM audit.logged_actions l, lizsync.clone_state s
+                WHERE pg_visible_in_snapshot(l.transaction_id, s.open_push_snapshot)"""));
+        assertEquals("late,after", one(ds, """
+                SELECT string_agg(l.row_data -> 'name', ',' ORDER BY l.event_id) FROM audit.logged_actions l, lizsync.clone_state s
+                WHERE NOT pg_visible_in_snapshot(l.transaction_id, s.open_push_snapshot)"""));
+        exec(ds, "INSERT INTO field.site (name) VALUES ('newer')");
+        assertEquals("f", one(ds, """
+                SELECT pg_visible_in_snapshot((SELECT max(transaction_id) FROM audit.logged_actions),
+                                              (SELECT open_push_snapshot FROM lizsync.clone_state))"""), "a transaction after the upgrade is not in the push");
+        assertEquals("f", one(ds, "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'audit.logged_actions'::regclass "
+                + "AND attname = 'push_id' AND NOT attisdropped)"));
     }
 
     @Test

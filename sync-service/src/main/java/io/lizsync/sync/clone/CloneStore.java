@@ -31,6 +31,9 @@ public class CloneStore {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(CloneStore.class);
 
+    /** This clone's id, for its own row of {@code lizsync.clone_state}. */
+    private static final String SELF = "(SELECT server_id FROM lizsync.server_metadata LIMIT 1)";
+
     private final Pool pool;
     private final AgroalDataSource dataSource;
 
@@ -73,7 +76,7 @@ public class CloneStore {
     /** Records a completed session that pulled nothing; with {@code tickId}, the cursor central moved it to. */
     public void recordSync(Long tickId) {
         Db.query(pool, "UPDATE lizsync.clone_state SET last_sync = now(), last_tick_id = coalesce($1, last_tick_id) "
-                + "WHERE clone_id = (SELECT server_id FROM lizsync.server_metadata LIMIT 1)", tickId);
+                + "WHERE clone_id = " + SELF, tickId);
     }
 
     /** This clone's recorded name. */
@@ -105,39 +108,70 @@ public class CloneStore {
 
     /**
      * The next push. An earlier push central may not have confirmed is sent again with the same
-     * id; otherwise every committed, unsent change is marked with a new id. Changes committed
-     * after this point keep no id and wait for the next push.
+     * id and the same changes. Otherwise the new push is every change committed now: one
+     * snapshot, recorded with the push id, says which (a transaction still running, or newer,
+     * is not visible in it and waits for the next push), so no log row is written to mark it.
      */
     public Push nextPush(String cloneId) throws Exception {
         return Db.inTransaction(pool, c -> {
-            var open = Db.query(c, "SELECT push_id::text FROM audit.logged_actions WHERE push_id IS NOT NULL LIMIT 1");
-            String pushId;
+            // One snapshot for the whole transaction: the rows read are exactly those visible in it.
+            Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            var open = Db.query(c, "SELECT open_push_id::text, open_push_snapshot::text FROM lizsync.clone_state "
+                    + "WHERE clone_id = " + SELF + " AND open_push_id IS NOT NULL");
+            List<LoggedChange> changes = new ArrayList<>();
             if (open.size() > 0) {
-                pushId = open.iterator().next().getString(0);
-            } else {
-                pushId = UUID.randomUUID().toString();
-                if (Db.query(c, "UPDATE audit.logged_actions SET push_id = $1::uuid WHERE push_id IS NULL", pushId)
-                        .rowCount() == 0) {
-                    return new Push(pushId, List.of());
+                Row o = open.iterator().next();
+                for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + " FROM audit.logged_actions l "
+                        + "WHERE pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T' "
+                        + "ORDER BY l.event_id", o.getString(1))) {
+                    changes.add(ChangeLog.toChange(r, cloneId));
+                }
+                if (!changes.isEmpty()) {
+                    return new Push(o.getString(0), changes);
+                }
+                // Nothing but TRUNCATE records left in it (not synchronised): done with it here.
+                Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)",
+                        o.getString(1));
+                Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = NULL, open_push_snapshot = NULL WHERE clone_id = "
+                        + SELF);
+            }
+            boolean truncates = false;
+            for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + " FROM audit.logged_actions l ORDER BY l.event_id")) {
+                if ("T".equals(r.getString(4))) {
+                    truncates = true;
+                } else {
+                    changes.add(ChangeLog.toChange(r, cloneId));
                 }
             }
-            List<LoggedChange> changes = new ArrayList<>();
-            for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS
-                    + " FROM audit.logged_actions l WHERE l.push_id = $1::uuid AND l.action <> 'T' ORDER BY l.event_id",
-                    pushId)) {
-                changes.add(ChangeLog.toChange(r, cloneId));
-            }
+            String pushId = UUID.randomUUID().toString();
             if (changes.isEmpty()) {
-                // Only TRUNCATE records (not synchronised): nothing to send, they leave the log.
-                Db.query(c, "DELETE FROM audit.logged_actions WHERE push_id = $1::uuid", pushId);
+                if (truncates) {
+                    // Only TRUNCATE records (not synchronised): nothing to send, they leave the log.
+                    Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, "
+                            + "pg_current_snapshot())");
+                }
+                return new Push(pushId, List.of());
             }
+            Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = $1::uuid, open_push_snapshot = pg_current_snapshot() "
+                    + "WHERE clone_id = " + SELF, pushId);
             return new Push(pushId, changes);
         });
     }
 
     /** Central confirmed the push: its changes leave the local log. */
     public void completePush(String pushId) throws Exception {
-        Db.inTransaction(pool, c -> Db.query(c, "DELETE FROM audit.logged_actions WHERE push_id = $1::uuid", pushId));
+        Db.inTransaction(pool, c -> {
+            var open = Db.query(c, "SELECT open_push_snapshot::text FROM lizsync.clone_state WHERE clone_id = " + SELF
+                    + " AND open_push_id = $1::uuid FOR UPDATE", pushId);
+            if (open.size() == 0) {
+                return null;
+            }
+            Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)",
+                    open.iterator().next().getString(0));
+            Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = NULL, open_push_snapshot = NULL WHERE clone_id = "
+                    + SELF);
+            return null;
+        });
     }
 
     public long unsyncedEdits() {
@@ -173,8 +207,10 @@ public class CloneStore {
             Map<String, Set<String>> localFields = new HashMap<>();
             Set<String> localRows = new HashSet<>();
             for (Row r : Db.query(c, """
-                    SELECT uid::text, action::text, akeys(changed_fields) FROM audit.logged_actions
-                    WHERE push_id IS NULL AND uid IS NOT NULL""")) {
+                    SELECT l.uid::text, l.action::text, akeys(l.changed_fields) FROM audit.logged_actions l
+                    WHERE l.uid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lizsync.clone_state s
+                        WHERE s.open_push_snapshot IS NOT NULL
+                          AND pg_visible_in_snapshot(l.transaction_id, s.open_push_snapshot))""")) {
                 if (!r.getString(1).equals("U")) {
                     localRows.add(r.getString(0));
                 } else {
@@ -220,7 +256,7 @@ public class CloneStore {
             }
             long applied = writer.finish();
             Db.query(c, "UPDATE lizsync.clone_state SET last_tick_id = $1, last_sync = now() "
-                    + "WHERE clone_id = (SELECT server_id FROM lizsync.server_metadata LIMIT 1)", tick);
+                    + "WHERE clone_id = " + SELF, tick);
             if (received > 0) {
                 LOG.debugf("applied %d of %d pulled change(s) in %d ms while receiving (waiting for statements %d ms)",
                         applied, received, (System.nanoTime() - t0) / 1_000_000, writer.statementNanos() / 1_000_000);

@@ -266,10 +266,15 @@ class SyncScenariosIT {
         try (Connection late = mesh.db("clone-b").connect(); Statement st = late.createStatement()) {
             late.setAutoCommit(false);
             st.execute("UPDATE field.parcel SET owner = 'late on b' WHERE code = 'Y-1'");
-            mesh.sync("clone-b");
+            // Committed after the late transaction took its id: the push snapshot must carry this
+            // one and leave the other, whatever the order of their transaction ids.
+            mesh.sql("clone-b", "INSERT INTO field.parcel (code, owner) VALUES ('Y-2', 'committed on b')");
+            assertEquals(1, mesh.sync("clone-b").getNumberReplayedToCentral());
+            assertEquals("committed on b", parcel("central", "Y-2", "owner"));
+            assertEquals("before", parcel("central", "Y-1", "owner"));
             late.commit();
         }
-        mesh.sync("clone-b");
+        assertEquals(1, mesh.sync("clone-b").getNumberReplayedToCentral(), "the late edit left the log only now");
         assertEquals("late on b", parcel("central", "Y-1", "owner"));
         syncAll();
         mesh.assertConverged();
