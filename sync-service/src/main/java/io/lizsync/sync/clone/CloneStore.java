@@ -15,6 +15,7 @@ import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.exchange.Wire;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** The clone database as the sidecar uses it: identity, local log, replay of central's changes. */
 @ApplicationScoped
@@ -102,76 +104,101 @@ public class CloneStore {
         });
     }
 
-    /** A push: its id and the committed local changes it carries, in event order. */
-    public record Push(String pushId, List<LoggedChange> changes) {
+    /** A push: its id and the snapshot whose visible transactions' log rows it carries. */
+    public record Push(String pushId, String snapshot) {
     }
 
     /**
-     * The next push. An earlier push central may not have confirmed is sent again with the same
-     * id and the same changes. Otherwise the new push is every change committed now: one
-     * snapshot, recorded with the push id, says which (a transaction still running, or newer,
-     * is not visible in it and waits for the next push), so no log row is written to mark it.
+     * The next push, or null when there is nothing to send. An earlier push central may not have
+     * confirmed is sent again with the same id and the same changes. Otherwise the new push is
+     * every change committed now: one snapshot, recorded with the push id, says which (a
+     * transaction still running, or newer, is not visible in it and waits for the next push), so
+     * no log row is written to mark it. The changes themselves are read by {@link #readPush}.
      */
-    public Push nextPush(String cloneId) throws Exception {
+    public Push nextPush() throws Exception {
         return Db.inTransaction(pool, c -> {
-            // One snapshot for the whole transaction: the rows read are exactly those visible in it.
+            // One snapshot for the whole transaction: what it counts is exactly what the push carries.
             Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-            var open = Db.query(c, "SELECT open_push_id::text, open_push_snapshot::text FROM lizsync.clone_state "
-                    + "WHERE clone_id = " + SELF + " AND open_push_id IS NOT NULL");
-            List<LoggedChange> changes = new ArrayList<>();
+            var open = Db.query(c, "SELECT open_push_id::text, open_push_snapshot::text, EXISTS (SELECT 1 FROM "
+                    + "audit.logged_actions l WHERE pg_visible_in_snapshot(l.transaction_id, s.open_push_snapshot) "
+                    + "AND l.action <> 'T') FROM lizsync.clone_state s WHERE s.clone_id = " + SELF
+                    + " AND s.open_push_id IS NOT NULL");
             if (open.size() > 0) {
                 Row o = open.iterator().next();
-                for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + " FROM audit.logged_actions l "
-                        + "WHERE pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T' "
-                        + "ORDER BY l.event_id", o.getString(1))) {
-                    changes.add(ChangeLog.toChange(r, cloneId));
-                }
-                if (!changes.isEmpty()) {
-                    return new Push(o.getString(0), changes);
+                if (o.getBoolean(2)) {
+                    return new Push(o.getString(0), o.getString(1));
                 }
                 // Nothing but TRUNCATE records left in it (not synchronised): done with it here.
-                Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)",
-                        o.getString(1));
-                Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = NULL, open_push_snapshot = NULL WHERE clone_id = "
-                        + SELF);
+                completePush(c, o.getString(0));
             }
-            boolean truncates = false;
-            for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + " FROM audit.logged_actions l ORDER BY l.event_id")) {
-                if ("T".equals(r.getString(4))) {
-                    truncates = true;
-                } else {
-                    changes.add(ChangeLog.toChange(r, cloneId));
-                }
-            }
-            String pushId = UUID.randomUUID().toString();
-            if (changes.isEmpty()) {
-                if (truncates) {
+            Row counts = Db.query(c, "SELECT count(*) FILTER (WHERE action <> 'T'), count(*) FILTER (WHERE action = 'T') "
+                    + "FROM audit.logged_actions").iterator().next();
+            if (counts.getLong(0) == 0) {
+                if (counts.getLong(1) > 0) {
                     // Only TRUNCATE records (not synchronised): nothing to send, they leave the log.
                     Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, "
                             + "pg_current_snapshot())");
                 }
-                return new Push(pushId, List.of());
+                return null;
             }
-            Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = $1::uuid, open_push_snapshot = pg_current_snapshot() "
-                    + "WHERE clone_id = " + SELF, pushId);
-            return new Push(pushId, changes);
+            String pushId = UUID.randomUUID().toString();
+            var snapshot = Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = $1::uuid, "
+                    + "open_push_snapshot = pg_current_snapshot() WHERE clone_id = " + SELF
+                    + " RETURNING open_push_snapshot::text", pushId);
+            return new Push(pushId, snapshot.iterator().next().getString(0));
+        });
+    }
+
+    /**
+     * Reads the changes of a push in event order, {@code chunk} at a time, handing each chunk to
+     * {@code sink} while the next is read (the caller sends as it goes: nothing holds the whole
+     * push). Returns the number of changes read.
+     */
+    public long readPush(Push push, String cloneId, int chunk, Consumer<List<LoggedChange>> sink)
+            throws Exception {
+        return Db.inTransaction(pool, c -> {
+            var statement = Db.await(c.prepare("SELECT " + ChangeLog.COLUMNS + " FROM audit.logged_actions l "
+                    + "WHERE pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T' "
+                    + "ORDER BY l.event_id"));
+            var cursor = statement.cursor(Tuple.of(push.snapshot()));
+            long read = 0;
+            try {
+                do {
+                    List<LoggedChange> changes = new ArrayList<>(chunk);
+                    for (Row r : Db.await(cursor.read(chunk))) {
+                        changes.add(ChangeLog.toChange(r, cloneId));
+                    }
+                    read += changes.size();
+                    if (!changes.isEmpty()) {
+                        sink.accept(changes);
+                    }
+                } while (cursor.hasMore());
+            } finally {
+                Db.await(cursor.close());
+                Db.await(statement.close());
+            }
+            return read;
         });
     }
 
     /** Central confirmed the push: its changes leave the local log. */
     public void completePush(String pushId) throws Exception {
         Db.inTransaction(pool, c -> {
-            var open = Db.query(c, "SELECT open_push_snapshot::text FROM lizsync.clone_state WHERE clone_id = " + SELF
-                    + " AND open_push_id = $1::uuid FOR UPDATE", pushId);
-            if (open.size() == 0) {
-                return null;
-            }
-            Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)",
-                    open.iterator().next().getString(0));
-            Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = NULL, open_push_snapshot = NULL WHERE clone_id = "
-                    + SELF);
+            completePush(c, pushId);
             return null;
         });
+    }
+
+    private static void completePush(SqlConnection c, String pushId) {
+        var open = Db.query(c, "SELECT open_push_snapshot::text FROM lizsync.clone_state WHERE clone_id = " + SELF
+                + " AND open_push_id = $1::uuid FOR UPDATE", pushId);
+        if (open.size() == 0) {
+            return;
+        }
+        Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)",
+                open.iterator().next().getString(0));
+        Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = NULL, open_push_snapshot = NULL WHERE clone_id = "
+                + SELF);
     }
 
     public long unsyncedEdits() {

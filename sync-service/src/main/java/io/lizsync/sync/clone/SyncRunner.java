@@ -4,6 +4,8 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.proto.sync.v1.AckRequest;
 import io.lizsync.proto.sync.v1.Change;
@@ -174,18 +176,20 @@ public class SyncRunner {
         long toCentral = 0;
         long conflicts = 0;
         long tRead = System.nanoTime();
-        CloneStore.Push push = store.nextPush(me.cloneId());
+        CloneStore.Push push = store.nextPush();
         long tReadDone = System.nanoTime();
-        if (!push.changes().isEmpty()) {
-            PushResult result = push(session, push, offsetMs);
+        if (push != null) {
+            long[] sentCount = new long[3];
+            PushResult result = push(session, push, me.cloneId(), offsetMs, sentCount);
             long tSent = System.nanoTime();
             crashPoint("after-push");
             toCentral = result.getApplied();
             conflicts = result.getConflicts();
             store.completePush(push.pushId());
-            LOG.debugf("push of %d change(s): read %d ms, sent and applied %d ms, completed %d ms", push.changes().size(),
-                    (tReadDone - tRead) / 1_000_000, (tSent - tReadDone) / 1_000_000,
-                    (System.nanoTime() - tSent) / 1_000_000);
+            LOG.debugf("push of %d change(s): opened %d ms, read, sent and applied %d ms (encoding %d ms, waiting for "
+                    + "the transport %d ms), completed %d ms", sentCount[0],
+                    (tReadDone - tRead) / 1_000_000, (tSent - tReadDone) / 1_000_000, sentCount[1] / 1_000_000,
+                    sentCount[2] / 1_000_000, (System.nanoTime() - tSent) / 1_000_000);
             if (!result.getPullNeeded()) {
                 // Central has nothing this clone has not seen: the push completed the session.
                 store.recordSync(result.getPosition().isEmpty() ? null : Long.parseLong(result.getPosition()));
@@ -221,11 +225,23 @@ public class SyncRunner {
         return new Outcome(toCentral, toClone, conflicts, ms);
     }
 
-    private PushResult push(String session, CloneStore.Push push, long offsetMs) throws Exception {
+    /** Sends the push as it is read from the log (a chunk in flight while the next is read). */
+    private PushResult push(String session, CloneStore.Push push, String cloneId, long offsetMs, long[] sent)
+            throws Exception {
         CompletableFuture<PushResult> done = new CompletableFuture<>();
+        Object ready = new Object();
         StreamObserver<ChangeBatch> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
-                .push(new StreamObserver<>() {
+                .push(new ClientResponseObserver<ChangeBatch, PushResult>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<ChangeBatch> requests) {
+                        requests.setOnReadyHandler(() -> {
+                            synchronized (ready) {
+                                ready.notifyAll();
+                            }
+                        });
+                    }
+
                     @Override
                     public void onNext(PushResult value) {
                         done.complete(value);
@@ -234,6 +250,9 @@ public class SyncRunner {
                     @Override
                     public void onError(Throwable t) {
                         done.completeExceptionally(t);
+                        synchronized (ready) {
+                            ready.notifyAll();
+                        }
                     }
 
                     @Override
@@ -241,18 +260,39 @@ public class SyncRunner {
                         done.completeExceptionally(new IllegalStateException("central closed the push without a result"));
                     }
                 });
-        List<Change> batch = new ArrayList<>();
-        for (LoggedChange c : push.changes()) {
-            batch.add(toWire(c));
-            if (batch.size() >= config.batchSize()) {
-                out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId())
-                        .setClockOffsetMs(offsetMs).addAllChanges(batch).build());
-                batch.clear();
+        var flow = (ClientCallStreamObserver<ChangeBatch>) out;
+        try {
+            sent[0] = store.readPush(push, cloneId, config.batchSize(), chunk -> {
+                if (done.isDone()) {
+                    // Central already answered (a refusal): reading on would be for nothing.
+                    throw new IllegalStateException("central ended the push early");
+                }
+                long t0 = System.nanoTime();
+                ChangeBatch.Builder b = ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId())
+                        .setClockOffsetMs(offsetMs);
+                chunk.forEach(c -> b.addChanges(toWire(c)));
+                long t1 = System.nanoTime();
+                sent[1] += t1 - t0;
+                // Flow control: no more than the transport takes is buffered here.
+                synchronized (ready) {
+                    while (!flow.isReady() && !done.isDone()) {
+                        try {
+                            ready.wait(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted while sending the push", e);
+                        }
+                    }
+                }
+                sent[2] += System.nanoTime() - t1;
+                out.onNext(b.build());
+            });
+        } catch (Exception e) {
+            if (!done.isDone()) {
+                out.onError(io.grpc.Status.CANCELLED.withDescription("the clone could not read its push")
+                        .withCause(e).asRuntimeException());
+                throw e;
             }
-        }
-        if (!batch.isEmpty()) {
-            out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId())
-                    .setClockOffsetMs(offsetMs).addAllChanges(batch).build());
         }
         out.onCompleted();
         try {

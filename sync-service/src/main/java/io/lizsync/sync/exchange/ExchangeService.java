@@ -330,6 +330,9 @@ public class ExchangeService {
         private Long firstEvent;
         private Long lastEvent;
         private RuntimeException error;
+        private long firstArrival;
+        private long lastArrival;
+        private long foldNanos;
 
         public IncomingPush(String cloneId) {
             this.cloneId = cloneId;
@@ -339,6 +342,8 @@ public class ExchangeService {
             if (error != null) {
                 return this;
             }
+            long t0 = System.nanoTime();
+            firstArrival = firstArrival == 0 ? t0 : firstArrival;
             try {
                 if (sessionId == null) {
                     sessionId = b.getSessionId();
@@ -358,6 +363,8 @@ public class ExchangeService {
             } catch (RuntimeException e) {
                 error = e;
             }
+            lastArrival = System.nanoTime();
+            foldNanos += lastArrival - t0;
             return this;
         }
     }
@@ -445,9 +452,11 @@ public class ExchangeService {
                 Db.query(c, "UPDATE lizsync.clone_state SET session_id = NULL, last_sync = now(), last_tick_id = $2 "
                         + "WHERE clone_id = $1::uuid", cloneId, nextTick);
             }
-            LOG.infof("push %s of clone %s: %d event(s), %d applied, %d conflict(s), pull %s; %d ms (read %d, apply %d)",
+            LOG.infof("push %s of clone %s: %d event(s), %d applied, %d conflict(s), pull %s; received over %d ms "
+                    + "(folding %d ms), then %d ms (read %d, apply %d)",
                     push, cloneId, in.count, applied, resolution.decisions().size(),
-                    pullNeeded ? "needed" : "not needed", (System.nanoTime() - t0) / 1_000_000,
+                    pullNeeded ? "needed" : "not needed", (in.lastArrival - in.firstArrival) / 1_000_000,
+                    in.foldNanos / 1_000_000, (System.nanoTime() - t0) / 1_000_000,
                     (tRead - t0) / 1_000_000, (tApplied - tRead) / 1_000_000);
             return new PushOutcome(applied, 0, resolution.decisions().size(), pendingConflicts, pullNeeded,
                     pullNeeded ? null : nextTick);
