@@ -98,7 +98,8 @@ class SyncBenchmark {
             updatesRange(clone, "bench.item", n / 4 + 1, n / 4 + n / 2, "mix-clone");
             long mixed = timed(() -> mesh.sync("clone"));
             results.put("mixed " + n + " (half each side, a quarter conflicting)",
-                    ms(mixed) + " ms = " + ratio(mixed, ours) + " x the one-way time (target <= 1.5)");
+                    ms(mixed) + " ms = " + ratio(mixed, ours) + " x the central -> clone time, " + ratio(mixed, oursUp)
+                            + " x the clone -> central time (target <= 1.5)");
 
             // idle round trip: steady state (a client or scheduler asking the sidecar again and
             // again over its connection), after a warm-up; also a client connecting for each call
@@ -135,14 +136,23 @@ class SyncBenchmark {
             results.put("bytes on the wire, sync with one single-field update", oneBytes + " B (idle session "
                     + idleBytes + " B, difference " + (oneBytes - idleBytes) + " B)");
 
-            // write throughput with and without capture
-            double with = pgbench(central);
-            exec(central, "lizsync", "ALTER TABLE bench.item DISABLE TRIGGER lizsync_audit");
-            double without = pgbench(central);
-            exec(central, "lizsync", "ALTER TABLE bench.item ENABLE TRIGGER lizsync_audit");
-            results.put("pgbench single-row UPDATE, 2 clients, 10 s", String.format(
-                    "%.0f tps with capture, %.0f tps without: %.0f %% kept (target >= 85 %%)", with, without,
-                    100 * with / without));
+            // write throughput with and without capture: three alternating pairs (the machine's
+            // speed drifts), the median of their ratios
+            List<double[]> pairs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                double with = pgbench(central);
+                exec(central, "lizsync", "ALTER TABLE bench.item DISABLE TRIGGER lizsync_audit");
+                double without = pgbench(central);
+                exec(central, "lizsync", "ALTER TABLE bench.item ENABLE TRIGGER lizsync_audit");
+                pairs.add(new double[] {with, without, with / without});
+            }
+            pairs.sort((a, b) -> Double.compare(a[2], b[2]));
+            StringBuilder each = new StringBuilder();
+            pairs.forEach(p -> each.append(each.length() == 0 ? "" : ", ").append(String.format("%.0f %%", 100 * p[2])));
+            double[] mid = pairs.get(1);
+            results.put("pgbench single-row UPDATE, 2 clients, 3 x 5 s each way", String.format(
+                    "%.0f tps with capture, %.0f tps without: %.0f %% kept, median of %s (target >= 85 %%)", mid[0],
+                    mid[1], 100 * mid[2], each));
         } finally {
             if (proxy[0] != null) {
                 proxy[0].close();
@@ -220,7 +230,7 @@ class SyncBenchmark {
         Path script = Files.createTempFile("bench-update", ".sql");
         Files.writeString(script, "\\set id random(1, " + ROWS + ")\nUPDATE bench.item SET n = n + 1 WHERE id = :id;\n");
         String bin = System.getenv().getOrDefault("LIZSYNC_PG_BIN", "/usr/lib/postgresql/15/bin") + "/pgbench";
-        List<String> cmd = new ArrayList<>(List.of(bin, "-n", "-c", "2", "-j", "2", "-T", "10", "-f",
+        List<String> cmd = new ArrayList<>(List.of(bin, "-n", "-c", "2", "-j", "2", "-T", "5", "-f",
                 script.toString(), "-h", "127.0.0.1", "-p", Integer.toString(db.port()), "-U", db.user(), db.database()));
         var r = ProcessRunner.check(cmd, Duration.ofMinutes(2), Map.of("PGPASSWORD", db.password()));
         Matcher m = Pattern.compile("tps = ([0-9.]+)").matcher(r.output());
