@@ -108,9 +108,9 @@ public class SyncRunner {
             request.addTables(io.lizsync.proto.sync.v1.TableName.newBuilder().setSchemaName(t.schema())
                     .setTableName(t.table()));
         }
-        var reg = io.lizsync.proto.sync.v1.CentralAdminGrpc.newBlockingStub(channel())
-                .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
-                .registerClone(request.build());
+        var reg = onceMoreIfUnavailable("registration", () -> io.lizsync.proto.sync.v1.CentralAdminGrpc
+                .newBlockingStub(channel()).withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
+                .registerClone(request.build()));
         storeCredential(reg.getCredential());
         Files.deleteIfExists(pendingRegistrationFile());
     }
@@ -121,6 +121,40 @@ public class SyncRunner {
             String item = Files.readString(pending).trim();
             LOG.infof("first contact with central since an offline deploy: registering clone %s", me.cloneId());
             register(me, store.cloneName(), item);
+        }
+    }
+
+    /**
+     * The first call of a session to central, tried once more when central was unavailable: right
+     * after central restarts (a rolling update, a failover) the channel may still be failing on a
+     * connection attempt begun while it was down, or waiting out its reconnect backoff.
+     */
+    private <T> T onceMoreIfUnavailable(String what, java.util.concurrent.Callable<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+                throw e;
+            }
+            LOG.debugf("%s: central unavailable (%s), trying once more", what, e.getStatus().getDescription());
+        } catch (RuntimeException | IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        channel().resetConnectBackoff();
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try {
+            return call.call();
+        } catch (RuntimeException | IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -138,15 +172,18 @@ public class SyncRunner {
         long tFingerprints = System.nanoTime();
         ExchangeGrpc.ExchangeBlockingStub blocking = ExchangeGrpc.newBlockingStub(channel())
                 .withCallCredentials(credentials()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS);
-        Instant sent = Instant.now();
-        var hello = blocking.hello(HelloRequest.newBuilder()
-                .setCloneId(me.cloneId())
-                .setToolsVersion(me.toolsVersion())
-                .setCloneTime(Wire.timestamp(Instant.now()))
-                .addAllTables(fingerprints)
-                .setCursor(me.tickId() == null ? "" : me.tickId().toString())
-                .setNothingToPush(!me.hasLocalChanges())
-                .build());
+        Instant[] sent = new Instant[1];
+        var hello = onceMoreIfUnavailable("hello", () -> {
+            sent[0] = Instant.now();
+            return blocking.hello(HelloRequest.newBuilder()
+                    .setCloneId(me.cloneId())
+                    .setToolsVersion(me.toolsVersion())
+                    .setCloneTime(Wire.timestamp(sent[0]))
+                    .addAllTables(fingerprints)
+                    .setCursor(me.tickId() == null ? "" : me.tickId().toString())
+                    .setNothingToPush(!me.hasLocalChanges())
+                    .build());
+        });
         if (hello.getRedeployRequired()) {
             throw new IllegalStateException("central says this clone fell behind its log retention: deploy a new package");
         }
@@ -170,7 +207,7 @@ public class SyncRunner {
         // Central's clock minus ours, at the midpoint of the round trip (latency cancels out).
         long offsetMs = hello.hasCentralTime()
                 ? Wire.instant(hello.getCentralTime()).toEpochMilli()
-                        - (sent.toEpochMilli() + (received.toEpochMilli() - sent.toEpochMilli()) / 2)
+                        - (sent[0].toEpochMilli() + (received.toEpochMilli() - sent[0].toEpochMilli()) / 2)
                 : hello.getClockOffsetMs();
 
         long toCentral = 0;

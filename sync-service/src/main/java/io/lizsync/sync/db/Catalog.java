@@ -2,6 +2,7 @@ package io.lizsync.sync.db;
 
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,25 +57,39 @@ public final class Catalog {
 
     /** The shapes of several tables in one query (one round trip); every table asked for is a key. */
     public static Map<TableRef, TableShape> shapes(SqlConnection c, List<TableRef> asked) {
+        var sent = sendShapes(c, asked);
+        return shapes(sent == null ? null : Db.await(sent), asked);
+    }
+
+    /** Sends the query of {@link #shapes} without waiting (null when no table is asked for). */
+    public static java.util.concurrent.CompletableFuture<RowSet<Row>> sendShapes(SqlConnection c, List<TableRef> asked) {
         List<TableRef> tables = List.copyOf(new java.util.LinkedHashSet<>(asked));
+        if (tables.isEmpty()) {
+            return null;
+        }
         String[] schemas = new String[tables.size()];
         String[] names = new String[tables.size()];
         for (int i = 0; i < tables.size(); i++) {
             schemas[i] = tables.get(i).schema();
             names[i] = tables.get(i).table();
         }
+        return Db.send(c, """
+                SELECT w.s, w.t, a.attname, format_type(a.atttypid, a.atttypmod),
+                       coalesce(a.attnum = ANY (k.conkey), false), a.attgenerated <> '' OR a.attidentity = 'a'
+                FROM unnest($1::text[], $2::text[]) AS w (s, t)
+                JOIN pg_namespace n ON n.nspname = w.s
+                JOIN pg_class r ON r.relnamespace = n.oid AND r.relname = w.t AND r.relkind = 'r'
+                JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+                LEFT JOIN pg_constraint k ON k.conrelid = r.oid AND k.contype = 'p'
+                ORDER BY w.s, w.t, a.attnum""", schemas, names);
+    }
+
+    /** The shapes from the rows of {@link #sendShapes} (null: no table asked for). */
+    public static Map<TableRef, TableShape> shapes(RowSet<Row> rows, List<TableRef> asked) {
         Map<TableRef, List<Column>> columns = new LinkedHashMap<>();
-        tables.forEach(t -> columns.put(t, new ArrayList<>()));
-        if (!tables.isEmpty()) {
-            for (Row r : Db.query(c, """
-                    SELECT w.s, w.t, a.attname, format_type(a.atttypid, a.atttypmod),
-                           coalesce(a.attnum = ANY (k.conkey), false), a.attgenerated <> '' OR a.attidentity = 'a'
-                    FROM unnest($1::text[], $2::text[]) AS w (s, t)
-                    JOIN pg_namespace n ON n.nspname = w.s
-                    JOIN pg_class r ON r.relnamespace = n.oid AND r.relname = w.t AND r.relkind = 'r'
-                    JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
-                    LEFT JOIN pg_constraint k ON k.conrelid = r.oid AND k.contype = 'p'
-                    ORDER BY w.s, w.t, a.attnum""", schemas, names)) {
+        new java.util.LinkedHashSet<>(asked).forEach(t -> columns.put(t, new ArrayList<>()));
+        if (rows != null) {
+            for (Row r : rows) {
                 List<Column> cols = columns.get(new TableRef(r.getString(0), r.getString(1)));
                 if (cols != null) {
                     cols.add(new Column(r.getString(2), r.getString(3), r.getBoolean(4), r.getBoolean(5)));

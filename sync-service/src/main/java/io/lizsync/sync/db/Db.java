@@ -60,6 +60,20 @@ public final class Db {
         }
     }
 
+    /**
+     * Sends a statement without waiting for it: the connection pipelines it behind those sent
+     * before (one round trip for several). Await the results in the order sent, so that the first
+     * failure is the one reported.
+     */
+    public static java.util.concurrent.CompletableFuture<RowSet<Row>> send(SqlConnection c, String sql,
+            Object... params) {
+        return c.preparedQuery(sql).execute(Tuple.from(params)).subscribeAsCompletionStage();
+    }
+
+    public static <T> T await(java.util.concurrent.CompletionStage<T> sent) {
+        return await(Uni.createFrom().completionStage(sent));
+    }
+
     public static <T> T await(Uni<T> uni) {
         return uni.await().atMost(TIMEOUT);
     }

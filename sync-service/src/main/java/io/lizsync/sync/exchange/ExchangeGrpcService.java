@@ -38,9 +38,9 @@ public class ExchangeGrpcService implements Exchange {
         long t0 = System.nanoTime();
         return call(() -> {
             long t1 = System.nanoTime();
-            String clone = service.authenticate(credential);
-            long t2 = System.nanoTime();
-            var h = service.hello(clone, r.getCloneId(), r.getToolsVersion(),
+            // Authenticated inside hello's transaction (pipelined with its first statements).
+            long t2 = t1;
+            var h = service.hello(credential, r.getCloneId(), r.getToolsVersion(),
                     r.hasCloneTime() ? Wire.instant(r.getCloneTime()) : null, r.getTablesList(), r.getCursor(),
                     r.getNothingToPush());
             var answer = HelloResponse.newBuilder().setSessionId(h.sessionId()).setCentralId(h.centralId())

@@ -17,6 +17,7 @@ import io.lizsync.sync.engine.TableRef;
 import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -174,19 +175,30 @@ public class ExchangeService {
 
     /** Checks a presented credential; returns the clone id it proves. */
     public String authenticate(String credential) {
+        String[] parts = credentialParts(credential);
+        return checkCredential(parts, Db.query(pool, CREDENTIAL_QUERY, parts[0]));
+    }
+
+    private static final String CREDENTIAL_QUERY =
+            "SELECT credential_hash, credential_revoked_at IS NOT NULL FROM lizsync.clone_state WHERE clone_id = $1::uuid";
+
+    /** The clone id (canonical) and the secret of a credential; refused when malformed. */
+    private static String[] credentialParts(String credential) {
         String[] parts = Credentials.split(credential);
         if (parts == null) {
             throw new ExchangeException(Status.Code.UNAUTHENTICATED,
                     "missing or malformed clone credential (authorization: Bearer <clone id>.<secret>)");
         }
-        String cloneId;
         try {
-            cloneId = UUID.fromString(parts[0]).toString();
+            return new String[] {UUID.fromString(parts[0]).toString(), parts[1]};
         } catch (IllegalArgumentException e) {
             throw new ExchangeException(Status.Code.UNAUTHENTICATED, "malformed clone credential");
         }
-        var rs = Db.query(pool, "SELECT credential_hash, credential_revoked_at IS NOT NULL FROM lizsync.clone_state "
-                + "WHERE clone_id = $1::uuid", cloneId);
+    }
+
+    /** Checks a credential against the clone's row ({@link #CREDENTIAL_QUERY}); returns the clone id. */
+    private static String checkCredential(String[] parts, RowSet<Row> rs) {
+        String cloneId = parts[0];
         if (rs.size() == 0) {
             throw new ExchangeException(Status.Code.UNAUTHENTICATED, "unknown clone " + cloneId);
         }
@@ -200,24 +212,31 @@ public class ExchangeService {
         return cloneId;
     }
 
-    // ------------------------------------------------------------------ hello
-
     /**
      * Opens a session. With {@code nothingToPush} and nothing waiting for the clone on central,
      * the session is complete at once: no session is opened, the clone's last sync is recorded
      * and {@link Hello#upToDate()} is true (an idle sync costs one call and one transaction).
      */
-    public Hello hello(String cloneId, String claimedId, String toolsVersion, Instant cloneTime,
+    public Hello hello(String credential, String claimedId, String toolsVersion, Instant cloneTime,
             List<TableFingerprint> cloneTables, String cursor, boolean nothingToPush) throws Exception {
+        String[] credentialParts = credentialParts(credential);
+        String cloneId = credentialParts[0];
         if (!cloneId.equals(claimedId)) {
+            // The credential is checked first: an unauthenticated caller learns nothing here.
+            authenticate(credential);
             throw new ExchangeException(Status.Code.PERMISSION_DENIED,
                     "clone " + cloneId + " cannot open a session as " + claimedId);
         }
         long offset = cloneTime == null ? 0 : Instant.now().toEpochMilli() - cloneTime.toEpochMilli();
         Long claimedTick = cursor == null || cursor.isBlank() ? null : parseTick(cursor);
+        List<TableRef> claimedTables = new ArrayList<>();
+        cloneTables.forEach(f -> claimedTables.add(new TableRef(f.getSchemaName(), f.getTableName())));
         return Db.inTransaction(pool, c -> {
-            // One round trip: the clone's state (locked), central's id and tools version, the clone's tables.
-            var rs = Db.query(c, """
+            // One round trip for the usual case, statements pipelined in this order: the credential,
+            // the clone's state (locked), the shapes of the tables the clone names and whether
+            // anything waits since the cursor it names; both guesses are checked against the state.
+            var credentialRows = Db.send(c, CREDENTIAL_QUERY, cloneId);
+            var stateRows = Db.send(c, """
                     SELECT s.redeploy_required, s.last_tick_id,
                            (SELECT m.server_id::text FROM lizsync.server_metadata m LIMIT 1),
                            lizsync.tools_version(),
@@ -227,6 +246,10 @@ public class ExchangeService {
                                  WHERE t.server_id = s.clone_id ORDER BY t.schema_name, t.table_name),
                            $2::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM lizsync.ticks k WHERE k.tick_id = $2)
                     FROM lizsync.clone_state s WHERE s.clone_id = $1::uuid FOR UPDATE OF s""", cloneId, claimedTick);
+            var claimedShapes = Catalog.sendShapes(c, claimedTables);
+            var pendingSinceClaimed = claimedTick == null ? null : sendPendingFor(c, cloneId, claimedTick);
+            checkCredential(credentialParts, Db.await(credentialRows));
+            var rs = Db.await(stateRows);
             if (rs.size() == 0) {
                 throw new ExchangeException(Status.Code.NOT_FOUND, "unknown clone " + cloneId);
             }
@@ -253,7 +276,11 @@ public class ExchangeService {
             }
             List<TableFingerprint> mine = new ArrayList<>();
             List<String> problems = new ArrayList<>();
-            for (Catalog.TableShape shape : Catalog.shapes(c, tables).values()) {
+            Map<TableRef, Catalog.TableShape> shapes = Catalog.shapes(Db.await(claimedShapes), claimedTables);
+            if (!shapes.keySet().equals(new java.util.LinkedHashSet<>(tables))) {
+                shapes = Catalog.shapes(c, tables); // the clone named other tables than central records
+            }
+            for (Catalog.TableShape shape : shapes.values()) {
                 TableRef t = shape.table();
                 mine.add(TableFingerprint.newBuilder().setSchemaName(t.schema()).setTableName(t.table())
                         .setFingerprint(shape.fingerprint()).build());
@@ -281,7 +308,13 @@ public class ExchangeService {
                     redeploy = true;
                 }
             }
-            boolean upToDate = nothingToPush && !redeploy && tick != null && !pendingFor(c, cloneId, tick);
+            boolean pending;
+            if (tick != null && tick.equals(claimedTick) && pendingSinceClaimed != null) {
+                pending = pendingResult(Db.await(pendingSinceClaimed));
+            } else {
+                pending = tick != null && pendingFor(c, cloneId, tick);
+            }
+            boolean upToDate = nothingToPush && !redeploy && tick != null && !pending;
             String session = upToDate ? null : UUID.randomUUID().toString();
             Db.query(c, """
                     UPDATE lizsync.clone_state SET session_id = $2::uuid, session_started = now(), session_tick_id = NULL,
@@ -299,7 +332,12 @@ public class ExchangeService {
      * resend whole. Committed changes only (this transaction's snapshot).
      */
     private static boolean pendingFor(SqlConnection c, String cloneId, long tick) {
-        return Db.query(c, """
+        return pendingResult(Db.await(sendPendingFor(c, cloneId, tick)));
+    }
+
+    private static java.util.concurrent.CompletableFuture<RowSet<Row>> sendPendingFor(SqlConnection c, String cloneId,
+            long tick) {
+        return Db.send(c, """
                 SELECT EXISTS (SELECT 1 FROM audit.logged_actions l, lizsync.ticks k
                                WHERE k.tick_id = $2 AND l.action <> 'T'
                                  AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
@@ -308,8 +346,11 @@ public class ExchangeService {
                                  AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s
                                              WHERE s.server_id = $1::uuid AND s.schema_name = l.schema_name
                                                AND s.table_name = l.table_name))
-                    OR EXISTS (SELECT 1 FROM lizsync.resend_rows r WHERE r.clone_id = $1::uuid)""", cloneId, tick)
-                .iterator().next().getBoolean(0);
+                    OR EXISTS (SELECT 1 FROM lizsync.resend_rows r WHERE r.clone_id = $1::uuid)""", cloneId, tick);
+    }
+
+    private static boolean pendingResult(RowSet<Row> rs) {
+        return rs.iterator().next().getBoolean(0);
     }
 
     // ------------------------------------------------------------------ push

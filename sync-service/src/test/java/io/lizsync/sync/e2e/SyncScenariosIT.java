@@ -410,6 +410,14 @@ class SyncScenariosIT {
         e = assertThrows(StatusRuntimeException.class, () -> wrong.hello(hello));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
         assertTrue(!e.getStatus().getDescription().contains("not-the-secret"), "a secret never appears in an error");
+        String sessionsBefore = mesh.one("central", "SELECT string_agg(clone_id || ':' || coalesce(session_id::text, '-') "
+                + "|| ':' || coalesce(last_sync::text, '-'), ',' ORDER BY clone_id) FROM lizsync.clone_state");
+        var asItself = hello.toBuilder().setCloneId(mesh.registrations.get("clone-a").getCloneId()).build();
+        e = assertThrows(StatusRuntimeException.class, () -> wrong.hello(asItself));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), "a wrong secret, even for its own id");
+        assertEquals(sessionsBefore, mesh.one("central", "SELECT string_agg(clone_id || ':' || coalesce(session_id::text, "
+                + "'-') || ':' || coalesce(last_sync::text, '-'), ',' ORDER BY clone_id) FROM lizsync.clone_state"),
+                "a refused hello opens no session and records nothing");
 
         var none = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel);
         assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> none.hello(hello))
