@@ -129,18 +129,14 @@ public class SyncRunner {
      * after central restarts (a rolling update, a failover) the channel may still be failing on a
      * connection attempt begun while it was down, or waiting out its reconnect backoff.
      */
-    private <T> T onceMoreIfUnavailable(String what, java.util.concurrent.Callable<T> call) throws IOException {
+    private <T> T onceMoreIfUnavailable(String what, java.util.function.Supplier<T> call) throws IOException {
         try {
-            return call.call();
+            return call.get();
         } catch (io.grpc.StatusRuntimeException e) {
             if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
                 throw e;
             }
             LOG.debugf("%s: central unavailable (%s), trying once more", what, e.getStatus().getDescription());
-        } catch (RuntimeException | IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
         channel().resetConnectBackoff();
         try {
@@ -149,13 +145,7 @@ public class SyncRunner {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        try {
-            return call.call();
-        } catch (RuntimeException | IOException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return call.get();
     }
 
     private Outcome session() throws Exception {
@@ -216,17 +206,17 @@ public class SyncRunner {
         CloneStore.Push push = store.nextPush();
         long tReadDone = System.nanoTime();
         if (push != null) {
-            long[] sentCount = new long[3];
-            PushResult result = push(session, push, me.cloneId(), offsetMs, sentCount);
+            PushStats stats = new PushStats();
+            PushResult result = push(session, push, me.cloneId(), offsetMs, stats);
             long tSent = System.nanoTime();
             crashPoint("after-push");
             toCentral = result.getApplied();
             conflicts = result.getConflicts();
             store.completePush(push.pushId());
             LOG.debugf("push of %d change(s): opened %d ms, read, sent and applied %d ms (encoding %d ms, waiting for "
-                    + "the transport %d ms), completed %d ms", sentCount[0],
-                    (tReadDone - tRead) / 1_000_000, (tSent - tReadDone) / 1_000_000, sentCount[1] / 1_000_000,
-                    sentCount[2] / 1_000_000, (System.nanoTime() - tSent) / 1_000_000);
+                    + "the transport %d ms), completed %d ms", stats.changes,
+                    (tReadDone - tRead) / 1_000_000, (tSent - tReadDone) / 1_000_000, stats.encodeNanos / 1_000_000,
+                    stats.waitNanos / 1_000_000, (System.nanoTime() - tSent) / 1_000_000);
             if (!result.getPullNeeded()) {
                 // Central has nothing this clone has not seen: the push completed the session.
                 store.recordSync(result.getPosition().isEmpty() ? null : Long.parseLong(result.getPosition()));
@@ -262,21 +252,32 @@ public class SyncRunner {
         return new Outcome(toCentral, toClone, conflicts, ms);
     }
 
+    /** What sending a push took: changes sent, time encoding them, time waiting for the transport. */
+    private static final class PushStats {
+        long changes;
+        long encodeNanos;
+        long waitNanos;
+    }
+
     /** Sends the push as it is read from the log (a chunk in flight while the next is read). */
-    private PushResult push(String session, CloneStore.Push push, String cloneId, long offsetMs, long[] sent)
+    private PushResult push(String session, CloneStore.Push push, String cloneId, long offsetMs, PushStats stats)
             throws Exception {
         CompletableFuture<PushResult> done = new CompletableFuture<>();
         Object ready = new Object();
+        // The sender waits on `ready` while the transport is full; it wakes when the transport
+        // takes more or when the call ends, whichever way.
+        Runnable wake = () -> {
+            synchronized (ready) {
+                ready.notifyAll();
+            }
+        };
+        done.whenComplete((r, t) -> wake.run());
         StreamObserver<ChangeBatch> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .push(new ClientResponseObserver<ChangeBatch, PushResult>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<ChangeBatch> requests) {
-                        requests.setOnReadyHandler(() -> {
-                            synchronized (ready) {
-                                ready.notifyAll();
-                            }
-                        });
+                        requests.setOnReadyHandler(wake);
                     }
 
                     @Override
@@ -287,9 +288,6 @@ public class SyncRunner {
                     @Override
                     public void onError(Throwable t) {
                         done.completeExceptionally(t);
-                        synchronized (ready) {
-                            ready.notifyAll();
-                        }
                     }
 
                     @Override
@@ -299,7 +297,7 @@ public class SyncRunner {
                 });
         var flow = (ClientCallStreamObserver<ChangeBatch>) out;
         try {
-            sent[0] = store.readPush(push, cloneId, config.batchSize(), chunk -> {
+            stats.changes = store.readPush(push, cloneId, config.batchSize(), chunk -> {
                 if (done.isDone()) {
                     // Central already answered (a refusal): reading on would be for nothing.
                     throw new IllegalStateException("central ended the push early");
@@ -309,7 +307,7 @@ public class SyncRunner {
                         .setClockOffsetMs(offsetMs);
                 chunk.forEach(c -> b.addChanges(toWire(c)));
                 long t1 = System.nanoTime();
-                sent[1] += t1 - t0;
+                stats.encodeNanos += t1 - t0;
                 // Flow control: no more than the transport takes is buffered here.
                 synchronized (ready) {
                     while (!flow.isReady() && !done.isDone()) {
@@ -321,7 +319,7 @@ public class SyncRunner {
                         }
                     }
                 }
-                sent[2] += System.nanoTime() - t1;
+                stats.waitNanos += System.nanoTime() - t1;
                 out.onNext(b.build());
             });
         } catch (Exception e) {

@@ -276,7 +276,8 @@ public class ExchangeService {
             }
             List<TableFingerprint> mine = new ArrayList<>();
             List<String> problems = new ArrayList<>();
-            Map<TableRef, Catalog.TableShape> shapes = Catalog.shapes(Db.await(claimedShapes), claimedTables);
+            Map<TableRef, Catalog.TableShape> shapes = Catalog.shapes(
+                    claimedShapes == null ? null : Db.await(claimedShapes), claimedTables);
             if (!shapes.keySet().equals(new java.util.LinkedHashSet<>(tables))) {
                 shapes = Catalog.shapes(c, tables); // the clone named other tables than central records
             }

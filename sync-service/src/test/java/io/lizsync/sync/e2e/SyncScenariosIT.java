@@ -418,6 +418,15 @@ class SyncScenariosIT {
         assertEquals(sessionsBefore, mesh.one("central", "SELECT string_agg(clone_id || ':' || coalesce(session_id::text, "
                 + "'-') || ':' || coalesce(last_sync::text, '-'), ',' ORDER BY clone_id) FROM lizsync.clone_state"),
                 "a refused hello opens no session and records nothing");
+        // Its own credential, the right tools version, but no table fingerprints: a clear refusal.
+        var realA = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel).withCallCredentials(bearer(a));
+        var noTables = asItself.toBuilder().setToolsVersion(mesh.one("central", "SELECT lizsync.tools_version()")).build();
+        e = assertThrows(StatusRuntimeException.class, () -> realA.hello(noTables));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().contains("missing on the clone"), e.getStatus().getDescription());
+        assertEquals(sessionsBefore, mesh.one("central", "SELECT string_agg(clone_id || ':' || coalesce(session_id::text, "
+                + "'-') || ':' || coalesce(last_sync::text, '-'), ',' ORDER BY clone_id) FROM lizsync.clone_state"),
+                "a hello refused by the structure check changes nothing either");
 
         var none = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel);
         assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> none.hello(hello))
