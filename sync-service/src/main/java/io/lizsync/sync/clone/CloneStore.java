@@ -9,10 +9,11 @@ import io.lizsync.sync.db.Catalog;
 import io.lizsync.sync.db.ChangeLog;
 import io.lizsync.sync.db.ChangeWriter;
 import io.lizsync.sync.db.Db;
-import io.lizsync.sync.engine.LoggedChange;
+import io.lizsync.sync.engine.Collapser;
 import io.lizsync.sync.engine.NetChange;
 import io.lizsync.sync.engine.TableRef;
-import io.lizsync.sync.exchange.Wire;
+import io.lizsync.sync.wire.ChangeCodec;
+import io.lizsync.sync.wire.ChangeStream;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -35,6 +36,8 @@ public class CloneStore {
 
     /** This clone's id, for its own row of {@code lizsync.clone_state}. */
     private static final String SELF = "(SELECT server_id FROM lizsync.server_metadata LIMIT 1)";
+    /** Log rows read per cursor fetch of a push. */
+    private static final int PUSH_CHUNK = 2000;
 
     private final Pool pool;
     private final AgroalDataSource dataSource;
@@ -150,35 +153,44 @@ public class CloneStore {
     }
 
     /**
-     * Reads the changes of a push in event order, {@code chunk} at a time, handing each chunk to
-     * {@code sink} while the next is read (the caller sends as it goes: nothing holds the whole
-     * push). Returns the number of changes read.
+     * Reads a push as net changes, one per row, in replay order (inserts by first event, then
+     * updates, then deletes by last event), folded row by row from the log as PostgreSQL sorts
+     * it, and hands each to {@code sink} as it is read: nothing holds the whole push, here or on
+     * central. Returns the number of log rows read.
      */
-    public long readPush(Push push, String cloneId, int chunk, Consumer<List<LoggedChange>> sink)
-            throws Exception {
+    public long readPush(Push push, String cloneId, Consumer<NetChange> sink) throws Exception {
         return Db.inTransaction(pool, c -> {
-            var statement = Db.await(c.prepare("SELECT " + ChangeLog.COLUMNS + " FROM audit.logged_actions l "
-                    + "WHERE pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T' "
-                    + "ORDER BY l.event_id"));
+            var statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PUSH_COLUMNS, "audit.logged_actions l",
+                    "pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T'", "''")));
             var cursor = statement.cursor(Tuple.of(push.snapshot()));
+            Collapser.RowByRow folder = new Collapser.RowByRow(null);
+            Map<TableRef, TableRef> tables = new HashMap<>();
             long read = 0;
             try {
                 do {
-                    List<LoggedChange> changes = new ArrayList<>(chunk);
-                    for (Row r : Db.await(cursor.read(chunk))) {
-                        changes.add(ChangeLog.toChange(r, cloneId));
-                    }
-                    read += changes.size();
-                    if (!changes.isEmpty()) {
-                        sink.accept(changes);
+                    for (Row r : Db.await(cursor.read(PUSH_CHUNK))) {
+                        read++;
+                        NetChange done = folder.add(ChangeLog.toChange(r, cloneId, tables));
+                        if (done != null) {
+                            sink.accept(done);
+                        }
                     }
                 } while (cursor.hasMore());
+                NetChange last = folder.finish();
+                if (last != null) {
+                    sink.accept(last);
+                }
             } finally {
                 Db.await(cursor.close());
                 Db.await(statement.close());
             }
             return read;
         });
+    }
+
+    /** The clone database's clock now (the clock that stamps this clone's edits). */
+    public java.time.Instant databaseNow() {
+        return Db.query(pool, "SELECT clock_timestamp()").iterator().next().getOffsetDateTime(0).toInstant();
     }
 
     /** Central confirmed the push: its changes leave the local log. */
@@ -246,6 +258,7 @@ public class CloneStore {
                 }
             }
             ChangeWriter writer = new ChangeWriter(c);
+            ChangeStream.Joiner joiner = new ChangeStream.Joiner();
             long received = 0;
             String position = null;
             boolean last = false;
@@ -256,9 +269,13 @@ public class CloneStore {
                 }
                 position = b.getPosition();
                 last = b.getLast();
-                for (Change ch : b.getChangesList()) {
+                for (Change part : b.getChangesList()) {
+                    Change ch = joiner.add(part);
+                    if (ch == null) {
+                        continue;
+                    }
                     received++;
-                    NetChange n = toNet(ch);
+                    NetChange n = ChangeCodec.decode(ch, java.time.Duration.ZERO, null);
                     if (localRows.contains(n.uid())) {
                         continue;
                     }
@@ -272,7 +289,7 @@ public class CloneStore {
                     writer.apply(n);
                 }
             }
-            if (!last || position == null) {
+            if (!last || position == null || joiner.incomplete()) {
                 throw new IllegalStateException("the pull ended before central's last batch: nothing was applied");
             }
             long tick;
@@ -290,19 +307,6 @@ public class CloneStore {
             }
             return new Applied(applied, received, tick);
         });
-    }
-
-    private static NetChange toNet(Change ch) {
-        TableRef t = new TableRef(ch.getSchemaName(), ch.getTableName());
-        NetChange.Kind kind = switch (ch.getAction()) {
-            case CHANGE_ACTION_INSERT -> NetChange.Kind.UPSERT;
-            case CHANGE_ACTION_UPDATE -> NetChange.Kind.UPDATE;
-            case CHANGE_ACTION_DELETE -> NetChange.Kind.DELETE;
-            default -> throw new IllegalArgumentException("central sent a change without action");
-        };
-        UUID.fromString(ch.getUid());
-        return new NetChange(t, ch.getUid(), kind, Wire.values(ch.getNewValuesJson()), Map.of(), Map.of(), Map.of(),
-                ch.getOriginId(), Wire.instant(ch.getEditedAt()), 0, 0, List.of());
     }
 
     /**

@@ -113,7 +113,7 @@ public class DeployService {
             PackagingServiceGrpc.newBlockingStub(packaging()).withDeadlineAfter(config.deploy().centralTimeoutSeconds(),
                     TimeUnit.SECONDS).recordDeployment(io.lizsync.proto.packaging.v1.RecordDeploymentRequest.newBuilder()
                             .setPackageId(packageId).setCloneServerId(cloneId).setCloneName(cloneName)
-                            .setDeployedAt(io.lizsync.sync.exchange.Wire.timestamp(java.time.Instant.now())).build());
+                            .setDeployedAt(io.lizsync.sync.wire.Wire.timestamp(java.time.Instant.now())).build());
             return "";
         } catch (StatusRuntimeException e) {
             LOG.warnf("packaging-service did not record the deployment of package %s: %s", packageId, e.getStatus());

@@ -4,27 +4,24 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.proto.sync.v1.AckRequest;
-import io.lizsync.proto.sync.v1.Change;
-import io.lizsync.proto.sync.v1.ChangeAction;
 import io.lizsync.proto.sync.v1.ChangeBatch;
+import io.lizsync.proto.sync.v1.ClockReading;
 import io.lizsync.proto.sync.v1.ExchangeGrpc;
 import io.lizsync.proto.sync.v1.HelloRequest;
 import io.lizsync.proto.sync.v1.PullRequest;
+import io.lizsync.proto.sync.v1.PushProgress;
 import io.lizsync.proto.sync.v1.PushResult;
 import io.lizsync.sync.config.SyncConfig;
-import io.lizsync.sync.engine.LoggedChange;
-import io.lizsync.sync.exchange.Wire;
+import io.lizsync.sync.wire.ChangeCodec;
+import io.lizsync.sync.wire.ChangeStream;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,12 +47,14 @@ public class SyncRunner {
 
     private final SyncConfig config;
     private final CloneStore store;
+    private final ClockProbe clocks;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile ManagedChannel channel;
 
-    SyncRunner(SyncConfig config, CloneStore store) {
+    SyncRunner(SyncConfig config, CloneStore store, ClockProbe clocks) {
         this.config = config;
         this.store = store;
+        this.clocks = clocks;
     }
 
     /** Counts of one session. */
@@ -162,13 +161,10 @@ public class SyncRunner {
         long tFingerprints = System.nanoTime();
         ExchangeGrpc.ExchangeBlockingStub blocking = ExchangeGrpc.newBlockingStub(channel())
                 .withCallCredentials(credentials()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS);
-        Instant[] sent = new Instant[1];
         var hello = onceMoreIfUnavailable("hello", () -> {
-            sent[0] = Instant.now();
             return blocking.hello(HelloRequest.newBuilder()
                     .setCloneId(me.cloneId())
                     .setToolsVersion(me.toolsVersion())
-                    .setCloneTime(Wire.timestamp(sent[0]))
                     .addAllTables(fingerprints)
                     .setCursor(me.tickId() == null ? "" : me.tickId().toString())
                     .setNothingToPush(!me.hasLocalChanges())
@@ -192,13 +188,7 @@ public class SyncRunner {
             return new Outcome(0, 0, 0, ms);
         }
         String session = hello.getSessionId();
-        Instant received = Instant.now();
         long tHello = System.nanoTime();
-        // Central's clock minus ours, at the midpoint of the round trip (latency cancels out).
-        long offsetMs = hello.hasCentralTime()
-                ? Wire.instant(hello.getCentralTime()).toEpochMilli()
-                        - (sent[0].toEpochMilli() + (received.toEpochMilli() - sent[0].toEpochMilli()) / 2)
-                : hello.getClockOffsetMs();
 
         long toCentral = 0;
         long conflicts = 0;
@@ -206,15 +196,20 @@ public class SyncRunner {
         CloneStore.Push push = store.nextPush();
         long tReadDone = System.nanoTime();
         if (push != null) {
+            // Central measures our database clock against its own before it takes our edit times.
+            ClockReading clock = clocks.measure(channel(), credentials(), session, config.central().deadlineSeconds());
+            LOG.debugf("clock offset measured by central: %d ms +- %d ms (%d samples)", clock.getOffsetMs(),
+                    clock.getUncertaintyMs(), clock.getSamples());
             PushStats stats = new PushStats();
-            PushResult result = push(session, push, me.cloneId(), offsetMs, stats);
+            PushResult result = push(session, push, me.cloneId(), stats);
             long tSent = System.nanoTime();
             crashPoint("after-push");
             toCentral = result.getApplied();
             conflicts = result.getConflicts();
             store.completePush(push.pushId());
-            LOG.debugf("push of %d change(s): opened %d ms, read, sent and applied %d ms (encoding %d ms, waiting for "
-                    + "the transport %d ms), completed %d ms", stats.changes,
+            LOG.debugf("push of %d event(s) as %d change(s) in %d batch(es): opened %d ms, read, sent and applied %d ms "
+                    + "(encoding %d ms, waiting for central %d ms), completed %d ms", stats.events, stats.changes,
+                    stats.batches,
                     (tReadDone - tRead) / 1_000_000, (tSent - tReadDone) / 1_000_000, stats.encodeNanos / 1_000_000,
                     stats.waitNanos / 1_000_000, (System.nanoTime() - tSent) / 1_000_000);
             if (!result.getPullNeeded()) {
@@ -235,7 +230,7 @@ public class SyncRunner {
                 config.central().deadlineSeconds(), "central")) {
             ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
                     .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
-                    .pull(PullRequest.newBuilder().setSessionId(session).setBatchSize(config.batchSize()).build(), stream);
+                    .pull(PullRequest.newBuilder().setSessionId(session).build(), stream);
             pulled = store.applyPull(stream.iterator());
         }
         long toClone = pulled.applied();
@@ -252,76 +247,80 @@ public class SyncRunner {
         return new Outcome(toCentral, toClone, conflicts, ms);
     }
 
-    /** What sending a push took: changes sent, time encoding them, time waiting for the transport. */
+    /** What sending a push took: log rows read, net changes and batches sent, time encoding, time waiting for central. */
     private static final class PushStats {
+        long events;
+        long batches;
         long changes;
         long encodeNanos;
         long waitNanos;
     }
 
-    /** Sends the push as it is read from the log (a chunk in flight while the next is read). */
-    private PushResult push(String session, CloneStore.Push push, String cloneId, long offsetMs, PushStats stats)
-            throws Exception {
+    /** Batches a push may have sent and central not yet answered (each at most ChangeStream.BATCH_BYTES). */
+    private static final int PUSH_WINDOW = 4;
+
+    /**
+     * Sends the push as it is read from the log, in batches sized by bytes; central answers each
+     * batch once applied, and no more than {@link #PUSH_WINDOW} wait unanswered: neither side
+     * holds more than a few batches, whatever the push holds.
+     */
+    private PushResult push(String session, CloneStore.Push push, String cloneId, PushStats stats) throws Exception {
         CompletableFuture<PushResult> done = new CompletableFuture<>();
-        Object ready = new Object();
-        // The sender waits on `ready` while the transport is full; it wakes when the transport
-        // takes more or when the call ends, whichever way.
-        Runnable wake = () -> {
-            synchronized (ready) {
-                ready.notifyAll();
-            }
-        };
-        done.whenComplete((r, t) -> wake.run());
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(PUSH_WINDOW);
         StreamObserver<ChangeBatch> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
-                .push(new ClientResponseObserver<ChangeBatch, PushResult>() {
+                .push(new StreamObserver<PushProgress>() {
                     @Override
-                    public void beforeStart(ClientCallStreamObserver<ChangeBatch> requests) {
-                        requests.setOnReadyHandler(wake);
-                    }
-
-                    @Override
-                    public void onNext(PushResult value) {
-                        done.complete(value);
+                    public void onNext(PushProgress p) {
+                        if (p.hasResult()) {
+                            done.complete(p.getResult());
+                        } else {
+                            window.release();
+                        }
                     }
 
                     @Override
                     public void onError(Throwable t) {
                         done.completeExceptionally(t);
+                        window.release(PUSH_WINDOW);
                     }
 
                     @Override
                     public void onCompleted() {
                         done.completeExceptionally(new IllegalStateException("central closed the push without a result"));
+                        window.release(PUSH_WINDOW);
                     }
                 });
-        var flow = (ClientCallStreamObserver<ChangeBatch>) out;
-        try {
-            stats.changes = store.readPush(push, cloneId, config.batchSize(), chunk -> {
-                if (done.isDone()) {
-                    // Central already answered (a refusal): reading on would be for nothing.
-                    throw new IllegalStateException("central ended the push early");
-                }
-                long t0 = System.nanoTime();
-                ChangeBatch.Builder b = ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId())
-                        .setClockOffsetMs(offsetMs);
-                chunk.forEach(c -> b.addChanges(toWire(c)));
-                long t1 = System.nanoTime();
-                stats.encodeNanos += t1 - t0;
-                // Flow control: no more than the transport takes is buffered here.
-                synchronized (ready) {
-                    while (!flow.isReady() && !done.isDone()) {
-                        try {
-                            ready.wait(1000);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException("interrupted while sending the push", e);
+        ChangeStream.Batcher batcher = new ChangeStream.Batcher(ChangeStream.BATCH_BYTES, ChangeStream.PART_BYTES,
+                changes -> {
+                    long t1 = System.nanoTime();
+                    try {
+                        while (!window.tryAcquire(1, TimeUnit.SECONDS)) {
+                            if (done.isDone()) {
+                                break;
+                            }
                         }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while sending the push", e);
                     }
-                }
-                stats.waitNanos += System.nanoTime() - t1;
-                out.onNext(b.build());
+                    if (done.isDone()) {
+                        // Central already answered (a refusal): reading on would be for nothing.
+                        throw new IllegalStateException("central ended the push early");
+                    }
+                    stats.waitNanos += System.nanoTime() - t1;
+                    stats.batches++;
+                    out.onNext(ChangeBatch.newBuilder().setSessionId(session).setPushId(push.pushId())
+                            .addAllChanges(changes).build());
+                });
+        try {
+            stats.events = store.readPush(push, cloneId, n -> {
+                long t0 = System.nanoTime();
+                batcher.add(ChangeCodec.encode(n));
+                stats.encodeNanos += System.nanoTime() - t0;
             });
+            batcher.flush();
+            stats.changes = batcher.changes();
         } catch (Exception e) {
             if (!done.isDone()) {
                 out.onError(io.grpc.Status.CANCELLED.withDescription("the clone could not read its push")
@@ -344,25 +343,13 @@ public class SyncRunner {
         }
     }
 
-    static Change toWire(LoggedChange c) {
-        Change.Builder b = Change.newBuilder().setOriginId(c.writer()).setOriginEventId(c.eventId())
-                .setSchemaName(c.table().schema()).setTableName(c.table().table()).setUid(c.uid())
-                .setEditedAt(Wire.timestamp(c.editedAt()));
-        switch (c.action()) {
-            case 'I' -> b.setAction(ChangeAction.CHANGE_ACTION_INSERT).setNewValuesJson(Wire.json(c.rowData()));
-            case 'U' -> b.setAction(ChangeAction.CHANGE_ACTION_UPDATE).setNewValuesJson(Wire.json(c.changed()))
-                    .setOldValuesJson(Wire.json(c.rowData()));
-            default -> b.setAction(ChangeAction.CHANGE_ACTION_DELETE).setOldValuesJson(Wire.json(c.rowData()));
-        }
-        return b.build();
-    }
-
     ManagedChannel channel() {
         ManagedChannel c = channel;
         if (c == null) {
             synchronized (this) {
                 if (channel == null) {
-                    var b = ManagedChannelBuilder.forAddress(config.central().host(), config.central().port());
+                    var b = ManagedChannelBuilder.forAddress(config.central().host(), config.central().port())
+                            .maxInboundMessageSize(ChangeStream.MAX_MESSAGE_BYTES);
                     if (config.central().tls()) {
                         b.useTransportSecurity();
                     } else {

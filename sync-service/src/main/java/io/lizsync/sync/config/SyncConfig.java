@@ -46,9 +46,6 @@ public interface SyncConfig {
     /** Clone role: the exchange credential; when absent it is read from {@code <stateDir>/credential}. */
     Optional<String> credential();
 
-    /** Changes per streamed batch. */
-    @WithDefault("1000")
-    int batchSize();
 
     /** Clone role: how often SQL calls of lizsync.synchronize() are looked for. */
     @WithDefault("0.2s")
@@ -60,6 +57,13 @@ public interface SyncConfig {
      * {@code after-apply} (the pull is committed locally, central has no acknowledgement).
      */
     Optional<String> testCrashPoint();
+
+    /**
+     * Fault injection, for the fault tests only (central role): after applying the first batch of
+     * a push, central logs "fault injection: pausing in push" and waits this long, so that a test
+     * can prove its fault (a database restart, a cut link) hit the push while it was applied.
+     */
+    Optional<java.time.Duration> testPushPause();
 
     /** Clone role: run a sync session on this schedule (a Quarkus 'every' value such as 15m), or off. */
     @WithDefault("off")

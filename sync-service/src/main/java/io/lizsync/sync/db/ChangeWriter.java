@@ -23,6 +23,8 @@ public final class ChangeWriter {
 
     /** Rows per statement: bounded so that one statement's arrays stay small. */
     private static final int MAX_GROUP = 5000;
+    /** Characters of values per statement: a group of large rows (polygons of megabytes) is cut sooner. */
+    private static final long MAX_GROUP_CHARS = 8L << 20;
 
     private final SqlConnection connection;
     private final Map<TableRef, Catalog.TableShape> shapes = new HashMap<>();
@@ -66,7 +68,11 @@ public final class ChangeWriter {
     private static final class Group {
         final GroupKey key;
         final List<List<String>> columns = new ArrayList<>();
+        /** Logging writers: each row's original edit time, and its per-field times and origins (JSON or null). */
+        final List<String> times = new ArrayList<>();
+        final List<String> meta = new ArrayList<>();
         int size;
+        long chars;
 
         Group(GroupKey key) {
             this.key = key;
@@ -101,15 +107,53 @@ public final class ChangeWriter {
             }
         }
         GroupKey key = new GroupKey(n.kind(), n.table(), List.copyOf(fields));
-        if (group == null || !Objects.equals(group.key, key) || group.size >= MAX_GROUP) {
+        if (group == null || !Objects.equals(group.key, key) || group.size >= MAX_GROUP
+                || group.chars >= MAX_GROUP_CHARS) {
             flush();
             group = new Group(key);
         }
         group.columns.get(0).add(n.uid());
         for (int i = 0; i < fields.size(); i++) {
-            group.columns.get(i + 1).add(n.values().get(fields.get(i)));
+            String v = n.values().get(fields.get(i));
+            group.columns.get(i + 1).add(v);
+            group.chars += v == null ? 0 : v.length();
+        }
+        if (syncData != null) {
+            group.times.add(n.editedAt() == null ? null : n.editedAt().toString());
+            group.meta.add(originalTimes(n));
         }
         group.size++;
+    }
+
+    /**
+     * The times and origins of the fields of a net change that differ from the row's (edited at
+     * another moment, or on another node than the one the log row names), as the log keeps them
+     * in {@code sync_data}: {"field_times": {field: time}, "field_origins": {field: server}}.
+     */
+    static String originalTimes(NetChange n) {
+        io.vertx.core.json.JsonObject times = new io.vertx.core.json.JsonObject();
+        io.vertx.core.json.JsonObject origins = new io.vertx.core.json.JsonObject();
+        for (String f : n.values().keySet()) {
+            java.time.Instant t = n.fieldTimes().get(f);
+            if (t != null && !t.equals(n.editedAt())) {
+                times.put(f, t.toString());
+            }
+            String w = n.fieldWriters().get(f);
+            if (w != null && !w.equals(n.writer())) {
+                origins.put(f, w);
+            }
+        }
+        if (times.isEmpty() && origins.isEmpty()) {
+            return null;
+        }
+        io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject();
+        if (!times.isEmpty()) {
+            o.put("field_times", times);
+        }
+        if (!origins.isEmpty()) {
+            o.put("field_origins", origins);
+        }
+        return o.encode();
     }
 
     /** Time spent waiting for the database in the replay statements so far (beyond what overlapped). */
@@ -178,7 +222,7 @@ public final class ChangeWriter {
         if (syncData == null) {
             send(sql.toString(), params);
         } else {
-            sendLogged(key, sql, params);
+            sendLogged(key, sql, params, group.times.toArray(new String[0]), group.meta.toArray(new String[0]));
         }
         inFlightSize = group.size;
         group = null;
@@ -190,21 +234,28 @@ public final class ChangeWriter {
     }
 
     /** The group's statement with its log rows written by the same statement (data-modifying WITH). */
-    private void sendLogged(GroupKey key, StringBuilder statement, Object[] params) {
+    private void sendLogged(GroupKey key, StringBuilder statement, Object[] params, String[] times, String[] meta) {
         TableRef t = key.table();
         int n = params.length;
-        Object[] all = java.util.Arrays.copyOf(params, n + 4);
+        Object[] all = java.util.Arrays.copyOf(params, n + 6);
         all[n] = t.schema();
         all[n + 1] = t.table();
         all[n + 2] = t.quoted();
         all[n + 3] = syncData;
+        all[n + 4] = times;
+        all[n + 5] = meta;
+        // Each row is logged with the time its edit was really made (and, in sync_data, the times
+        // and origins of fields edited at other moments): every later decision compares those.
         String head = "INSERT INTO audit.logged_actions (schema_name, table_name, relid, uid, action, row_data, "
-                + "changed_fields, sync_data) SELECT $" + (n + 1) + ", $" + (n + 2) + ", CAST($" + (n + 3)
-                + " AS text)::regclass::oid, lizsync_w.uid, ";
-        String sync = ", CAST($" + (n + 4) + " AS text)::jsonb";
+                + "changed_fields, sync_data, action_tstamp_tx) SELECT $" + (n + 1) + ", $" + (n + 2) + ", CAST($"
+                + (n + 3) + " AS text)::regclass::oid, lizsync_w.uid, ";
+        String sync = ", CAST($" + (n + 4) + " AS text)::jsonb || coalesce(lizsync_m.meta::jsonb, '{}'::jsonb), "
+                + "coalesce(lizsync_m.at::timestamptz, transaction_timestamp())";
+        String original = " JOIN unnest($1::text[]::uuid[], $" + (n + 5) + "::text[], $" + (n + 6)
+                + "::text[]) AS lizsync_m(uid, at, meta) ON lizsync_m.uid = lizsync_w.uid";
         if (key.kind() == NetChange.Kind.DELETE) {
             String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, public.hstore(lizsync_t.*) AS h) "
-                    + head + "'D', lizsync_w.h, NULL" + sync + " FROM lizsync_w";
+                    + head + "'D', lizsync_w.h, NULL" + sync + " FROM lizsync_w" + original;
             send(sql, all);
             return;
         }
@@ -223,7 +274,8 @@ public final class ChangeWriter {
                 + head + "CAST(CASE WHEN lizsync_o.uid IS NULL THEN 'I' ELSE 'U' END AS \"char\"), "
                 + "CASE WHEN lizsync_o.uid IS NULL THEN lizsync_w.h ELSE public.slice(lizsync_o.h, public.akeys(" + diff
                 + ")) END, CASE WHEN lizsync_o.uid IS NULL THEN NULL ELSE " + diff + " END" + sync
-                + " FROM lizsync_w LEFT JOIN pg_temp.lizsync_replay_old lizsync_o ON lizsync_o.uid = lizsync_w.uid"
+                + " FROM lizsync_w" + original
+                + " LEFT JOIN pg_temp.lizsync_replay_old lizsync_o ON lizsync_o.uid = lizsync_w.uid"
                 + " WHERE lizsync_o.uid IS NULL OR " + diff + " OPERATOR(public.<>) ''::public.hstore";
         send(sql, all);
         send("DELETE FROM pg_temp.lizsync_replay_old", new Object[0]);

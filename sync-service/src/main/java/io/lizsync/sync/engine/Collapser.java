@@ -85,8 +85,8 @@ public final class Collapser {
         private void setAll(Map<String, String> fields, LoggedChange c) {
             for (var e : fields.entrySet()) {
                 values.put(e.getKey(), e.getValue());
-                times.put(e.getKey(), c.editedAt());
-                writers.put(e.getKey(), c.writer());
+                times.put(e.getKey(), c.timeOf(e.getKey()));
+                writers.put(e.getKey(), c.writerOf(e.getKey()));
             }
         }
 
@@ -156,6 +156,42 @@ public final class Collapser {
             }
             out.sort(REPLAY_ORDER);
             return out;
+        }
+    }
+
+    /**
+     * Collapses changes that arrive grouped by row (every change of a row, in event order, before
+     * the next row's): memory holds one row, whatever the length of the log. The caller orders
+     * the groups (a log read ordered by replay class, then row, then event).
+     */
+    public static final class RowByRow {
+        private final String exclude;
+        private Fold current;
+
+        /** @param exclude server whose own writes are left out (no echo), or null */
+        public RowByRow(String exclude) {
+            this.exclude = exclude;
+        }
+
+        /** Feeds the next change; returns the previous row's net change when this one starts a new row. */
+        public NetChange add(LoggedChange c) {
+            NetChange done = null;
+            if (current != null && !(current.uid.equals(c.uid()) && current.table.equals(c.table()))) {
+                done = current.result(exclude);
+                current = null;
+            }
+            if (current == null) {
+                current = new Fold(c.table(), c.uid());
+            }
+            current.apply(c);
+            return done;
+        }
+
+        /** The last row's net change (null when there is none, or nothing is left after exclusion). */
+        public NetChange finish() {
+            NetChange done = current == null ? null : current.result(exclude);
+            current = null;
+            return done;
         }
     }
 

@@ -24,7 +24,8 @@ public final class ConflictResolver {
 
     /** One decision. {@code field} is null for a whole-row conflict (update against delete). */
     public record Decision(TableRef table, String uid, String field, char centralAction, Object centralValue,
-            Instant centralAt, char cloneAction, Object cloneValue, Instant cloneAt, String rule, String winner) {
+            Instant centralAt, char cloneAction, Object cloneValue, Instant cloneAt, String rule, String winner,
+            boolean withinClockUncertainty) {
     }
 
     /**
@@ -43,6 +44,15 @@ public final class ConflictResolver {
      */
     public static Resolution resolve(List<NetChange> cloneChanges, List<NetChange> centralPending,
             Function<TableRef, ConflictPolicy> policies) {
+        return resolve(cloneChanges, centralPending, policies, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param uncertainty how far the clone's times may be off after the offset correction: a
+     *                    decision whose two times are closer says so ({@link Decision#withinClockUncertainty})
+     */
+    public static Resolution resolve(List<NetChange> cloneChanges, List<NetChange> centralPending,
+            Function<TableRef, ConflictPolicy> policies, java.time.Duration uncertainty) {
         Map<NetChange.RowKey, NetChange> central = new HashMap<>();
         for (NetChange c : centralPending) {
             central.put(c.key(), c);
@@ -65,7 +75,7 @@ public final class ConflictResolver {
                 boolean cloneWins = policy.cloneWins(n.editedAt(), c.editedAt());
                 decisions.add(new Decision(n.table(), n.uid(), null, action(c), centralDeletes ? null : c.values(),
                         c.editedAt(), action(n), cloneDeletes ? null : n.values(), n.editedAt(), policy.sqlName,
-                        policy.winner(cloneWins)));
+                        policy.winner(cloneWins), ClockEstimate.withinUncertainty(n.editedAt(), c.editedAt(), uncertainty)));
                 if (cloneWins && cloneDeletes) {
                     apply.add(n);
                 } else if (cloneWins) {
@@ -90,7 +100,8 @@ public final class ConflictResolver {
                     Instant centralAt = c.fieldTimes().get(field);
                     boolean cloneWins = policy.cloneWins(cloneAt, centralAt);
                     decisions.add(new Decision(n.table(), n.uid(), field, action(c), c.values().get(field), centralAt,
-                            action(n), e.getValue(), cloneAt, policy.sqlName, policy.winner(cloneWins)));
+                            action(n), e.getValue(), cloneAt, policy.sqlName, policy.winner(cloneWins),
+                            ClockEstimate.withinUncertainty(cloneAt, centralAt, uncertainty)));
                     if (!cloneWins) {
                         kept.remove(field);
                     }

@@ -15,9 +15,18 @@ import java.util.Objects;
  * @param changed   U: new values of the changed fields; empty otherwise
  * @param writer    server id of the node where the edit was made
  * @param editedAt  original edit time (transaction start), on the central clock
+ * @param fieldTimes  original edit time of the fields whose time differs from {@code editedAt}
+ *                    (a replayed net change folds edits made at different times)
+ * @param fieldWriters origin of the fields whose origin differs from {@code writer}
  */
 public record LoggedChange(long eventId, TableRef table, String uid, char action, Map<String, String> rowData,
-        Map<String, String> changed, String writer, Instant editedAt) {
+        Map<String, String> changed, String writer, Instant editedAt, Map<String, Instant> fieldTimes,
+        Map<String, String> fieldWriters) {
+
+    public LoggedChange(long eventId, TableRef table, String uid, char action, Map<String, String> rowData,
+            Map<String, String> changed, String writer, Instant editedAt) {
+        this(eventId, table, uid, action, rowData, changed, writer, editedAt, Map.of(), Map.of());
+    }
 
     public LoggedChange {
         Objects.requireNonNull(table, "table");
@@ -27,5 +36,17 @@ public record LoggedChange(long eventId, TableRef table, String uid, char action
         }
         rowData = rowData == null ? Map.of() : rowData;
         changed = changed == null ? Map.of() : changed;
+        fieldTimes = fieldTimes == null ? Map.of() : fieldTimes;
+        fieldWriters = fieldWriters == null ? Map.of() : fieldWriters;
+    }
+
+    /** When field {@code f} was really edited. */
+    public Instant timeOf(String f) {
+        return fieldTimes.getOrDefault(f, editedAt);
+    }
+
+    /** Where field {@code f} was really edited. */
+    public String writerOf(String f) {
+        return fieldWriters.getOrDefault(f, writer);
     }
 }

@@ -25,6 +25,17 @@ public record NetChange(TableRef table, String uid, Kind kind, Map<String, Strin
         UPSERT, UPDATE, DELETE
     }
 
+    /** The same change with every edit time moved by {@code shift} (a clone's times onto central's clock). */
+    public NetChange shifted(java.time.Duration shift) {
+        if (shift.isZero()) {
+            return this;
+        }
+        Map<String, Instant> times = new java.util.HashMap<>();
+        fieldTimes.forEach((f, t) -> times.put(f, t.plus(shift)));
+        return new NetChange(table, uid, kind, values, times, fieldWriters, oldRow, writer,
+                editedAt == null ? null : editedAt.plus(shift), firstEventId, lastEventId, eventIds);
+    }
+
     public RowKey key() {
         return new RowKey(table, uid);
     }

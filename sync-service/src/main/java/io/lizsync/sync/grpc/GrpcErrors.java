@@ -28,9 +28,16 @@ public final class GrpcErrors {
         if (t instanceof StatusRuntimeException sre) {
             return sre;
         }
-        if (t instanceof io.lizsync.sync.exchange.ExchangeException ex) {
-            LOG.debugf("exchange refused (%s): %s", ex.code(), ex.getMessage());
-            return Status.fromCode(ex.code()).withDescription(ex.getMessage()).asRuntimeException();
+        if (t instanceof io.lizsync.sync.central.exchange.service.ExchangeException ex) {
+            LOG.debugf("exchange refused (%s): %s", ex.reason(), ex.getMessage());
+            Status status = switch (ex.reason()) {
+                case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+                case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
+                case NOT_FOUND -> Status.NOT_FOUND;
+                case PRECONDITION -> Status.FAILED_PRECONDITION;
+                case ABORTED -> Status.ABORTED;
+            };
+            return status.withDescription(ex.getMessage()).asRuntimeException();
         }
         if (t instanceof io.lizsync.sql.pkg.PackageRefusedException) {
             LOG.debugf("package refused: %s", t.getMessage());

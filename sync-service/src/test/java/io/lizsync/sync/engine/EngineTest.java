@@ -158,4 +158,60 @@ class EngineTest {
         assertEquals("pending", r.decisions().get(0).winner());
         assertTrue(r.toApply().isEmpty(), "manual: the row keeps its central value until decided");
     }
+
+    @Test
+    void rowByRowFoldingGivesWhatTheWholeFoldGives() {
+        List<LoggedChange> log = List.of(
+                ins(PARCEL, "u1", Map.of("uid", "u1", "name", "a"), CLONE, 1),
+                upd(PARCEL, "u1", Map.of("name", "b"), CENTRAL, 2),
+                upd(PARCEL, "u2", Map.of("name", "x"), CLONE, 3),
+                upd(PARCEL, "u2", Map.of("area", "9"), CENTRAL, 4),
+                upd(NOTE, "u3", Map.of("text", "t"), CLONE, 5),
+                del(NOTE, "u4", Map.of("uid", "u4"), CENTRAL, 6));
+        List<LoggedChange> grouped = new ArrayList<>(log);
+        grouped.sort(java.util.Comparator.comparing((LoggedChange c) -> c.table().toString()).thenComparing(LoggedChange::uid)
+                .thenComparingLong(LoggedChange::eventId));
+        var byRow = new Collapser.RowByRow(CLONE);
+        List<NetChange> streamed = new ArrayList<>();
+        for (LoggedChange c : grouped) {
+            NetChange n = byRow.add(c);
+            if (n != null) {
+                streamed.add(n);
+            }
+        }
+        NetChange last = byRow.finish();
+        if (last != null) {
+            streamed.add(last);
+        }
+        streamed.sort(Collapser.REPLAY_ORDER);
+        assertEquals(Collapser.collapse(log, CLONE), streamed);
+        // No echo: the clone's own insert comes back only as what central changed since.
+        assertEquals(NetChange.Kind.UPDATE, streamed.get(0).kind());
+        assertEquals(Map.of("name", "b"), streamed.get(0).values());
+    }
+
+    @Test
+    void replayedChangesKeepTheirFieldsOriginalTimesAndOrigins() {
+        Instant early = T0.plusSeconds(5);
+        var replayed = new LoggedChange(ids++, PARCEL, "u9", 'U', Map.of(), Map.of("name", "a", "area", "2"), CLONE,
+                T0.plusSeconds(60), Map.of("area", early), Map.of("area", "clone-b"));
+        var net = Collapser.collapse(List.of(replayed), null).get(0);
+        assertEquals(early, net.fieldTimes().get("area"));
+        assertEquals(T0.plusSeconds(60), net.fieldTimes().get("name"));
+        assertEquals("clone-b", net.fieldWriters().get("area"));
+        assertEquals(CLONE, net.fieldWriters().get("name"));
+    }
+
+    @Test
+    void aDecisionWhoseTimesAreCloserThanTheClockUncertaintySaysSo() {
+        var central = Collapser.collapse(List.of(upd(PARCEL, "u1", Map.of("name", "c"), CENTRAL, 10)), CLONE);
+        var clone = Collapser.collapse(List.of(new LoggedChange(ids++, PARCEL, "u1", 'U', Map.of(), Map.of("name", "k"),
+                CLONE, T0.plusSeconds(600).plusMillis(3))), null);
+        var r = ConflictResolver.resolve(clone, central, t -> null, java.time.Duration.ofMillis(5));
+        assertEquals(1, r.decisions().size());
+        assertTrue(r.decisions().get(0).withinClockUncertainty());
+        assertEquals("clone", r.decisions().get(0).winner());
+        var sure = ConflictResolver.resolve(clone, central, t -> null, java.time.Duration.ofMillis(1));
+        assertEquals(false, sure.decisions().get(0).withinClockUncertainty());
+    }
 }

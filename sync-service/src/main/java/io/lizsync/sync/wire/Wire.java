@@ -1,4 +1,4 @@
-package io.lizsync.sync.exchange;
+package io.lizsync.sync.wire;
 
 import com.google.protobuf.Timestamp;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.lizsync.sync.admin.service;
+package io.lizsync.sync.central.admin.service;
 
 import io.agroal.api.AgroalDataSource;
 import io.lizsync.sql.Preparer;

@@ -1,4 +1,4 @@
-package io.lizsync.sync.admin.grpc;
+package io.lizsync.sync.central.admin.grpc;
 
 import io.lizsync.proto.sync.v1.CentralAdmin;
 import io.lizsync.proto.sync.v1.GetToolsStatusRequest;
@@ -17,9 +17,9 @@ import io.lizsync.proto.sync.v1.RegisterCloneRequest;
 import io.lizsync.proto.sync.v1.RegisterCloneResponse;
 import io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest;
 import io.lizsync.proto.sync.v1.RevokeCloneCredentialResponse;
-import io.lizsync.sync.admin.service.ToolsAdminService;
+import io.lizsync.sync.central.admin.service.ToolsAdminService;
 import io.lizsync.sync.engine.TableRef;
-import io.lizsync.sync.exchange.ExchangeService;
+import io.lizsync.sync.central.exchange.service.CloneAccess;
 import io.lizsync.sync.config.SyncConfig;
 import io.lizsync.sync.grpc.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
@@ -33,10 +33,10 @@ import java.util.concurrent.Callable;
 public class CentralAdminGrpcService implements CentralAdmin {
 
     private final ToolsAdminService service;
-    private final ExchangeService exchange;
+    private final CloneAccess exchange;
     private final SyncConfig config;
 
-    CentralAdminGrpcService(ToolsAdminService service, ExchangeService exchange, SyncConfig config) {
+    CentralAdminGrpcService(ToolsAdminService service, CloneAccess exchange, SyncConfig config) {
         this.service = service;
         this.exchange = exchange;
         this.config = config;

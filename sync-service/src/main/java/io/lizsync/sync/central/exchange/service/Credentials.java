@@ -1,4 +1,4 @@
-package io.lizsync.sync.exchange;
+package io.lizsync.sync.central.exchange.service;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

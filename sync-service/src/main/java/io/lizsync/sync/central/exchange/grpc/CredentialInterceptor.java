@@ -1,4 +1,4 @@
-package io.lizsync.sync.exchange;
+package io.lizsync.sync.central.exchange.grpc;
 
 import io.grpc.Context;
 import io.grpc.Contexts;

@@ -1,4 +1,4 @@
-package io.lizsync.sync.review;
+package io.lizsync.sync.central.review;
 
 import io.grpc.Status;
 import io.lizsync.proto.sync.v1.ChangeAction;
@@ -24,8 +24,8 @@ import io.lizsync.sync.db.Catalog;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.ConflictPolicy;
 import io.lizsync.sync.engine.TableRef;
-import io.lizsync.sync.exchange.ExchangeException;
-import io.lizsync.sync.exchange.Wire;
+import io.lizsync.sync.central.exchange.service.ExchangeException;
+import io.lizsync.sync.wire.Wire;
 import io.lizsync.sync.grpc.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -57,13 +57,16 @@ public class ReviewGrpcService implements SyncReview {
             var out = ListHistoryResponse.newBuilder();
             for (Row row : Db.query(pool, """
                     SELECT sync_id::text, sync_time, server_from::text, server_to::text[], sync_type, sync_status,
-                           change_count, conflict_count
+                           change_count, conflict_count, clock_offset_ms, clock_uncertainty_ms
                     FROM lizsync.history
                     WHERE $1::text = '' OR server_from::text = $1 OR $1::text = ANY (server_to::text[])
                     ORDER BY sync_time DESC LIMIT $2""", r.getServerId(), limit(r.getLimit()))) {
                 var item = HistoryItem.newBuilder().setSyncId(row.getString(0)).setSyncTime(ts(row.getOffsetDateTime(1)))
                         .setServerFrom(row.getString(2)).setSyncType(row.getString(4)).setSyncStatus(row.getString(5))
                         .setChangeCount(row.getLong(6)).setConflictCount(row.getLong(7));
+                if (row.getLong(8) != null) {
+                    item.setClockOffsetMs(row.getLong(8)).setClockUncertaintyMs(nz(row.getLong(9)));
+                }
                 for (String to : row.getArrayOfStrings(3)) {
                     item.addServerTo(to);
                 }
@@ -104,18 +107,18 @@ public class ReviewGrpcService implements SyncReview {
             return Db.inTransaction(pool, c -> {
                 var rs = Db.query(c, SELECT_CONFLICT + " WHERE id = $1 FOR UPDATE", r.getId());
                 if (rs.size() == 0) {
-                    throw new ExchangeException(Status.Code.NOT_FOUND, "no conflict " + r.getId());
+                    throw new ExchangeException(ExchangeException.Reason.NOT_FOUND, "no conflict " + r.getId());
                 }
                 Row row = rs.iterator().next();
                 String field = row.getString(5);
                 if (field == null) {
-                    throw new ExchangeException(Status.Code.FAILED_PRECONDITION,
+                    throw new ExchangeException(ExchangeException.Reason.PRECONDITION,
                             "conflict " + r.getId() + " is an update against a delete; it cannot be re-decided here yet");
                 }
                 TableRef table = new TableRef(row.getString(3), row.getString(4));
                 Catalog.TableShape shape = Catalog.shape(c, table);
                 if (!shape.writable(field)) {
-                    throw new ExchangeException(Status.Code.FAILED_PRECONDITION, "column " + field + " of " + table
+                    throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "column " + field + " of " + table
                             + " can no longer be written");
                 }
                 Object chosen = row.getValue(winner.equals("central") ? 9 : 12);
@@ -189,7 +192,7 @@ public class ReviewGrpcService implements SyncReview {
     private static final String SELECT_CONFLICT = """
             SELECT id, conflict_time, clone_id::text, schema_name, table_name, field_name, object_uid::text,
                    central_action::text, central_edited_at, central_value::text, clone_action::text, clone_edited_at,
-                   clone_value::text, rule_applied, winner
+                   clone_value::text, rule_applied, winner, clock_uncertainty_ms, within_clock_uncertainty
             FROM lizsync.conflicts""";
 
     private static Conflict conflict(Row row) {
@@ -198,7 +201,8 @@ public class ReviewGrpcService implements SyncReview {
                 .setFieldName(row.getString(5) == null ? "" : row.getString(5)).setUid(row.getString(6))
                 .setCentralAction(action(row.getString(7))).setCentralValueJson(nz(row.getString(9)))
                 .setCloneAction(action(row.getString(10))).setCloneValueJson(nz(row.getString(12)))
-                .setRule(row.getString(13)).setWinner(row.getString(14));
+                .setRule(row.getString(13)).setWinner(row.getString(14))
+                .setClockUncertaintyMs(nz(row.getLong(15))).setWithinClockUncertainty(row.getBoolean(16));
         if (row.getOffsetDateTime(8) != null) {
             b.setCentralEditedAt(ts(row.getOffsetDateTime(8)));
         }
@@ -219,6 +223,10 @@ public class ReviewGrpcService implements SyncReview {
 
     private static com.google.protobuf.Timestamp ts(OffsetDateTime t) {
         return Wire.timestamp(t.toInstant());
+    }
+
+    private static long nz(Long l) {
+        return l == null ? 0 : l;
     }
 
     private static String nz(String s) {

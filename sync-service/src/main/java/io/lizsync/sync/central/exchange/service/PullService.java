@@ -1,0 +1,224 @@
+package io.lizsync.sync.central.exchange.service;
+
+import io.lizsync.sync.central.exchange.repository.ExchangeRepository;
+import io.lizsync.sync.central.exchange.repository.ExchangeRepository.CloneState;
+import io.lizsync.sync.db.ChangeLog;
+import io.lizsync.sync.db.Db;
+import io.lizsync.sync.engine.Collapser;
+import io.lizsync.sync.engine.NetChange;
+import io.lizsync.sync.engine.TableRef;
+import io.vertx.mutiny.sqlclient.Cursor;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.PreparedStatement;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.jboss.logging.Logger;
+
+/**
+ * Pulls: what central holds for a clone since its cursor, streamed. A short transaction fixes the
+ * pull's end (a new tick, kept as the session's position); a read-only transaction then reads the
+ * log rows between the clone's tick and that one, grouped by row in replay order, folding one row
+ * at a time while the stream is consumed. Central's memory does not grow with the pull.
+ */
+@ApplicationScoped
+public class PullService {
+
+    private static final Logger LOG = Logger.getLogger(PullService.class);
+    /** Log rows read per cursor fetch. */
+    private static final int CHUNK = 2000;
+
+    private final Pool pool;
+
+    PullService(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Starts a pull of the clone's open session. Close the stream when done, whichever way. */
+    public PullStream open(String cloneId, String sessionId) throws Exception {
+        long t0 = System.nanoTime();
+        record Start(String centralId, long from, long to, List<NetChange> resend) {
+        }
+        Start start = Db.inTransaction(pool, c -> {
+            CloneState state = ExchangeRepository.lockClone(c, cloneId);
+            ExchangeRepository.checkSession(state, sessionId);
+            String centralId = ExchangeRepository.centralId(c);
+            long tick = ExchangeRepository.newTick(c);
+            Db.query(c, "UPDATE lizsync.clone_state SET session_tick_id = $2 WHERE clone_id = $1::uuid", cloneId, tick);
+            return new Start(centralId, state.lastTickId(), tick, resendRows(c, cloneId, centralId));
+        });
+        PullStream stream = new PullStream(cloneId, start.centralId(), start.to(), start.resend(), t0);
+        try {
+            stream.open(start.from());
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+        return stream;
+    }
+
+    /** Rows central must send whole to the clone (its delete lost to an update): few, read at once. */
+    private static List<NetChange> resendRows(SqlConnection c, String cloneId, String centralId) {
+        List<NetChange> out = new ArrayList<>();
+        for (Row k : Db.rows(Db.query(c, "SELECT schema_name, table_name, uid::text FROM lizsync.resend_rows "
+                + "WHERE clone_id = $1::uuid", cloneId))) {
+            TableRef t = new TableRef(k.getString(0), k.getString(1));
+            var rs = Db.query(c, "SELECT akeys(h), avals(h) FROM (SELECT public.hstore(lizsync_row.*) AS h FROM "
+                    + t.quoted() + " lizsync_row WHERE uid = $1::uuid) s", k.getString(2));
+            if (rs.size() == 0) {
+                continue;
+            }
+            Row r = rs.iterator().next();
+            Map<String, String> row = new LinkedHashMap<>();
+            String[] keys = r.getArrayOfStrings(0);
+            String[] vals = r.getArrayOfStrings(1);
+            for (int i = 0; i < keys.length; i++) {
+                row.put(keys[i], vals[i]);
+            }
+            out.add(new NetChange(t, k.getString(2), NetChange.Kind.UPSERT, row, Map.of(), Map.of(), Map.of(),
+                    centralId, Instant.now(), Long.MAX_VALUE, Long.MAX_VALUE, List.of()));
+        }
+        return out;
+    }
+
+    /** The net changes of one pull, in replay order, read as they are consumed. */
+    public final class PullStream implements Iterator<NetChange>, AutoCloseable {
+        private final String cloneId;
+        private final String centralId;
+        private final long tickId;
+        private final Deque<NetChange> resend;
+        private final long started;
+        private final Collapser.RowByRow folder;
+        private final Map<TableRef, TableRef> tables = new HashMap<>();
+        private final Deque<NetChange> ready = new ArrayDeque<>();
+        private SqlConnection c;
+        private Transaction tx;
+        private PreparedStatement statement;
+        private Cursor cursor;
+        private boolean exhausted;
+        private boolean readOnce;
+        private long events;
+        private long changes;
+
+        PullStream(String cloneId, String centralId, long tickId, List<NetChange> resend, long started) {
+            this.cloneId = cloneId;
+            this.centralId = centralId;
+            this.tickId = tickId;
+            this.resend = new ArrayDeque<>(resend);
+            this.started = started;
+            this.folder = new Collapser.RowByRow(cloneId);
+        }
+
+        /** Central's position after this pull (the session's tick). */
+        public long tickId() {
+            return tickId;
+        }
+
+        void open(long fromTick) {
+            c = Db.await(pool.getConnection());
+            tx = Db.await(c.begin());
+            Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PULL_COLUMNS,
+                    "audit.logged_actions l, lizsync.ticks o, lizsync.ticks n", """
+                    o.tick_id = $1 AND n.tick_id = $2 AND l.action <> 'T'
+                      AND l.transaction_id >= pg_snapshot_xmin(o.tick_snapshot)
+                      AND NOT pg_visible_in_snapshot(l.transaction_id, o.tick_snapshot)
+                      AND pg_visible_in_snapshot(l.transaction_id, n.tick_snapshot)
+                      AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s WHERE s.server_id = $3::uuid
+                                  AND s.schema_name = l.schema_name AND s.table_name = l.table_name)""",
+                    "$3::text")));
+            cursor = statement.cursor(Tuple.of(fromTick, tickId, cloneId));
+        }
+
+        @Override
+        public synchronized boolean hasNext() {
+            while (ready.isEmpty() && !exhausted) {
+                fill();
+            }
+            return !ready.isEmpty();
+        }
+
+        @Override
+        public synchronized NetChange next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            changes++;
+            return ready.poll();
+        }
+
+        private void fill() {
+            if (readOnce && !cursor.hasMore()) {
+                NetChange last = folder.finish();
+                if (last != null) {
+                    ready.add(last);
+                }
+                ready.addAll(resend); // no update came after the inserts: the rows to resend go last
+                resend.clear();
+                exhausted = true;
+                LOG.infof("pull of clone %s: %d event(s) -> %d change(s), tick %d; %d ms", cloneId, events,
+                        changes + ready.size(), tickId, (System.nanoTime() - started) / 1_000_000);
+                return;
+            }
+            readOnce = true;
+            for (Row r : Db.await(cursor.read(CHUNK))) {
+                events++;
+                if (!resend.isEmpty() && r.getInteger(13) > 0) {
+                    // Past the inserts: rows to resend whole come before the updates and deletes.
+                    NetChange done = folder.finish();
+                    if (done != null) {
+                        ready.add(done);
+                    }
+                    ready.addAll(resend);
+                    resend.clear();
+                }
+                NetChange done = folder.add(ChangeLog.toChange(r, centralId, tables));
+                if (done != null) {
+                    ready.add(done);
+                }
+            }
+        }
+
+        /** Ends the read (rolls back the read-only transaction, returns the connection). */
+        @Override
+        public synchronized void close() {
+            try {
+                if (cursor != null) {
+                    Db.await(cursor.close());
+                }
+                if (statement != null) {
+                    Db.await(statement.close());
+                }
+                if (tx != null) {
+                    Db.await(tx.rollback());
+                }
+            } catch (RuntimeException ignored) {
+                // The connection may be gone; the transaction dies with it.
+            } finally {
+                cursor = null;
+                statement = null;
+                tx = null;
+                if (c != null) {
+                    try {
+                        Db.await(c.close());
+                    } catch (RuntimeException ignored) {
+                        // Already closed.
+                    }
+                    c = null;
+                }
+            }
+        }
+    }
+}

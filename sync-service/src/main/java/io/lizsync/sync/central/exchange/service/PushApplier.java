@@ -1,0 +1,214 @@
+package io.lizsync.sync.central.exchange.service;
+
+import io.lizsync.sync.central.exchange.repository.ExchangeRepository;
+import io.lizsync.sync.central.exchange.repository.ExchangeRepository.CloneState;
+import io.lizsync.sync.central.exchange.service.ExchangeException.Reason;
+import io.lizsync.sync.db.ChangeWriter;
+import io.lizsync.sync.db.Db;
+import io.lizsync.sync.engine.Collapser;
+import io.lizsync.sync.engine.ConflictPolicy;
+import io.lizsync.sync.engine.ConflictResolver;
+import io.lizsync.sync.engine.NetChange;
+import io.lizsync.sync.engine.TableRef;
+import io.vertx.core.json.Json;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * One push, applied batch by batch as it arrives, in one central transaction: the clone sends its
+ * net changes (each row once, in replay order), so each batch is resolved against central's
+ * pending changes of the same rows and applied at once. Central holds one batch at a time,
+ * whatever the push holds. Nothing is committed before the clone completes the stream; a
+ * stream that breaks off rolls everything back ({@link #abort()}).
+ */
+public final class PushApplier {
+
+    private static final Logger LOG = Logger.getLogger(PushApplier.class);
+
+    private final Pool pool;
+    private final String cloneId;
+    private SqlConnection c;
+    private Transaction tx;
+    private String sessionId;
+    private String pushId;
+    private CloneState state;
+    private long[] earlier;
+    private String centralId;
+    private String syncId;
+    private Duration shift;
+    private Duration uncertainty;
+    private Set<TableRef> allowed;
+    private Map<TableRef, ConflictPolicy> policies;
+    private ChangeWriter writer;
+    private long batches;
+    private long received;
+    private long conflicts;
+    private long pendingConflicts;
+    private Long firstEvent;
+    private Long lastEvent;
+    private long resolveNanos;
+    private long started;
+    private boolean ended;
+
+    private final Duration faultPause;
+
+    PushApplier(Pool pool, String cloneId, Duration faultPause) {
+        this.pool = pool;
+        this.cloneId = cloneId;
+        this.faultPause = faultPause;
+    }
+
+    /** What a push did. */
+    public record Outcome(long applied, long duplicates, long conflicts, long pendingConflicts, boolean pullNeeded,
+            Long position) {
+    }
+
+    /** Applies the next batch of net changes (times on the clone's clock, writer the clone); returns batches so far. */
+    public synchronized long add(String session, String push, List<NetChange> changes) throws Exception {
+        if (ended) {
+            throw new IllegalStateException("the push has ended");
+        }
+        if (c == null) {
+            open(session, push);
+        } else if (!session.equals(sessionId) || !push.equals(pushId)) {
+            throw new IllegalArgumentException("all batches of a push carry the same session and push id");
+        }
+        batches++;
+        received += changes.size();
+        if (earlier != null || changes.isEmpty()) {
+            return batches;
+        }
+        long t0 = System.nanoTime();
+        List<NetChange> batch = new ArrayList<>(changes.size());
+        Set<String> uids = new HashSet<>();
+        for (NetChange n : changes) {
+            if (!allowed.contains(n.table())) {
+                throw new ExchangeException(Reason.PERMISSION_DENIED,
+                        "clone " + cloneId + " does not synchronise table " + n.table() + "; nothing was applied");
+            }
+            if (!uids.add(n.uid())) {
+                throw new IllegalArgumentException("row " + n.uid() + " of " + n.table()
+                        + " appears twice in one push: a push carries each row's net change once");
+            }
+            batch.add(n.shifted(shift));
+            firstEvent = firstEvent == null ? n.firstEventId() : Math.min(firstEvent, n.firstEventId());
+            lastEvent = lastEvent == null ? n.lastEventId() : Math.max(lastEvent, n.lastEventId());
+        }
+        List<NetChange> centralNet = Collapser.collapse(
+                ExchangeRepository.pendingOf(c, state.lastTickId(), uids.toArray(new String[0]), centralId), cloneId);
+        var resolution = ConflictResolver.resolve(batch, centralNet, policies::get, uncertainty);
+        resolveNanos += System.nanoTime() - t0;
+        resolution.toApply().forEach(writer::apply);
+        pendingConflicts += ExchangeRepository.recordDecisions(c, cloneId, resolution.decisions(),
+                uncertainty.toMillis());
+        conflicts += resolution.decisions().size();
+        ExchangeRepository.recordResend(c, cloneId, new ArrayList<>(resolution.resendRows()));
+        if (faultPause != null && batches == 1) {
+            LOG.warnf("fault injection: pausing in push %s of clone %s for %d ms after its first batch", pushId,
+                    cloneId, faultPause.toMillis());
+            Thread.sleep(faultPause.toMillis());
+        }
+        return batches;
+    }
+
+    private void open(String session, String push) {
+        started = System.nanoTime();
+        sessionId = session;
+        pushId = CloneAccess.parseUuid(push, "push_id");
+        c = Db.await(pool.getConnection());
+        tx = Db.await(c.begin());
+        state = ExchangeRepository.lockClone(c, cloneId);
+        ExchangeRepository.checkSession(state, sessionId);
+        earlier = ExchangeRepository.receivedPush(c, pushId);
+        if (earlier != null) {
+            return;
+        }
+        if (state.sessionOffsetMs() == null) {
+            throw new ExchangeException(Reason.PRECONDITION, "central has not measured the clock of clone " + cloneId
+                    + " in this session: a push follows MeasureClock (is the sidecar older than tools version 6?)");
+        }
+        shift = Duration.ofMillis(state.sessionOffsetMs());
+        uncertainty = Duration.ofMillis(state.sessionUncertaintyMs() == null ? 0 : state.sessionUncertaintyMs());
+        allowed = new HashSet<>(ExchangeRepository.cloneTables(c, cloneId));
+        centralId = ExchangeRepository.centralId(c);
+        policies = ExchangeRepository.policies(c);
+        syncId = UUID.randomUUID().toString();
+        // The replayed rows are logged by the writer's own statements, with the clone as origin.
+        writer = ChangeWriter.logging(c, Json.encode(Map.of("origin", cloneId, "sync_id", syncId)));
+    }
+
+    /** The clone completed the stream: records the push and commits. */
+    public synchronized Outcome finish() throws Exception {
+        if (c == null) {
+            throw new IllegalArgumentException("a push needs at least one batch");
+        }
+        ended = true;
+        try {
+            if (earlier != null) {
+                LOG.infof("push %s of clone %s was already applied: answered, not applied again", pushId, cloneId);
+                Db.await(tx.rollback());
+                tx = null;
+                return new Outcome(earlier[0], received, earlier[1], 0, true, null);
+            }
+            long applied = writer.finish();
+            long tApplied = System.nanoTime();
+            ExchangeRepository.recordPush(c, pushId, syncId, cloneId, centralId, received, applied, conflicts,
+                    firstEvent, lastEvent, shift.toMillis(), uncertainty.toMillis());
+            // The tick first, the check after: whatever is visible in the tick's snapshot is also
+            // visible to the check's later statement snapshot, so nothing can slip between them.
+            long nextTick = ExchangeRepository.newTickPastSelf(c);
+            boolean pullNeeded = ExchangeRepository.pendingFor(c, cloneId, state.lastTickId());
+            if (pullNeeded) {
+                ExchangeRepository.dropTick(c, nextTick);
+            } else {
+                // Nothing for the clone but its own changes: this push completes the session and
+                // moves its cursor past them (no pull, no acknowledge).
+                ExchangeRepository.completeSessionAt(c, cloneId, nextTick);
+            }
+            Db.await(tx.commit());
+            tx = null;
+            LOG.infof("push %s of clone %s: %d change(s) in %d batch(es), %d applied, %d conflict(s), pull %s, "
+                    + "offset %d ms +- %d; %d ms in all (resolving %d ms, last statements and commit %d ms)",
+                    pushId, cloneId, received, batches, applied, conflicts, pullNeeded ? "needed" : "not needed",
+                    shift.toMillis(), uncertainty.toMillis(), (System.nanoTime() - started) / 1_000_000,
+                    resolveNanos / 1_000_000, (System.nanoTime() - tApplied) / 1_000_000);
+            return new Outcome(applied, 0, conflicts, pendingConflicts, pullNeeded, pullNeeded ? null : nextTick);
+        } finally {
+            release();
+        }
+    }
+
+    /** The stream broke off or failed: nothing of the push stays. */
+    public synchronized void abort() {
+        ended = true;
+        release();
+    }
+
+    private void release() {
+        if (tx != null) {
+            try {
+                Db.await(tx.rollback());
+            } catch (RuntimeException ignored) {
+                // The connection may already be gone; the transaction dies with it.
+            }
+            tx = null;
+        }
+        if (c != null) {
+            try {
+                Db.await(c.close());
+            } catch (RuntimeException ignored) {
+                // Already closed.
+            }
+            c = null;
+        }
+    }
+}

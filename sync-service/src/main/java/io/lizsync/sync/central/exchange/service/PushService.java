@@ -1,0 +1,23 @@
+package io.lizsync.sync.central.exchange.service;
+
+import io.lizsync.sync.config.SyncConfig;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Pushes of clones: each is applied by its own {@link PushApplier}, batch by batch. */
+@ApplicationScoped
+public class PushService {
+
+    private final Pool pool;
+    private final SyncConfig config;
+
+    PushService(Pool pool, SyncConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /** A new push of an authenticated clone. */
+    public PushApplier open(String cloneId) {
+        return new PushApplier(pool, cloneId, config.testPushPause().orElse(null));
+    }
+}
