@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -16,8 +17,10 @@ import java.util.Properties;
  *
  * @param ownerPid the JVM whose shutdown hook is responsible for the cluster; {@code null} for a
  *                 detached cluster that is meant to outlive the JVM that started it
+ * @param clockOffset the server's fake clock offset ({@link PgCluster.Options#clockOffset}), {@code null} if none
  */
-record ClusterMeta(String name, int port, String database, String password, boolean requirePassword, Long ownerPid) {
+record ClusterMeta(String name, int port, String database, String password, boolean requirePassword, Long ownerPid,
+                   Duration clockOffset) {
 
     static final String FILE_NAME = "lizsync-testkit.properties";
 
@@ -30,13 +33,15 @@ record ClusterMeta(String name, int port, String database, String password, bool
         try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
             String owner = p.getProperty("ownerPid");
+            String offsetMillis = p.getProperty("clockOffsetMillis");
             return Optional.of(new ClusterMeta(
                     p.getProperty("name", dataDir.getFileName().toString()),
                     Integer.parseInt(p.getProperty("port", "0")),
                     p.getProperty("database", PgCluster.DEFAULT_DATABASE),
                     p.getProperty("password", ""),
                     Boolean.parseBoolean(p.getProperty("requirePassword", "false")),
-                    owner == null || owner.isBlank() ? null : Long.valueOf(owner)));
+                    owner == null || owner.isBlank() ? null : Long.valueOf(owner),
+                    offsetMillis == null || offsetMillis.isBlank() ? null : Duration.ofMillis(Long.parseLong(offsetMillis))));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -52,6 +57,9 @@ record ClusterMeta(String name, int port, String database, String password, bool
         p.setProperty("requirePassword", Boolean.toString(requirePassword));
         if (ownerPid != null) {
             p.setProperty("ownerPid", Long.toString(ownerPid));
+        }
+        if (clockOffset != null) {
+            p.setProperty("clockOffsetMillis", Long.toString(clockOffset.toMillis()));
         }
         Path file = dataDir.resolve(FILE_NAME);
         Files.deleteIfExists(file);

@@ -54,6 +54,10 @@ import java.util.stream.Stream;
  * created and unregisters it. {@link Options#detached(boolean) Detached} clusters (the local demo's
  * databases, started by {@link PgClusterMain}) are not registered and outlive the JVM.
  *
+ * <p><b>Clock offset.</b> With {@link Options#clockOffset(Duration)} the server runs under
+ * libfaketime ({@link FakeClock}) with its wall clock ahead of or behind this machine's, e.g. a clone
+ * whose clock is wrong; it is started without pg_ctl but stopped, restarted and cleaned up as any other.
+ *
  * <p><b>Other back-ends.</b> This class is the only implementation: it needs the PostgreSQL and
  * PostGIS packages on the machine and no Docker. A container-backed variant (Testcontainers with a
  * {@code postgis/postgis:15} image, for machines with Docker but without local binaries) would plug
@@ -75,6 +79,8 @@ public final class PgCluster implements AutoCloseable {
     private static final Duration INITDB_TIMEOUT = Duration.ofSeconds(180);
     /** pg_ctl gets {@code -t 60}; the process timeout leaves it room to report its own failure. */
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
+    /** How long a server under a fake clock (started without pg_ctl) may take to accept connections. */
+    private static final Duration FAKE_CLOCK_START_TIMEOUT = Duration.ofSeconds(60);
     private static final int PORT_ATTEMPTS = 5;
     /** Ports handed out by this JVM, so that clusters started in parallel never pick the same one. */
     private static final Set<Integer> HANDED_OUT_PORTS = ConcurrentHashMap.newKeySet();
@@ -88,12 +94,14 @@ public final class PgCluster implements AutoCloseable {
     /** True when this handle ran initdb: close() then deletes the directory. */
     private final boolean ownsDataDir;
     private final boolean detached;
+    /** {@code null}: the machine's clock. */
+    private final Duration clockOffset;
     private volatile int port;
     private volatile boolean running;
     private volatile boolean closed;
 
     private PgCluster(String name, Path dataDir, String database, String password, boolean requirePassword,
-                      boolean ownsDataDir, boolean detached, int port) {
+                      boolean ownsDataDir, boolean detached, Duration clockOffset, int port) {
         this.name = name;
         this.dataDir = dataDir;
         this.database = database;
@@ -101,6 +109,7 @@ public final class PgCluster implements AutoCloseable {
         this.requirePassword = requirePassword;
         this.ownsDataDir = ownsDataDir;
         this.detached = detached;
+        this.clockOffset = clockOffset;
         this.port = port;
     }
 
@@ -126,6 +135,7 @@ public final class PgCluster implements AutoCloseable {
         private String database = DEFAULT_DATABASE;
         private boolean requirePassword;
         private boolean detached;
+        private Duration clockOffset;
 
         private Options(String name) {
             if (name == null || name.isBlank()) {
@@ -185,6 +195,18 @@ public final class PgCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the server with its wall clock shifted by {@code offset} from this machine's (positive:
+         * ahead, negative: behind; {@code null} or zero: the machine's clock), to test how the sync
+         * engine copes with a clone whose clock is wrong. {@code now()}, {@code clock_timestamp()} and
+         * everything the server timestamps are shifted; {@link PgCluster#restart()} keeps the offset.
+         * Needs Debian's {@code faketime} package ({@link FakeClock}).
+         */
+        public Options clockOffset(Duration offset) {
+            this.clockOffset = offset == null || offset.isZero() ? null : offset;
+            return this;
+        }
+
         public PgCluster start() {
             return launch(this);
         }
@@ -192,6 +214,9 @@ public final class PgCluster implements AutoCloseable {
 
     private static PgCluster launch(Options o) {
         PgTools.binDir(); // fail fast, before creating anything, when PostgreSQL is not installed
+        if (o.clockOffset != null) {
+            FakeClock.library(); // likewise for libfaketime
+        }
         Path dataDir;
         boolean fresh;
         try {
@@ -229,7 +254,8 @@ public final class PgCluster implements AutoCloseable {
         ClusterMeta previous = fresh ? null : ClusterMeta.read(dataDir).orElse(null);
         String password = previous != null && !previous.password().isEmpty() ? previous.password() : randomPassword();
         boolean requirePassword = previous != null ? previous.requirePassword() : o.requirePassword;
-        PgCluster c = new PgCluster(o.name, dataDir, o.database, password, requirePassword, fresh, o.detached, 0);
+        PgCluster c = new PgCluster(o.name, dataDir, o.database, password, requirePassword, fresh, o.detached,
+                o.clockOffset, 0);
         if (!o.detached) {
             ClusterRegistry.register(c); // before initdb: a JVM exit during start-up must clean up too
         }
@@ -248,8 +274,9 @@ public final class PgCluster implements AutoCloseable {
             throw new PgClusterException("could not start PostgreSQL cluster '" + o.name + "' in " + dataDir + ": "
                     + e.getMessage() + (tail.isEmpty() ? "" : "\n--- last lines of " + c.logFile() + " ---\n" + tail), e);
         }
-        LOG.log(Level.INFO, "started PostgreSQL cluster {0} on {1}:{2,number,#} in {3,number,#} ms ({4})", o.name, HOST,
-                c.port, (System.nanoTime() - t0) / 1_000_000, dataDir);
+        LOG.log(Level.INFO, "started PostgreSQL cluster {0} on {1}:{2,number,#} in {3,number,#} ms ({4}){5}", o.name,
+                HOST, c.port, (System.nanoTime() - t0) / 1_000_000, dataDir,
+                o.clockOffset == null ? "" : ", clock offset " + o.clockOffset);
         return c;
     }
 
@@ -290,7 +317,7 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
-    /** pg_ctl start, picking another free port when the chosen one turns out to be taken. */
+    /** Starts the server, picking another free port when the chosen one turns out to be taken. */
     private void startServer(Integer fixedPort, Integer preferredPort) {
         int attempts = fixedPort != null ? 1 : PORT_ATTEMPTS;
         for (int attempt = 1; ; attempt++) {
@@ -304,8 +331,7 @@ public final class PgCluster implements AutoCloseable {
             writeServerConfig();
             writeMeta();
             long logOffset = logSize();
-            ProcessRunner.Result r = PgTools.run(PG_CTL_TIMEOUT, "pg_ctl", "-D", dataDir.toString(), "-l",
-                    logFile().toString(), "-w", "-t", "60", "start");
+            ProcessRunner.Result r = startPostgres();
             if (r.ok()) {
                 running = true;
                 return;
@@ -313,11 +339,24 @@ public final class PgCluster implements AutoCloseable {
             String log = readLogFrom(logOffset);
             boolean portTaken = log.contains("could not bind") || log.contains("Address already in use");
             if (!portTaken || attempt >= attempts) {
-                throw new PgClusterException("pg_ctl start failed (exit " + r.exitCode() + ")"
+                throw new PgClusterException(startVerb() + " failed (exit " + r.exitCode() + ")"
                         + (portTaken ? ", port " + port + " is already in use" : "") + ":\n" + r.output().strip());
             }
             LOG.log(Level.DEBUG, "port {0,number,#} taken meanwhile, retrying cluster {1} on another port", port, name);
         }
+    }
+
+    /** {@code pg_ctl start -w}, or under a fake clock the server binary directly (pg_ctl would not see it start). */
+    private ProcessRunner.Result startPostgres() {
+        return clockOffset == null
+                ? PgTools.run(PG_CTL_TIMEOUT, "pg_ctl", "-D", dataDir.toString(), "-l", logFile().toString(), "-w",
+                        "-t", "60", "start")
+                : FakeClock.startPostgres(dataDir, logFile(), port, clockOffset, FAKE_CLOCK_START_TIMEOUT);
+    }
+
+    private String startVerb() {
+        return clockOffset == null ? "pg_ctl start" : "postgres start under faketime (" + FakeClock.spec(clockOffset)
+                + " s)";
     }
 
     /**
@@ -358,7 +397,7 @@ public final class PgCluster implements AutoCloseable {
     private void writeMeta() {
         try {
             new ClusterMeta(name, port, database, password, requirePassword,
-                    detached ? null : ProcessHandle.current().pid()).write(dataDir);
+                    detached ? null : ProcessHandle.current().pid(), clockOffset).write(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + ClusterMeta.FILE_NAME + " in " + dataDir, e);
         }
@@ -407,6 +446,11 @@ public final class PgCluster implements AutoCloseable {
 
     public boolean isRunning() {
         return running;
+    }
+
+    /** How far the server's wall clock is ahead of this machine's (negative: behind); zero for a normal cluster. */
+    public Duration clockOffset() {
+        return clockOffset == null ? Duration.ZERO : clockOffset;
     }
 
     /** {@code jdbc:postgresql://127.0.0.1:<port>/<database>} */
@@ -504,19 +548,24 @@ public final class PgCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** Restarts the server (or starts it again after {@link #stop()}) on the same port, keeping the data. */
+    /**
+     * Restarts the server (or starts it again after {@link #stop()}) on the same port, keeping the data
+     * and the {@link #clockOffset()}.
+     */
     public synchronized void restart() {
         checkOpen();
+        if (clockOffset != null) {
+            stop(); // pg_ctl restart would start the server without the fake clock
+        }
         long logOffset = logSize();
-        String action = running ? "restart" : "start";
+        String action = running ? "pg_ctl restart" : startVerb();
         ProcessRunner.Result r = running
                 ? PgTools.run(PG_CTL_TIMEOUT, "pg_ctl", "-D", dataDir.toString(), "-l", logFile().toString(),
                         "-m", "fast", "-w", "-t", "60", "restart")
-                : PgTools.run(PG_CTL_TIMEOUT, "pg_ctl", "-D", dataDir.toString(), "-l", logFile().toString(),
-                        "-w", "-t", "60", "start");
+                : startPostgres();
         if (!r.ok()) {
             running = isRunning(dataDir);
-            throw new PgClusterException("pg_ctl " + action + " of cluster " + name + " failed (exit " + r.exitCode()
+            throw new PgClusterException(action + " of cluster " + name + " failed (exit " + r.exitCode()
                     + "):\n" + r.output().strip() + "\n--- server log ---\n" + ProcessRunner.tail(readLogFrom(logOffset), 40));
         }
         running = true;
@@ -602,7 +651,7 @@ public final class PgCluster implements AutoCloseable {
             throw new PgClusterException("the cluster in " + dir + " is not running");
         }
         PgCluster c = new PgCluster(meta.name(), dir, meta.database(), meta.password(), meta.requirePassword(),
-                false, true, meta.port());
+                false, true, meta.clockOffset(), meta.port());
         c.running = true;
         return c;
     }

@@ -81,9 +81,21 @@ final class PgTools {
 
     /** Command line running a server tool, as the server OS user when the JVM is root. */
     static List<String> command(String tool, String... args) {
+        return command(Map.of(), tool, args);
+    }
+
+    /**
+     * {@link #command(String, String...)} with variables set through {@code env} for the tool alone
+     * (runuser, when used, does not get them).
+     */
+    static List<String> command(Map<String, String> toolEnv, String tool, String... args) {
         List<String> cmd = new ArrayList<>();
         if (ROOT) {
             cmd.addAll(List.of("runuser", "-u", SERVER_OS_USER, "--"));
+        }
+        if (!toolEnv.isEmpty()) {
+            cmd.add("env");
+            toolEnv.forEach((k, v) -> cmd.add(k + "=" + v));
         }
         cmd.add(binDir().resolve(tool).toString());
         cmd.addAll(Arrays.asList(args));
