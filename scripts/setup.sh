@@ -21,6 +21,8 @@ missing=()
 command -v java >/dev/null || missing+=("openjdk-17-jdk-headless")
 command -v mvn >/dev/null || missing+=("maven")
 command -v curl >/dev/null || missing+=("curl")
+# libfaketime, for test clusters whose clock is offset (testkit's FakeClock)
+compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null || missing+=("faketime")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian's packages"
   as_root apt-get update -qq
