@@ -45,6 +45,19 @@ final class ServiceProcess implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Like {@link #start(String, Map)} with the service JVM's wall clock shifted by {@code clockOffset}
+     * from the machine's (libfaketime, monotonic clock untouched; kept on {@link #restart}), e.g. a
+     * sidecar whose clock is wrong while its database's is right. Null or zero: the machine's clock.
+     */
+    static ServiceProcess start(String name, Map<String, String> env, Duration clockOffset) throws Exception {
+        Map<String, String> withClock = new java.util.HashMap<>(env);
+        if (clockOffset != null && !clockOffset.isZero()) {
+            withClock.putAll(io.lizsync.testkit.FakeClock.environment(clockOffset));
+        }
+        return start(name, JAR, withClock);
+    }
+
     void start() throws Exception {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: package it first");
