@@ -55,9 +55,26 @@ final class Mesh implements AutoCloseable {
     /** @param centralPort the central port a clone's sidecar dials (to put a proxy in between) */
     static Mesh start(String ddl, String schema, List<String[]> tables,
             java.util.function.BiFunction<String, Integer, Integer> centralPort, String... clones) throws Exception {
+        return start(ddl, schema, tables, centralPort, Map.of(), Map.of(), clones);
+    }
+
+    /**
+     * Like {@link #start(String, String, List, java.util.function.BiFunction, String...)} with nodes
+     * whose clock is wrong.
+     *
+     * @param clusters      by node name ("central" or a clone): customises that node's cluster options,
+     *                      e.g. {@code o -> o.clockOffset(Duration.ofMinutes(10))}; unnamed nodes: defaults
+     * @param sidecarClocks by clone name: the wall-clock offset of that clone's sidecar JVM
+     *                      ({@link ServiceProcess#start(String, Map, java.time.Duration)}); unnamed: the machine's
+     */
+    static Mesh start(String ddl, String schema, List<String[]> tables,
+            java.util.function.BiFunction<String, Integer, Integer> centralPort,
+            Map<String, java.util.function.UnaryOperator<PgCluster.Options>> clusters,
+            Map<String, java.time.Duration> sidecarClocks, String... clones) throws Exception {
         List<String> names = new ArrayList<>(List.of("central"));
         names.addAll(List.of(clones));
-        PgClusters dbs = PgClusters.start(names.toArray(new String[0]));
+        PgClusters dbs = PgClusters.start(names.stream().map(n -> clusters
+                .getOrDefault(n, java.util.function.UnaryOperator.identity()).apply(PgCluster.options(n))).toList());
         ServiceProcess central = null;
         Mesh mesh = null;
         try {
@@ -72,7 +89,7 @@ final class Mesh implements AutoCloseable {
                     .setAddAuditTriggers(true).addSchemas(schema).build());
             assertEquals(1, prepared.getStatus(), prepared.getMessage());
             for (String clone : clones) {
-                mesh.addClone(clone, centralPort.apply(clone, central.port));
+                mesh.addClone(clone, centralPort.apply(clone, central.port), sidecarClocks.get(clone));
             }
             return mesh;
         } catch (Exception | Error e) {
@@ -88,7 +105,7 @@ final class Mesh implements AutoCloseable {
         }
     }
 
-    private void addClone(String clone, int centralPort) throws Exception {
+    private void addClone(String clone, int centralPort, java.time.Duration sidecarClock) throws Exception {
         var reg = RegisterCloneRequest.newBuilder().setCloneName(clone);
         tables.forEach(t -> reg.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
         RegisterCloneResponse r = admin().registerClone(reg.build());
@@ -98,7 +115,7 @@ final class Mesh implements AutoCloseable {
         env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(centralPort));
         env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-" + clone).toString());
         env.put("LIZSYNC_SYNC_SQL_REQUEST_POLL", "0.1s");
-        ServiceProcess p = ServiceProcess.start("sidecar-" + clone, env);
+        ServiceProcess p = ServiceProcess.start("sidecar-" + clone, env, sidecarClock);
         sidecars.put(clone, p);
         var attach = AttachRequest.newBuilder().setRegistration(r).setCloneName(clone);
         tables.forEach(t -> attach.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
