@@ -7,6 +7,8 @@
 #                                      against pg_dump -Fc + pg_restore; peak RSS of packaging-service
 #                                      and the sidecar at that size and at a tenth of it
 #   scripts/bench.sh package 200000    the same with 200 000 rows
+#   scripts/bench.sh push [N]          a clone pushes N changes (default 1 000 000) in one session,
+#                                      every service at -Xmx128m; peak RSS of central and the sidecar
 # The package benchmark runs its service processes with -Xmx512m and the full JIT. The sync
 # benchmark keeps the tests' JVM settings (-Xmx256m, C1 only: on 2 cores its short runs measured
 # faster that way) and runs one unmeasured round of the same size each way first (warm-up).
@@ -16,7 +18,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --no-build
 mvn -B -q -DskipTests install -pl sync-service -am
-if [[ "${1:-}" == package ]]; then
+if [[ "${1:-}" == push ]]; then
+  mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PushMemoryBenchmark \
+    -Dbench.changes="${2:-1000000}" -DtrimStackTrace=false
+  cat sync-service/target/bench/push-memory-bench.txt
+elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
     -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false
   cat sync-service/target/bench/package-bench.txt

@@ -10,6 +10,7 @@ import io.lizsync.sync.db.ChangeLog;
 import io.lizsync.sync.db.ChangeWriter;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.Collapser;
+import io.lizsync.sync.engine.Routing;
 import io.lizsync.sync.engine.NetChange;
 import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.wire.ChangeCodec;
@@ -163,7 +164,8 @@ public class CloneStore {
             var statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PUSH_COLUMNS, "audit.logged_actions l",
                     "pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T'", "''")));
             var cursor = statement.cursor(Tuple.of(push.snapshot()));
-            Collapser.RowByRow folder = new Collapser.RowByRow(null);
+            // Central takes every table of the push (it checks them) and nothing is excluded.
+            Collapser.RowByRow folder = new Collapser.RowByRow(new Routing.Destination(null, null));
             Map<TableRef, TableRef> tables = new HashMap<>();
             long read = 0;
             try {

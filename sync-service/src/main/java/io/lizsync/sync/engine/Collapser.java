@@ -165,20 +165,28 @@ public final class Collapser {
      * the groups (a log read ordered by replay class, then row, then event).
      */
     public static final class RowByRow {
-        private final String exclude;
+        private final Routing.Destination to;
         private Fold current;
 
-        /** @param exclude server whose own writes are left out (no echo), or null */
+        /** Folds for {@code to}: its tables only, nothing it wrote itself ({@link Routing}). */
+        public RowByRow(Routing.Destination to) {
+            this.to = to;
+        }
+
+        /** Folds everything, excluding what {@code exclude} wrote (null: nothing). */
         public RowByRow(String exclude) {
-            this.exclude = exclude;
+            this(new Routing.Destination(exclude, null));
         }
 
         /** Feeds the next change; returns the previous row's net change when this one starts a new row. */
         public NetChange add(LoggedChange c) {
             NetChange done = null;
             if (current != null && !(current.uid.equals(c.uid()) && current.table.equals(c.table()))) {
-                done = current.result(exclude);
+                done = current.result(to.nodeId());
                 current = null;
+            }
+            if (!to.takes(c.table())) {
+                return done;
             }
             if (current == null) {
                 current = new Fold(c.table(), c.uid());
@@ -189,7 +197,7 @@ public final class Collapser {
 
         /** The last row's net change (null when there is none, or nothing is left after exclusion). */
         public NetChange finish() {
-            NetChange done = current == null ? null : current.result(exclude);
+            NetChange done = current == null ? null : current.result(to.nodeId());
             current = null;
             return done;
         }

@@ -19,6 +19,7 @@ import io.lizsync.proto.sync.v1.DeployRequest;
 import io.lizsync.proto.sync.v1.InstallRequest;
 import io.lizsync.proto.sync.v1.PrepareRequest;
 import io.lizsync.sql.pkg.PackageBuilder;
+import io.lizsync.testkit.RssSampler;
 import io.lizsync.testkit.PgCluster;
 import io.lizsync.testkit.PgClusters;
 import io.lizsync.testkit.ProcessRunner;
@@ -263,7 +264,7 @@ class PackageBenchmark {
             watched.put("packaging-service", new Watched(packagingPid, gcDir.resolve("packaging.log")));
             watched.put("sidecar", new Watched(sidecarPid, gcDir.resolve("sidecar.log")));
             Map<String, Long> idle = new LinkedHashMap<>();
-            pids.forEach((name, pid) -> idle.put(name, procKb(pid, "VmRSS")));
+            pids.forEach((name, pid) -> idle.put(name, RssSampler.procKb(pid, "VmRSS")));
             Map<String, long[]> marks = new LinkedHashMap<>(); // per process: cpu ticks and GC log size at 3 instants
             watched.keySet().forEach(name -> marks.put(name, new long[6]));
 
@@ -296,7 +297,7 @@ class PackageBenchmark {
                 String name = e.getKey();
                 long[] m = marks.get(name);
                 memory.put(name, new Memory(idle.get(name), buildPeak.get(name), deployPeak.get(name),
-                        procKb(e.getValue().pid(), "VmHWM"), heap(e.getValue().gcLog(), m[1], m[3]),
+                        RssSampler.procKb(e.getValue().pid(), "VmHWM"), heap(e.getValue().gcLog(), m[1], m[3]),
                         heap(e.getValue().gcLog(), m[3], m[5]), (m[2] - m[0]) / (double) CLOCK_TICKS,
                         (m[4] - m[2]) / (double) CLOCK_TICKS));
             }
@@ -452,65 +453,6 @@ class PackageBenchmark {
     }
 
     // ------------------------------------------------------------------ memory
-
-    /** Samples the resident set of some processes every 100 ms; peaks are per interval between takes. */
-    private static final class RssSampler implements AutoCloseable {
-
-        private final Map<String, Long> pids;
-        private final Map<String, Long> peaks = new HashMap<>();
-        private final Thread thread;
-        private volatile boolean stop;
-
-        RssSampler(Map<String, Long> pids) {
-            this.pids = pids;
-            sample();
-            thread = new Thread(() -> {
-                while (!stop) {
-                    sample();
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "rss-sampler");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        private synchronized void sample() {
-            pids.forEach((name, pid) -> peaks.merge(name, procKb(pid, "VmRSS"), Math::max));
-        }
-
-        /** The peaks since the last take (a final sample included), then starts a new interval. */
-        synchronized Map<String, Long> takePeaks() {
-            sample();
-            Map<String, Long> out = new HashMap<>(peaks);
-            peaks.clear();
-            return out;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            thread.interrupt();
-            thread.join(2000);
-        }
-    }
-
-    /** A field of /proc/PID/status in kB (VmRSS, VmHWM); 0 when the process is gone. */
-    private static long procKb(long pid, String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException gone) {
-            // the process ended meanwhile
-        }
-        return 0;
-    }
 
     /** Clock ticks per second of /proc/PID/stat times (USER_HZ: 100 on Linux). */
     private static final long CLOCK_TICKS = 100;

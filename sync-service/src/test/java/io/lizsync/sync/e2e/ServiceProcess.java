@@ -77,6 +77,11 @@ final class ServiceProcess implements AutoCloseable {
         waitReady();
     }
 
+    /** The service JVM's process id. */
+    long pid() {
+        return process.pid();
+    }
+
     private void waitReady() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -6,6 +6,7 @@ import io.lizsync.sync.db.ChangeLog;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.Collapser;
 import io.lizsync.sync.engine.NetChange;
+import io.lizsync.sync.engine.Routing;
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.mutiny.sqlclient.Cursor;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -49,7 +50,7 @@ public class PullService {
     /** Starts a pull of the clone's open session. Close the stream when done, whichever way. */
     public PullStream open(String cloneId, String sessionId) throws Exception {
         long t0 = System.nanoTime();
-        record Start(String centralId, long from, long to, List<NetChange> resend) {
+        record Start(String centralId, long from, long to, List<NetChange> resend, List<TableRef> tables) {
         }
         Start start = Db.inTransaction(pool, c -> {
             CloneState state = ExchangeRepository.lockClone(c, cloneId);
@@ -57,9 +58,11 @@ public class PullService {
             String centralId = ExchangeRepository.centralId(c);
             long tick = ExchangeRepository.newTick(c);
             Db.query(c, "UPDATE lizsync.clone_state SET session_tick_id = $2 WHERE clone_id = $1::uuid", cloneId, tick);
-            return new Start(centralId, state.lastTickId(), tick, resendRows(c, cloneId, centralId));
+            return new Start(centralId, state.lastTickId(), tick, resendRows(c, cloneId, centralId),
+                    ExchangeRepository.cloneTables(c, cloneId));
         });
-        PullStream stream = new PullStream(cloneId, start.centralId(), start.to(), start.resend(), t0);
+        PullStream stream = new PullStream(new Routing.Destination(cloneId, new java.util.HashSet<>(start.tables())),
+                start.centralId(), start.to(), start.resend(), t0);
         try {
             stream.open(start.from());
         } catch (RuntimeException e) {
@@ -112,13 +115,13 @@ public class PullService {
         private long events;
         private long changes;
 
-        PullStream(String cloneId, String centralId, long tickId, List<NetChange> resend, long started) {
-            this.cloneId = cloneId;
+        PullStream(Routing.Destination to, String centralId, long tickId, List<NetChange> resend, long started) {
+            this.cloneId = to.nodeId();
             this.centralId = centralId;
             this.tickId = tickId;
             this.resend = new ArrayDeque<>(resend);
             this.started = started;
-            this.folder = new Collapser.RowByRow(cloneId);
+            this.folder = new Collapser.RowByRow(to);
         }
 
         /** Central's position after this pull (the session's tick). */
