@@ -1,4 +1,4 @@
-package io.lizsync.sync.clone;
+package io.lizsync.sync.clone.service;
 
 import io.agroal.api.AgroalDataSource;
 import io.grpc.ManagedChannel;
@@ -13,6 +13,9 @@ import io.lizsync.proto.sync.v1.GetToolsStatusRequest;
 import io.lizsync.sql.pkg.PackageArchive;
 import io.lizsync.sql.pkg.PackageDeployer;
 import io.lizsync.sql.pkg.PackageFormatException;
+import io.lizsync.grpckit.StreamReader;
+import io.lizsync.sync.clone.central.CentralClient;
+import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.config.SyncConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,11 +46,14 @@ public class DeployService {
 
     private final SyncConfig config;
     private final SyncRunner runner;
+    private final CentralClient central;
     private final CloneStore store;
     private final AgroalDataSource dataSource;
     private volatile ManagedChannel packaging;
 
-    DeployService(SyncConfig config, SyncRunner runner, CloneStore store, AgroalDataSource dataSource) {
+    DeployService(SyncConfig config, SyncRunner runner, CentralClient central, CloneStore store,
+            AgroalDataSource dataSource) {
+        this.central = central;
         this.config = config;
         this.runner = runner;
         this.store = store;
@@ -124,8 +130,8 @@ public class DeployService {
     /** Central's id and tools version, or null (offline deploy) when it does not answer. */
     private PackageDeployer.Central central(Consumer<DeployProgress> progress) {
         try {
-            runner.channel().resetConnectBackoff();
-            var s = CentralAdminGrpc.newBlockingStub(runner.channel())
+            central.channel().resetConnectBackoff();
+            var s = CentralAdminGrpc.newBlockingStub(central.channel())
                     .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                     .getToolsStatus(GetToolsStatusRequest.getDefaultInstance());
             return new PackageDeployer.Central(s.getServerId(), s.getInstalledVersion());

@@ -1,4 +1,4 @@
-package io.lizsync.sync.clone;
+package io.lizsync.sync.clone.grpc;
 
 import io.grpc.Status;
 import io.lizsync.proto.sync.v1.AttachRequest;
@@ -10,6 +10,10 @@ import io.lizsync.proto.sync.v1.DeployRequest;
 import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
 import io.lizsync.proto.sync.v1.SynchronizeRequest;
 import io.lizsync.proto.sync.v1.SynchronizeResponse;
+import io.lizsync.sync.clone.central.CentralClient;
+import io.lizsync.sync.clone.repository.CloneStore;
+import io.lizsync.sync.clone.service.DeployService;
+import io.lizsync.sync.clone.service.SyncRunner;
 import io.lizsync.sync.config.SyncConfig;
 import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.grpc.GrpcErrors;
@@ -27,9 +31,12 @@ public class CloneAgentGrpcService implements CloneAgent {
     private final CloneStore store;
     private final SyncConfig config;
     private final DeployService deployer;
+    private final CentralClient central;
 
-    CloneAgentGrpcService(SyncRunner runner, CloneStore store, SyncConfig config, DeployService deployer) {
+    CloneAgentGrpcService(SyncRunner runner, CloneStore store, SyncConfig config, DeployService deployer,
+            CentralClient central) {
         this.deployer = deployer;
+        this.central = central;
         this.runner = runner;
         this.store = store;
         this.config = config;
@@ -91,7 +98,7 @@ public class CloneAgentGrpcService implements CloneAgent {
             }
             store.attach(reg.getCloneId(), request.getCloneName().isBlank() ? "clone" : request.getCloneName(),
                     reg.getCentralId(), reg.getTickId(), tables);
-            runner.storeCredential(reg.getCredential());
+            central.storeCredential(reg.getCredential());
             return AttachResponse.newBuilder().setStatus(1)
                     .setMessage("attached as clone " + reg.getCloneId() + " with " + tables.size() + " table(s)").build();
         });

@@ -1,9 +1,6 @@
-package io.lizsync.sync.clone;
+package io.lizsync.sync.clone.repository;
 
 import io.agroal.api.AgroalDataSource;
-import io.lizsync.proto.sync.v1.Change;
-import io.lizsync.proto.sync.v1.ChangeBatch;
-import io.lizsync.proto.sync.v1.TableFingerprint;
 import io.lizsync.sql.ToolsInstaller;
 import io.lizsync.sync.db.Catalog;
 import io.lizsync.sync.db.ChangeLog;
@@ -13,8 +10,6 @@ import io.lizsync.sync.engine.Collapser;
 import io.lizsync.sync.engine.Routing;
 import io.lizsync.sync.engine.NetChange;
 import io.lizsync.sync.engine.TableRef;
-import io.lizsync.sync.wire.ChangeCodec;
-import io.lizsync.sync.wire.ChangeStream;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -97,15 +92,9 @@ public class CloneStore {
         return rs.size() == 0 ? null : rs.iterator().next().getString(0);
     }
 
-    public List<TableFingerprint> fingerprints(List<TableRef> tables) throws Exception {
-        return Db.withConnection(pool, c -> {
-            List<TableFingerprint> out = new ArrayList<>();
-            for (Catalog.TableShape s : Catalog.shapes(c, tables).values()) {
-                out.add(TableFingerprint.newBuilder().setSchemaName(s.table().schema()).setTableName(s.table().table())
-                        .setFingerprint(s.fingerprint()).addAllColumns(s.descriptions()).build());
-            }
-            return out;
-        });
+    /** The structure of the clone's tables (for central's structure check). */
+    public java.util.Collection<Catalog.TableShape> shapes(List<TableRef> tables) throws Exception {
+        return Db.withConnection(pool, c -> Catalog.shapes(c, tables).values());
     }
 
     /** A push: its id and the snapshot whose visible transactions' log rows it carries. */
@@ -230,12 +219,18 @@ public class CloneStore {
     public record Applied(long applied, long received, long tickId) {
     }
 
+    /** Central's changes as they arrive, and the position they lead to once all have arrived. */
+    public interface Incoming extends java.util.Iterator<NetChange> {
+        /** Central's position after the last change; refused when the stream did not end whole. */
+        long position();
+    }
+
     /**
      * Applies a pull as its batches arrive (the database works while central still sends), in
      * one local transaction that also records the new cursor: a stream that breaks off, or ends
      * without its last batch, rolls everything back.
      */
-    public Applied applyPull(java.util.Iterator<ChangeBatch> batches) throws Exception {
+    public Applied applyPull(Incoming changes) throws Exception {
         return Db.inTransaction(pool, c -> {
             long t0 = System.nanoTime();
             Db.execute(c, "SET LOCAL lizsync.capture = 'off'");
@@ -260,46 +255,23 @@ public class CloneStore {
                 }
             }
             ChangeWriter writer = new ChangeWriter(c);
-            ChangeStream.Joiner joiner = new ChangeStream.Joiner();
             long received = 0;
-            String position = null;
-            boolean last = false;
-            while (batches.hasNext()) {
-                ChangeBatch b = batches.next();
-                if (last) {
-                    throw new IllegalStateException("central sent a batch after the last one");
+            while (changes.hasNext()) {
+                NetChange n = changes.next();
+                received++;
+                if (localRows.contains(n.uid())) {
+                    continue;
                 }
-                position = b.getPosition();
-                last = b.getLast();
-                for (Change part : b.getChangesList()) {
-                    Change ch = joiner.add(part);
-                    if (ch == null) {
-                        continue;
-                    }
-                    received++;
-                    NetChange n = ChangeCodec.decode(ch, java.time.Duration.ZERO, null);
-                    if (localRows.contains(n.uid())) {
-                        continue;
-                    }
-                    Set<String> mine = localFields.get(n.uid());
-                    if (mine != null && n.kind() != NetChange.Kind.DELETE) {
-                        Map<String, String> values = new HashMap<>(n.values());
-                        values.keySet().removeAll(mine);
-                        n = new NetChange(n.table(), n.uid(), n.kind(), values, Map.of(), Map.of(), Map.of(),
-                                n.writer(), n.editedAt(), 0, 0, List.of());
-                    }
-                    writer.apply(n);
+                Set<String> mine = localFields.get(n.uid());
+                if (mine != null && n.kind() != NetChange.Kind.DELETE) {
+                    Map<String, String> values = new HashMap<>(n.values());
+                    values.keySet().removeAll(mine);
+                    n = new NetChange(n.table(), n.uid(), n.kind(), values, Map.of(), Map.of(), Map.of(),
+                            n.writer(), n.editedAt(), 0, 0, List.of());
                 }
+                writer.apply(n);
             }
-            if (!last || position == null || joiner.incomplete()) {
-                throw new IllegalStateException("the pull ended before central's last batch: nothing was applied");
-            }
-            long tick;
-            try {
-                tick = Long.parseLong(position);
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException("central sent an invalid position '" + position + "'");
-            }
+            long tick = changes.position();
             long applied = writer.finish();
             Db.query(c, "UPDATE lizsync.clone_state SET last_tick_id = $1, last_sync = now() "
                     + "WHERE clone_id = " + SELF, tick);

@@ -1,4 +1,6 @@
-package io.lizsync.sync.clone;
+package io.lizsync.sync.clone.service;
+
+import io.lizsync.sync.clone.repository.CloneStore;
 
 import io.lizsync.sync.config.SyncConfig;
 import io.quarkus.scheduler.Scheduled;

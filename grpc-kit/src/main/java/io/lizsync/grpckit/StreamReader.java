@@ -1,4 +1,4 @@
-package io.lizsync.sync.clone;
+package io.lizsync.grpckit;
 
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * round trip each), and at most {@code ahead} wait here, whatever the stream's length. Closing
  * it before the end cancels the call.
  */
-final class StreamReader<Q, T> implements ClientResponseObserver<Q, T>, AutoCloseable {
+public final class StreamReader<Q, T> implements ClientResponseObserver<Q, T>, AutoCloseable {
 
     private static final Object END = new Object();
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -26,7 +26,7 @@ final class StreamReader<Q, T> implements ClientResponseObserver<Q, T>, AutoClos
     private volatile boolean ended;
 
     /** @param peer who sends, for the timeout message ("central", "packaging-service") */
-    StreamReader(int ahead, int timeoutSeconds, String peer) {
+    public StreamReader(int ahead, int timeoutSeconds, String peer) {
         this.ahead = ahead;
         this.timeoutSeconds = timeoutSeconds;
         this.peer = peer;
@@ -55,7 +55,7 @@ final class StreamReader<Q, T> implements ClientResponseObserver<Q, T>, AutoClos
 
     /** The next message, or null at the end; the call's failure as a StatusRuntimeException. */
     @SuppressWarnings("unchecked")
-    T next() throws InterruptedException {
+    public T next() throws InterruptedException {
         if (ended) {
             return null;
         }
@@ -77,7 +77,7 @@ final class StreamReader<Q, T> implements ClientResponseObserver<Q, T>, AutoClos
     }
 
     /** The messages as an iterator (for code that consumes one). */
-    Iterator<T> iterator() {
+    public Iterator<T> iterator() {
         return new Iterator<>() {
             private T next;
 

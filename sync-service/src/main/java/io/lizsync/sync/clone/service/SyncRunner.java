@@ -1,0 +1,178 @@
+package io.lizsync.sync.clone.service;
+
+import io.lizsync.sync.clone.central.CentralClient;
+import io.lizsync.sync.clone.repository.CloneStore;
+import io.lizsync.sync.config.SyncConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs sync sessions of this clone against central, one at a time (on demand, on schedule and
+ * from SQL all go through here): hello, clock, push, pull, apply with the new cursor, acknowledge.
+ * Every step can fail and be retried by the next session without loss or duplicate: a push is
+ * re-sent with its id until central confirms it, a pull counts only once applied locally with its
+ * cursor, and a lost acknowledgement is repaired at the next hello.
+ */
+@ApplicationScoped
+public class SyncRunner {
+
+    private static final Logger LOG = Logger.getLogger(SyncRunner.class);
+
+    private final SyncConfig config;
+    private final CloneStore store;
+    private final CentralClient central;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    SyncRunner(SyncConfig config, CloneStore store, CentralClient central) {
+        this.config = config;
+        this.store = store;
+        this.central = central;
+    }
+
+    /** Counts of one session. */
+    public record Outcome(long toCentral, long toClone, long conflicts, long durationMs) {
+    }
+
+    public Outcome synchronize() throws Exception {
+        if (config.role() != SyncConfig.Role.clone) {
+            throw new IllegalStateException("synchronize runs on a clone sidecar, not on central");
+        }
+        return exclusive(this::session);
+    }
+
+    /** Runs work while no sync session (nor another deploy) of this clone runs. */
+    public <T> T exclusive(Callable<T> work) throws Exception {
+        if (!lock.tryLock(10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("another sync session or deploy of this clone is still running");
+        }
+        try {
+            return work.call();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What a deploy done without central must still tell central at the first contact. */
+    private Path pendingRegistrationFile() {
+        return Path.of(config.stateDir(), "pending-registration");
+    }
+
+    /** True while an offline deploy has not yet been announced to central. */
+    public boolean registrationIsPending() {
+        return Files.isRegularFile(pendingRegistrationFile());
+    }
+
+    /** Records that central must still register this clone (offline deploy) from the package's history item. */
+    void registrationPending(String historySyncId) throws IOException {
+        Files.createDirectories(Path.of(config.stateDir()));
+        Files.writeString(pendingRegistrationFile(), historySyncId);
+    }
+
+    /** Registers this clone with central as deployed from a package (see {@link CentralClient#register}). */
+    void register(CloneStore.Identity me, String cloneName, String historySyncId) throws IOException {
+        central.register(me, cloneName, historySyncId);
+        Files.deleteIfExists(pendingRegistrationFile());
+    }
+
+    private void registerIfPending(CloneStore.Identity me) throws IOException {
+        Path pending = pendingRegistrationFile();
+        if (Files.isRegularFile(pending)) {
+            String item = Files.readString(pending).trim();
+            LOG.infof("first contact with central since an offline deploy: registering clone %s", me.cloneId());
+            register(me, store.cloneName(), item);
+        }
+    }
+
+    private Outcome session() throws Exception {
+        long start = System.nanoTime();
+        central.wakeUp();
+        CloneStore.Identity me = store.identity();
+        long tIdentity = System.nanoTime();
+        registerIfPending(me);
+        var shapes = store.shapes(me.tables());
+        long tShapes = System.nanoTime();
+        var hello = central.hello(me, shapes);
+        if (hello.redeployRequired()) {
+            throw new IllegalStateException("central says this clone fell behind its log retention: deploy a new package");
+        }
+        if (me.centralId() != null && !me.centralId().equals(hello.centralId())) {
+            throw new IllegalStateException("this clone belongs to central " + me.centralId() + ", not to "
+                    + hello.centralId());
+        }
+        if (hello.upToDate()) {
+            // Nothing either way: central recorded the session as complete at hello.
+            long tHelloDone = System.nanoTime();
+            store.recordSync(null);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            LOG.debugf("sync session done: up to date, %d ms (identity %d us, fingerprints %d us, hello %d us, record %d us)",
+                    ms, (tIdentity - start) / 1000, (tShapes - tIdentity) / 1000, (tHelloDone - tShapes) / 1000,
+                    (System.nanoTime() - tHelloDone) / 1000);
+            return new Outcome(0, 0, 0, ms);
+        }
+        String session = hello.sessionId();
+        long tHello = System.nanoTime();
+
+        long toCentral = 0;
+        long conflicts = 0;
+        CloneStore.Push push = store.nextPush();
+        long tOpened = System.nanoTime();
+        if (push != null) {
+            // Central measures our database's clock against its own before it takes our edit times.
+            var clock = central.measureClock(session, store::databaseNow);
+            long tClock = System.nanoTime();
+            CentralClient.PushStats stats = new CentralClient.PushStats();
+            long[] events = {0};
+            var result = central.push(session, push.pushId(), sink -> events[0] = store.readPush(push, me.cloneId(), sink),
+                    stats);
+            long tSent = System.nanoTime();
+            crashPoint("after-push");
+            toCentral = result.applied();
+            conflicts = result.conflicts();
+            store.completePush(push.pushId());
+            LOG.debugf("push of %d event(s) as %d change(s) in %d batch(es): opened %d ms, clock %d ms (offset %d ms "
+                    + "+- %d), read, sent and applied %d ms (encoding %d ms, waiting for central %d ms), completed %d ms",
+                    events[0], stats.changes, stats.batches, (tOpened - tHello) / 1_000_000,
+                    (tClock - tOpened) / 1_000_000, clock.offsetMs(), clock.uncertaintyMs(),
+                    (tSent - tClock) / 1_000_000, stats.encodeNanos / 1_000_000, stats.waitNanos / 1_000_000,
+                    (System.nanoTime() - tSent) / 1_000_000);
+            if (!result.pullNeeded()) {
+                // Central has nothing this clone has not seen: the push completed the session.
+                store.recordSync(result.position());
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                LOG.infof("sync session done: %d change(s) to central, nothing to pull, %d conflict(s), %d ms "
+                        + "(hello %d, push %d)", toCentral, conflicts, ms, (tHello - start) / 1_000_000,
+                        (System.nanoTime() - tHello) / 1_000_000);
+                return new Outcome(toCentral, 0, conflicts, ms);
+            }
+        }
+
+        long tPush = System.nanoTime();
+        // The stream is applied while it arrives; if applying fails, the call is cancelled at once.
+        CloneStore.Applied pulled;
+        try (CentralClient.Pull pull = central.pull(session)) {
+            pulled = store.applyPull(pull);
+        }
+        long tApply = System.nanoTime();
+        crashPoint("after-apply");
+        central.acknowledge(session, pulled.tickId(), pulled.applied());
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        LOG.infof("sync session done: %d change(s) to central, %d to clone, %d conflict(s), %d ms "
+                + "(hello %d, push %d, pull and apply %d, ack %d)", toCentral, pulled.applied(), conflicts, ms,
+                (tHello - start) / 1_000_000, (tPush - tHello) / 1_000_000, (tApply - tPush) / 1_000_000,
+                (System.nanoTime() - tApply) / 1_000_000);
+        return new Outcome(toCentral, pulled.applied(), conflicts, ms);
+    }
+
+    private void crashPoint(String point) {
+        if (config.testCrashPoint().filter(point::equals).isPresent()) {
+            LOG.warnf("fault injection: halting at %s", point);
+            Runtime.getRuntime().halt(137);
+        }
+    }
+}
