@@ -45,6 +45,12 @@ public final class MessageLimits {
     /** Highest configurable chunk: with its overhead it still fits grpc-java's default limit. */
     public static final int CHUNK_CEILING = GRPC_JAVA_DEFAULT - CHUNK_OVERHEAD;
 
+    /**
+     * Entries of one page of a listing: at most this many bytes (and always at least one entry),
+     * whatever the page size asked for, so that a page of large entries still fits every limit.
+     */
+    public static final int MAX_PAGE_BYTES = 1024 * 1024;
+
     /** Default inbound limit of services and their client channels: 8 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 

@@ -26,4 +26,20 @@ public interface PackagingConfig {
     /** Deflate level of package entries, 0 (none, fastest) to 9 (smallest). */
     @WithDefault("1")
     int compressionLevel();
+
+    /**
+     * Largest data bytes of one DownloadPackage chunk, whatever the client asks for (default 1 MiB;
+     * values above 4 MiB - 64 KiB are capped there, so that every chunk fits the 4 MiB limit of a
+     * gRPC client that sets none). Environment: {@code LIZSYNC_PACKAGING_MAX_CHUNK_BYTES}.
+     */
+    @WithDefault("1048576")
+    int maxChunkBytes();
+
+    /**
+     * Largest gRPC message this service accepts (default 8 MiB; the largest request is a build with
+     * 1 MiB of additional SQL). It is the server's {@code quarkus.grpc.server.max-inbound-message-size}
+     * (application.properties refers to this key). Environment: {@code LIZSYNC_PACKAGING_MAX_MESSAGE_BYTES}.
+     */
+    @WithDefault("8388608")
+    int maxMessageBytes();
 }

@@ -101,7 +101,8 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
     public void downloadPackage(DownloadPackageRequest request, StreamObserver<PackageChunk> response) {
         try {
             var download = service.prepareDownload(request.getPackageId(), request.getOffset(), request.getChunkSize());
-            FlowControlledSender.start(response, new ArchiveChunks(download), GrpcErrors::toStatus);
+            FlowControlledSender.start(response, new ArchiveChunks(download),
+                    download.chunkSize() + io.lizsync.grpckit.MessageLimits.CHUNK_OVERHEAD, GrpcErrors::toStatus);
         } catch (Exception e) {
             response.onError(GrpcErrors.toStatus(e));
         }

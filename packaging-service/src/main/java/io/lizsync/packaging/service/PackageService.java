@@ -30,13 +30,6 @@ public class PackageService {
     /** Default and maximum page sizes of ListPackages (proto contract). */
     static final int DEFAULT_PAGE_SIZE = 50;
     static final int MAX_PAGE_SIZE = 500;
-    /** Default chunk size of DownloadPackage (proto contract: 256 KiB). */
-    public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
-    /**
-     * Largest chunk: the contract caps chunks at 4 MiB; the data is kept 1 KiB below so that a whole
-     * message (data + offset, size, checksum) fits gRPC's default 4 MiB message limit of clients.
-     */
-    public static final int MAX_CHUNK_SIZE = 4 * 1024 * 1024 - 1024;
 
     private static final Pattern UUID_TEXT = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -139,11 +132,23 @@ public class PackageService {
                 .filter(p -> after == null || NEWEST_FIRST.compare(p, after) > 0)
                 .sorted(NEWEST_FIRST)
                 .toList();
-        if (all.size() <= size) {
+        // At most `size` packages and MessageLimits.MAX_PAGE_BYTES of them (at least one): a page
+        // of packages with many tables stays one modest message.
+        int n = 0;
+        long bytes = 0;
+        while (n < all.size() && n < size) {
+            long b = all.get(n).getSerializedSize() + 8L; // with its field tag and length
+            if (n > 0 && bytes + b > io.lizsync.grpckit.MessageLimits.MAX_PAGE_BYTES) {
+                break;
+            }
+            bytes += b;
+            n++;
+        }
+        if (n == all.size()) {
             return new Page(all, "");
         }
-        List<PackageInfo> page = all.subList(0, size);
-        return new Page(List.copyOf(page), encodeToken(page.get(size - 1)));
+        List<PackageInfo> page = all.subList(0, n);
+        return new Page(List.copyOf(page), encodeToken(page.get(n - 1)));
     }
 
     public PackageInfo get(String packageId) throws IOException {
@@ -168,9 +173,8 @@ public class PackageService {
      */
     public Download prepareDownload(String packageId, long offset, int chunkSize) throws IOException {
         UUID id = parseId(packageId);
-        if (chunkSize < 0) {
-            throw new IllegalArgumentException("chunk_size must not be negative");
-        }
+        // Bytes per chunk: the client's wish, at most lizsync.packaging.max-chunk-bytes (MessageLimits).
+        int chunk = io.lizsync.grpckit.MessageLimits.chunkBytes(chunkSize, config.maxChunkBytes());
         StoredPackage p = require(id);
         long size = Files.size(p.archive());
         if (offset < 0 || offset > size) {
@@ -181,7 +185,6 @@ public class PackageService {
         if (sha256.isEmpty() || p.info().getSizeBytes() != size) {
             sha256 = PackageFileStore.sha256(p.archive());
         }
-        int chunk = chunkSize == 0 ? DEFAULT_CHUNK_SIZE : Math.min(chunkSize, MAX_CHUNK_SIZE);
         return new Download(id, p.archive(), size, sha256.toLowerCase(Locale.ROOT), offset, chunk);
     }
 
