@@ -22,4 +22,21 @@ public interface FilesConfig {
      */
     @WithDefault("209715200")
     long maxUploadBytes();
+
+    /**
+     * Largest data bytes of one DownloadMedia chunk, whatever the client asks for (default 1 MiB;
+     * values above 4 MiB - 64 KiB are capped there, so that every chunk fits the 4 MiB limit of a
+     * gRPC client that sets none). Environment: {@code LIZSYNC_FILES_MAX_CHUNK_BYTES}.
+     */
+    @WithDefault("1048576")
+    int maxChunkBytes();
+
+    /**
+     * Largest gRPC message of this service's calls (default 8 MiB): the server's
+     * {@code quarkus.grpc.server.max-inbound-message-size} (application.properties refers to this
+     * key), so upload messages above it are refused; a ListMedia answer above it is refused
+     * clearly rather than sent. Environment: {@code LIZSYNC_FILES_MAX_MESSAGE_BYTES}.
+     */
+    @WithDefault("8388608")
+    int maxMessageBytes();
 }

@@ -82,7 +82,8 @@ public class FileGrpcService extends FileServiceGrpc.FileServiceImplBase {
         try {
             var download = service.prepareDownload(request.getProjectKey(), request.getPath(), request.getOffset(),
                     request.getChunkSize());
-            FlowControlledSender.start(response, new MediaChunks(download), GrpcErrors::toStatus);
+            FlowControlledSender.start(response, new MediaChunks(download),
+                    download.chunkSize() + io.lizsync.grpckit.MessageLimits.CHUNK_OVERHEAD, GrpcErrors::toStatus);
         } catch (Exception e) {
             response.onError(GrpcErrors.toStatus(e));
         }

@@ -2,6 +2,7 @@ package io.lizsync.files.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lizsync.files.service.ListingTooLargeException;
 import io.lizsync.files.service.MediaExistsException;
 import io.lizsync.files.service.MediaNotFoundException;
 import io.lizsync.files.service.OutOfRangeException;
@@ -44,7 +45,7 @@ public final class GrpcErrors {
             status = Status.ALREADY_EXISTS;
         } else if (t instanceof FileAlreadyExistsException) {
             status = Status.ALREADY_EXISTS; // a file where the upload needs a folder
-        } else if (t instanceof UploadTooLargeException) {
+        } else if (t instanceof UploadTooLargeException || t instanceof ListingTooLargeException) {
             status = Status.RESOURCE_EXHAUSTED;
         } else if (t instanceof UploadMismatchException) {
             status = Status.DATA_LOSS;

@@ -35,20 +35,14 @@ public class MediaService {
 
     private static final Logger LOG = Logger.getLogger(MediaService.class);
 
-    /** Default chunk size of DownloadMedia (proto contract: 256 KiB). */
-    public static final int DEFAULT_CHUNK_SIZE = 256 * 1024;
-    /**
-     * Largest chunk: the contract caps chunks at 4 MiB; the data is kept 1 KiB below so that a whole
-     * message (data and metadata) fits gRPC's default 4 MiB message limit of clients.
-     */
-    public static final int MAX_CHUNK_SIZE = 4 * 1024 * 1024 - 1024;
-
     /** What a download needs: the file, its metadata, where to start and how much per chunk. */
     public record Download(MediaInfo info, Path file, long offset, int chunkSize) {
     }
 
     private final MediaStore store;
     private final long maxUploadBytes;
+    private final int maxChunkBytes;
+    private final int maxMessageBytes;
 
     MediaService(MediaStore store, FilesConfig config) {
         if (config.maxUploadBytes() <= 0) {
@@ -57,6 +51,8 @@ public class MediaService {
         }
         this.store = store;
         this.maxUploadBytes = config.maxUploadBytes();
+        this.maxChunkBytes = config.maxChunkBytes();
+        this.maxMessageBytes = config.maxMessageBytes();
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -75,6 +71,7 @@ public class MediaService {
     /** Media of a project ordered by path, optionally under a path prefix and modified after a time. */
     public List<MediaInfo> list(String projectKey, String prefix, Instant modifiedAfter) throws IOException {
         List<MediaInfo> out = new ArrayList<>();
+        long bytes = 0;
         for (MediaFile media : store.list(MediaPath.projectKey(projectKey))) {
             if (prefix != null && !prefix.isEmpty() && !media.path().startsWith(prefix)) {
                 continue;
@@ -82,23 +79,30 @@ public class MediaService {
             if (modifiedAfter != null && !media.modifiedAt().isAfter(modifiedAfter)) {
                 continue;
             }
-            out.add(info(media, store.sha256(media)));
+            MediaInfo info = info(media, store.sha256(media));
+            bytes += info.getSerializedSize() + 8L; // with its field tag and length
+            if (bytes > maxMessageBytes - 1024) {
+                throw new ListingTooLargeException("the media of project " + projectKey + " from "
+                        + (prefix == null || prefix.isEmpty() ? "all paths" : "prefix '" + prefix + "'") + " make more than "
+                        + io.lizsync.grpckit.MessageLimits.bytes(maxMessageBytes) + " in one answer (stopped at "
+                        + out.size() + " files): list them by prefix or modified_after, or raise "
+                        + "lizsync.files.max-message-bytes (and the clients' limit)");
+            }
+            out.add(info);
         }
         return out;
     }
 
     public Download prepareDownload(String projectKey, String path, long offset, int chunkSize) throws IOException {
         MediaPath where = MediaPath.of(projectKey, path);
-        if (chunkSize < 0) {
-            throw new IllegalArgumentException("chunk_size must not be negative");
-        }
+        // Bytes per chunk: the client's wish, at most lizsync.files.max-chunk-bytes (MessageLimits).
+        int chunk = io.lizsync.grpckit.MessageLimits.chunkBytes(chunkSize, maxChunkBytes);
         MediaFile media = store.find(where).orElseThrow(
                 () -> new MediaNotFoundException("media " + where.relative() + " not found in project " + projectKey));
         if (offset < 0 || offset > media.size()) {
             throw new OutOfRangeException("offset " + offset + " is outside " + where.relative() + " (" + media.size()
                     + " bytes)");
         }
-        int chunk = chunkSize == 0 ? DEFAULT_CHUNK_SIZE : Math.min(chunkSize, MAX_CHUNK_SIZE);
         return new Download(info(media, store.sha256(media)), media.file(), offset, chunk);
     }
 
