@@ -18,6 +18,15 @@ public interface RegistryConfig {
     /** List paging. */
     Paging paging();
 
+    /**
+     * Largest gRPC message of this service's calls (default 8 MiB): the server's
+     * {@code quarkus.grpc.server.max-inbound-message-size} (application.properties refers to this
+     * key; the Vert.x server's own default is 256 KiB). Its answers stay far below: a page holds
+     * at most {@code paging.max-page-size} records of a few hundred bytes.
+     */
+    @WithDefault("8388608")
+    int maxMessageBytes();
+
     /** Password rules and hashing. */
     interface Passwords {
 

@@ -16,6 +16,11 @@ class PasswordHasherTest {
     static RegistryConfig config(int iterations) {
         return new RegistryConfig() {
             @Override
+            public int maxMessageBytes() {
+                return 8 * 1024 * 1024;
+            }
+
+            @Override
             public Passwords passwords() {
                 return new Passwords() {
                     @Override
