@@ -46,6 +46,15 @@ public interface SyncConfig {
     /** Clone role: the exchange credential; when absent it is read from {@code <stateDir>/credential}. */
     Optional<String> credential();
 
+    /**
+     * Largest gRPC message of this service's calls, in bytes (default 16 MiB, deliberately above
+     * the 8 MiB of the other services: exchange rows hold geometries as PostgreSQL text, and a
+     * polygon of 200 000 vertices is some 6.4 MB of it). It is the server's
+     * {@code quarkus.grpc.server.max-inbound-message-size} (application.properties refers to this
+     * key) and the inbound limit of the sidecar's channels.
+     */
+    @WithDefault("16777216")
+    int maxMessageBytes();
 
     /** Clone role: how often SQL calls of lizsync.synchronize() are looked for. */
     @WithDefault("0.2s")
@@ -104,8 +113,11 @@ public interface SyncConfig {
         @WithDefault("256MB")
         String maintenanceWorkMem();
 
-        /** Chunk size asked of packaging-service for downloads (bytes; it caps chunks just under 4 MiB). */
-        @WithDefault("4193280")
+        /**
+         * Chunk size asked of packaging-service for downloads (bytes; packaging-service caps it at
+         * its max-chunk-bytes, 1 MiB by default).
+         */
+        @WithDefault("1048576")
         int downloadChunkBytes();
 
         /** How long to wait for central's answer before deploying offline (seconds). */

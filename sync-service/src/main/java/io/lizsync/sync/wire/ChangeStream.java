@@ -9,15 +9,16 @@ import java.util.function.Consumer;
  * Streams of changes sized by bytes, not by a count: batches are cut before they pass a byte
  * budget, and a change larger than one part (a row with a multi-megabyte polygon) travels as
  * several parts ({@code continued}) that the receiver joins. Every message of the exchange then
- * stays far below the receiver's inbound limit ({@link #MAX_MESSAGE_BYTES}), whatever the rows.
+ * fits in {@link #FITS_IN_BYTES}, whatever the rows, far below what the receivers accept
+ * ({@code lizsync.sync.max-message-bytes}, 16 MiB).
  */
 public final class ChangeStream {
 
     private ChangeStream() {
     }
 
-    /** Inbound message limit of both ends of the exchange (server and sidecar channel). */
-    public static final int MAX_MESSAGE_BYTES = 8 << 20;
+    /** Every exchange message fits in this many bytes (a batch, its framing and its other fields). */
+    public static final int FITS_IN_BYTES = 2 << 20;
     /** Byte budget of one batch (a quarter of the limit: room for framing and other fields). */
     public static final int BATCH_BYTES = 1 << 20;
     /** Largest part of a change that is split: batches hold one part at least. */

@@ -44,7 +44,7 @@ class ChangeStreamTest {
             int size = ChangeBatch.newBuilder().setSessionId(UUID.randomUUID().toString()).addAllChanges(b).build()
                     .getSerializedSize();
             assertTrue(size <= ChangeStream.BATCH_BYTES + 1024, "batch of " + size + " bytes");
-            assertTrue(size < ChangeStream.MAX_MESSAGE_BYTES);
+            assertTrue(size < ChangeStream.FITS_IN_BYTES);
             for (Change p : b) {
                 Change c = joiner.add(p);
                 if (c != null) {

@@ -360,7 +360,7 @@ public class CentralClient {
             synchronized (this) {
                 if (channel == null) {
                     var b = ManagedChannelBuilder.forAddress(config.central().host(), config.central().port())
-                            .maxInboundMessageSize(ChangeStream.MAX_MESSAGE_BYTES);
+                            .maxInboundMessageSize(config.maxMessageBytes());
                     if (config.central().tls()) {
                         b.useTransportSecurity();
                     } else {

@@ -3,6 +3,8 @@ package io.lizsync.sync.clone.service;
 import io.agroal.api.AgroalDataSource;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.lizsync.grpckit.MessageLimits;
+import io.lizsync.grpckit.MessageSizeErrors;
 import io.lizsync.proto.packaging.v1.DownloadPackageRequest;
 import io.lizsync.proto.packaging.v1.PackageChunk;
 import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
@@ -121,7 +123,8 @@ public class DeployService {
                             .setPackageId(packageId).setCloneServerId(cloneId).setCloneName(cloneName)
                             .setDeployedAt(io.lizsync.sync.wire.Wire.timestamp(java.time.Instant.now())).build());
             return "";
-        } catch (StatusRuntimeException e) {
+        } catch (StatusRuntimeException failure) {
+            var e = packagingCall("RecordDeployment").explain(failure);
             LOG.warnf("packaging-service did not record the deployment of package %s: %s", packageId, e.getStatus());
             return " (packaging-service did not record the deployment: " + e.getStatus().getCode() + ")";
         }
@@ -172,7 +175,8 @@ public class DeployService {
                 config.central().deadlineSeconds(), "packaging-service");
         PackagingServiceGrpc.newStub(packaging()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
-                        .setChunkSize(Math.min(config.deploy().downloadChunkBytes(), MAX_CHUNK)).build(), chunks);
+                        .setChunkSize(Math.min(config.deploy().downloadChunkBytes(), MessageLimits.CHUNK_CEILING)).build(),
+                        chunks);
         long total = -1;
         String sha = null;
         long got = offset;
@@ -201,7 +205,7 @@ public class DeployService {
             if (got == 0) {
                 Files.deleteIfExists(part);
             }
-            throw e;
+            throw packagingCall("DownloadPackage").explain(e);
         } finally {
             chunks.close();
         }
@@ -222,8 +226,14 @@ public class DeployService {
     /** Chunks requested ahead during a download (a few in flight, whatever the package size). */
     private static final int CHUNKS_AHEAD = 3;
 
-    /** Largest chunk packaging-service sends (its contract caps chunks at 4 MiB). */
-    private static final int MAX_CHUNK = 4 * 1024 * 1024 - 1024;
+    /** What a too-large message on a call to packaging-service means, and what to do (grpc-kit). */
+    private MessageSizeErrors.Call packagingCall(String call) {
+        return MessageSizeErrors.Call.to("packaging-service at " + config.packaging().host() + ":"
+                + config.packaging().port(), call)
+                .accepting(config.maxMessageBytes(), "lizsync.sync.max-message-bytes (LIZSYNC_SYNC_MAX_MESSAGE_BYTES)")
+                .peerLimit("lizsync.packaging.max-message-bytes (LIZSYNC_PACKAGING_MAX_MESSAGE_BYTES)")
+                .peerSends("chunks of at most its lizsync.packaging.max-chunk-bytes (1 MiB by default)");
+    }
 
     private static void update(MessageDigest md, Path file) throws IOException {
         byte[] buf = new byte[256 * 1024];
@@ -240,8 +250,9 @@ public class DeployService {
         if (c == null) {
             synchronized (this) {
                 if (packaging == null) {
-                    // A 16 MiB HTTP/2 window keeps several 4 MiB chunks in flight (the default
-                    // 1 MiB window makes every chunk wait for window updates).
+                    // A 16 MiB HTTP/2 window keeps many 1 MiB chunks in flight (the default 1 MiB
+                    // window makes every chunk wait for window updates); memory stays the window
+                    // plus CHUNKS_AHEAD chunks, whatever the package size.
                     var b = io.grpc.netty.NettyChannelBuilder.forAddress(config.packaging().host(), config.packaging().port())
                             .flowControlWindow(16 * 1024 * 1024);
                     if (config.packaging().tls()) {
@@ -249,7 +260,7 @@ public class DeployService {
                     } else {
                         b.usePlaintext();
                     }
-                    packaging = b.maxInboundMessageSize(8 * 1024 * 1024).build();
+                    packaging = b.maxInboundMessageSize(config.maxMessageBytes()).build();
                 }
                 c = packaging;
             }
