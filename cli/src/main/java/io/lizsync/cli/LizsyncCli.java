@@ -2,7 +2,6 @@ package io.lizsync.cli;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lizsync.proto.packaging.v1.BuildPackageEvent;
@@ -78,7 +77,7 @@ public class LizsyncCli implements QuarkusApplication {
     private static final long LONG_HOURS = 6;
     /** Metadata calls (listing, showing, deleting). */
     private static final long SHORT_SECONDS = 30;
-    /** Chunk size asked of DownloadPackage (the service caps it at 4 MiB). */
+    /** Chunk size asked of DownloadPackage (the service caps it at its max-chunk-bytes, 1 MiB by default). */
     private static final int CHUNK_SIZE = 1 << 20;
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -670,18 +669,19 @@ public class LizsyncCli implements QuarkusApplication {
     }
 
     private int withCentral(Args args, ChannelWork work) throws IOException {
-        return withChannel(address(args, "central"), work);
+        return withChannel(args, "central", work);
     }
 
     private int withSidecar(Args args, ChannelWork work) throws IOException {
-        return withChannel(address(args, "sidecar"), work);
+        return withChannel(args, "sidecar", work);
     }
 
     private int withPackaging(Args args, ChannelWork work) throws IOException {
-        return withChannel(address(args, "packaging"), work);
+        return withChannel(args, "packaging", work);
     }
 
-    private int withChannel(String target, ChannelWork work) throws IOException {
+    private int withChannel(Args args, String service, ChannelWork work) throws IOException {
+        String target = address(args, service);
         ManagedChannel channel = channel(target);
         try {
             return work.run(channel);
@@ -689,23 +689,13 @@ public class LizsyncCli implements QuarkusApplication {
             if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
                 err.println("lizsync: cannot reach " + target);
             }
-            throw e;
+            throw Channels.explain(e, service, target, args.command);
         } finally {
             channel.shutdownNow();
         }
     }
 
     static ManagedChannel channel(String hostPort) {
-        CliConfig.checkHostPort(hostPort);
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return ManagedChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
-                .usePlaintext()
-                // Package chunks may be up to 4 MiB (the service's cap) plus framing.
-                .maxInboundMessageSize(16 << 20)
-                .build();
+        return Channels.open(hostPort);
     }
 }
