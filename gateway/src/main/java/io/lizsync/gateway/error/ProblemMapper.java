@@ -2,6 +2,7 @@ package io.lizsync.gateway.error;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lizsync.grpckit.MessageSizeErrors;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -12,18 +13,31 @@ import org.jboss.logging.Logger;
 
 /**
  * The gateway's mirror of the services' error tables: gRPC status to HTTP, with an
- * {@code application/problem+json} body and no stack trace.
+ * {@code application/problem+json} body and no stack trace. A message refused for its size
+ * (grpc-kit {@link MessageSizeErrors}) is the gateway's exchange with a service failing, not the
+ * caller's request: 502, with the explanation.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<StatusRuntimeException> {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     public static final String PROBLEM_JSON = "application/problem+json";
+    /** Inbound limit of the gateway's channels (application.properties: every quarkus.grpc.clients.*). */
+    public static final String LIMIT_KEY = "lizsync.gateway.max-message-bytes";
 
     @Override
     public Response toResponse(StatusRuntimeException e) {
+        return toResponse(e, org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue(LIMIT_KEY, Integer.class).orElse(16 * 1024 * 1024));
+    }
+
+    /** The problem document of a downstream failure, {@code limit} being the channels' inbound limit. */
+    public static Response toResponse(StatusRuntimeException failure, int limit) {
+        StatusRuntimeException e = MessageSizeErrors.Call.to("a service", "the gateway's call")
+                .accepting(limit, LIMIT_KEY + " (LIZSYNC_GATEWAY_MAX_MESSAGE_BYTES) of the gateway")
+                .peerLimit("that service's lizsync.<service>.max-message-bytes").explain(failure);
         Status.Code code = e.getStatus().getCode();
-        int http = httpStatus(code);
+        int http = MessageSizeErrors.isSizeRefusal(e.getStatus()) ? 502 : httpStatus(code);
         if (http >= 500) {
             LOG.warnf("downstream failure %s: %s", code, e.getStatus().getDescription());
         } else {
