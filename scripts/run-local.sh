@@ -210,7 +210,27 @@ done
 psql_db central -c "SELECT conflict_time::time(0), table_name, field_name, central_value, clone_value, rule_applied, winner
                     FROM lizsync.conflicts ORDER BY id"
 
-say "Walk 11: health of every service"
+say "Walk 11: a large push: clone-a reshapes its 40 parcels and draws 20 more (polygons of ~19 kB), imports 1 200 observations"
+psql_db clone-a -c "UPDATE field.parcel SET geom = ST_Buffer(ST_Centroid(geom), 85, 300)" \
+                -c "INSERT INTO field.parcel (code, owner, land_use, geom)
+                    SELECT 'P-N' || g, 'survey (clone a)', 'meadow',
+                           ST_Buffer(ST_SetSRID(ST_MakePoint(652500 + g * 200, 6860100), 2154), 85, 300)
+                    FROM generate_series(1, 20) g" \
+                -c "INSERT INTO field.observation (species, count, observer, geom)
+                    SELECT 'Import ' || g, 1, 'import (clone a)', ST_SetSRID(ST_MakePoint(650000 + g, 6860000 + g), 2154)
+                    FROM generate_series(1, 1200) g" >/dev/null
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a: /'
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI synchronize | sed 's/^/  clone-b: /'
+for n in central clone-a clone-b; do
+  psql_db "$n" -At -c "SELECT '  $n: ' || count(*) || ' observations, ' || (SELECT count(*) FROM field.parcel
+     WHERE ST_NPoints(geom) > 1000) || ' parcels of more than 1 000 vertices' FROM field.observation"
+done
+echo "  each push with the clock offset central measured (clone database to central database) and its uncertainty:"
+psql_db central -At -c "SELECT '    ' || sync_time::time(0) || ' ' || change_count || ' change(s), offset ' || clock_offset_ms
+                        || ' ms +- ' || clock_uncertainty_ms || ' ms' FROM lizsync.history
+                        WHERE clock_offset_ms IS NOT NULL ORDER BY sync_time"
+
+say "Walk 12: health of every service"
 for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b; do
   printf '  %-14s %s\n' "$name" "$(curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
 done
