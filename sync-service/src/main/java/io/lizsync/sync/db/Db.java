@@ -39,14 +39,29 @@ public final class Db {
             tx = null;
             return result;
         } finally {
-            if (tx != null) {
-                try {
-                    await(tx.rollback());
-                } catch (RuntimeException ignored) {
-                    // The connection may already be gone; the transaction dies with it.
-                }
+            abandon(tx, c);
+        }
+    }
+
+    /**
+     * Gives a connection back after work that did not commit: rolls its transaction back (when
+     * there is one) and closes it, both quietly: the connection may already be gone, and the
+     * transaction dies with it.
+     */
+    public static void abandon(Transaction tx, SqlConnection c) {
+        if (tx != null) {
+            try {
+                await(tx.rollback());
+            } catch (RuntimeException ignored) {
+                // The connection may already be gone; the transaction dies with it.
             }
-            await(c.close());
+        }
+        if (c != null) {
+            try {
+                await(c.close());
+            } catch (RuntimeException ignored) {
+                // Already closed.
+            }
         }
     }
 

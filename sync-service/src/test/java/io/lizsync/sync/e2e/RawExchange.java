@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,71 +91,38 @@ final class RawExchange {
 
     /** A clock measurement as the sidecar makes it (the clone database's times), {@code samples} samples. */
     ClockReading measureClock(String session, int samples) throws Exception {
-        Stream<ClockSample, ClockReading> s = new Stream<>();
-        s.out = async.measureClock(s);
+        var answers = new io.lizsync.grpckit.AnswerQueue<ClockReading>("central");
+        StreamObserver<ClockSample> out = async.measureClock(answers);
         Instant previous = null;
         for (int i = 0; i < samples; i++) {
             var sample = ClockSample.newBuilder().setSessionId(session).setCloneSent(Wire.timestamp(cloneNow()));
             if (previous != null) {
                 sample.setPreviousReceived(Wire.timestamp(previous));
             }
-            s.out.onNext(sample.build());
-            s.take();
+            out.onNext(sample.build());
+            answers.take(60);
             previous = cloneNow();
         }
-        s.out.onNext(ClockSample.newBuilder().setSessionId(session).setPreviousReceived(Wire.timestamp(previous))
+        out.onNext(ClockSample.newBuilder().setSessionId(session).setPreviousReceived(Wire.timestamp(previous))
                 .setLast(true).build());
-        ClockReading r = s.take();
-        s.out.onCompleted();
+        ClockReading r = answers.take(60);
+        out.onCompleted();
         return r;
     }
 
     /** Sends the batches as one push and returns central's result (or throws its refusal). */
     PushResult push(List<ChangeBatch> batches) throws Exception {
-        Stream<ChangeBatch, PushProgress> s = new Stream<>();
-        s.out = async.push(s);
+        var answers = new io.lizsync.grpckit.AnswerQueue<PushProgress>("central");
+        StreamObserver<ChangeBatch> out = async.push(answers);
         for (ChangeBatch b : batches) {
-            s.out.onNext(b);
+            out.onNext(b);
         }
-        s.out.onCompleted();
+        out.onCompleted();
         while (true) {
-            PushProgress p = s.take();
+            PushProgress p = answers.take(60);
             if (p.hasResult()) {
                 return p.getResult();
             }
-        }
-    }
-
-    /** A bidirectional call read one answer at a time. */
-    private static final class Stream<Q, A> implements StreamObserver<A> {
-        final LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-        StreamObserver<Q> out;
-
-        @Override
-        public void onNext(A value) {
-            answers.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            answers.add(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            answers.add(new IllegalStateException("central ended the call"));
-        }
-
-        @SuppressWarnings("unchecked")
-        A take() throws Exception {
-            Object a = answers.poll(60, TimeUnit.SECONDS);
-            if (a == null) {
-                throw new IllegalStateException("no answer from central within 60 s");
-            }
-            if (a instanceof Exception e) {
-                throw e;
-            }
-            return (A) a;
         }
     }
 }

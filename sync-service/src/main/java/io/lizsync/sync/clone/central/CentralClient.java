@@ -5,6 +5,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.StreamObserver;
+import io.lizsync.grpckit.AnswerQueue;
 import io.lizsync.grpckit.StreamReader;
 import io.lizsync.proto.sync.v1.AckRequest;
 import io.lizsync.proto.sync.v1.Change;
@@ -39,7 +40,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -112,10 +112,10 @@ public class CentralClient {
      * reading serves as both). Central computes the offset itself.
      */
     public Clock measureClock(String session, Supplier<Instant> cloneClock) throws Exception {
-        LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+        AnswerQueue<ClockReading> answers = new AnswerQueue<>("central");
+        long wait = config.central().deadlineSeconds();
         StreamObserver<ClockSample> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
-                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
-                .measureClock(new Answers<>(answers));
+                .withDeadlineAfter(wait, TimeUnit.SECONDS).measureClock(answers);
         try {
             Instant reading = cloneClock.get();
             Instant previous = null;
@@ -125,13 +125,13 @@ public class CentralClient {
                     sample.setPreviousReceived(Wire.timestamp(previous));
                 }
                 out.onNext(sample.build());
-                take(answers, ClockReading.class);
+                answers.take(wait);
                 reading = cloneClock.get();
                 previous = reading;
             }
             out.onNext(ClockSample.newBuilder().setSessionId(session).setPreviousReceived(Wire.timestamp(previous))
                     .setLast(true).build());
-            ClockReading r = take(answers, ClockReading.class);
+            ClockReading r = answers.take(wait);
             out.onCompleted();
             return new Clock(r.getOffsetMs(), r.getUncertaintyMs(), r.getSamples());
         } catch (Exception | Error e) {
@@ -410,38 +410,6 @@ public class CentralClient {
                 applier.apply(m);
             }
         };
-    }
-
-    /** Answers of a bidirectional call, queued for the calling thread. */
-    private record Answers<T>(LinkedBlockingQueue<Object> queue) implements StreamObserver<T> {
-        @Override
-        public void onNext(T value) {
-            queue.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            queue.add(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            queue.add(new IllegalStateException("central ended the call early"));
-        }
-    }
-
-    private <T> T take(LinkedBlockingQueue<Object> answers, Class<T> type) throws Exception {
-        Object a = answers.poll(config.central().deadlineSeconds(), TimeUnit.SECONDS);
-        if (a == null) {
-            throw new IllegalStateException("central did not answer within " + config.central().deadlineSeconds() + " s");
-        }
-        if (a instanceof Exception e) {
-            throw e;
-        }
-        if (a instanceof Throwable t) {
-            throw new IllegalStateException(t);
-        }
-        return type.cast(a);
     }
 
     @PreDestroy

@@ -204,23 +204,14 @@ public class PullService {
                 if (statement != null) {
                     Db.await(statement.close());
                 }
-                if (tx != null) {
-                    Db.await(tx.rollback());
-                }
             } catch (RuntimeException ignored) {
                 // The connection may be gone; the transaction dies with it.
             } finally {
+                Db.abandon(tx, c);
                 cursor = null;
                 statement = null;
                 tx = null;
-                if (c != null) {
-                    try {
-                        Db.await(c.close());
-                    } catch (RuntimeException ignored) {
-                        // Already closed.
-                    }
-                    c = null;
-                }
+                c = null;
             }
         }
     }

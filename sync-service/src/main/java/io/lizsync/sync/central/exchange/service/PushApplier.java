@@ -194,21 +194,8 @@ public final class PushApplier {
     }
 
     private void release() {
-        if (tx != null) {
-            try {
-                Db.await(tx.rollback());
-            } catch (RuntimeException ignored) {
-                // The connection may already be gone; the transaction dies with it.
-            }
-            tx = null;
-        }
-        if (c != null) {
-            try {
-                Db.await(c.close());
-            } catch (RuntimeException ignored) {
-                // Already closed.
-            }
-            c = null;
-        }
+        Db.abandon(tx, c);
+        tx = null;
+        c = null;
     }
 }
