@@ -77,6 +77,21 @@ final class ServiceProcess implements AutoCloseable {
         waitReady();
     }
 
+    /** How many lines of this service's log (all its runs, appended) contain {@code needle}. */
+    long logCount(String needle) throws IOException {
+        return logLines(needle).size();
+    }
+
+    /** The lines of this service's log (all its runs, appended) that contain {@code needle}. */
+    List<String> logLines(String needle) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(needle)).toList();
+        }
+    }
+
     /** The service JVM's process id. */
     long pid() {
         return process.pid();

@@ -21,6 +21,8 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLong downstream = new AtomicLong();
     private final AtomicLong upstream = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger cuts = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long bytesAtCut = -1;
     private volatile long cutAfterBytes = Long.MAX_VALUE;
     private volatile boolean closed;
 
@@ -39,6 +41,7 @@ final class TcpProxy implements AutoCloseable {
     /** Cuts all connections once this many more bytes went from central to the client. */
     void cutAfter(long bytes) {
         downstream.set(0);
+        bytesAtCut = -1;
         cutAfterBytes = bytes;
     }
 
@@ -48,6 +51,16 @@ final class TcpProxy implements AutoCloseable {
 
     long bytesToClient() {
         return downstream.get();
+    }
+
+    /** How many times the threshold cut the connections. */
+    int cuts() {
+        return cuts.get();
+    }
+
+    /** Bytes that went from central to the client (since {@link #cutAfter}) when it first cut; -1: not yet. */
+    long bytesAtCut() {
+        return bytesAtCut;
     }
 
     long bytesToServer() {
@@ -89,6 +102,12 @@ final class TcpProxy implements AutoCloseable {
                         upstream.addAndGet(n);
                     }
                     if (toClient && downstream.addAndGet(n) >= cutAfterBytes) {
+                        synchronized (this) {
+                            if (cutAfterBytes != Long.MAX_VALUE && bytesAtCut < 0) {
+                                bytesAtCut = downstream.get();
+                                cuts.incrementAndGet();
+                            }
+                        }
                         cutAll();
                         return;
                     }
