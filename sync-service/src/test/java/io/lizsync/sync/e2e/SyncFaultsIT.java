@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * times. Every test proves that its fault hit the step it names (the fault-injection lines in the
  * services' logs, the bytes through the proxy). Afterwards: converged, nothing lost, nothing twice.
  *
- * <p>The random kills: {@code -Dlizsync.faults.rounds=N} (default 12) and
- * {@code -Dlizsync.faults.seed=S} (default: random, printed; a failure names it).
+ * <p>The random kills: {@code -Dlizsync.faults.rounds=N} (default 12),
+ * {@code -Dlizsync.faults.seed=S} (default: random, printed; a failure names it) and
+ * {@code -Dlizsync.faults.max-delay-ms=M} (default 1500: kills 0 to M ms after a sync starts).
  */
 class SyncFaultsIT {
 
@@ -271,16 +272,24 @@ class SyncFaultsIT {
     void sidecarKilledAtRandomPointsOfSessions() throws Exception {
         int rounds = Integer.getInteger("lizsync.faults.rounds", 12);
         long seed = Long.getLong("lizsync.faults.seed", new Random().nextLong());
-        System.out.printf("sidecarKilledAtRandomPointsOfSessions: %d rounds, -Dlizsync.faults.seed=%d%n", rounds, seed);
+        int maxDelayMs = Integer.getInteger("lizsync.faults.max-delay-ms", 1500);
+        System.out.printf("sidecarKilledAtRandomPointsOfSessions: %d rounds, kills 0-%d ms after a sync starts, "
+                + "-Dlizsync.faults.seed=%d%n", rounds, maxDelayMs, seed);
         try {
-            killAtRandom(rounds, seed);
+            killAtRandom(rounds, seed, maxDelayMs);
         } catch (Throwable t) {
             throw new AssertionError("sidecarKilledAtRandomPointsOfSessions failed with -Dlizsync.faults.seed=" + seed
-                    + " -Dlizsync.faults.rounds=" + rounds + ": " + t.getMessage(), t);
+                    + " -Dlizsync.faults.rounds=" + rounds + " -Dlizsync.faults.max-delay-ms=" + maxDelayMs + ": "
+                    + t.getMessage(), t);
         }
     }
 
-    private void killAtRandom(int rounds, long seed) throws Exception {
+    /**
+     * A session of a freshly started sidecar takes about a second here (a cold JVM: hello 350 ms,
+     * push 450 ms, pull and apply 300 ms), so kills up to {@code maxDelayMs} (1.5 s) land in every
+     * step of it, and sometimes after it.
+     */
+    private void killAtRandom(int rounds, long seed, int maxDelayMs) throws Exception {
         Random random = new Random(seed);
         var sidecar = mesh.sidecars.get("clone-a");
         String cloneId = mesh.registrations.get("clone-a").getCloneId();
@@ -291,6 +300,7 @@ class SyncFaultsIT {
         TreeSet<String> deleted = new TreeSet<>();
         int during = 0;
         int after = 0;
+        Map<String, Integer> steps = new TreeMap<>();
         List<String> report = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             // clone-a: inserts, updates (one row twice), a delete, in separate transactions.
@@ -344,7 +354,7 @@ class SyncFaultsIT {
                     failure.set(t);
                 }
             }, "sync-clone-a-round-" + round);
-            int sleepMs = random.nextInt(601);
+            int sleepMs = random.nextInt(maxDelayMs + 1);
             session.start();
             Thread.sleep(sleepMs);
             sidecar.kill();
@@ -353,11 +363,21 @@ class SyncFaultsIT {
             long pushed = count("central", "SELECT count(*) FROM lizsync.received_pushes WHERE clone_id = '"
                     + cloneId + "'") - pushesBefore;
             long logLeft = count("clone-a", "SELECT count(*) FROM audit.logged_actions");
+            boolean pulled = count("clone-a", "SELECT count(*) FROM field.parcel WHERE code LIKE 'kc-" + round + "-%'")
+                    == centralInserts - (goneC.startsWith("kc-" + round + "-") ? 1 : 0);
             String where;
             if (failure.get() != null) {
                 during++;
-                where = "during the session (" + (pushed > 0 ? "after central committed the push" : "before central committed a push")
-                        + ", " + logLeft + " log row(s) left on clone-a): "
+                String openPush = mesh.one("clone-a", "SELECT open_push_id::text FROM lizsync.clone_state "
+                        + "WHERE open_push_id IS NOT NULL");
+                boolean unheard = openPush != null && count("central",
+                        "SELECT count(*) FROM lizsync.received_pushes WHERE push_id = '" + openPush + "'") > 0;
+                String step = pulled ? "4 after the pull was applied on clone-a (before or after the acknowledgement)"
+                        : unheard ? "2 central committed the push, clone-a had not recorded its answer"
+                        : pushed > 0 ? "3 after the push, before the pull was applied (pull streaming or applying)"
+                        : "1 before central committed a push (hello, clock, push)";
+                steps.merge(step, 1, Integer::sum);
+                where = "during the session, " + step.substring(2) + "; " + logLeft + " log row(s) left on clone-a: "
                         + failure.get().toString().lines().findFirst().orElse("");
             } else {
                 after++;
@@ -369,8 +389,8 @@ class SyncFaultsIT {
             System.out.println("sidecarKilledAtRandomPointsOfSessions " + report.get(report.size() - 1));
             sidecar.restart(Map.of());
         }
-        System.out.printf("sidecarKilledAtRandomPointsOfSessions: seed %d, %d kill(s) during a session, %d after it%n",
-                seed, during, after);
+        System.out.printf("sidecarKilledAtRandomPointsOfSessions: seed %d, %d kill(s) during a session %s, %d after it%n",
+                seed, during, steps, after);
 
         // Sync until quiet: both clones in a row with nothing either way.
         boolean quiet = false;
