@@ -125,12 +125,15 @@ public final class ExchangeRepository {
      */
     public static List<LoggedChange> pendingOf(SqlConnection c, long tick, String[] uids, String centralId) {
         List<LoggedChange> out = new ArrayList<>();
+        // The rows asked for are joined (a hash join over the batch's uids), not tested one by one
+        // against an array: the log since the tick holds this push's own earlier batches too.
         for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + """
-                 FROM audit.logged_actions l, lizsync.ticks k
-                WHERE k.tick_id = $1 AND l.uid = ANY ($2::text[]::uuid[]) AND l.action <> 'T'
-                  AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                 FROM lizsync.ticks k
+                 JOIN audit.logged_actions l ON l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                 JOIN unnest($2::text[]::uuid[]) AS w (uid) ON w.uid = l.uid
+                WHERE k.tick_id = $1 AND l.action <> 'T'
+                  AND l.transaction_id <> coalesce(pg_current_xact_id_if_assigned(), '0'::xid8)
                   AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
-                  AND l.transaction_id IS DISTINCT FROM pg_current_xact_id_if_assigned()
                 ORDER BY l.event_id""", tick, uids)) {
             out.add(ChangeLog.toChange(r, centralId));
         }
