@@ -249,8 +249,13 @@ public final class ChangeWriter {
         String head = "INSERT INTO audit.logged_actions (schema_name, table_name, relid, uid, action, row_data, "
                 + "changed_fields, sync_data, action_tstamp_tx) SELECT $" + (n + 1) + ", $" + (n + 2) + ", CAST($"
                 + (n + 3) + " AS text)::regclass::oid, lizsync_w.uid, ";
-        String sync = ", CAST($" + (n + 4) + " AS text)::jsonb || coalesce(lizsync_m.meta::jsonb, '{}'::jsonb), "
-                + "coalesce(lizsync_m.at::timestamptz, transaction_timestamp())";
+        boolean anyMeta = false;
+        for (String m : meta) {
+            anyMeta |= m != null;
+        }
+        String sync = ", CAST($" + (n + 4) + " AS text)::jsonb"
+                + (anyMeta ? " || coalesce(lizsync_m.meta::jsonb, '{}'::jsonb)" : "")
+                + ", coalesce(lizsync_m.at::timestamptz, transaction_timestamp())";
         String original = " JOIN unnest($1::text[]::uuid[], $" + (n + 5) + "::text[], $" + (n + 6)
                 + "::text[]) AS lizsync_m(uid, at, meta) ON lizsync_m.uid = lizsync_w.uid";
         if (key.kind() == NetChange.Kind.DELETE) {

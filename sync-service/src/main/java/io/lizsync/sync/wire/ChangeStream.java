@@ -19,10 +19,14 @@ public final class ChangeStream {
 
     /** Every exchange message fits in this many bytes (a batch, its framing and its other fields). */
     public static final int FITS_IN_BYTES = 2 << 20;
-    /** Byte budget of one batch (a quarter of the limit: room for framing and other fields). */
-    public static final int BATCH_BYTES = 1 << 20;
+    /**
+     * Byte budget of one batch: small enough that the receiver starts on the first while the
+     * sender still reads and encodes the next (a few thousand single-field changes), large
+     * enough that per-batch costs do not count.
+     */
+    public static final int BATCH_BYTES = 256 << 10;
     /** Largest part of a change that is split: batches hold one part at least. */
-    public static final int PART_BYTES = 512 << 10;
+    public static final int PART_BYTES = 256 << 10;
     /** Largest change a receiver joins from parts (one row's values): beyond, the stream is refused. */
     public static final long MAX_JOINED_CHARS = 256L << 20;
 

@@ -135,7 +135,7 @@ public class SyncRunner {
             toCentral = result.applied();
             conflicts = result.conflicts();
             store.completePush(push.pushId());
-            LOG.debugf("push of %d event(s) as %d change(s) in %d batch(es): opened %d ms, clock %d ms (offset %d ms "
+            LOG.infof("push of %d event(s) as %d change(s) in %d batch(es): opened %d ms, clock %d ms (offset %d ms "
                     + "+- %d), read, sent and applied %d ms (encoding %d ms, waiting for central %d ms), completed %d ms",
                     events[0], stats.changes, stats.batches, (tOpened - tHello) / 1_000_000,
                     (tClock - tOpened) / 1_000_000, clock.offsetMs(), clock.uncertaintyMs(),
