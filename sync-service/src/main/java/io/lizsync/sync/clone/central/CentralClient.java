@@ -6,6 +6,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.grpckit.AnswerQueue;
+import io.lizsync.grpckit.MessageSizeErrors;
 import io.lizsync.grpckit.StreamReader;
 import io.lizsync.proto.sync.v1.AckRequest;
 import io.lizsync.proto.sync.v1.Change;
@@ -315,6 +316,19 @@ public class CentralClient {
                 .newBlockingStub(channel()).withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                 .registerClone(request.build()));
         storeCredential(reg.getCredential());
+    }
+
+    /**
+     * A refusal of a message for its size, explained (which side refused, the limit, the setting
+     * to raise, or that the sender broke its own bound); any other error as it is.
+     */
+    public io.grpc.StatusRuntimeException explain(io.grpc.StatusRuntimeException e) {
+        return MessageSizeErrors.Call.to("central at " + config.central().host() + ":" + config.central().port(),
+                        "the exchange")
+                .accepting(config.maxMessageBytes(), "lizsync.sync.max-message-bytes (LIZSYNC_SYNC_MAX_MESSAGE_BYTES)")
+                .peerLimit("lizsync.sync.max-message-bytes of central's sync-service (LIZSYNC_SYNC_MAX_MESSAGE_BYTES)")
+                .peerSends("batches of at most " + (ChangeStream.BATCH_BYTES >> 10) + " KiB")
+                .explain(e);
     }
 
     /** After a long outage the channel may be waiting out its reconnect backoff: try at once. */

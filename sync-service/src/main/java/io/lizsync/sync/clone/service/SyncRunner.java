@@ -43,7 +43,13 @@ public class SyncRunner {
         if (config.role() != SyncConfig.Role.clone) {
             throw new IllegalStateException("synchronize runs on a clone sidecar, not on central");
         }
-        return exclusive(this::session);
+        return exclusive(() -> {
+            try {
+                return session();
+            } catch (io.grpc.StatusRuntimeException e) {
+                throw central.explain(e);
+            }
+        });
     }
 
     /** Runs work while no sync session (nor another deploy) of this clone runs. */

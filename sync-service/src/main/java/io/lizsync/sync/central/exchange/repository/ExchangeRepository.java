@@ -118,23 +118,43 @@ public final class ExchangeRepository {
         return out;
     }
 
+    /** Where a push reads central's pending changes: the tick's oldest transaction and the push's own. */
+    public record PendingWindow(long tick, String xmin, String self) {
+    }
+
     /**
-     * Central's changes of the given rows that the clone has not received since {@code tick},
-     * in event order, leaving out what this transaction wrote itself (the rows it replayed or
-     * derived from this push so far are not "central's side" of a conflict).
+     * Opens the window a push reads central's pending changes through; assigns the push's
+     * transaction id (it writes anyway).
      */
-    public static List<LoggedChange> pendingOf(SqlConnection c, long tick, String[] uids, String centralId) {
+    public static PendingWindow pendingWindow(SqlConnection c, long tick) {
+        Row r = Db.query(c, "SELECT pg_current_xact_id()::text, (SELECT pg_snapshot_xmin(k.tick_snapshot)::text "
+                + "FROM lizsync.ticks k WHERE k.tick_id = $1)", tick).iterator().next();
+        if (r.getString(1) == null) {
+            throw new ExchangeException(Reason.PRECONDITION, "the clone's position " + tick
+                    + " is no longer in central's log: deploy a new package");
+        }
+        return new PendingWindow(tick, r.getString(1), r.getString(0));
+    }
+
+    /**
+     * Central's changes of the given rows that the clone has not received since the window's tick,
+     * in event order, leaving out what this push wrote itself (the rows it replayed or derived so
+     * far are not "central's side" of a conflict). The log is read through two index ranges around
+     * the push's own transaction (its rows grow with every batch: reading past them keeps each
+     * batch's cost independent of the batches before it), and the rows asked for are joined (a
+     * hash join over the batch's uids), not tested one by one against an array.
+     */
+    public static List<LoggedChange> pendingOf(SqlConnection c, PendingWindow w, String[] uids, String centralId) {
         List<LoggedChange> out = new ArrayList<>();
-        // The rows asked for are joined (a hash join over the batch's uids), not tested one by one
-        // against an array: the log since the tick holds this push's own earlier batches too.
         for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + """
-                 FROM lizsync.ticks k
-                 JOIN audit.logged_actions l ON l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                 FROM audit.logged_actions l
                  JOIN unnest($2::text[]::uuid[]) AS w (uid) ON w.uid = l.uid
-                WHERE k.tick_id = $1 AND l.action <> 'T'
-                  AND l.transaction_id <> coalesce(pg_current_xact_id_if_assigned(), '0'::xid8)
+                 JOIN lizsync.ticks k ON k.tick_id = $1
+                WHERE ((l.transaction_id >= CAST($3 AS text)::xid8 AND l.transaction_id < CAST($4 AS text)::xid8)
+                       OR l.transaction_id > CAST($4 AS text)::xid8)
+                  AND l.action <> 'T'
                   AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
-                ORDER BY l.event_id""", tick, uids)) {
+                ORDER BY l.event_id""", w.tick(), uids, w.xmin(), w.self())) {
             out.add(ChangeLog.toChange(r, centralId));
         }
         return out;

@@ -49,6 +49,7 @@ public final class PushApplier {
     private Set<TableRef> allowed;
     private Map<TableRef, ConflictPolicy> policies;
     private ChangeWriter writer;
+    private ExchangeRepository.PendingWindow window;
     private long batches;
     private long received;
     private long conflicts;
@@ -104,7 +105,7 @@ public final class PushApplier {
             lastEvent = lastEvent == null ? n.lastEventId() : Math.max(lastEvent, n.lastEventId());
         }
         List<NetChange> centralNet = Collapser.collapse(
-                ExchangeRepository.pendingOf(c, state.lastTickId(), uids.toArray(new String[0]), centralId), cloneId);
+                ExchangeRepository.pendingOf(c, window, uids.toArray(new String[0]), centralId), cloneId);
         var resolution = ConflictResolver.resolve(batch, centralNet, policies::get, uncertainty);
         resolveNanos += System.nanoTime() - t0;
         resolution.toApply().forEach(writer::apply);
@@ -141,6 +142,7 @@ public final class PushApplier {
         allowed = new HashSet<>(ExchangeRepository.cloneTables(c, cloneId));
         centralId = ExchangeRepository.centralId(c);
         policies = ExchangeRepository.policies(c);
+        window = ExchangeRepository.pendingWindow(c, state.lastTickId());
         syncId = UUID.randomUUID().toString();
         // The replayed rows are logged by the writer's own statements, with the clone as origin.
         writer = ChangeWriter.logging(c, Json.encode(Map.of("origin", cloneId, "sync_id", syncId)));
