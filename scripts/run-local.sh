@@ -92,10 +92,10 @@ say "Starting the services"
 free_port 18081; start_service registry registry-service "$FREE" $(db_env central)
 free_port 18082; start_service packaging packaging-service "$FREE" $(db_env central) \
   LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages"
-free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) LIZSYNC_SYNC_ROLE=central
+free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) LIZSYNC_SYNC_ROLES=central
 free_port 18084; start_service files file-service "$FREE" LIZSYNC_FILES_WORK_DIR="$STATE/files"
 for clone in clone-a clone-b; do
-  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLE=clone \
+  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLES=clone \
     LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}" \
     LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}"

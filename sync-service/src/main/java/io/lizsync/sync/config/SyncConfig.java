@@ -8,9 +8,13 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lizsync.sync")
 public interface SyncConfig {
 
-    /** Role of this process: central (next to the central database) or clone (sidecar). */
+    /**
+     * Roles of this process (a comma-separated list): central (next to the central database),
+     * clone (the sidecar of a clone database), or both (a tier: clone of its parent, central of
+     * its children). Checked through {@link NodeRoles}.
+     */
     @WithDefault("central")
-    Role role();
+    java.util.Set<Role> roles();
 
     /** The two roles of sync-service. */
     enum Role {

@@ -189,7 +189,11 @@ public final class ChangeWriter {
                     sql.append(i == 0 ? "" : ", ").append(Sql.ident(fields.get(i))).append(" = CAST(lizsync_v.c")
                             .append(i + 1).append(" AS ").append(shape.column(fields.get(i)).type()).append(')');
                 }
-                sql.append(" FROM ").append(unnest).append(" WHERE lizsync_t.uid = lizsync_v.c0::uuid");
+                // The uids once more as an array: without it the planner joins the values to the
+                // whole table (a hash of every row, per statement: 50-80 ms at 100 000 rows); with
+                // it only the rows asked for are read (an index scan on a large table).
+                sql.append(" FROM ").append(unnest).append(" WHERE lizsync_t.uid = lizsync_v.c0::uuid")
+                        .append(" AND lizsync_t.uid = ANY ($1::text[]::uuid[])");
             }
             case UPSERT -> {
                 sql.append("INSERT INTO ").append(table).append(" AS lizsync_t (uid");
@@ -284,6 +288,12 @@ public final class ChangeWriter {
                 + " WHERE lizsync_o.uid IS NULL OR " + diff + " OPERATOR(public.<>) ''::public.hstore";
         send(sql, all);
         send("DELETE FROM pg_temp.lizsync_replay_old", new Object[0]);
+    }
+
+    /** Waits until every statement sent so far has run; returns the changes applied so far. */
+    public long drain() {
+        awaitInFlight();
+        return applied;
     }
 
     /** Sends what is queued and waits until every statement has run; returns the changes applied. */

@@ -31,6 +31,8 @@ public final class Collapser {
         final Map<String, String> values = new LinkedHashMap<>();
         final Map<String, Instant> times = new HashMap<>();
         final Map<String, String> writers = new HashMap<>();
+        /** Per field: the node the change that set it last came from (the log row's writer). */
+        final Map<String, String> hops = new HashMap<>();
         Map<String, String> oldRow = new LinkedHashMap<>();
         Instant editedAt;
         long first;
@@ -56,6 +58,7 @@ public final class Collapser {
                     values.clear();
                     times.clear();
                     writers.clear();
+                    hops.clear();
                     setAll(c.rowData(), c);
                 }
                 case 'U' -> {
@@ -78,6 +81,7 @@ public final class Collapser {
                     values.clear();
                     times.clear();
                     writers.clear();
+                    hops.clear();
                 }
             }
         }
@@ -87,6 +91,7 @@ public final class Collapser {
                 values.put(e.getKey(), e.getValue());
                 times.put(e.getKey(), c.timeOf(e.getKey()));
                 writers.put(e.getKey(), c.writerOf(e.getKey()));
+                hops.put(e.getKey(), c.writer());
             }
         }
 
@@ -102,7 +107,9 @@ public final class Collapser {
                     k = NetChange.Kind.UPDATE;
                 }
                 if (k == NetChange.Kind.UPDATE) {
-                    v.keySet().removeIf(f -> Objects.equals(writers.get(f), exclude));
+                    // Neither what it wrote nor what came from it (a tier relays its children's
+                    // edits: their writer is the child, but they came from the tier).
+                    v.keySet().removeIf(f -> Objects.equals(writers.get(f), exclude) || Objects.equals(hops.get(f), exclude));
                     if (v.isEmpty()) {
                         return null;
                     }

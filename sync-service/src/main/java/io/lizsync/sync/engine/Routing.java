@@ -12,6 +12,10 @@ import java.util.Set;
  * <li>only for the tables it synchronises (per-node table lists; row filters join here later);</li>
  * <li>never what it wrote itself (no echo): a row it inserted comes back only as the fields others
  * changed since, a row it deleted not at all;</li>
+ * <li>nor what came from it: a tier relays its children's edits to its parent, and the parent must
+ * not send them back down (their writer is the child, the node they came from is the tier: a
+ * logged change's {@code writer} is the node it came from, its field writers the nodes that made
+ * the edits); otherwise the edit would travel up and down for ever;</li>
  * <li>but everything others wrote, rows derived by another node's triggers from its own changes
  * included (their writer is that node);</li>
  * <li>in replay order ({@link #ORDER}): inserts by first event (parents before children), then

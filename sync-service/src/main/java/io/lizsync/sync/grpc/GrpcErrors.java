@@ -52,7 +52,7 @@ public final class GrpcErrors {
             LOG.debugf("invalid argument: %s", t.getMessage());
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
         }
-        if (t instanceof PreconditionException) {
+        if (t instanceof PreconditionException || t instanceof io.lizsync.sync.config.NodeRoles.NotHeldException) {
             LOG.debugf("failed precondition: %s", t.getMessage());
             return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
         }

@@ -71,6 +71,30 @@ final class Mesh implements AutoCloseable {
             java.util.function.BiFunction<String, Integer, Integer> centralPort,
             Map<String, java.util.function.UnaryOperator<PgCluster.Options>> clusters,
             Map<String, java.time.Duration> sidecarClocks, String... clones) throws Exception {
+        Map<String, String> parentOf = new LinkedHashMap<>();
+        for (String clone : clones) {
+            parentOf.put(clone, "central");
+        }
+        return start(ddl, schema, tables, centralPort, clusters, sidecarClocks, parentOf);
+    }
+
+    /**
+     * A tree of nodes: each clone's parent is "central" or a clone named before it; a clone that
+     * is the parent of another holds both roles in one process (a tier: the clone of its parent,
+     * the central of its children). Each node is registered with its parent and attached.
+     */
+    static Mesh startTree(String ddl, String schema, List<String[]> tables, LinkedHashMap<String, String> parentOf)
+            throws Exception {
+        return start(ddl, schema, tables, (clone, port) -> port, Map.of(), Map.of(), parentOf);
+    }
+
+    private static Mesh start(String ddl, String schema, List<String[]> tables,
+            java.util.function.BiFunction<String, Integer, Integer> centralPort,
+            Map<String, java.util.function.UnaryOperator<PgCluster.Options>> clusters,
+            Map<String, java.time.Duration> sidecarClocks, Map<String, String> parentOf) throws Exception {
+        String[] clones = parentOf.keySet().toArray(new String[0]);
+        java.util.Set<String> tiers = new java.util.HashSet<>(parentOf.values());
+        tiers.remove("central");
         List<String> names = new ArrayList<>(List.of("central"));
         names.addAll(List.of(clones));
         PgClusters dbs = PgClusters.start(names.stream().map(n -> clusters
@@ -89,7 +113,10 @@ final class Mesh implements AutoCloseable {
                     .setAddAuditTriggers(true).addSchemas(schema).build());
             assertEquals(1, prepared.getStatus(), prepared.getMessage());
             for (String clone : clones) {
-                mesh.addClone(clone, centralPort.apply(clone, central.port), sidecarClocks.get(clone));
+                String parent = parentOf.get(clone);
+                int parentPort = parent.equals("central") ? central.port : mesh.sidecars.get(parent).port;
+                mesh.addClone(clone, parent, centralPort.apply(clone, parentPort), sidecarClocks.get(clone),
+                        tiers.contains(clone));
             }
             return mesh;
         } catch (Exception | Error e) {
@@ -105,12 +132,13 @@ final class Mesh implements AutoCloseable {
         }
     }
 
-    private void addClone(String clone, int centralPort, java.time.Duration sidecarClock) throws Exception {
+    private void addClone(String clone, String parent, int centralPort, java.time.Duration sidecarClock, boolean tier)
+            throws Exception {
         var reg = RegisterCloneRequest.newBuilder().setCloneName(clone);
         tables.forEach(t -> reg.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
-        RegisterCloneResponse r = admin().registerClone(reg.build());
+        RegisterCloneResponse r = admin(parent).registerClone(reg.build());
         registrations.put(clone, r);
-        Map<String, String> env = dbEnv(dbs.get(clone), "clone");
+        Map<String, String> env = dbEnv(dbs.get(clone), tier ? "central,clone" : "clone");
         env.put("LIZSYNC_SYNC_CENTRAL_HOST", "127.0.0.1");
         env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(centralPort));
         env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-" + clone).toString());
@@ -128,7 +156,7 @@ final class Mesh implements AutoCloseable {
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", db.reactiveUrl());
         env.put("QUARKUS_DATASOURCE_USERNAME", db.user());
         env.put("QUARKUS_DATASOURCE_PASSWORD", db.password());
-        env.put("LIZSYNC_SYNC_ROLE", role);
+        env.put("LIZSYNC_SYNC_ROLES", role);
         return env;
     }
 
@@ -139,7 +167,13 @@ final class Mesh implements AutoCloseable {
     }
 
     CentralAdminGrpc.CentralAdminBlockingStub admin() {
-        return CentralAdminGrpc.newBlockingStub(channel(central.port)).withDeadlineAfter(120, TimeUnit.SECONDS);
+        return admin("central");
+    }
+
+    /** The tools administration of a node holding the central role ("central" or a tier). */
+    CentralAdminGrpc.CentralAdminBlockingStub admin(String node) {
+        int port = node.equals("central") ? central.port : sidecars.get(node).port;
+        return CentralAdminGrpc.newBlockingStub(channel(port)).withDeadlineAfter(120, TimeUnit.SECONDS);
     }
 
     CloneAgentGrpc.CloneAgentBlockingStub agent(String clone) {

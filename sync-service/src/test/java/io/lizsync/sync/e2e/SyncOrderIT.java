@@ -208,6 +208,11 @@ class SyncOrderIT {
 
     /** Runs one statement that changes one row and returns its transaction's now(). */
     static Instant edit(String node, String statement) throws Exception {
+        return edit(mesh, node, statement);
+    }
+
+    /** Runs one statement that changes one row on a node of {@code mesh} and returns its transaction's now(). */
+    static Instant edit(Mesh mesh, String node, String statement) throws Exception {
         try (Connection c = mesh.db(node).connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(statement)) {
             assertTrue(rs.next(), "no row changed on " + node + ": " + statement);

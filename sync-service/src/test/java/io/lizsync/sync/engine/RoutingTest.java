@@ -33,6 +33,35 @@ class RoutingTest {
         assertEquals(Map.of("area", "2"), back.values());
     }
 
+    /** A tier ("tier") relays the edits of its child ("leaf") to its parent (central). */
+    @Test
+    void whatATierRelayedUpIsNotSentBackDownToIt() {
+        String tier = "tier";
+        String leaf = "leaf";
+        var toTier = new Routing.Destination(tier, Set.of(PARCEL, NOTE));
+        // On the parent: the leaf's edits arrived from the tier (log row writer: tier; field writer: leaf).
+        var relayed = new LoggedChange(100, PARCEL, "r1", 'U', Map.of(), Map.of("name", "leaf's"), tier,
+                EngineTest.T0, Map.of(), Map.of("name", leaf));
+        assertNull(Routing.route(List.of(relayed), toTier));
+        var relayedInsert = new LoggedChange(101, PARCEL, "r2", 'I', Map.of("uid", "r2", "name", "x"), Map.of(), tier,
+                EngineTest.T0, Map.of(), Map.of("uid", leaf, "name", leaf));
+        assertNull(Routing.route(List.of(relayedInsert), toTier));
+        // But the parent's own later edit of another field of that row does go down.
+        var then = upd(PARCEL, "r1", Map.of("area", "9"), CENTRAL, 3);
+        assertEquals(Map.of("area", "9"), Routing.route(List.of(relayed, then), toTier).values());
+        // And the same relayed edit goes to the tier's siblings (neither its writer nor where it came from).
+        var sibling = new Routing.Destination("sibling", Set.of(PARCEL));
+        var down = Routing.route(List.of(relayed), sibling);
+        assertEquals(Map.of("name", "leaf's"), down.values());
+        assertEquals(leaf, down.fieldWriters().get("name"));
+        // On the tier, what it pulled from its parent (writer: central) is not pushed back up.
+        var pulled = upd(PARCEL, "r3", Map.of("name", "central's"), CENTRAL, 4);
+        assertNull(Routing.route(List.of(pulled), new Routing.Destination(CENTRAL, null)));
+        // ... but goes down to its leaf.
+        assertEquals(Map.of("name", "central's"),
+                Routing.route(List.of(pulled), new Routing.Destination(leaf, Set.of(PARCEL))).values());
+    }
+
     @Test
     void rowsDerivedFromTheOriginsChangeStillReachIt() {
         // The clone's replayed change, then a row central's trigger derived from it (writer: central).

@@ -19,17 +19,17 @@ import io.lizsync.proto.sync.v1.ResolveConflictRequest;
 import io.lizsync.proto.sync.v1.SetTablePolicyRequest;
 import io.lizsync.proto.sync.v1.SyncReview;
 import io.lizsync.proto.sync.v1.TablePolicy;
+import io.lizsync.sync.config.NodeRoles;
 import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.grpc.Calls;
 import io.lizsync.sync.db.Catalog;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.ConflictPolicy;
 import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.central.exchange.service.ExchangeException;
 import io.lizsync.sync.wire.Wire;
-import io.lizsync.sync.grpc.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -44,11 +44,11 @@ import java.util.concurrent.Callable;
 public class ReviewGrpcService implements SyncReview {
 
     private final Pool pool;
-    private final SyncConfig config;
+    private final Calls calls;
 
-    ReviewGrpcService(Pool pool, SyncConfig config) {
+    ReviewGrpcService(Pool pool, NodeRoles roles) {
         this.pool = pool;
-        this.config = config;
+        this.calls = Calls.of(roles, SyncConfig.Role.central, "sync review");
     }
 
     @Override
@@ -238,15 +238,6 @@ public class ReviewGrpcService implements SyncReview {
     }
 
     private <T> Uni<T> call(Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                if (config.role() != SyncConfig.Role.central) {
-                    throw new GrpcErrors.PreconditionException("sync review is served by the central sync-service");
-                }
-                return work.call();
-            } catch (Exception e) {
-                throw GrpcErrors.toStatus(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return calls.run(work);
     }
 }

@@ -1,6 +1,5 @@
 package io.lizsync.sync.clone.grpc;
 
-import io.grpc.Status;
 import io.lizsync.proto.sync.v1.AttachRequest;
 import io.lizsync.proto.sync.v1.AttachResponse;
 import io.lizsync.proto.sync.v1.CloneAgent;
@@ -14,7 +13,9 @@ import io.lizsync.sync.clone.central.CentralClient;
 import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.clone.service.DeployService;
 import io.lizsync.sync.clone.service.SyncRunner;
+import io.lizsync.sync.config.NodeRoles;
 import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.grpc.Calls;
 import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.grpc.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
@@ -29,17 +30,17 @@ public class CloneAgentGrpcService implements CloneAgent {
 
     private final SyncRunner runner;
     private final CloneStore store;
-    private final SyncConfig config;
+    private final Calls calls;
     private final DeployService deployer;
     private final CentralClient central;
 
-    CloneAgentGrpcService(SyncRunner runner, CloneStore store, SyncConfig config, DeployService deployer,
+    CloneAgentGrpcService(SyncRunner runner, CloneStore store, NodeRoles roles, DeployService deployer,
             CentralClient central) {
         this.deployer = deployer;
         this.central = central;
         this.runner = runner;
         this.store = store;
-        this.config = config;
+        this.calls = Calls.of(roles, SyncConfig.Role.clone, "the clone agent (deploys, sync sessions)");
     }
 
     @Override
@@ -58,9 +59,7 @@ public class CloneAgentGrpcService implements CloneAgent {
     public Multi<DeployProgress> deploy(DeployRequest request) {
         return Multi.createFrom().<DeployProgress>emitter(emitter -> {
             try {
-                if (config.role() != SyncConfig.Role.clone) {
-                    throw new GrpcErrors.PreconditionException("deploy runs on a clone sidecar, not on central");
-                }
+                calls.check();
                 DeployProgress last = deployer.deploy(request, emitter::emit);
                 emitter.emit(last);
                 emitter.complete();
@@ -105,15 +104,6 @@ public class CloneAgentGrpcService implements CloneAgent {
     }
 
     private <T> Uni<T> call(Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                if (config.role() != SyncConfig.Role.clone) {
-                    throw new GrpcErrors.PreconditionException("this sync-service runs in the central role, not as a clone sidecar");
-                }
-                return work.call();
-            } catch (Exception e) {
-                throw GrpcErrors.toStatus(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return calls.run(work);
     }
 }

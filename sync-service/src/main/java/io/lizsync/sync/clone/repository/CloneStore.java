@@ -32,6 +32,15 @@ public class CloneStore {
 
     /** This clone's id, for its own row of {@code lizsync.clone_state}. */
     private static final String SELF = "(SELECT server_id FROM lizsync.server_metadata LIMIT 1)";
+    /**
+     * The log rows (alias {@code l}) this clone has not sent yet: not in a push its central
+     * confirmed, and not pulled from its central. A plain clone deletes what central confirmed and
+     * logs nothing it pulls, so on a plain clone this is every row; a tier (a clone that is also
+     * the central of its children) keeps both for its children (V7, {@code pushed_snapshot}).
+     */
+    private static final String NOT_SENT = "NOT EXISTS (SELECT 1 FROM lizsync.clone_state s WHERE s.clone_id = " + SELF
+            + " AND (l.sync_data ->> 'origin' = s.central_id::text OR s.pushed_snapshot IS NOT NULL"
+            + " AND pg_visible_in_snapshot(l.transaction_id, s.pushed_snapshot)))";
     /** Log rows read per cursor fetch of a push. */
     private static final int PUSH_CHUNK = 2000;
 
@@ -58,9 +67,9 @@ public class CloneStore {
                              WHERE t.server_id = m.server_id ORDER BY t.schema_name, t.table_name),
                        ARRAY(SELECT t.table_name FROM lizsync.synchronized_tables t
                              WHERE t.server_id = m.server_id ORDER BY t.schema_name, t.table_name),
-                       EXISTS (SELECT 1 FROM audit.logged_actions)
+                       EXISTS (SELECT 1 FROM audit.logged_actions l WHERE %s)
                 FROM lizsync.server_metadata m JOIN lizsync.clone_state s ON s.clone_id = m.server_id
-                WHERE m.server_role = 'clone'""");
+                WHERE m.server_role = 'clone'""".formatted(NOT_SENT));
         if (rs.size() == 0) {
             throw new IllegalStateException("this database is not a clone yet: attach it or deploy a package first");
         }
@@ -98,7 +107,7 @@ public class CloneStore {
     }
 
     /** A push: its id and the snapshot whose visible transactions' log rows it carries. */
-    public record Push(String pushId, String snapshot) {
+    public record Push(String pushId, String snapshot, String sentSnapshot) {
     }
 
     /**
@@ -108,37 +117,38 @@ public class CloneStore {
      * transaction still running, or newer, is not visible in it and waits for the next push), so
      * no log row is written to mark it. The changes themselves are read by {@link #readPush}.
      */
-    public Push nextPush() throws Exception {
+    public Push nextPush(boolean keepLog) throws Exception {
         return Db.inTransaction(pool, c -> {
             // One snapshot for the whole transaction: what it counts is exactly what the push carries.
             Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
             var open = Db.query(c, "SELECT open_push_id::text, open_push_snapshot::text, EXISTS (SELECT 1 FROM "
                     + "audit.logged_actions l WHERE pg_visible_in_snapshot(l.transaction_id, s.open_push_snapshot) "
-                    + "AND l.action <> 'T') FROM lizsync.clone_state s WHERE s.clone_id = " + SELF
-                    + " AND s.open_push_id IS NOT NULL");
+                    + "AND l.action <> 'T' AND " + NOT_SENT + "), pushed_snapshot::text FROM lizsync.clone_state s "
+                    + "WHERE s.clone_id = " + SELF + " AND s.open_push_id IS NOT NULL");
             if (open.size() > 0) {
                 Row o = open.iterator().next();
                 if (o.getBoolean(2)) {
-                    return new Push(o.getString(0), o.getString(1));
+                    return new Push(o.getString(0), o.getString(1), o.getString(3));
                 }
                 // Nothing but TRUNCATE records left in it (not synchronised): done with it here.
-                completePush(c, o.getString(0));
+                completePush(c, o.getString(0), keepLog);
             }
-            Row counts = Db.query(c, "SELECT count(*) FILTER (WHERE action <> 'T'), count(*) FILTER (WHERE action = 'T') "
-                    + "FROM audit.logged_actions").iterator().next();
+            Row counts = Db.query(c, "SELECT count(*) FILTER (WHERE l.action <> 'T' AND " + NOT_SENT + "), "
+                    + "count(*) FILTER (WHERE l.action = 'T') FROM audit.logged_actions l").iterator().next();
             if (counts.getLong(0) == 0) {
                 if (counts.getLong(1) > 0) {
                     // Only TRUNCATE records (not synchronised): nothing to send, they leave the log.
-                    Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, "
-                            + "pg_current_snapshot())");
+                    Db.query(c, "DELETE FROM audit.logged_actions WHERE action = 'T' AND "
+                            + "pg_visible_in_snapshot(transaction_id, pg_current_snapshot())");
                 }
                 return null;
             }
             String pushId = UUID.randomUUID().toString();
             var snapshot = Db.query(c, "UPDATE lizsync.clone_state SET open_push_id = $1::uuid, "
                     + "open_push_snapshot = pg_current_snapshot() WHERE clone_id = " + SELF
-                    + " RETURNING open_push_snapshot::text", pushId);
-            return new Push(pushId, snapshot.iterator().next().getString(0));
+                    + " RETURNING open_push_snapshot::text, pushed_snapshot::text", pushId);
+            Row r = snapshot.iterator().next();
+            return new Push(pushId, r.getString(0), r.getString(1));
         });
     }
 
@@ -148,13 +158,18 @@ public class CloneStore {
      * it, and hands each to {@code sink} as it is read: nothing holds the whole push, here or on
      * central. Returns the number of log rows read.
      */
-    public long readPush(Push push, String cloneId, Consumer<NetChange> sink) throws Exception {
+    public long readPush(Push push, Identity me, Consumer<NetChange> sink) throws Exception {
+        String cloneId = me.cloneId();
         return Db.inTransaction(pool, c -> {
+            // The push's transactions, less those of the last confirmed push (a tier keeps them) and
+            // less what this node pulled from its central (a tier logs it for its children).
             var statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PUSH_COLUMNS, "audit.logged_actions l",
-                    "pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T'", "''")));
-            var cursor = statement.cursor(Tuple.of(push.snapshot()));
-            // Central takes every table of the push (it checks them) and nothing is excluded.
-            Collapser.RowByRow folder = new Collapser.RowByRow(new Routing.Destination(null, null));
+                    "pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T' AND ($2::text IS NULL "
+                            + "OR NOT pg_visible_in_snapshot(l.transaction_id, $2::text::pg_snapshot)) "
+                            + "AND l.sync_data ->> 'origin' IS DISTINCT FROM $3", "coalesce($3, '')")));
+            var cursor = statement.cursor(Tuple.of(push.snapshot(), push.sentSnapshot(), me.centralId()));
+            // Central takes every table of the push (it checks them); nothing that came from it goes back.
+            Collapser.RowByRow folder = new Collapser.RowByRow(new Routing.Destination(me.centralId(), null));
             Map<TableRef, TableRef> tables = new HashMap<>();
             long read = 0;
             try {
@@ -184,18 +199,26 @@ public class CloneStore {
         return Db.query(pool, "SELECT clock_timestamp()").iterator().next().getOffsetDateTime(0).toInstant();
     }
 
-    /** Central confirmed the push: its changes leave the local log. */
-    public void completePush(String pushId) throws Exception {
+    /**
+     * Central confirmed the push: its changes leave the local log, or, with {@code keepLog} (a
+     * tier, whose children pull from this log), stay and are marked as sent by the push's snapshot.
+     */
+    public void completePush(String pushId, boolean keepLog) throws Exception {
         Db.inTransaction(pool, c -> {
-            completePush(c, pushId);
+            completePush(c, pushId, keepLog);
             return null;
         });
     }
 
-    private static void completePush(SqlConnection c, String pushId) {
+    private static void completePush(SqlConnection c, String pushId, boolean keepLog) {
         var open = Db.query(c, "SELECT open_push_snapshot::text FROM lizsync.clone_state WHERE clone_id = " + SELF
                 + " AND open_push_id = $1::uuid FOR UPDATE", pushId);
         if (open.size() == 0) {
+            return;
+        }
+        if (keepLog) {
+            Db.execute(c, "UPDATE lizsync.clone_state SET pushed_snapshot = open_push_snapshot, open_push_id = NULL, "
+                    + "open_push_snapshot = NULL WHERE clone_id = " + SELF);
             return;
         }
         Db.query(c, "DELETE FROM audit.logged_actions WHERE pg_visible_in_snapshot(transaction_id, $1::pg_snapshot)",
@@ -204,8 +227,10 @@ public class CloneStore {
                 + SELF);
     }
 
+    /** Local edits not sent to central yet (log rows). */
     public long unsyncedEdits() {
-        return Db.query(pool, "SELECT count(*) FROM audit.logged_actions").iterator().next().getLong(0);
+        return Db.query(pool, "SELECT count(*) FROM audit.logged_actions l WHERE " + NOT_SENT).iterator().next()
+                .getLong(0);
     }
 
     /**
@@ -228,9 +253,12 @@ public class CloneStore {
     /**
      * Applies a pull as its batches arrive (the database works while central still sends), in
      * one local transaction that also records the new cursor: a stream that breaks off, or ends
-     * without its last batch, rolls everything back.
+     * without its last batch, rolls everything back. With {@code relayOrigin} (a tier: this
+     * database is also the central of its children), the replayed rows are logged with that
+     * origin, set-based as central logs the pushes it replays, so that the children receive them
+     * and they are never pushed back.
      */
-    public Applied applyPull(Incoming changes) throws Exception {
+    public Applied applyPull(Incoming changes, String relayOrigin) throws Exception {
         return Db.inTransaction(pool, c -> {
             long t0 = System.nanoTime();
             Db.execute(c, "SET LOCAL lizsync.capture = 'off'");
@@ -245,8 +273,8 @@ public class CloneStore {
             for (Row r : Db.query(c, """
                     SELECT l.uid::text, l.action::text, akeys(l.changed_fields) FROM audit.logged_actions l
                     WHERE l.uid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lizsync.clone_state s
-                        WHERE s.open_push_snapshot IS NOT NULL
-                          AND pg_visible_in_snapshot(l.transaction_id, s.open_push_snapshot))""")) {
+                        WHERE s.clone_id = %s AND s.open_push_snapshot IS NOT NULL
+                          AND pg_visible_in_snapshot(l.transaction_id, s.open_push_snapshot)) AND %s""".formatted(SELF, NOT_SENT))) {
                 if (!r.getString(1).equals("U")) {
                     localRows.add(r.getString(0));
                 } else {
@@ -254,7 +282,9 @@ public class CloneStore {
                             .addAll(List.of(r.getArrayOfStrings(2)));
                 }
             }
-            ChangeWriter writer = new ChangeWriter(c);
+            // A tier logs what it replays, with its central as origin: its children pull it from here.
+            ChangeWriter writer = relayOrigin == null ? new ChangeWriter(c)
+                    : ChangeWriter.logging(c, io.vertx.core.json.Json.encode(Map.of("origin", relayOrigin)));
             long received = 0;
             while (changes.hasNext()) {
                 NetChange n = changes.next();
@@ -302,13 +332,15 @@ public class CloneStore {
                     throw new IllegalArgumentException("table " + t + " does not exist in the clone database");
                 }
             }
+            // The former identity of this database goes; the rows of other nodes (a tier's children) stay.
+            Db.query(c, "DELETE FROM lizsync.clone_state WHERE clone_id = " + SELF + " OR clone_id = $1::uuid", cloneId);
+            Db.query(c, "DELETE FROM lizsync.synchronized_tables WHERE server_id = " + SELF + " OR server_id = $1::uuid",
+                    cloneId);
             Db.execute(c, "DELETE FROM lizsync.server_metadata");
             Db.query(c, "INSERT INTO lizsync.server_metadata (server_id, server_name, server_role) "
                     + "VALUES ($1::uuid, $2, 'clone')", cloneId, cloneName);
-            Db.execute(c, "DELETE FROM lizsync.clone_state");
             Db.query(c, "INSERT INTO lizsync.clone_state (clone_id, clone_name, central_id, last_tick_id) "
                     + "VALUES ($1::uuid, $2, $3::uuid, $4)", cloneId, cloneName, centralId, tickId);
-            Db.execute(c, "DELETE FROM lizsync.synchronized_tables");
             List<Tuple> rows = new ArrayList<>();
             for (TableRef t : tables) {
                 rows.add(Tuple.of(cloneId, t.schema(), t.table()));

@@ -2,7 +2,7 @@ package io.lizsync.sync.clone.service;
 
 import io.lizsync.sync.clone.repository.CloneStore;
 
-import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.config.NodeRoles;
 import io.quarkus.scheduler.Scheduled;
 import org.jboss.logging.Logger;
 
@@ -61,15 +61,15 @@ public class SqlRequestPoller {
     /** Skips the jobs outside the clone role. */
     @jakarta.inject.Singleton
     public static class NotClone implements Scheduled.SkipPredicate {
-        private final SyncConfig config;
+        private final NodeRoles roles;
 
-        NotClone(SyncConfig config) {
-            this.config = config;
+        NotClone(NodeRoles roles) {
+            this.roles = roles;
         }
 
         @Override
         public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
-            return config.role() != SyncConfig.Role.clone;
+            return !roles.isClone();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.lizsync.sync.clone.service;
 
 import io.lizsync.sync.clone.central.CentralClient;
 import io.lizsync.sync.clone.repository.CloneStore;
+import io.lizsync.sync.config.NodeRoles;
 import io.lizsync.sync.config.SyncConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -25,12 +26,14 @@ public class SyncRunner {
     private static final Logger LOG = Logger.getLogger(SyncRunner.class);
 
     private final SyncConfig config;
+    private final NodeRoles roles;
     private final CloneStore store;
     private final CentralClient central;
     private final ReentrantLock lock = new ReentrantLock();
 
-    SyncRunner(SyncConfig config, CloneStore store, CentralClient central) {
+    SyncRunner(SyncConfig config, NodeRoles roles, CloneStore store, CentralClient central) {
         this.config = config;
+        this.roles = roles;
         this.store = store;
         this.central = central;
     }
@@ -40,9 +43,7 @@ public class SyncRunner {
     }
 
     public Outcome synchronize() throws Exception {
-        if (config.role() != SyncConfig.Role.clone) {
-            throw new IllegalStateException("synchronize runs on a clone sidecar, not on central");
-        }
+        roles.require(SyncConfig.Role.clone, "a sync session with central");
         return exclusive(() -> {
             try {
                 return session();
@@ -126,7 +127,10 @@ public class SyncRunner {
 
         long toCentral = 0;
         long conflicts = 0;
-        CloneStore.Push push = store.nextPush();
+        // A tier (also the central of its children) keeps what it pushed and logs what it pulls: its
+        // children read both from its log.
+        boolean tier = roles.isCentral();
+        CloneStore.Push push = store.nextPush(tier);
         long tOpened = System.nanoTime();
         if (push != null) {
             // Central measures our database's clock against its own before it takes our edit times.
@@ -134,13 +138,13 @@ public class SyncRunner {
             long tClock = System.nanoTime();
             CentralClient.PushStats stats = new CentralClient.PushStats();
             long[] events = {0};
-            var result = central.push(session, push.pushId(), sink -> events[0] = store.readPush(push, me.cloneId(), sink),
+            var result = central.push(session, push.pushId(), sink -> events[0] = store.readPush(push, me, sink),
                     stats);
             long tSent = System.nanoTime();
             crashPoint("after-push");
             toCentral = result.applied();
             conflicts = result.conflicts();
-            store.completePush(push.pushId());
+            store.completePush(push.pushId(), tier);
             LOG.infof("push of %d event(s) as %d change(s) in %d batch(es): opened %d ms, clock %d ms (offset %d ms "
                     + "+- %d), read, sent and applied %d ms (encoding %d ms, waiting for central %d ms), completed %d ms",
                     events[0], stats.changes, stats.batches, (tOpened - tHello) / 1_000_000,
@@ -162,7 +166,7 @@ public class SyncRunner {
         // The stream is applied while it arrives; if applying fails, the call is cancelled at once.
         CloneStore.Applied pulled;
         try (CentralClient.Pull pull = central.pull(session)) {
-            pulled = store.applyPull(pull);
+            pulled = store.applyPull(pull, tier ? hello.centralId() : null);
         }
         long tApply = System.nanoTime();
         crashPoint("after-apply");

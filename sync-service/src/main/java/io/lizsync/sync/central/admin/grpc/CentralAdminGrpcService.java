@@ -20,7 +20,9 @@ import io.lizsync.proto.sync.v1.RevokeCloneCredentialResponse;
 import io.lizsync.sync.central.admin.service.ToolsAdminService;
 import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.central.exchange.service.CloneAccess;
+import io.lizsync.sync.config.NodeRoles;
 import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.grpc.Calls;
 import io.lizsync.sync.grpc.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -34,12 +36,14 @@ public class CentralAdminGrpcService implements CentralAdmin {
 
     private final ToolsAdminService service;
     private final CloneAccess exchange;
-    private final SyncConfig config;
+    private final NodeRoles roles;
+    private final Calls calls;
 
-    CentralAdminGrpcService(ToolsAdminService service, CloneAccess exchange, SyncConfig config) {
+    CentralAdminGrpcService(ToolsAdminService service, CloneAccess exchange, NodeRoles roles) {
         this.service = service;
         this.exchange = exchange;
-        this.config = config;
+        this.roles = roles;
+        this.calls = Calls.of(roles, SyncConfig.Role.central, "tools administration");
     }
 
     @Override
@@ -116,7 +120,7 @@ public class CentralAdminGrpcService implements CentralAdmin {
                         .addAllPendingVersions(s.pendingVersions())
                         .setServerId(nz(s.serverId()))
                         .setServerName(nz(s.serverName()))
-                        .setRole(config.role().name())
+                        .setRole(roles.describe())
                         .build();
             } catch (Exception e) {
                 throw GrpcErrors.toStatus(e);
@@ -126,17 +130,7 @@ public class CentralAdminGrpcService implements CentralAdmin {
 
     /** Runs a central-only operation, mapping failures to gRPC status. */
     private <T> Uni<T> call(Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                if (config.role() != SyncConfig.Role.central) {
-                    throw new GrpcErrors.PreconditionException(
-                            "tools administration is served by the central sync-service; this one runs as a clone sidecar");
-                }
-                return work.call();
-            } catch (Exception e) {
-                throw GrpcErrors.toStatus(e);
-            }
-        });
+        return calls.run(work);
     }
 
     private static OperationResult toProto(ToolsInstaller.Outcome o) {

@@ -19,7 +19,9 @@ import io.lizsync.sync.central.exchange.service.PullService;
 import io.lizsync.sync.central.exchange.service.PushApplier;
 import io.lizsync.sync.central.exchange.service.PushService;
 import io.lizsync.sync.central.exchange.service.SessionService;
+import io.lizsync.sync.config.NodeRoles;
 import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.grpc.Calls;
 import io.lizsync.sync.engine.NetChange;
 import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.grpc.GrpcErrors;
@@ -53,16 +55,16 @@ public class ExchangeGrpcService implements Exchange {
     private final ClockService clocks;
     private final PushService pushes;
     private final PullService pulls;
-    private final SyncConfig config;
+    private final Calls calls;
 
     ExchangeGrpcService(CloneAccess access, SessionService sessions, ClockService clocks, PushService pushes,
-            PullService pulls, SyncConfig config) {
+            PullService pulls, NodeRoles roles) {
         this.access = access;
         this.sessions = sessions;
         this.clocks = clocks;
         this.pushes = pushes;
         this.pulls = pulls;
-        this.config = config;
+        this.calls = Calls.of(roles, SyncConfig.Role.central, "the exchange with clones");
     }
 
     @Override
@@ -218,20 +220,7 @@ public class ExchangeGrpcService implements Exchange {
         });
     }
 
-    private void checkRole() {
-        if (config.role() != SyncConfig.Role.central) {
-            throw new GrpcErrors.PreconditionException("the exchange is served by the central sync-service");
-        }
-    }
-
     private <T> Uni<T> call(Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                checkRole();
-                return work.call();
-            } catch (Exception e) {
-                throw GrpcErrors.toStatus(e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return calls.run(work);
     }
 }

@@ -1,0 +1,47 @@
+package io.lizsync.sync.grpc;
+
+import io.lizsync.sync.config.NodeRoles;
+import io.lizsync.sync.config.SyncConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.util.concurrent.Callable;
+
+/**
+ * The one wrapper of sync-service's unary calls: the part's role is checked, the work runs on a
+ * worker thread (it blocks on the database), failures become gRPC status through
+ * {@link GrpcErrors}.
+ */
+public final class Calls {
+
+    private final NodeRoles roles;
+    private final SyncConfig.Role role;
+    private final String part;
+
+    private Calls(NodeRoles roles, SyncConfig.Role role, String part) {
+        this.roles = roles;
+        this.role = role;
+        this.part = part;
+    }
+
+    /** Calls of {@code part} (named in refusals), served only by a process holding {@code role}. */
+    public static Calls of(NodeRoles roles, SyncConfig.Role role, String part) {
+        return new Calls(roles, role, part);
+    }
+
+    /** Refuses the call unless this process holds the part's role. */
+    public void check() {
+        roles.require(role, part);
+    }
+
+    /** Runs {@code work} on a worker thread after the role check. */
+    public <T> Uni<T> run(Callable<T> work) {
+        return Uni.createFrom().item(() -> {
+            try {
+                check();
+                return work.call();
+            } catch (Exception e) {
+                throw GrpcErrors.toStatus(e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
