@@ -52,9 +52,9 @@ stop_on_failure() {
 }
 trap stop_on_failure ERR
 
-say "Starting three PostgreSQL/PostGIS servers"
+say "Starting four PostgreSQL/PostGIS servers (central, clone-a, clone-b and a tablet of clone-b)"
 declare -A DB
-for name in central clone-a clone-b; do
+for name in central clone-a clone-b tablet; do
   free_port 55432; port=$FREE
   json=$(java -cp "$TESTKIT:$PGJDBC" io.lizsync.testkit.PgClusterMain start --name "$name" \
           --dir "$STATE/pg/$name" --port "$port" --db lizsync --require-password)
@@ -94,12 +94,17 @@ free_port 18082; start_service packaging packaging-service "$FREE" $(db_env cent
   LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages"
 free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) LIZSYNC_SYNC_ROLES=central
 free_port 18084; start_service files file-service "$FREE" LIZSYNC_FILES_WORK_DIR="$STATE/files"
+# clone-b is a field server holding both roles: the clone of central and the central of a tablet.
 for clone in clone-a clone-b; do
-  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLES=clone \
+  roles=clone; [ "$clone" = clone-b ] && roles=central,clone
+  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLES=$roles \
     LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}" \
     LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}"
 done
+free_port 18090; start_service sync-tablet sync-service "$FREE" $(db_env tablet) LIZSYNC_SYNC_ROLES=clone \
+  LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-tablet" \
+  LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-clone-b]}"
 free_port 18080; start_service gateway gateway "$FREE" \
   QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="${PORT[registry]}" \
   QUARKUS_GRPC_CLIENTS_PACKAGING_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_PACKAGING_PORT="${PORT[packaging]}" \
@@ -125,14 +130,14 @@ printf '  all %d services ready; system started in %d.%03d s (build excluded)\n'
   echo "{"
   echo "  \"databases\": {"
   sep=""
-  for name in central clone-a clone-b; do
+  for name in central clone-a clone-b tablet; do
     printf '%s    "%s": {"jdbcUrl": "jdbc:postgresql://127.0.0.1:%s/lizsync", "host": "127.0.0.1", "port": %s, "database": "lizsync", "user": "postgres", "passwordFile": "%s"}' \
       "$sep" "$name" "${DB[$name]}" "${DB[$name]}" "$STATE/pids/db-$name.json"
     sep=$',\n'
   done
   printf '\n  },\n  "services": {\n'
   sep=""
-  for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b; do
+  for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b sync-tablet; do
     printf '%s    "%s": {"host": "127.0.0.1", "port": %s, "http": "http://127.0.0.1:%s", "grpc": "127.0.0.1:%s", "pid": %s, "log": "%s"}' \
       "$sep" "$name" "${PORT[$name]}" "${PORT[$name]}" "${PORT[$name]}" "$(cat "$STATE/pids/svc-$name.pid")" "$STATE/logs/$name.log"
     sep=$',\n'
@@ -230,8 +235,33 @@ psql_db central -At -c "SELECT '    ' || sync_time::time(0) || ' ' || change_cou
                         || ' ms +- ' || clock_uncertainty_ms || ' ms' FROM lizsync.history
                         WHERE clock_offset_ms IS NOT NULL ORDER BY sync_time"
 
-say "Walk 12: health of every service"
-for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b; do
+say "Walk 12: a tier: clone-b, a field server holding both roles, becomes the central of a tablet"
+# The tablet starts from a copy of clone-b's tables (without the capture triggers: attach adds them).
+PGPASSWORD=$(db_password clone-b) pg_dump -h 127.0.0.1 -p "${DB[clone-b]}" -U postgres -d lizsync -n field --no-owner \
+  | grep -v '^CREATE TRIGGER' | psql_db tablet >/dev/null
+LIZSYNC_CENTRAL="127.0.0.1:${PORT[sync-clone-b]}" LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" \
+  $CLI join-clone --name tablet --tables field.parcel,field.observation | sed 's/^/  tablet: /'
+psql_db tablet -c "UPDATE field.observation SET remarks = 'counted again on the tablet' WHERE id = 3"
+psql_db central -c "UPDATE field.parcel SET land_use = 'vineyard' WHERE code = 'P-003'"
+echo "  the tablet syncs with clone-b, clone-b with central, the tablet and clone-a again:"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" $CLI synchronize | sed 's/^/    tablet: /'
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI synchronize | sed 's/^/    clone-b: /'
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" $CLI synchronize | sed 's/^/    tablet: /'
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/    clone-a: /'
+for n in central clone-a clone-b tablet; do
+  psql_db "$n" -At -c "SELECT '  $n: #3 ' || (SELECT remarks FROM field.observation WHERE id = 3)
+     || ' | P-003 ' || (SELECT land_use FROM field.parcel WHERE code = 'P-003')
+     || ' | observations ' || (SELECT count(*) FROM field.observation)"
+done
+for n in clone-a tablet; do
+  want="counted again on the tablet|vineyard"
+  got=$(psql_db "$n" -At -c "SELECT (SELECT remarks FROM field.observation WHERE id = 3) || '|' ||
+                             (SELECT land_use FROM field.parcel WHERE code = 'P-003')")
+  [ "$got" = "$want" ] || { echo "run-local: $n holds '$got', expected '$want' after the relay" >&2; false; }
+done
+
+say "Walk 13: health of every service"
+for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b sync-tablet; do
   printf '  %-14s %s\n' "$name" "$(curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
 done
 trap - ERR

@@ -44,6 +44,9 @@ public final class ChangeLog {
      * an update for it (it has the row) and a delete nothing. The replay class is the column
      * after {@code columns} (0 insert, 1 update, 2 delete).
      *
+     * Names are compared byte-wise ({@code COLLATE "C"}): the sorts only group a row's events,
+     * and the database's linguistic collation costs a third of a large push's read.
+     *
      * @param excludeParam a bound parameter ({@code $3}) holding the server whose writes are left
      *                     out, or {@code "''"} for none
      */
@@ -54,9 +57,9 @@ public final class ChangeLog {
                 + "max(l.event_id) OVER r AS lizsync_last, max(CASE WHEN l.action IN ('I', 'D') THEN "
                 + "lpad(l.event_id::text, 19, '0') || l.action::text || coalesce(l.sync_data ->> 'origin', '') END) "
                 + "OVER r AS lizsync_kind FROM " + from + " WHERE " + where
-                + " WINDOW r AS (PARTITION BY l.schema_name, l.table_name, l.uid)) l) l "
+                + " WINDOW r AS (PARTITION BY l.schema_name COLLATE \"C\", l.table_name COLLATE \"C\", l.uid)) l) l "
                 + "ORDER BY l.lizsync_class, CASE WHEN l.lizsync_class = 0 THEN l.lizsync_first ELSE l.lizsync_last END, "
-                + "l.schema_name, l.table_name, l.uid, l.event_id";
+                + "l.schema_name COLLATE \"C\", l.table_name COLLATE \"C\", l.uid, l.event_id";
     }
 
     /** Select list for a clone's push: as for pulls (central needs no old values of the clone's rows). */

@@ -161,6 +161,9 @@ public class CloneStore {
     public long readPush(Push push, Identity me, Consumer<NetChange> sink) throws Exception {
         String cloneId = me.cloneId();
         return Db.inTransaction(pool, c -> {
+            // PostgreSQL sorts the push (two sorts over its log rows): in memory up to some 100 000
+            // changes instead of merging runs on disk with the default 4 MB.
+            Db.execute(c, "SET LOCAL work_mem = '64MB'");
             // The push's transactions, less those of the last confirmed push (a tier keeps them) and
             // less what this node pulled from its central (a tier logs it for its children).
             var statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PUSH_COLUMNS, "audit.logged_actions l",
