@@ -1,0 +1,164 @@
+package io.lizsync.sync.central.review.repository;
+
+import io.lizsync.sync.db.Catalog;
+import io.lizsync.sync.db.Db;
+import io.lizsync.sync.engine.TableRef;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** The SQL of the review on central: history, conflicts and their decisions, table policies, clone states. */
+@ApplicationScoped
+public class ReviewRepository {
+
+    private final Pool pool;
+
+    ReviewRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** One row of {@code lizsync.history}; the clock figures are null when none was measured. */
+    public record HistoryItem(String syncId, OffsetDateTime syncTime, String serverFrom, List<String> serverTo,
+            String syncType, String syncStatus, long changeCount, long conflictCount, Long clockOffsetMs,
+            Long clockUncertaintyMs) {
+    }
+
+    /**
+     * One row of {@code lizsync.conflicts}: actions as their one-letter codes ({@code I}, {@code U},
+     * {@code D}), values as JSON text; {@code fieldName} is null for a whole-row conflict.
+     */
+    public record ConflictRecord(long id, OffsetDateTime conflictTime, String cloneId, String schemaName,
+            String tableName, String fieldName, String uid, String centralAction, OffsetDateTime centralEditedAt,
+            String centralValueJson, String cloneAction, OffsetDateTime cloneEditedAt, String cloneValueJson,
+            String rule, String winner, Long clockUncertaintyMs, boolean withinClockUncertainty) {
+    }
+
+    /** A clone's state: last sync (null before the first), changes waiting for it and the age of the oldest. */
+    public record CloneStateRecord(String cloneId, OffsetDateTime lastSync, boolean redeployRequired,
+            long pendingEvents, Long lagSeconds) {
+    }
+
+    /** A table's conflict policy as stored ({@code ConflictPolicy}'s SQL name). */
+    public record TablePolicyRecord(String schemaName, String tableName, String policy) {
+    }
+
+    /** History items, newest first, optionally only those involving {@code serverId} (empty for all). */
+    public List<HistoryItem> history(String serverId, int limit) {
+        List<HistoryItem> out = new ArrayList<>();
+        for (Row row : Db.query(pool, """
+                SELECT sync_id::text, sync_time, server_from::text, server_to::text[], sync_type, sync_status,
+                       change_count, conflict_count, clock_offset_ms, clock_uncertainty_ms
+                FROM lizsync.history
+                WHERE $1::text = '' OR server_from::text = $1 OR $1::text = ANY (server_to::text[])
+                ORDER BY sync_time DESC LIMIT $2""", serverId, limit)) {
+            out.add(new HistoryItem(row.getString(0), row.getOffsetDateTime(1), row.getString(2),
+                    Arrays.asList(row.getArrayOfStrings(3)), row.getString(4), row.getString(5), row.getLong(6),
+                    row.getLong(7), row.getLong(8), row.getLong(9)));
+        }
+        return out;
+    }
+
+    /** Conflicts, newest first, optionally only pending ones and only those of {@code cloneId} (empty for all). */
+    public List<ConflictRecord> conflicts(boolean pendingOnly, String cloneId, int limit) {
+        List<ConflictRecord> out = new ArrayList<>();
+        for (Row row : Db.query(pool, SELECT_CONFLICT + """
+                 WHERE ($1 = false OR winner = 'pending') AND ($2::text = '' OR clone_id::text = $2)
+                ORDER BY id DESC LIMIT $3""", pendingOnly, cloneId, limit)) {
+            out.add(conflict(row));
+        }
+        return out;
+    }
+
+    /** Runs {@code work} in one transaction on one connection (the connection methods below). */
+    public <T> T inTransaction(Db.TxWork<T> work) throws Exception {
+        return Db.inTransaction(pool, work);
+    }
+
+    /** Locks a conflict for the transaction; empty when there is none with this id. */
+    public Optional<ConflictRecord> lockConflict(SqlConnection c, long id) {
+        var rs = Db.query(c, SELECT_CONFLICT + " WHERE id = $1 FOR UPDATE", id);
+        if (rs.size() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(conflict(rs.iterator().next()));
+    }
+
+    /** The columns of a table, as the catalog states them now. */
+    public Catalog.TableShape shape(SqlConnection c, TableRef table) {
+        return Catalog.shape(c, table);
+    }
+
+    /** Writes {@code text} (cast to the column's type) into one field of the row {@code uid}: a central edit. */
+    public void writeField(SqlConnection c, TableRef table, Catalog.TableShape shape, String field, String text,
+            String uid) {
+        Db.query(c, "UPDATE " + table.quoted() + " SET " + io.lizsync.sql.Sql.ident(field) + " = CAST($1::text AS "
+                + shape.column(field).type() + ") WHERE uid = $2::uuid", text, uid);
+    }
+
+    /** Records an administrator's decision on a conflict. */
+    public void recordDecision(SqlConnection c, long id, String winner, String decidedBy) {
+        Db.query(c, "UPDATE lizsync.conflicts SET winner = $2, rule_applied = 'administrator', "
+                + "decided_by = $3, decided_at = now() WHERE id = $1", id, winner, decidedBy);
+    }
+
+    /** A conflict as it stands now in the transaction (it must exist). */
+    public ConflictRecord conflict(SqlConnection c, long id) {
+        return conflict(Db.query(c, SELECT_CONFLICT + " WHERE id = $1", id).iterator().next());
+    }
+
+    /** Sets (or replaces) a table's policy, in its own transaction. */
+    public void upsertTablePolicy(String schemaName, String tableName, String policy) throws Exception {
+        Db.inTransaction(pool, c -> Db.query(c, """
+                INSERT INTO lizsync.table_policies (schema_name, table_name, policy) VALUES ($1, $2, $3)
+                ON CONFLICT (schema_name, table_name) DO UPDATE SET policy = EXCLUDED.policy""",
+                schemaName, tableName, policy));
+    }
+
+    /** Every stored table policy, by schema and table. */
+    public List<TablePolicyRecord> tablePolicies() {
+        List<TablePolicyRecord> out = new ArrayList<>();
+        for (Row row : Db.query(pool, "SELECT schema_name, table_name, policy FROM lizsync.table_policies ORDER BY 1, 2")) {
+            out.add(new TablePolicyRecord(row.getString(0), row.getString(1), row.getString(2)));
+        }
+        return out;
+    }
+
+    /** Every clone's state, by clone name, with the changes waiting for it past its last tick. */
+    public List<CloneStateRecord> cloneStates() {
+        List<CloneStateRecord> out = new ArrayList<>();
+        for (Row row : Db.query(pool, """
+                SELECT s.clone_id::text, s.last_sync, s.redeploy_required,
+                       (SELECT count(*) FROM audit.logged_actions l, lizsync.ticks k
+                         WHERE k.tick_id = s.last_tick_id AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                           AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
+                           AND l.sync_data ->> 'origin' IS DISTINCT FROM s.clone_id::text),
+                       (SELECT extract(epoch FROM now() - min(l.action_tstamp_tx))::bigint
+                          FROM audit.logged_actions l, lizsync.ticks k
+                         WHERE k.tick_id = s.last_tick_id AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                           AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot))
+                FROM lizsync.clone_state s ORDER BY s.clone_name""")) {
+            out.add(new CloneStateRecord(row.getString(0), row.getOffsetDateTime(1), row.getBoolean(2),
+                    row.getLong(3), row.getLong(4)));
+        }
+        return out;
+    }
+
+    private static final String SELECT_CONFLICT = """
+            SELECT id, conflict_time, clone_id::text, schema_name, table_name, field_name, object_uid::text,
+                   central_action::text, central_edited_at, central_value::text, clone_action::text, clone_edited_at,
+                   clone_value::text, rule_applied, winner, clock_uncertainty_ms, within_clock_uncertainty
+            FROM lizsync.conflicts""";
+
+    private static ConflictRecord conflict(Row row) {
+        return new ConflictRecord(row.getLong(0), row.getOffsetDateTime(1), row.getString(2), row.getString(3),
+                row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getOffsetDateTime(8),
+                row.getString(9), row.getString(10), row.getOffsetDateTime(11), row.getString(12), row.getString(13),
+                row.getString(14), row.getLong(15), row.getBoolean(16));
+    }
+}
