@@ -40,14 +40,23 @@ class UpgradeIT extends DatabaseFixture {
         var upgraded = installer.upgrade(true);
         assertTrue(upgraded.ok(), upgraded.message());
         assertEquals("1", upgraded.previousVersion());
-        assertEquals("7", upgraded.installedVersion());
-        assertEquals(List.of("2", "3", "4", "5", "6", "7"), upgraded.appliedVersions());
+        assertEquals("8", upgraded.installedVersion());
+        assertEquals(List.of("2", "3", "4", "5", "6", "7", "8"), upgraded.appliedVersions());
         assertEquals(before, one(ds, SNAPSHOT_OF_DATA));
         assertEquals("t", one(ds, "SELECT to_regclass('lizsync.ticks') IS NOT NULL"));
 
         // Capture still works after the upgrade, and a second upgrade is a no-op.
         exec(ds, "UPDATE field.site SET name = 'renamed' WHERE id = 1");
         assertEquals("1", one(ds, "SELECT count(*) FROM audit.logged_actions WHERE changed_fields -> 'name' = 'renamed'"));
+        // The capture trigger of a table prepared before V8 got V8's WHEN condition, and it holds.
+        assertEquals("t", one(ds, "SELECT bool_and(tgqual IS NOT NULL) FROM pg_trigger WHERE tgname = 'lizsync_audit'"));
+        try (var c = ds.getConnection(); var st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("SELECT set_config('lizsync.capture', 'off', true)");
+            st.execute("UPDATE field.site SET name = 'not logged' WHERE id = 2");
+            c.commit();
+        }
+        assertEquals("0", one(ds, "SELECT count(*) FROM audit.logged_actions WHERE changed_fields -> 'name' = 'not logged'"));
         var again = installer.upgrade(true);
         assertTrue(again.ok());
         assertTrue(again.appliedVersions().isEmpty());

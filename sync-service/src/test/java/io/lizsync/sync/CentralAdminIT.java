@@ -59,8 +59,8 @@ class CentralAdminIT {
         assertEquals("1", dry.getInstalledVersion());
         var up = admin.upgrade(UpgradeRequest.newBuilder().setRunIt(true).build());
         assertEquals(1, up.getStatus(), up.getMessage());
-        assertEquals("7", up.getInstalledVersion());
-        assertEquals("7", admin.getToolsStatus(GetToolsStatusRequest.getDefaultInstance()).getInstalledVersion());
+        assertEquals("8", up.getInstalledVersion());
+        assertEquals("8", admin.getToolsStatus(GetToolsStatusRequest.getDefaultInstance()).getInstalledVersion());
     }
 
     @Test
