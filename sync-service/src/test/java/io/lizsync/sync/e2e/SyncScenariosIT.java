@@ -458,6 +458,26 @@ class SyncScenariosIT {
         };
     }
 
+    /** A session naming itself like a request, with an id that is no request id, starts no session. */
+    @Test
+    void aSessionNamedLikeARequestWithoutARequestIdIsIgnored() throws Exception {
+        mesh.sync("clone-a");
+        String before = mesh.one("clone-a", "SELECT last_sync::text FROM lizsync.clone_state");
+        try (Connection c = mesh.db("clone-a").connect(); Statement st = c.createStatement()) {
+            st.execute("SET application_name = 'lizsync-sync-request:not-a-uuid'");
+            // The sidecar polls every 0.1 s here: a dozen polls see the session.
+            Thread.sleep(1500);
+            assertEquals(before, mesh.one("clone-a", "SELECT last_sync::text FROM lizsync.clone_state"),
+                    "no sync session ran for a session that only looks like a request");
+        }
+        mesh.sql("clone-a", "INSERT INTO field.parcel (code, owner) VALUES ('Q-3', 'after the hostile name')");
+        try (Connection c = mesh.db("clone-a").connect(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM lizsync.synchronize(60)")) {
+            assertTrue(rs.next(), "a real request is still answered");
+            assertEquals(1, rs.getLong("number_replayed_to_central"));
+        }
+    }
+
     @Test
     void synchronizeFromSqlFailsClearlyWithoutASidecar() throws Exception {
         var sidecar = mesh.sidecars.get("clone-b");

@@ -355,12 +355,18 @@ public class CloneStore {
         });
     }
 
-    /** Requests of lizsync.synchronize() waiting in this database (request ids). */
+    /**
+     * Requests of lizsync.synchronize() waiting in this database (request ids). Only uuid ids are
+     * requests: any session can name itself 'lizsync-sync-request:...', and an id that cannot be
+     * answered would be asked again at every poll.
+     */
     public List<String> waitingSqlRequests() {
         List<String> out = new ArrayList<>();
         for (Row r : Db.query(pool, """
                 SELECT substr(a.application_name, 22) FROM pg_stat_activity a
                 WHERE a.datname = current_database() AND a.application_name LIKE 'lizsync-sync-request:%'
+                  AND substr(a.application_name, 22)
+                      ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                   AND NOT EXISTS (SELECT 1 FROM lizsync.sync_requests q
                                   WHERE q.request_id::text = substr(a.application_name, 22))""")) {
             out.add(r.getString(0));
