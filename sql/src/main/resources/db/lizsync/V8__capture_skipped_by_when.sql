@@ -33,21 +33,20 @@ BEGIN
 END;
 $func$;
 
--- The tables captured already get the condition.
+-- The tables captured already get the condition: their row trigger is made again by audit_table.
 DO $do$
 DECLARE
     t record;
 BEGIN
-    FOR t IN SELECT tg.tgrelid::regclass AS rel, r.uid_column
+    FOR t IN SELECT tg.tgrelid::regclass AS rel, n.nspname::text AS schema_name, c.relname::text AS table_name,
+                    coalesce(r.uid_column, 'uid') AS uid_column
              FROM pg_catalog.pg_trigger tg
              JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              LEFT JOIN audit.logged_relations r ON r.schema_name = n.nspname AND r.table_name = c.relname
              WHERE tg.tgname = 'lizsync_audit' LOOP
         EXECUTE format('DROP TRIGGER lizsync_audit ON %s', t.rel);
-        EXECUTE format('CREATE TRIGGER lizsync_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
-                       || 'WHEN (pg_catalog.current_setting(''lizsync.capture'', true) IS DISTINCT FROM ''off'' AND (pg_catalog.current_setting(''lizsync.capture'', true) IS DISTINCT FROM ''replayed'' OR pg_catalog.pg_trigger_depth() > 0)) EXECUTE FUNCTION audit.if_modified_func(%L)',
-                       t.rel, coalesce(t.uid_column, 'uid'));
+        PERFORM audit.audit_table(t.schema_name, t.table_name, t.uid_column);
     END LOOP;
 END;
 $do$;

@@ -97,7 +97,7 @@ public class CloneStore {
 
     /** The package this clone was last deployed from (uuid), or null. */
     public String packageId() {
-        var rs = Db.query(pool, "SELECT package_id::text FROM lizsync.clone_state LIMIT 1");
+        var rs = Db.query(pool, "SELECT package_id::text FROM lizsync.clone_state WHERE clone_id = " + SELF);
         return rs.size() == 0 ? null : rs.iterator().next().getString(0);
     }
 

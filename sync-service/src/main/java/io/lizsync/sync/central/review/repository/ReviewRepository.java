@@ -142,7 +142,10 @@ public class ReviewRepository {
                           FROM audit.logged_actions l, lizsync.ticks k
                          WHERE k.tick_id = s.last_tick_id AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
                            AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot))
-                FROM lizsync.clone_state s ORDER BY s.clone_name""")) {
+                FROM lizsync.clone_state s
+                -- A tier's own row is its state as a clone of its parent, not one of its clones.
+                WHERE s.clone_id IS DISTINCT FROM (SELECT m.server_id FROM lizsync.server_metadata m LIMIT 1)
+                ORDER BY s.clone_name""")) {
             out.add(new CloneStateRecord(row.getString(0), row.getOffsetDateTime(1), row.getBoolean(2),
                     row.getLong(3), row.getLong(4)));
         }
