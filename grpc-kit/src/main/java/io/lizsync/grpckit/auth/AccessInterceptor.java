@@ -1,0 +1,105 @@
+package io.lizsync.grpckit.auth;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Checks every call against the service's {@link AccessPolicy} before any of it runs: a method
+ * without a rule is refused (PERMISSION_DENIED); a rule naming roles needs a valid access token in
+ * {@code authorization: Bearer <token>} (else UNAUTHENTICATED) holding one of them (else
+ * PERMISSION_DENIED), and the handler finds the {@link Caller} in the context. Clone-credential and
+ * open calls pass to their handler, which checks what the request carries. Verified tokens are kept
+ * until they expire (at most {@value #CACHE_LIMIT}), so a repeated token costs a map lookup, not a
+ * signature check. Nothing here logs a token.
+ */
+public final class AccessInterceptor implements ServerInterceptor {
+
+    public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+    static final int CACHE_LIMIT = 10_000;
+    private static final Logger LOG = Logger.getLogger(AccessInterceptor.class);
+
+    private final AccessPolicy policy;
+    private final AccessTokens.Verifier verifier;
+    private final Clock clock;
+    private final Map<String, Caller> verified = new ConcurrentHashMap<>();
+
+    public AccessInterceptor(AccessPolicy policy, AccessTokens.Verifier verifier, Clock clock) {
+        this.policy = policy;
+        this.verifier = verifier;
+        this.clock = clock;
+    }
+
+    /** The token of an {@code authorization: Bearer} header, or null. */
+    public static String bearer(Metadata headers) {
+        String value = headers.get(AUTHORIZATION);
+        if (value == null || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = value.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        String method = call.getMethodDescriptor().getFullMethodName();
+        Optional<AccessRule> rule = policy.ruleFor(method);
+        if (rule.isEmpty()) {
+            return refuse(call, Status.PERMISSION_DENIED, method + " is not in this service's access table: refused");
+        }
+        if (!(rule.get() instanceof AccessRule.AnyRole needed)) {
+            return next.startCall(call, headers);
+        }
+        String token = bearer(headers);
+        if (token == null) {
+            return refuse(call, Status.UNAUTHENTICATED, method + " needs an access token (authorization: Bearer"
+                    + " <token>): log in with the registry (lizsync login) or exchange an API token for one");
+        }
+        Caller caller;
+        try {
+            caller = verified(token);
+        } catch (InvalidTokenException e) {
+            return refuse(call, Status.UNAUTHENTICATED, e.getMessage());
+        }
+        if (!caller.holdsAny(needed.roles())) {
+            return refuse(call, Status.PERMISSION_DENIED, method + " needs the role " + String.join(" or ",
+                    needed.roles().stream().sorted().toList()) + "; " + caller.login() + " holds "
+                    + (caller.roles().isEmpty() ? "none" : String.join(", ", caller.roles().stream().sorted().toList())));
+        }
+        return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
+    }
+
+    private Caller verified(String token) throws InvalidTokenException {
+        Caller known = verified.get(token);
+        if (known != null && clock.instant().isBefore(known.expiresAt().plus(AccessTokens.LEEWAY))) {
+            return known;
+        }
+        if (known != null) {
+            verified.remove(token);
+        }
+        Caller caller = verifier.verify(token);
+        if (verified.size() >= CACHE_LIMIT) {
+            verified.clear();
+        }
+        verified.put(token, caller);
+        return caller;
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status, String why) {
+        LOG.debugf("refused %s: %s", call.getMethodDescriptor().getFullMethodName(), status.getCode());
+        call.close(status.withDescription(why), new Metadata());
+        return new ServerCall.Listener<>() {
+        };
+    }
+}

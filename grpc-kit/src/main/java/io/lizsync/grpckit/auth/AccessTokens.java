@@ -1,0 +1,149 @@
+package io.lizsync.grpckit.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Access tokens: short-lived JWTs signed with ES256 (ECDSA P-256, the JDK's own crypto) by
+ * registry-service, verified by every service with the registry's public key, without a call to
+ * the registry. A token names its subject (user or service id), login and roles; issuer and audience
+ * are fixed. The verifier accepts ES256 only (no "none", no HMAC with the public key as secret).
+ */
+public final class AccessTokens {
+
+    public static final String ISSUER = "lizsync-registry";
+    public static final String AUDIENCE = "lizsync";
+    static final String LOGIN = "login";
+    static final String ROLES = "roles";
+    /** Clock difference tolerated between the registry and a verifying service. */
+    static final Duration LEEWAY = Duration.ofSeconds(30);
+
+    private AccessTokens() {
+    }
+
+    /** Signs tokens (registry-service only holds the private key). */
+    public static final class Signer {
+
+        private final ECDSASigner signer;
+        private final Clock clock;
+
+        public Signer(ECPrivateKey key, Clock clock) {
+            try {
+                this.signer = new ECDSASigner(key);
+            } catch (JOSEException e) {
+                throw new IllegalArgumentException("the access token key is not a P-256 key: " + e.getMessage(), e);
+            }
+            this.clock = clock;
+        }
+
+        /** A token for {@code subject} valid for {@code ttl} from now. */
+        public String sign(String subject, String login, Set<String> roles, Duration ttl) {
+            Instant now = clock.instant();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                    .issuer(ISSUER)
+                    .audience(AUDIENCE)
+                    .subject(subject)
+                    .issueTime(Date.from(now))
+                    .notBeforeTime(Date.from(now))
+                    .expirationTime(Date.from(now.plus(ttl)))
+                    .jwtID(UUID.randomUUID().toString())
+                    .claim(LOGIN, login)
+                    .claim(ROLES, List.copyOf(new LinkedHashSet<>(roles)))
+                    .build();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).build(),
+                    claims);
+            try {
+                jwt.sign(signer);
+            } catch (JOSEException e) {
+                throw new IllegalStateException("signing an access token failed: " + e.getMessage(), e);
+            }
+            return jwt.serialize();
+        }
+    }
+
+    /** Verifies tokens with the registry's public key. Thread-safe. */
+    public static final class Verifier {
+
+        private final ECDSAVerifier verifier;
+        private final Clock clock;
+
+        public Verifier(ECPublicKey key, Clock clock) {
+            try {
+                this.verifier = new ECDSAVerifier(key);
+            } catch (JOSEException e) {
+                throw new IllegalArgumentException("the access token public key is not a P-256 key: " + e.getMessage(), e);
+            }
+            this.clock = clock;
+        }
+
+        /** The caller a valid token names; {@link InvalidTokenException} says why a token is not valid. */
+        public Caller verify(String token) throws InvalidTokenException {
+            SignedJWT jwt;
+            try {
+                jwt = SignedJWT.parse(token);
+            } catch (ParseException e) {
+                throw new InvalidTokenException("the access token is not a signed JWT");
+            }
+            if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())) {
+                throw new InvalidTokenException("the access token is not signed with ES256");
+            }
+            try {
+                if (!jwt.verify(verifier)) {
+                    throw new InvalidTokenException("the access token's signature is not the registry's");
+                }
+            } catch (JOSEException e) {
+                throw new InvalidTokenException("the access token's signature cannot be checked");
+            }
+            JWTClaimsSet claims;
+            try {
+                claims = jwt.getJWTClaimsSet();
+            } catch (ParseException e) {
+                throw new InvalidTokenException("the access token's claims are not readable");
+            }
+            Instant now = clock.instant();
+            if (!ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null
+                    || !claims.getAudience().contains(AUDIENCE)) {
+                throw new InvalidTokenException("the access token is not one of this mesh's registry");
+            }
+            Date exp = claims.getExpirationTime();
+            if (exp == null || !now.isBefore(exp.toInstant().plus(LEEWAY))) {
+                throw new InvalidTokenException("the access token has expired: ask the registry for a new one");
+            }
+            Date nbf = claims.getNotBeforeTime();
+            if (nbf != null && now.plus(LEEWAY).isBefore(nbf.toInstant())) {
+                throw new InvalidTokenException("the access token is not valid yet (clocks apart?)");
+            }
+            String subject = claims.getSubject();
+            Object login = claims.getClaim(LOGIN);
+            Object roles = claims.getClaim(ROLES);
+            if (subject == null || subject.isBlank() || !(login instanceof String) || !(roles instanceof List<?> list)) {
+                throw new InvalidTokenException("the access token lacks its subject, login or roles");
+            }
+            Set<String> names = new LinkedHashSet<>();
+            for (Object r : list) {
+                if (!(r instanceof String s)) {
+                    throw new InvalidTokenException("the access token's roles are not names");
+                }
+                names.add(s);
+            }
+            return new Caller(subject, (String) login, names, exp.toInstant());
+        }
+    }
+}

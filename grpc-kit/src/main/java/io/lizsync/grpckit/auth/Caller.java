@@ -1,0 +1,34 @@
+package io.lizsync.grpckit.auth;
+
+import io.grpc.Context;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Who makes the current call, as its verified access token says: the user's (or service's) id, its
+ * login and roles, and until when the token is valid. Set in the gRPC context by
+ * {@link AccessInterceptor} for every call that needs a token; {@link #current()} reads it.
+ */
+public record Caller(String subject, String login, Set<String> roles, Instant expiresAt) {
+
+    static final Context.Key<Caller> KEY = Context.key("lizsync-caller");
+
+    public Caller {
+        roles = Set.copyOf(roles);
+    }
+
+    /** True when the caller holds at least one of {@code wanted}. */
+    public boolean holdsAny(Set<String> wanted) {
+        for (String r : wanted) {
+            if (roles.contains(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The caller of the current call, or null for a call that needs no token (or outside a call). */
+    public static Caller current() {
+        return KEY.get();
+    }
+}
