@@ -88,8 +88,21 @@ db_env() { # datasource settings of a database, as environment variables
        QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD="$(db_password "$1")"
 }
 
+say "Making throwaway keys: the registry's access token signing key, the first administrator's password"
+# A demo's own keys (never a disabled check): every service verifies access tokens with the public key.
+KEYS=$STATE/keys
+rm -rf "$KEYS"; mkdir -p -m 700 "$KEYS"
+( umask 077
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$KEYS/access-token.key"
+  openssl pkey -in "$KEYS/access-token.key" -pubout -out "$KEYS/access-token.pub" 2>/dev/null
+  openssl rand -base64 18 > "$KEYS/admin-password" )
+echo "  $KEYS/access-token.key (registry only), access-token.pub (every service), admin-password (login admin)"
+AUTH=LIZSYNC_AUTH_PUBLIC_KEY_FILE="$KEYS/access-token.pub"
+
 say "Starting the services"
-free_port 18081; start_service registry registry-service "$FREE" $(db_env central)
+free_port 18081; start_service registry registry-service "$FREE" $(db_env central) "$AUTH" \
+  LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE="$KEYS/access-token.key" \
+  LIZSYNC_REGISTRY_BOOTSTRAP_ADMIN_PASSWORD_FILE="$KEYS/admin-password"
 free_port 18082; start_service packaging packaging-service "$FREE" $(db_env central) \
   LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages"
 free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) LIZSYNC_SYNC_ROLES=central

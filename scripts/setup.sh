@@ -21,6 +21,7 @@ missing=()
 command -v java >/dev/null || missing+=("openjdk-17-jdk-headless")
 command -v mvn >/dev/null || missing+=("maven")
 command -v curl >/dev/null || missing+=("curl")
+command -v openssl >/dev/null || missing+=("openssl")
 # libfaketime, for test clusters whose clock is offset (testkit's FakeClock)
 compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null || missing+=("faketime")
 if [ ${#missing[@]} -gt 0 ]; then

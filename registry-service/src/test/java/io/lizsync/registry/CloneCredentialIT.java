@@ -29,7 +29,10 @@ import io.lizsync.proto.registry.v1.Server;
 import io.lizsync.proto.registry.v1.ServerStatus;
 import io.lizsync.proto.registry.v1.UpdateServerStatusRequest;
 import io.lizsync.proto.registry.v1.VerifyCloneCredentialRequest;
+import io.lizsync.grpckit.auth.Roles;
+import io.lizsync.testkit.TestKeys;
 import io.quarkus.grpc.GrpcClient;
+import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -38,7 +41,19 @@ import io.quarkus.test.junit.QuarkusTest;
 class CloneCredentialIT {
 
     @GrpcClient("registry")
+    RegistryServiceBlockingStub anonymous;
+
+    /** The registry as an administrator (a token signed with the test keys). */
     RegistryServiceBlockingStub registry;
+
+    /** The registry as a service (the verify calls are theirs). */
+    RegistryServiceBlockingStub service;
+
+    @BeforeEach
+    void asAdministrator() {
+        registry = anonymous.withCallCredentials(TestKeys.get().administrator());
+        service = anonymous.withCallCredentials(TestKeys.get().as("sync-service", Roles.SERVICE));
+    }
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -64,14 +79,14 @@ class CloneCredentialIT {
         assertTrue(issued.getSecret().length() >= 40);
         assertFalse(issued.getCredential().hasRevokedAt());
 
-        var ok = registry.verifyCloneCredential(verifyRequest(s, issued.getSecret()));
+        var ok = service.verifyCloneCredential(verifyRequest(s, issued.getSecret()));
         assertEquals(s.getId(), ok.getServer().getId());
         assertEquals(issued.getCredential().getId(), ok.getCredentialId());
 
         var revoked = registry.revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
                 .setServerId(s.getId()).setCredentialId(issued.getCredential().getId()).build());
         assertEquals(1, revoked.getRevoked());
-        var e = fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
+        var e = fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
         assertFalse(e.getStatus().getDescription().contains(issued.getSecret()));
 
         // revoking again changes nothing
@@ -84,9 +99,9 @@ class CloneCredentialIT {
         Server a = registerClone(registry, unique("cred-a"));
         Server b = registerClone(registry, unique("cred-b"));
         IssuedCloneCredential issued = issue(a, false);
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(b, issued.getSecret())));
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(a, issued.getSecret() + "x")));
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(a, "")));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(b, issued.getSecret())));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(a, issued.getSecret() + "x")));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(a, "")));
     }
 
     @Test
@@ -94,15 +109,15 @@ class CloneCredentialIT {
         Server s = registerClone(registry, unique("rotate"));
         IssuedCloneCredential first = issue(s, false);
         IssuedCloneCredential second = issue(s, true);
-        registry.verifyCloneCredential(verifyRequest(s, first.getSecret()));
-        registry.verifyCloneCredential(verifyRequest(s, second.getSecret()));
+        service.verifyCloneCredential(verifyRequest(s, first.getSecret()));
+        service.verifyCloneCredential(verifyRequest(s, second.getSecret()));
         assertEquals(2, registry.listCloneCredentials(ListCloneCredentialsRequest.newBuilder()
                 .setServerId(s.getId()).build()).getCredentialsCount());
 
         IssuedCloneCredential third = issue(s, false);
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(s, first.getSecret())));
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(s, second.getSecret())));
-        registry.verifyCloneCredential(verifyRequest(s, third.getSecret()));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, first.getSecret())));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, second.getSecret())));
+        service.verifyCloneCredential(verifyRequest(s, third.getSecret()));
 
         var all = registry.listCloneCredentials(ListCloneCredentialsRequest.newBuilder()
                 .setServerId(s.getId()).setIncludeRevoked(true).build());
@@ -111,7 +126,7 @@ class CloneCredentialIT {
         // revoke all
         assertEquals(1, registry.revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
                 .setServerId(s.getId()).build()).getRevoked());
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(s, third.getSecret())));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, third.getSecret())));
     }
 
     @Test
@@ -120,7 +135,7 @@ class CloneCredentialIT {
         IssuedCloneCredential issued = issue(s, false);
         registry.updateServerStatus(UpdateServerStatusRequest.newBuilder().setId(s.getId())
                 .setStatus(ServerStatus.SERVER_STATUS_DISABLED).build());
-        fails(Status.Code.PERMISSION_DENIED, () -> registry.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
+        fails(Status.Code.PERMISSION_DENIED, () -> service.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
     }
 
     @Test
@@ -156,6 +171,6 @@ class CloneCredentialIT {
         Server s = registerClone(registry, unique("gone"));
         IssuedCloneCredential issued = issue(s, false);
         registry.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build());
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
     }
 }

@@ -29,7 +29,9 @@ import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingS
 import io.lizsync.proto.registry.v1.SetProjectTablesRequest;
 import io.lizsync.proto.registry.v1.TableRef;
 import io.lizsync.proto.registry.v1.User;
+import io.lizsync.testkit.TestKeys;
 import io.quarkus.grpc.GrpcClient;
+import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -38,7 +40,15 @@ import io.quarkus.test.junit.QuarkusTest;
 class DeviceAndProjectIT {
 
     @GrpcClient("registry")
+    RegistryServiceBlockingStub anonymous;
+
+    /** The registry as an administrator (a token signed with the test keys). */
     RegistryServiceBlockingStub registry;
+
+    @BeforeEach
+    void asAdministrator() {
+        registry = anonymous.withCallCredentials(TestKeys.get().administrator());
+    }
 
     private User user(String... roles) {
         return registry.createUser(CreateUserRequest.newBuilder().setLogin(unique("u")).setPassword("password-123")
@@ -89,9 +99,9 @@ class DeviceAndProjectIT {
     void projectsLayersAndDocuments() {
         String key = unique("water quality é");
         Project p = registry.createProject(CreateProjectRequest.newBuilder().setKey(key).setTitle("Water quality")
-                .addAllowedRoles("editor").build());
+                .addAllowedRoles("operator").build());
         assertEquals(key, p.getKey());
-        assertEquals(List.of("editor"), p.getAllowedRolesList());
+        assertEquals(List.of("operator"), p.getAllowedRolesList());
         fails(Status.Code.ALREADY_EXISTS, () -> registry.createProject(CreateProjectRequest.newBuilder().setKey(key).build()));
         assertEquals(p, registry.getProject(GetProjectRequest.newBuilder().setKey(key).build()));
 
@@ -146,20 +156,20 @@ class DeviceAndProjectIT {
     void projectsVisibleToAUserFollowRoles() {
         Project open = registry.createProject(CreateProjectRequest.newBuilder().setKey(unique("open")).build());
         Project editors = registry.createProject(CreateProjectRequest.newBuilder().setKey(unique("editors"))
-                .addAllowedRoles("editor").build());
+                .addAllowedRoles("operator").build());
         Project admins = registry.createProject(CreateProjectRequest.newBuilder().setKey(unique("admins"))
-                .addAllowedRoles("admin").build());
+                .addAllowedRoles("administrator").build());
 
-        List<String> viewerSees = keys(user("viewer"));
+        List<String> viewerSees = keys(user("field"));
         assertTrue(viewerSees.contains(open.getKey()));
         assertFalse(viewerSees.contains(editors.getKey()));
         assertFalse(viewerSees.contains(admins.getKey()));
 
-        List<String> editorSees = keys(user("editor"));
+        List<String> editorSees = keys(user("operator"));
         assertTrue(editorSees.containsAll(List.of(open.getKey(), editors.getKey())));
         assertFalse(editorSees.contains(admins.getKey()));
 
-        assertTrue(keys(user("admin")).containsAll(List.of(open.getKey(), editors.getKey(), admins.getKey())));
+        assertTrue(keys(user("administrator")).containsAll(List.of(open.getKey(), editors.getKey(), admins.getKey())));
 
         fails(Status.Code.NOT_FOUND, () -> registry.listProjects(ListProjectsRequest.newBuilder()
                 .setUserId(UUID.randomUUID().toString()).build()));

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.lizsync.testkit.PgCluster;
+import io.lizsync.testkit.TestKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -17,20 +21,36 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class RegistryTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** The first administrator's password (login "admin"), made by the registry at start-up. */
+    static final String ADMIN_PASSWORD = "first-admin-password";
+
     private PgCluster cluster;
 
     @Override
     public Map<String, String> start() {
         cluster = PgCluster.options("registry-it").requirePassword(true).start();
         int port = freePort();
-        return Map.of(
+        TestKeys keys = TestKeys.get();
+        Path adminPassword;
+        try {
+            adminPassword = Files.createTempFile("registry-it-admin", ".txt");
+            Files.writeString(adminPassword, ADMIN_PASSWORD + "\n");
+            adminPassword.toFile().deleteOnExit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> config = new HashMap<>(Map.of(
+                "lizsync.registry.access-tokens.private-key-file", keys.privateKeyFile().toString(),
+                "lizsync.auth.public-key-file", keys.publicKeyFile().toString(),
                 "quarkus.datasource.jdbc.url", cluster.jdbcUrl(),
                 "quarkus.datasource.reactive.url", cluster.reactiveUrl(),
                 "quarkus.datasource.username", cluster.user(),
                 "quarkus.datasource.password", cluster.password(),
                 "quarkus.http.test-port", Integer.toString(port),
                 "quarkus.grpc.clients.registry.host", "127.0.0.1",
-                "quarkus.grpc.clients.registry.port", Integer.toString(port));
+                "quarkus.grpc.clients.registry.port", Integer.toString(port)));
+        config.put("lizsync.registry.bootstrap.admin-password-file", adminPassword.toString());
+        return config;
     }
 
     @Override

@@ -23,7 +23,7 @@ import io.lizsync.proto.registry.v1.GetServerRequest;
 import io.lizsync.proto.registry.v1.GetServerTablesRequest;
 import io.lizsync.proto.registry.v1.ListServersRequest;
 import io.lizsync.proto.registry.v1.RegisterServerRequest;
-import io.lizsync.proto.registry.v1.RegistryService;
+import io.lizsync.proto.registry.v1.MutinyRegistryServiceGrpc;
 import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingStub;
 import io.lizsync.proto.registry.v1.Server;
 import io.lizsync.proto.registry.v1.ServerKind;
@@ -31,7 +31,9 @@ import io.lizsync.proto.registry.v1.ServerStatus;
 import io.lizsync.proto.registry.v1.SetServerTablesRequest;
 import io.lizsync.proto.registry.v1.TableRef;
 import io.lizsync.proto.registry.v1.UpdateServerStatusRequest;
+import io.lizsync.testkit.TestKeys;
 import io.quarkus.grpc.GrpcClient;
+import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -40,10 +42,21 @@ import io.quarkus.test.junit.QuarkusTest;
 class ServerRegistryIT {
 
     @GrpcClient("registry")
+    RegistryServiceBlockingStub anonymous;
+
+    /** The registry as an administrator (a token signed with the test keys). */
     RegistryServiceBlockingStub registry;
 
+    @BeforeEach
+    void asAdministrator() {
+        registry = anonymous.withCallCredentials(TestKeys.get().administrator());
+        asyncRegistry = anonymousAsync.withCallCredentials(TestKeys.get().administrator());
+    }
+
     @GrpcClient("registry")
-    RegistryService asyncRegistry;
+    MutinyRegistryServiceGrpc.MutinyRegistryServiceStub anonymousAsync;
+
+    MutinyRegistryServiceGrpc.MutinyRegistryServiceStub asyncRegistry;
 
     @Test
     void registersListsAndGetsServers() {

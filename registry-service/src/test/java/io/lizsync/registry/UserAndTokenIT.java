@@ -33,7 +33,10 @@ import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingS
 import io.lizsync.proto.registry.v1.RevokeApiTokenRequest;
 import io.lizsync.proto.registry.v1.User;
 import io.lizsync.proto.registry.v1.VerifyApiTokenRequest;
+import io.lizsync.grpckit.auth.Roles;
+import io.lizsync.testkit.TestKeys;
 import io.quarkus.grpc.GrpcClient;
+import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -44,7 +47,19 @@ class UserAndTokenIT {
     private static final String PASSWORD = "correct horse battery staple ü";
 
     @GrpcClient("registry")
+    RegistryServiceBlockingStub anonymous;
+
+    /** The registry as an administrator (a token signed with the test keys). */
     RegistryServiceBlockingStub registry;
+
+    /** The registry as a service (the verify calls are theirs). */
+    RegistryServiceBlockingStub service;
+
+    @BeforeEach
+    void asAdministrator() {
+        registry = anonymous.withCallCredentials(TestKeys.get().administrator());
+        service = anonymous.withCallCredentials(TestKeys.get().as("sync-service", Roles.SERVICE));
+    }
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -65,9 +80,9 @@ class UserAndTokenIT {
     @Test
     void createsUserAndAuthenticates() {
         String login = unique("ann");
-        User user = createUser(login, "editor", "viewer");
+        User user = createUser(login, "operator", "field");
         assertEquals(login, user.getLogin());
-        assertEquals(List.of("editor", "viewer"), user.getRolesList());
+        assertEquals(List.of("field", "operator"), user.getRolesList());
 
         Instant before = Instant.now();
         AuthenticateResponse session = registry.authenticate(login(login, PASSWORD));
@@ -136,7 +151,7 @@ class UserAndTokenIT {
         registry.createRole(CreateRoleRequest.newBuilder().setName(name).setDescription("field work").build());
         fails(Status.Code.ALREADY_EXISTS, () -> registry.createRole(CreateRoleRequest.newBuilder().setName(name).build()));
         var roles = registry.listRoles(ListRolesRequest.getDefaultInstance()).getRolesList();
-        assertTrue(roles.stream().anyMatch(r -> r.getName().equals("admin")));
+        assertTrue(roles.stream().anyMatch(r -> r.getName().equals("administrator")));
         assertTrue(roles.stream().anyMatch(r -> r.getName().equals(name)));
     }
 
@@ -149,13 +164,13 @@ class UserAndTokenIT {
         assertEquals(List.of("packages:*", "sync:read"), created.getToken().getScopesList());
         assertFalse(created.getToken().hasExpiresAt());
 
-        var ok = registry.verifyApiToken(VerifyApiTokenRequest.newBuilder().setSecret(created.getSecret())
+        var ok = service.verifyApiToken(VerifyApiTokenRequest.newBuilder().setSecret(created.getSecret())
                 .setRequiredScope("packages:write").build());
         assertEquals(owner, ok.getUser());
-        registry.verifyApiToken(VerifyApiTokenRequest.newBuilder().setSecret(created.getSecret()).build());
-        fails(Status.Code.PERMISSION_DENIED, () -> registry.verifyApiToken(VerifyApiTokenRequest.newBuilder()
+        service.verifyApiToken(VerifyApiTokenRequest.newBuilder().setSecret(created.getSecret()).build());
+        fails(Status.Code.PERMISSION_DENIED, () -> service.verifyApiToken(VerifyApiTokenRequest.newBuilder()
                 .setSecret(created.getSecret()).setRequiredScope("users:write").build()));
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyApiToken(VerifyApiTokenRequest.newBuilder()
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyApiToken(VerifyApiTokenRequest.newBuilder()
                 .setSecret(created.getSecret() + "x").build()));
 
         assertTrue(registry.listApiTokens(ListApiTokensRequest.newBuilder().setUserId(owner.getId()).build())
@@ -163,7 +178,7 @@ class UserAndTokenIT {
 
         var revoked = registry.revokeApiToken(RevokeApiTokenRequest.newBuilder().setId(created.getToken().getId()).build());
         assertTrue(revoked.hasRevokedAt());
-        fails(Status.Code.UNAUTHENTICATED, () -> registry.verifyApiToken(VerifyApiTokenRequest.newBuilder()
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyApiToken(VerifyApiTokenRequest.newBuilder()
                 .setSecret(created.getSecret()).build()));
         assertEquals(0, registry.listApiTokens(ListApiTokensRequest.newBuilder().setUserId(owner.getId()).build()).getTokensCount());
         assertEquals(1, registry.listApiTokens(ListApiTokensRequest.newBuilder().setUserId(owner.getId())

@@ -2,11 +2,14 @@ package io.lizsync.grpckit.auth;
 
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +61,9 @@ public final class AccessInterceptor implements ServerInterceptor {
         if (rule.isEmpty()) {
             return refuse(call, Status.PERMISSION_DENIED, method + " is not in this service's access table: refused");
         }
+        Context context = Context.current().withValue(Caller.ADDRESS, address(call));
         if (!(rule.get() instanceof AccessRule.AnyRole needed)) {
-            return next.startCall(call, headers);
+            return Contexts.interceptCall(context, call, headers, next);
         }
         String token = bearer(headers);
         if (token == null) {
@@ -77,7 +81,13 @@ public final class AccessInterceptor implements ServerInterceptor {
                     needed.roles().stream().sorted().toList()) + "; " + caller.login() + " holds "
                     + (caller.roles().isEmpty() ? "none" : String.join(", ", caller.roles().stream().sorted().toList())));
         }
-        return Contexts.interceptCall(Context.current().withValue(Caller.KEY, caller), call, headers, next);
+        return Contexts.interceptCall(context.withValue(Caller.KEY, caller), call, headers, next);
+    }
+
+    /** The caller's IP address as the transport saw it, or null when it does not say. */
+    private static String address(ServerCall<?, ?> call) {
+        SocketAddress a = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        return a instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : null;
     }
 
     private Caller verified(String token) throws InvalidTokenException {

@@ -12,6 +12,7 @@ import java.util.Set;
 public record Caller(String subject, String login, Set<String> roles, Instant expiresAt) {
 
     static final Context.Key<Caller> KEY = Context.key("lizsync-caller");
+    static final Context.Key<String> ADDRESS = Context.key("lizsync-caller-address");
 
     public Caller {
         roles = Set.copyOf(roles);
@@ -30,5 +31,10 @@ public record Caller(String subject, String login, Set<String> roles, Instant ex
     /** The caller of the current call, or null for a call that needs no token (or outside a call). */
     public static Caller current() {
         return KEY.get();
+    }
+
+    /** The IP address the current call came from, or null when the transport does not say. */
+    public static String currentAddress() {
+        return ADDRESS.get();
     }
 }

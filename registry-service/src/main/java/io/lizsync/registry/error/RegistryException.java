@@ -7,7 +7,7 @@ package io.lizsync.registry.error;
  */
 public abstract sealed class RegistryException extends RuntimeException
         permits NotFoundException, AlreadyExistsException, InvalidArgumentException, UnauthenticatedException,
-        PermissionDeniedException, FailedPreconditionException {
+        PermissionDeniedException, FailedPreconditionException, TooManyAttemptsException {
 
     protected RegistryException(String message) {
         // No stack trace: these are expected outcomes, logged at debug level at most.

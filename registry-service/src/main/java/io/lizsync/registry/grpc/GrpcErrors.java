@@ -15,6 +15,7 @@ import io.lizsync.registry.error.InvalidArgumentException;
 import io.lizsync.registry.error.NotFoundException;
 import io.lizsync.registry.error.PermissionDeniedException;
 import io.lizsync.registry.error.RegistryException;
+import io.lizsync.registry.error.TooManyAttemptsException;
 import io.lizsync.registry.error.UnauthenticatedException;
 
 /**
@@ -73,6 +74,8 @@ public class GrpcErrors {
             return Status.PERMISSION_DENIED;
         } else if (e instanceof FailedPreconditionException) {
             return Status.FAILED_PRECONDITION;
+        } else if (e instanceof TooManyAttemptsException) {
+            return Status.RESOURCE_EXHAUSTED;
         }
         return Status.INTERNAL;
     }

@@ -7,6 +7,8 @@ import io.lizsync.proto.registry.v1.*;
 import io.lizsync.registry.config.RegistryConfig;
 import io.lizsync.registry.error.InvalidArgumentException;
 import io.lizsync.registry.mapping.ProtoMapper;
+import io.lizsync.grpckit.auth.Caller;
+import io.lizsync.registry.service.AccessTokenService;
 import io.lizsync.registry.service.ApiTokenService;
 import io.lizsync.registry.service.CredentialService;
 import io.lizsync.registry.service.DeviceService;
@@ -31,18 +33,20 @@ public class RegistryGrpcService implements RegistryService {
     private final DeviceService devices;
     private final UserService users;
     private final ApiTokenService apiTokens;
+    private final AccessTokenService accessTokens;
     private final ProjectService projects;
     private final GrpcErrors errors;
     private final RegistryConfig config;
 
     public RegistryGrpcService(ServerService servers, CredentialService credentials, DeviceService devices,
-            UserService users, ApiTokenService apiTokens, ProjectService projects, GrpcErrors errors,
-            RegistryConfig config) {
+            UserService users, ApiTokenService apiTokens, AccessTokenService accessTokens, ProjectService projects,
+            GrpcErrors errors, RegistryConfig config) {
         this.servers = servers;
         this.credentials = credentials;
         this.devices = devices;
         this.users = users;
         this.apiTokens = apiTokens;
+        this.accessTokens = accessTokens;
         this.projects = projects;
         this.errors = errors;
         this.config = config;
@@ -196,12 +200,29 @@ public class RegistryGrpcService implements RegistryService {
 
     @Override
     public Uni<AuthenticateResponse> authenticate(AuthenticateRequest r) {
+        String address = Caller.currentAddress();
         return call(() -> users.authenticate(r.getLogin(), r.getPassword(), r.getTtlSeconds(),
-                Validation.optionalUuid(r.getDeviceId(), "device id"))
-                .map(s -> AuthenticateResponse.newBuilder()
-                        .setToken(s.token())
-                        .setExpiresAt(ProtoMapper.timestamp(s.expiresAt()))
-                        .setUser(ProtoMapper.user(s.user()))
+                Validation.optionalUuid(r.getDeviceId(), "device id"), address)
+                .map(s -> {
+                    var access = accessTokens.forSession(s);
+                    return AuthenticateResponse.newBuilder()
+                            .setToken(s.token())
+                            .setExpiresAt(ProtoMapper.timestamp(s.expiresAt()))
+                            .setUser(ProtoMapper.user(s.user()))
+                            .setAccessToken(access.token())
+                            .setAccessExpiresAt(ProtoMapper.timestamp(access.expiresAt()))
+                            .build();
+                }));
+    }
+
+    @Override
+    public Uni<AccessToken> issueAccessToken(IssueAccessTokenRequest r) {
+        String address = Caller.currentAddress();
+        return call(() -> accessTokens.exchange(r.getSessionToken(), r.getApiToken(), address)
+                .map(a -> AccessToken.newBuilder()
+                        .setToken(a.token())
+                        .setExpiresAt(ProtoMapper.timestamp(a.expiresAt()))
+                        .setUser(ProtoMapper.user(a.user()))
                         .build()));
     }
 

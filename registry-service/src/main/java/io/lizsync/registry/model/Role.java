@@ -12,7 +12,7 @@ import jakarta.persistence.Table;
 @Table(schema = "registry", name = "roles")
 public class Role {
 
-    public static final String ADMIN = "admin";
+    public static final String ADMINISTRATOR = io.lizsync.grpckit.auth.Roles.ADMINISTRATOR;
 
     @Id
     public String name;

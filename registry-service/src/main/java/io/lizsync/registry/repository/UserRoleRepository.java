@@ -22,4 +22,9 @@ public class UserRoleRepository implements PanacheRepositoryBase<UserRole, UserR
         }
         return list("userId in ?1", Sort.by("roleName"), userIds);
     }
+
+    /** Whether any user holds {@code role}. */
+    public Uni<Boolean> anyHolds(String role) {
+        return count("roleName", role).map(n -> n > 0);
+    }
 }

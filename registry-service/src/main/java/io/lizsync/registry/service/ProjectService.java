@@ -123,7 +123,7 @@ public class ProjectService {
                     }
                 })
                 .chain(() -> userService.roleNames(userId))
-                .chain(roles -> roles.contains(Role.ADMIN) ? projects.listAllSorted() : projects.listVisibleTo(roles))
+                .chain(roles -> roles.contains(Role.ADMINISTRATOR) ? projects.listAllSorted() : projects.listVisibleTo(roles))
                 .chain(this::views);
     }
 

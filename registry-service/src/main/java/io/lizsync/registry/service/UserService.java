@@ -50,16 +50,18 @@ public class UserService {
     private final UserSessionRepository sessions;
     private final PasswordHasher hasher;
     private final RegistryConfig config;
+    private final Logins logins;
     private final Vertx vertx;
 
     public UserService(UserRepository users, RoleRepository roles, UserRoleRepository userRoles,
-            UserSessionRepository sessions, PasswordHasher hasher, RegistryConfig config, Vertx vertx) {
+            UserSessionRepository sessions, PasswordHasher hasher, RegistryConfig config, Logins logins, Vertx vertx) {
         this.users = users;
         this.roles = roles;
         this.userRoles = userRoles;
         this.sessions = sessions;
         this.hasher = hasher;
         this.config = config;
+        this.logins = logins;
         this.vertx = vertx;
     }
 
@@ -134,9 +136,12 @@ public class UserService {
 
     /**
      * Checks a login and password and opens a session. Unknown login, wrong password and disabled
-     * user all fail the same way, after the same amount of hashing work.
+     * user all fail the same way, after the same amount of hashing work. Too many failures for the
+     * login or from {@code address} (null when unknown) refuse further tries for a while, before
+     * any hashing ({@link Logins}).
      */
-    public Uni<OpenedSession> authenticate(String login, String password, int ttlSeconds, UUID deviceId) {
+    public Uni<OpenedSession> authenticate(String login, String password, int ttlSeconds, UUID deviceId,
+            String address) {
         if (ttlSeconds < 0) {
             throw new InvalidArgumentException("ttl_seconds must not be negative");
         }
@@ -147,6 +152,7 @@ public class UserService {
         Duration lifetime = ttl;
         String clearPassword = password == null ? "" : password;
         String cleanLogin = login == null ? "" : login;
+        logins.check(cleanLogin, address);
         return Panache.withSession(() -> users.findByLogin(cleanLogin))
                 .chain(user -> blocking(() -> {
                     if (user == null) {
@@ -173,7 +179,9 @@ public class UserService {
                             .chain(() -> sessions.persist(s))
                             .chain(saved -> withRoles(user))
                             .map(u -> new OpenedSession(token, s.expiresAt, u)));
-                });
+                })
+                .onFailure(UnauthenticatedException.class).invoke(() -> logins.failed(cleanLogin, address))
+                .invoke(() -> logins.succeeded(cleanLogin));
     }
 
     @WithSession

@@ -51,6 +51,21 @@ class PasswordHasherTest {
             }
 
             @Override
+            public AccessTokens accessTokens() {
+                throw new UnsupportedOperationException("not used by the hasher");
+            }
+
+            @Override
+            public Logins logins() {
+                throw new UnsupportedOperationException("not used by the hasher");
+            }
+
+            @Override
+            public Bootstrap bootstrap() {
+                throw new UnsupportedOperationException("not used by the hasher");
+            }
+
+            @Override
             public Paging paging() {
                 return new Paging() {
                     @Override

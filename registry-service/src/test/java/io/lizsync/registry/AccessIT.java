@@ -1,0 +1,198 @@
+package io.lizsync.registry;
+
+import static io.lizsync.registry.RegistryTestSupport.fails;
+import static io.lizsync.registry.RegistryTestSupport.unique;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.lizsync.grpckit.auth.AccessRule;
+import io.lizsync.grpckit.auth.AccessTokens;
+import io.lizsync.grpckit.auth.BearerCredentials;
+import io.lizsync.grpckit.auth.Caller;
+import io.lizsync.grpckit.auth.KeyFiles;
+import io.lizsync.grpckit.auth.Roles;
+import io.lizsync.proto.registry.v1.AuthenticateRequest;
+import io.lizsync.proto.registry.v1.CreateApiTokenRequest;
+import io.lizsync.proto.registry.v1.CreateUserRequest;
+import io.lizsync.proto.registry.v1.IssueAccessTokenRequest;
+import io.lizsync.proto.registry.v1.ListRolesRequest;
+import io.lizsync.proto.registry.v1.ListUsersRequest;
+import io.lizsync.proto.registry.v1.RegistryServiceGrpc;
+import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingStub;
+import io.lizsync.registry.grpc.RegistryAccess;
+import io.lizsync.testkit.TestKeys;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Every RPC of the registry against its access table, over a real gRPC connection: without a token,
+ * with a token lacking the role, with the right role; the first administrator; access tokens from
+ * a password, a session and an API token; throttled logins.
+ */
+@QuarkusTest
+@WithTestResource(RegistryTestResource.class)
+class AccessIT {
+
+    /** What the interceptor says when it refuses; the handlers' own refusals say something else. */
+    static final List<String> INTERCEPTOR_WORDS = List.of("needs an access token", "needs the role", "access table",
+            "the access token");
+
+    @ConfigProperty(name = "quarkus.grpc.clients.registry.port")
+    int port;
+
+    ManagedChannel channel;
+
+    @BeforeEach
+    void open() {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everyRpcIsCheckedAgainstItsRule() {
+        var policy = RegistryAccess.policy();
+        int checked = 0;
+        for (var m : RegistryServiceGrpc.getServiceDescriptor().getMethods()) {
+            AccessRule rule = policy.ruleFor(m.getFullMethodName()).orElseThrow();
+            String name = m.getFullMethodName();
+            if (rule instanceof AccessRule.AnyRole needed) {
+                StatusRuntimeException none = call(m, null);
+                assertEquals(Status.Code.UNAUTHENTICATED, none.getStatus().getCode(), name);
+                StatusRuntimeException forged = call(m, BearerCredentials.of("eyJhbGciOiJub25lIn0.e30."));
+                assertEquals(Status.Code.UNAUTHENTICATED, forged.getStatus().getCode(), name);
+                for (String other : Roles.ALL) {
+                    if (!needed.roles().contains(other)) {
+                        StatusRuntimeException denied = call(m, TestKeys.get().as("someone", other));
+                        assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode(), name + " as " + other);
+                    }
+                }
+                for (String allowed : needed.roles()) {
+                    assertPassed(name + " as " + allowed, call(m, TestKeys.get().as("someone", allowed)));
+                }
+            } else {
+                assertPassed(name + " without a token", call(m, null));
+            }
+            checked++;
+        }
+        assertEquals(RegistryServiceGrpc.getServiceDescriptor().getMethods().size(), checked);
+        assertTrue(checked > 30, "every RPC of the registry: " + checked);
+    }
+
+    @Test
+    void theFirstAdministratorLogsInAndItsAccessTokenOpensAdministratorCalls() throws Exception {
+        var registry = RegistryServiceGrpc.newBlockingStub(channel);
+        var session = registry.authenticate(AuthenticateRequest.newBuilder().setLogin("admin")
+                .setPassword(RegistryTestResource.ADMIN_PASSWORD).build());
+        assertEquals(List.of(Roles.ADMINISTRATOR), session.getUser().getRolesList());
+        Caller caller = new AccessTokens.Verifier(KeyFiles.readPublic(TestKeys.get().publicKeyFile()),
+                Clock.systemUTC()).verify(session.getAccessToken());
+        assertEquals("admin", caller.login());
+        assertEquals(Set.of(Roles.ADMINISTRATOR), caller.roles());
+        assertTrue(session.getAccessExpiresAt().getSeconds() < session.getExpiresAt().getSeconds(),
+                "the access token lives shorter than the session");
+        var admin = registry.withCallCredentials(BearerCredentials.of(session.getAccessToken()));
+        assertTrue(admin.listUsers(ListUsersRequest.getDefaultInstance()).getUsersList().stream()
+                .anyMatch(u -> u.getLogin().equals("admin")));
+        // a session token is no access token
+        fails(Status.Code.UNAUTHENTICATED, () -> registry.withCallCredentials(BearerCredentials.of(session.getToken()))
+                .listUsers(ListUsersRequest.getDefaultInstance()));
+    }
+
+    @Test
+    void sessionAndApiTokensAreExchangedForAccessTokensWithTheUsersRoles() {
+        RegistryServiceBlockingStub admin = RegistryServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(TestKeys.get().administrator());
+        String login = unique("operator");
+        var user = admin.createUser(CreateUserRequest.newBuilder().setLogin(login).setPassword("operator-password")
+                .addRoles(Roles.OPERATOR).build());
+        var anonymous = RegistryServiceGrpc.newBlockingStub(channel);
+        var session = anonymous.authenticate(AuthenticateRequest.newBuilder().setLogin(login)
+                .setPassword("operator-password").build());
+        var fromSession = anonymous.issueAccessToken(IssueAccessTokenRequest.newBuilder()
+                .setSessionToken(session.getToken()).build());
+        var operator = anonymous.withCallCredentials(BearerCredentials.of(fromSession.getToken()));
+        assertFalse(operator.listRoles(ListRolesRequest.getDefaultInstance()).getRolesList().isEmpty());
+        fails(Status.Code.PERMISSION_DENIED, () -> operator.listUsers(ListUsersRequest.getDefaultInstance()));
+
+        var apiToken = admin.createApiToken(CreateApiTokenRequest.newBuilder().setUserId(user.getId()).setName("script")
+                .addScopes("sync:*").build());
+        var fromApi = anonymous.issueAccessToken(IssueAccessTokenRequest.newBuilder()
+                .setApiToken(apiToken.getSecret()).build());
+        assertEquals(List.of(Roles.OPERATOR), fromApi.getUser().getRolesList());
+        assertNotEquals(fromSession.getToken(), fromApi.getToken());
+        fails(Status.Code.UNAUTHENTICATED, () -> anonymous.issueAccessToken(IssueAccessTokenRequest.newBuilder()
+                .setApiToken("lzt_not-a-token").build()));
+        fails(Status.Code.INVALID_ARGUMENT, () -> anonymous.issueAccessToken(IssueAccessTokenRequest.getDefaultInstance()));
+    }
+
+    @Test
+    void afterFiveWrongPasswordsALoginWaitsEvenWithTheRightOne() {
+        RegistryServiceBlockingStub admin = RegistryServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(TestKeys.get().administrator());
+        String login = unique("guessed");
+        admin.createUser(CreateUserRequest.newBuilder().setLogin(login).setPassword("the-right-one").build());
+        var anonymous = RegistryServiceGrpc.newBlockingStub(channel);
+        for (int i = 0; i < 5; i++) {
+            fails(Status.Code.UNAUTHENTICATED, () -> anonymous.authenticate(AuthenticateRequest.newBuilder()
+                    .setLogin(login).setPassword("guess").build()));
+        }
+        var refused = fails(Status.Code.RESOURCE_EXHAUSTED, () -> anonymous.authenticate(AuthenticateRequest
+                .newBuilder().setLogin(login).setPassword("the-right-one").build()));
+        assertTrue(refused.getStatus().getDescription().contains("try again in"), refused.getStatus().getDescription());
+        // another login from the same address is not held back by this one
+        assertEquals("admin", anonymous.authenticate(AuthenticateRequest.newBuilder().setLogin("admin")
+                .setPassword(RegistryTestResource.ADMIN_PASSWORD).build()).getUser().getLogin());
+    }
+
+    private static void assertPassed(String what, StatusRuntimeException e) {
+        if (e == null) {
+            return;
+        }
+        String description = String.valueOf(e.getStatus().getDescription());
+        assertNotEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), what + ": " + description);
+        for (String w : INTERCEPTOR_WORDS) {
+            assertFalse(description.contains(w), what + " was stopped by the access check: " + description);
+        }
+    }
+
+    /** Calls a unary RPC with its empty request; the failure, or null when it succeeded. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private StatusRuntimeException call(MethodDescriptor<?, ?> m, CallCredentials credentials) {
+        var proto = (MethodDescriptor.PrototypeMarshaller) m.getRequestMarshaller();
+        MethodDescriptor typed = m;
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS);
+        if (credentials != null) {
+            options = options.withCallCredentials(credentials);
+        }
+        try {
+            ClientCalls.blockingUnaryCall(channel, typed, options, proto.getMessagePrototype());
+            return null;
+        } catch (StatusRuntimeException e) {
+            return e;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.lizsync.testkit;
+
+import io.grpc.CallCredentials;
+import io.lizsync.grpckit.auth.AccessTokens;
+import io.lizsync.grpckit.auth.BearerCredentials;
+import io.lizsync.grpckit.auth.KeyFiles;
+import io.lizsync.grpckit.auth.Roles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Throwaway access token keys for one test JVM (made on first use in a 0700 temporary directory,
+ * removed at exit) and tokens signed with them for any login and roles: what registry-service
+ * would issue, so tests reach the services as an administrator, an operator, a field user or a
+ * service, and as nobody. {@link #environment()} gives a service process the key files.
+ */
+public final class TestKeys {
+
+    private static TestKeys instance;
+
+    private final Path dir;
+    private final Path privateKey;
+    private final Path publicKey;
+    private final AccessTokens.Signer signer;
+
+    private TestKeys() {
+        try {
+            dir = Files.createTempDirectory("lizsync-test-keys",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            privateKey = dir.resolve("access-token.key");
+            publicKey = dir.resolve("access-token.pub");
+            KeyPair pair = KeyFiles.generate(privateKey, publicKey);
+            signer = new AccessTokens.Signer((ECPrivateKey) pair.getPrivate(), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the test access token keys", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Files.deleteIfExists(privateKey);
+                Files.deleteIfExists(publicKey);
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // a leftover temp dir is harmless
+            }
+        }));
+    }
+
+    public static synchronized TestKeys get() {
+        if (instance == null) {
+            instance = new TestKeys();
+        }
+        return instance;
+    }
+
+    public Path privateKeyFile() {
+        return privateKey;
+    }
+
+    public Path publicKeyFile() {
+        return publicKey;
+    }
+
+    /** A token for {@code login} holding {@code roles}, valid for an hour. */
+    public String token(String login, String... roles) {
+        return signer.sign(UUID.nameUUIDFromBytes(login.getBytes(StandardCharsets.UTF_8)).toString(), login,
+                Set.of(roles), Duration.ofHours(1));
+    }
+
+    /** Call credentials of {@code login} with {@code roles}. */
+    public CallCredentials as(String login, String... roles) {
+        return BearerCredentials.of(token(login, roles));
+    }
+
+    public CallCredentials administrator() {
+        return as("test-admin", Roles.ADMINISTRATOR);
+    }
+
+    /** The variables a service process reads its key files from (the private one for registry-service). */
+    public Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LIZSYNC_AUTH_PUBLIC_KEY_FILE", publicKey.toString());
+        env.put("LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE", privateKey.toString());
+        return env;
+    }
+}
