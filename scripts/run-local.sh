@@ -103,22 +103,22 @@ say "Starting the services"
 free_port 18081; start_service registry registry-service "$FREE" $(db_env central) "$AUTH" \
   LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE="$KEYS/access-token.key" \
   LIZSYNC_REGISTRY_BOOTSTRAP_ADMIN_PASSWORD_FILE="$KEYS/admin-password"
-free_port 18082; start_service packaging packaging-service "$FREE" $(db_env central) \
+free_port 18082; start_service packaging packaging-service "$FREE" $(db_env central) "$AUTH" \
   LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages"
-free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) LIZSYNC_SYNC_ROLES=central
-free_port 18084; start_service files file-service "$FREE" LIZSYNC_FILES_WORK_DIR="$STATE/files"
+free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) "$AUTH" LIZSYNC_SYNC_ROLES=central
+free_port 18084; start_service files file-service "$FREE" "$AUTH" LIZSYNC_FILES_WORK_DIR="$STATE/files"
 # clone-b is a field server holding both roles: the clone of central and the central of a tablet.
 for clone in clone-a clone-b; do
   roles=clone; [ "$clone" = clone-b ] && roles=central,clone
-  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") LIZSYNC_SYNC_ROLES=$roles \
+  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") "$AUTH" LIZSYNC_SYNC_ROLES=$roles \
     LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}" \
     LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}"
 done
-free_port 18090; start_service sync-tablet sync-service "$FREE" $(db_env tablet) LIZSYNC_SYNC_ROLES=clone \
+free_port 18090; start_service sync-tablet sync-service "$FREE" $(db_env tablet) "$AUTH" LIZSYNC_SYNC_ROLES=clone \
   LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-tablet" \
   LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-clone-b]}"
-free_port 18080; start_service gateway gateway "$FREE" \
+free_port 18080; start_service gateway gateway "$FREE" "$AUTH" \
   QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="${PORT[registry]}" \
   QUARKUS_GRPC_CLIENTS_PACKAGING_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_PACKAGING_PORT="${PORT[packaging]}" \
   QUARKUS_GRPC_CLIENTS_SYNC_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_SYNC_PORT="${PORT[sync-central]}" \
@@ -159,8 +159,15 @@ printf '  all %d services ready; system started in %d.%03d s (build excluded)\n'
 } > "$STATE/system.json"
 echo "  addresses written to $STATE/system.json"
 
-CLI="java -jar $(app cli)"
+# The walk's CLI keeps its session under .local/cli, not in your home directory.
+CLI="env XDG_CONFIG_HOME=$STATE/cli java -jar $(app cli)"
+rm -rf "$STATE/cli"
 export LIZSYNC_CENTRAL="127.0.0.1:${PORT[sync-central]}"
+export LIZSYNC_REGISTRY="127.0.0.1:${PORT[registry]}"
+say "Walk 0: nobody unauthenticated: a call without a token is refused; log in as the first administrator"
+$CLI install --override-audit --override-lizsync 2>&1 | sed 's/^/  /' || true
+if $CLI upgrade >/dev/null 2>&1; then echo "run-local: central answered a call without a token" >&2; false; fi
+$CLI login --user admin --password-file "$KEYS/admin-password" | sed 's/^/  /'
 say "Walk 1: install the LizSync tools in the central database"
 $CLI install
 say "Walk 2: installing again is refused (nothing is dropped without the override flags)"
@@ -171,8 +178,15 @@ say "Walk 4: an edit on central is captured by the audit trigger"
 psql_db central -c "UPDATE field.parcel SET owner = 'Commune de Saint-Martin' WHERE id = 1"
 psql_db central -At -c "SELECT '  ' || action::text || ' ' || schema_name || '.' || table_name || ' uid=' || uid
                         || ' changed=' || changed_fields::text FROM audit.logged_actions ORDER BY event_id DESC LIMIT 1"
-say "Walk 5: tools status"
+say "Walk 5: tools status, with the CLI and through the gateway's REST API (the access token sent on)"
 $CLI status | sed 's/^/  /'
+ACCESS=$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")
+UPGRADE_URL="http://127.0.0.1:${PORT[gateway]}/api/v1/central/tools/upgrade"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' "$UPGRADE_URL")
+echo "  POST /api/v1/central/tools/upgrade (a dry run) without a token: HTTP $code"
+[ "$code" = 401 ] || { echo "run-local: the gateway answered $code without a token" >&2; false; }
+echo "  with the access token: $(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' \
+  -H "Authorization: Bearer $ACCESS" "$UPGRADE_URL" | cut -c1-120)"
 
 say "Walk 6: package schema field from central (one snapshot: structure, rows and log position)"
 export LIZSYNC_PACKAGING="127.0.0.1:${PORT[packaging]}"

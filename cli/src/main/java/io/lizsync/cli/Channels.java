@@ -22,16 +22,24 @@ final class Channels {
 
     /** A plaintext channel to {@code HOST:PORT} (checked; IPv6 in brackets). */
     static ManagedChannel open(String hostPort) {
+        return open(hostPort, null);
+    }
+
+    /** Like {@link #open(String)}, every call through {@code interceptor} (the access token) when not null. */
+    static ManagedChannel open(String hostPort, io.grpc.ClientInterceptor interceptor) {
         CliConfig.checkHostPort(hostPort);
         int colon = hostPort.lastIndexOf(':');
         String host = hostPort.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return ManagedChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
+        var builder = ManagedChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
                 .usePlaintext()
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .build();
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+        if (interceptor != null) {
+            builder.intercept(interceptor);
+        }
+        return builder.build();
     }
 
     /**

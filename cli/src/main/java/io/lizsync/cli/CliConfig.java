@@ -25,13 +25,15 @@ final class CliConfig {
     static final Map<String, String> ENV = Map.of(
             "central", "LIZSYNC_CENTRAL",
             "sidecar", "LIZSYNC_SIDECAR",
-            "packaging", "LIZSYNC_PACKAGING");
+            "packaging", "LIZSYNC_PACKAGING",
+            "registry", "LIZSYNC_REGISTRY");
 
     /** The default of each address key (the ports of DEVELOPING.md). */
     static final Map<String, String> DEFAULTS = Map.of(
             "central", "127.0.0.1:8083",
             "sidecar", "127.0.0.1:8090",
-            "packaging", "127.0.0.1:8082");
+            "packaging", "127.0.0.1:8082",
+            "registry", "127.0.0.1:8081");
 
     private final Map<String, String> values;
     private final String source;
@@ -100,7 +102,7 @@ final class CliConfig {
                         + " passwords (the services hold the database credentials)");
             }
             if (!DEFAULTS.containsKey(key)) {
-                throw new Args.UsageException(where + "unknown key '" + key + "' (known: central, sidecar, packaging)");
+                throw new Args.UsageException(where + "unknown key '" + key + "' (known: central, sidecar, packaging, registry)");
             }
             if (values.containsKey(key)) {
                 throw new Args.UsageException(where + "'" + key + "' is set twice");

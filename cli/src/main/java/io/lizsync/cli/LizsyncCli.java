@@ -88,6 +88,14 @@ public class LizsyncCli implements QuarkusApplication {
     static final String USAGE_TEXT = """
             Usage: lizsync <command> [options]
 
+            Who you are (registry-service, --registry HOST:PORT or $LIZSYNC_REGISTRY, default 127.0.0.1:8081):
+              login --user LOGIN [--password-file FILE]
+                                             open a session (password: the file's first line, else one line
+                                             on standard input); kept in ~/.config/lizsync/session (0600)
+              logout                         end it
+              Every other command sends an access token: $LIZSYNC_ACCESS_TOKEN, else one for
+              $LIZSYNC_API_TOKEN, else one for the session of lizsync login.
+
             Commands (central sync-service, --central HOST:PORT or $LIZSYNC_CENTRAL, default 127.0.0.1:8083):
               status                         tools version, pending upgrades, server id
               install [--override-audit] [--override-lizsync] [--target-version V]
@@ -120,7 +128,7 @@ public class LizsyncCli implements QuarkusApplication {
             doubling any quote in it: --tables 'field.trees,"my.schema"."tab,le"'.
             Addresses: the option, else the environment variable, else --config FILE ($LIZSYNC_CONFIG,
             default ~/.config/lizsync/cli.conf: lines "central = HOST:PORT", "sidecar = ...",
-            "packaging = ..."), else the default. No command takes a password.
+            "packaging = ..."), else the default. No command takes a password on its command line.
 
             Exit codes: 0 done, 1 refused, 2 wrong command line, 3 service unreachable, 4 other error.
             """;
@@ -130,6 +138,7 @@ public class LizsyncCli implements QuarkusApplication {
     private final Map<String, String> env;
     private final Path home;
     private CliConfig config;
+    private Login login;
 
     public LizsyncCli() {
         this(System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home", ".")));
@@ -161,7 +170,11 @@ public class LizsyncCli implements QuarkusApplication {
             Status.Code code = e.getStatus().getCode();
             String description = e.getStatus().getDescription();
             err.println("lizsync: " + code + (description == null ? "" : ": " + description));
+            if (code == Status.Code.UNAUTHENTICATED) {
+                err.println("lizsync: log in first (lizsync login --user LOGIN), or set LIZSYNC_API_TOKEN");
+            }
             return switch (code) {
+                case PERMISSION_DENIED -> REFUSED;
                 case UNAVAILABLE, DEADLINE_EXCEEDED -> UNAVAILABLE;
                 case INVALID_ARGUMENT -> USAGE;
                 case FAILED_PRECONDITION -> REFUSED;
@@ -178,6 +191,8 @@ public class LizsyncCli implements QuarkusApplication {
 
     /** Options each command accepts (plus --config); anything else is refused before a call is made. */
     private static final Map<String, Set<String>> OPTIONS = Map.ofEntries(
+            Map.entry("login", Set.of("registry", "user", "password-file")),
+            Map.entry("logout", Set.of()),
             Map.entry("status", Set.of("central")),
             Map.entry("install", Set.of("central", "override-audit", "override-lizsync", "target-version")),
             Map.entry("upgrade", Set.of("central", "runit", "run-it")),
@@ -204,6 +219,20 @@ public class LizsyncCli implements QuarkusApplication {
         withConfig.add("config");
         args.checkOnly(withConfig);
         return switch (args.command) {
+            case "login" -> {
+                String user = args.option("user", "");
+                if (user.isBlank()) {
+                    throw new Args.UsageException("login needs --user LOGIN (the password: --password-file FILE or stdin)");
+                }
+                var session = login().login(address(args, "registry"), user, args.option("password-file"), System.in);
+                out.println("OK: logged in as " + session.login() + " (" + String.join(", ", session.roles())
+                        + "), session until " + session.until());
+                yield OK;
+            }
+            case "logout" -> {
+                out.println(login().logout() ? "OK: logged out" : "OK: no session was open");
+                yield OK;
+            }
             case "status" -> withCentral(args, ch -> {
                 var s = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
                         .getToolsStatus(GetToolsStatusRequest.getDefaultInstance());
@@ -682,7 +711,7 @@ public class LizsyncCli implements QuarkusApplication {
 
     private int withChannel(Args args, String service, ChannelWork work) throws IOException {
         String target = address(args, service);
-        ManagedChannel channel = channel(target);
+        ManagedChannel channel = Channels.open(target, login().credentials(address(args, "registry")));
         try {
             return work.run(channel);
         } catch (StatusRuntimeException e) {
@@ -695,7 +724,10 @@ public class LizsyncCli implements QuarkusApplication {
         }
     }
 
-    static ManagedChannel channel(String hostPort) {
-        return Channels.open(hostPort);
+    private Login login() {
+        if (login == null) {
+            login = new Login(env, home);
+        }
+        return login;
     }
 }

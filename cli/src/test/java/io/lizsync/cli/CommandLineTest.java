@@ -169,7 +169,7 @@ class CommandLineTest {
     void sizesReadInBinaryUnits() {
         assertEquals("512 bytes", LizsyncCli.size(512));
         assertEquals("1572864 bytes (1.5 MiB)", LizsyncCli.size(1572864));
-        assertThrows(Args.UsageException.class, () -> LizsyncCli.channel("host:0"));
+        assertThrows(Args.UsageException.class, () -> Channels.open("host:0"));
     }
 
     private String createFile(String name) {

@@ -34,7 +34,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 class CentralAdminIT {
 
     @GrpcClient("admin")
+    CentralAdminGrpc.CentralAdminBlockingStub anonymous;
+
+    /** Central as an administrator (a token signed with the test keys). */
     CentralAdminGrpc.CentralAdminBlockingStub admin;
+
+    @org.junit.jupiter.api.BeforeEach
+    void asAdministrator() {
+        admin = anonymous.withCallCredentials(io.lizsync.testkit.TestKeys.get().administrator());
+    }
 
     @Test
     @Order(1)
@@ -100,4 +108,31 @@ class CentralAdminIT {
                 .body("checks.name", hasItem(containsString("Database connections health check")));
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
+
+    /**
+     * Every RPC sync-service serves, against its access table (last: the allowed calls run with
+     * empty requests). On central the clone agent's calls pass the check and are then refused
+     * for the role this process does not hold.
+     */
+    @Test
+    @Order(100)
+    void everyRpcIsCheckedAgainstItsRule() {
+        var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            int checked = io.lizsync.testkit.AccessMatrix.check(channel, io.lizsync.sync.grpc.SyncAccess.policy(),
+                    io.lizsync.proto.sync.v1.CentralAdminGrpc.getServiceDescriptor(),
+                    io.lizsync.proto.sync.v1.SyncReviewGrpc.getServiceDescriptor(),
+                    io.lizsync.proto.sync.v1.ExchangeGrpc.getServiceDescriptor(),
+                    io.lizsync.proto.sync.v1.CloneAgentGrpc.getServiceDescriptor());
+            assertTrue(checked > 20, "every RPC: " + checked);
+        } finally {
+            channel.shutdownNow();
+        }
+        var refused = assertThrows(StatusRuntimeException.class, () -> anonymous.install(InstallRequest.newBuilder()
+                .setOverrideAudit(true).setOverrideLizsync(true).build()));
+        assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+    }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.clients.admin.port")
+    int port;
 }

@@ -20,6 +20,7 @@ public class CentralDatabaseResource implements QuarkusTestResourceLifecycleMana
             cluster = PgCluster.start("sync-it-central");
             int httpPort = freePort();
             return Map.of(
+                    "lizsync.auth.public-key-file", io.lizsync.testkit.TestKeys.get().publicKeyFile().toString(),
                     "quarkus.datasource.jdbc.url", cluster.jdbcUrl(),
                     "quarkus.datasource.reactive.url", cluster.reactiveUrl(),
                     "quarkus.datasource.username", cluster.user(),

@@ -8,8 +8,11 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +44,20 @@ public final class AccessInterceptor implements ServerInterceptor {
         this.policy = policy;
         this.verifier = verifier;
         this.clock = clock;
+    }
+
+    /**
+     * The interceptor of a service process: its table, the registry's public key read from
+     * {@code publicKeyFile}; an unreadable key stops the service, naming {@code setting}.
+     */
+    public static AccessInterceptor withPublicKey(AccessPolicy policy, Path publicKeyFile, String setting) {
+        try {
+            return new AccessInterceptor(policy, new AccessTokens.Verifier(KeyFiles.readPublic(publicKeyFile),
+                    Clock.systemUTC()), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the access token public key (" + setting + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The token of an {@code authorization: Bearer} header, or null. */

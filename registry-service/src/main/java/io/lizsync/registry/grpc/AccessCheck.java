@@ -1,8 +1,5 @@
 package io.lizsync.registry.grpc;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,8 +8,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.lizsync.grpckit.auth.AccessInterceptor;
-import io.lizsync.grpckit.auth.AccessTokens;
-import io.lizsync.grpckit.auth.KeyFiles;
 import io.lizsync.registry.config.RegistryConfig;
 import io.quarkus.grpc.GlobalInterceptor;
 
@@ -24,13 +19,8 @@ public class AccessCheck implements ServerInterceptor {
     private final AccessInterceptor delegate;
 
     public AccessCheck(RegistryConfig config) {
-        try {
-            this.delegate = new AccessInterceptor(RegistryAccess.policy(), new AccessTokens.Verifier(
-                    KeyFiles.readPublic(config.accessTokens().publicKeyFile()), Clock.systemUTC()), Clock.systemUTC());
-        } catch (IOException e) {
-            throw new UncheckedIOException("registry-service cannot read the access token public key"
-                    + " (lizsync.registry.access-tokens.public-key-file): " + e.getMessage(), e);
-        }
+        this.delegate = AccessInterceptor.withPublicKey(RegistryAccess.policy(), config.accessTokens().publicKeyFile(),
+                "lizsync.registry.access-tokens.public-key-file, LIZSYNC_AUTH_PUBLIC_KEY_FILE");
     }
 
     @Override

@@ -47,6 +47,12 @@ public interface SyncConfig {
     @WithDefault("${java.io.tmpdir}/lizsync-sidecar")
     String stateDir();
 
+    /**
+     * PEM file of the registry's access token public key, checked on every admin and clone-agent
+     * call ({@code LIZSYNC_AUTH_PUBLIC_KEY_FILE}, the same file for every service).
+     */
+    java.nio.file.Path authPublicKeyFile();
+
     /** Clone role: the exchange credential; when absent it is read from {@code <stateDir>/credential}. */
     Optional<String> credential();
 

@@ -68,7 +68,7 @@ class LargeGeometryPackageIT {
         try {
             sql("central", DDL);
             central = ServiceProcess.start("geom-central", Mesh.dbEnv(dbs.get("central"), "central"));
-            var admin = CentralAdminGrpc.newBlockingStub(channel(central.port)).withDeadlineAfter(120, TimeUnit.SECONDS);
+            var admin = CentralAdminGrpc.newBlockingStub(channel(central.port)).withCallCredentials(Mesh.ADMIN).withDeadlineAfter(120, TimeUnit.SECONDS);
             assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
             assertEquals(1, admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
                     .setAddAuditTriggers(true).addSchemas("gis").build()).getStatus());
@@ -135,7 +135,7 @@ class LargeGeometryPackageIT {
         assertEquals(pkg.getSha256(), HexFormat.of().formatHex(sha.digest()));
 
         // The sidecar fetches it by id (its own 1 MiB chunks) and deploys it in one transaction.
-        Iterator<DeployProgress> steps = CloneAgentGrpc.newBlockingStub(channel(sidecar.port))
+        Iterator<DeployProgress> steps = CloneAgentGrpc.newBlockingStub(channel(sidecar.port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(300, TimeUnit.SECONDS)
                 .deploy(DeployRequest.newBuilder().setPackageId(pkg.getPackageId()).setCloneName("field-laptop").build());
         DeployProgress last = null;

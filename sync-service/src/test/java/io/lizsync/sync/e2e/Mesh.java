@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class Mesh implements AutoCloseable {
 
+    /** The tests call the services as an administrator (a token signed with the test keys). */
+    static final io.grpc.CallCredentials ADMIN = io.lizsync.testkit.TestKeys.get().administrator();
+
     final PgClusters dbs;
     final ServiceProcess central;
     final Map<String, ServiceProcess> sidecars = new LinkedHashMap<>();
@@ -173,11 +176,13 @@ final class Mesh implements AutoCloseable {
     /** The tools administration of a node holding the central role ("central" or a tier). */
     CentralAdminGrpc.CentralAdminBlockingStub admin(String node) {
         int port = node.equals("central") ? central.port : sidecars.get(node).port;
-        return CentralAdminGrpc.newBlockingStub(channel(port)).withDeadlineAfter(120, TimeUnit.SECONDS);
+        return CentralAdminGrpc.newBlockingStub(channel(port)).withCallCredentials(ADMIN)
+                .withDeadlineAfter(120, TimeUnit.SECONDS);
     }
 
     CloneAgentGrpc.CloneAgentBlockingStub agent(String clone) {
-        return CloneAgentGrpc.newBlockingStub(channel(sidecars.get(clone).port)).withDeadlineAfter(300, TimeUnit.SECONDS);
+        return CloneAgentGrpc.newBlockingStub(channel(sidecars.get(clone).port)).withCallCredentials(ADMIN)
+                .withDeadlineAfter(300, TimeUnit.SECONDS);
     }
 
     SynchronizeResponse sync(String clone) {

@@ -162,7 +162,7 @@ class PackageBenchmark {
             exec(centralDb, null, "CREATE INDEX feature_kind_idx ON bench.feature (kind)");
 
             central = ServiceProcess.start("pbench-central", Mesh.dbEnv(centralDb, "central"));
-            var admin = CentralAdminGrpc.newBlockingStub(channel(central.port))
+            var admin = CentralAdminGrpc.newBlockingStub(channel(central.port)).withCallCredentials(Mesh.ADMIN)
                     .withDeadlineAfter(RPC_DEADLINE_MINUTES, TimeUnit.MINUTES);
             assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
             var prepared = admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
@@ -362,7 +362,7 @@ class PackageBenchmark {
 
     private void deploy(ServiceProcess sidecar, String packageId, boolean force, Phases phases) {
         phases.begin();
-        Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecar.port))
+        Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecar.port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(RPC_DEADLINE_MINUTES, TimeUnit.MINUTES)
                 .deploy(DeployRequest.newBuilder().setPackageId(packageId).setCloneName("bench-clone").setForce(force)
                         .build());

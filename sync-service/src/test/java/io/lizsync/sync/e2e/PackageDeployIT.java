@@ -197,7 +197,7 @@ class PackageDeployIT {
     @Test
     @Order(3)
     void redeployRulesAndKeptIdentity() throws Exception {
-        String id = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-a").port))
+        String id = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-a").port)).withCallCredentials(Mesh.ADMIN)
                 .getCloneStatus(GetCloneStatusRequest.getDefaultInstance()).getCloneId();
         // clone-a synced past the first package: refused unless forced.
         var past = assertThrows(StatusRuntimeException.class,
@@ -238,7 +238,7 @@ class PackageDeployIT {
         sql("clone-b", "UPDATE survey.parcel SET owner = 'unsynced on b' WHERE code = 'P-3'");
         String before = snapshot("clone-b");
         PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
-        Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port))
+        Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(300, TimeUnit.SECONDS)
                 .deploy(DeployRequest.newBuilder().setPackageId(fresh.getPackageId()).setForce(true).build());
         boolean killed = false;
@@ -277,7 +277,7 @@ class PackageDeployIT {
             var offline = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setForce(true));
             assertEquals(1, offline.getStatus(), offline.getMessage());
             assertTrue(offline.getMessage().contains("registers at its first sync"), offline.getMessage());
-            var status = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port))
+            var status = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port)).withCallCredentials(Mesh.ADMIN)
                     .getCloneStatus(GetCloneStatusRequest.getDefaultInstance());
             assertEquals(false, status.getRegistered());
             assertEquals(fresh.getPackageId(), status.getPackageId());
@@ -288,7 +288,7 @@ class PackageDeployIT {
         }
         // First contact: registration from the package's position, then the change made meanwhile.
         assertEquals(1, sync("clone-b").getNumberReplayedToClone());
-        assertTrue(CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port))
+        assertTrue(CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port)).withCallCredentials(Mesh.ADMIN)
                 .getCloneStatus(GetCloneStatusRequest.getDefaultInstance()).getRegistered());
         sync("clone-a");
         assertConverged();
@@ -314,7 +314,7 @@ class PackageDeployIT {
     }
 
     static DeployProgress deploy(String clone, DeployRequest.Builder request) {
-        Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecars.get(clone).port))
+        Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecars.get(clone).port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(300, TimeUnit.SECONDS).deploy(request.build());
         DeployProgress last = null;
         while (it.hasNext()) {
@@ -335,12 +335,12 @@ class PackageDeployIT {
     }
 
     static SynchronizeResponse sync(String clone) {
-        return CloneAgentGrpc.newBlockingStub(channel(sidecars.get(clone).port)).withDeadlineAfter(120, TimeUnit.SECONDS)
+        return CloneAgentGrpc.newBlockingStub(channel(sidecars.get(clone).port)).withCallCredentials(Mesh.ADMIN).withDeadlineAfter(120, TimeUnit.SECONDS)
                 .synchronize(SynchronizeRequest.getDefaultInstance());
     }
 
     static CentralAdminGrpc.CentralAdminBlockingStub admin() {
-        return CentralAdminGrpc.newBlockingStub(channel(central.port)).withDeadlineAfter(120, TimeUnit.SECONDS);
+        return CentralAdminGrpc.newBlockingStub(channel(central.port)).withCallCredentials(Mesh.ADMIN).withDeadlineAfter(120, TimeUnit.SECONDS);
     }
 
     static ManagedChannel channel(int port) {

@@ -70,6 +70,9 @@ final class ServiceProcess implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // The test keys: every service checks access tokens with the public key (packaging-service
+        // and the registry read what they need of it); a test's own env may replace them.
+        pb.environment().putAll(io.lizsync.testkit.TestKeys.get().environment());
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         pb.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");

@@ -103,7 +103,7 @@ class SyncBenchmark {
 
             // idle round trip: steady state (a client or scheduler asking the sidecar again and
             // again over its connection), after a warm-up; also a client connecting for each call
-            var agent = CloneAgentGrpc.newBlockingStub(mesh.channel(mesh.sidecars.get("clone").port));
+            var agent = CloneAgentGrpc.newBlockingStub(mesh.channel(mesh.sidecars.get("clone").port)).withCallCredentials(Mesh.ADMIN);
             for (int i = 0; i < 30; i++) {
                 agent.synchronize(SynchronizeRequest.getDefaultInstance());
             }

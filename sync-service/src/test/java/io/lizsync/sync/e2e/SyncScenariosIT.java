@@ -358,7 +358,7 @@ class SyncScenariosIT {
 
     @Test
     void manualPolicyKeepsCentralsValueUntilAnAdministratorDecides() throws Exception {
-        var review = io.lizsync.proto.sync.v1.SyncReviewGrpc.newBlockingStub(mesh.channel(mesh.central.port));
+        var review = io.lizsync.proto.sync.v1.SyncReviewGrpc.newBlockingStub(mesh.channel(mesh.central.port)).withCallCredentials(Mesh.ADMIN);
         mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('M-1', 'start')");
         syncAll();
         review.setTablePolicy(io.lizsync.proto.sync.v1.SetTablePolicyRequest.newBuilder().setPolicy(

@@ -1,0 +1,60 @@
+package io.lizsync.sync.grpc;
+
+import static io.lizsync.grpckit.auth.Roles.ADMINISTRATOR;
+import static io.lizsync.grpckit.auth.Roles.FIELD;
+import static io.lizsync.grpckit.auth.Roles.OPERATOR;
+import static io.lizsync.grpckit.auth.Roles.SERVICE;
+
+import io.lizsync.grpckit.auth.AccessPolicy;
+import io.lizsync.proto.sync.v1.CentralAdminGrpc;
+import io.lizsync.proto.sync.v1.CloneAgentGrpc;
+import io.lizsync.proto.sync.v1.ExchangeGrpc;
+import io.lizsync.proto.sync.v1.SyncReviewGrpc;
+
+/**
+ * Who may call each RPC sync-service serves, in either role: the one table ({@link AccessCheck}
+ * refuses what it does not name, and it does not build when an RPC is left out). The exchange is
+ * the clones' and checks their per-clone credential itself.
+ */
+public final class SyncAccess {
+
+    private SyncAccess() {
+    }
+
+    public static AccessPolicy policy() {
+        return AccessPolicy.builder()
+                .services(CentralAdminGrpc.getServiceDescriptor(), SyncReviewGrpc.getServiceDescriptor(),
+                        ExchangeGrpc.getServiceDescriptor(), CloneAgentGrpc.getServiceDescriptor())
+                .openService("grpc.health.v1.Health")
+                // central: the tools and the clones' registrations
+                .roles(CentralAdminGrpc.getInstallMethod(), ADMINISTRATOR)
+                .roles(CentralAdminGrpc.getUpgradeMethod(), ADMINISTRATOR)
+                .roles(CentralAdminGrpc.getPrepareMethod(), ADMINISTRATOR)
+                // ids and versions only; a deploying sidecar reads it before it registers
+                .anyone(CentralAdminGrpc.getGetToolsStatusMethod())
+                // still open: a sidecar registers after a deploy, also at its first sync after an
+                // offline one, with no user behind it; single-use registration tickets close it (ADR 0010)
+                .anyone(CentralAdminGrpc.getRegisterCloneMethod())
+                .roles(CentralAdminGrpc.getRevokeCloneCredentialMethod(), ADMINISTRATOR)
+                // central: history, conflicts, policies
+                .roles(SyncReviewGrpc.getListHistoryMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(SyncReviewGrpc.getListConflictsMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(SyncReviewGrpc.getResolveConflictMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(SyncReviewGrpc.getSetTablePolicyMethod(), ADMINISTRATOR)
+                .roles(SyncReviewGrpc.getListTablePoliciesMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(SyncReviewGrpc.getPruneLogMethod(), ADMINISTRATOR)
+                .roles(SyncReviewGrpc.getListCloneStatesMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                // central: the clones' exchange, by their own credential
+                .cloneCredential(ExchangeGrpc.getHelloMethod())
+                .cloneCredential(ExchangeGrpc.getMeasureClockMethod())
+                .cloneCredential(ExchangeGrpc.getPushMethod())
+                .cloneCredential(ExchangeGrpc.getPullMethod())
+                .cloneCredential(ExchangeGrpc.getAcknowledgeMethod())
+                // clone sidecar
+                .roles(CloneAgentGrpc.getSynchronizeMethod(), ADMINISTRATOR, OPERATOR, FIELD)
+                .roles(CloneAgentGrpc.getDeployMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(CloneAgentGrpc.getGetCloneStatusMethod(), ADMINISTRATOR, OPERATOR, FIELD, SERVICE)
+                .roles(CloneAgentGrpc.getAttachMethod(), ADMINISTRATOR, OPERATOR)
+                .build();
+    }
+}
