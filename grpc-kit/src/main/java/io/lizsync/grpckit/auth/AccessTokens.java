@@ -143,7 +143,7 @@ public final class AccessTokens {
                 }
                 names.add(s);
             }
-            return new Caller(subject, (String) login, names, exp.toInstant());
+            return new Caller(subject, (String) login, names, exp.toInstant(), token);
         }
     }
 }

@@ -6,16 +6,23 @@ import java.util.Set;
 
 /**
  * Who makes the current call, as its verified access token says: the user's (or service's) id, its
- * login and roles, and until when the token is valid. Set in the gRPC context by
- * {@link AccessInterceptor} for every call that needs a token; {@link #current()} reads it.
+ * login and roles, until when the token is valid, and the token itself (for a service that calls
+ * another one on the caller's behalf: a sidecar registering the clone its operator deploys). Set
+ * in the gRPC context by {@link AccessInterceptor} for every call that needs a token;
+ * {@link #current()} reads it. {@link #toString()} never shows the token.
  */
-public record Caller(String subject, String login, Set<String> roles, Instant expiresAt) {
+public record Caller(String subject, String login, Set<String> roles, Instant expiresAt, String token) {
 
     static final Context.Key<Caller> KEY = Context.key("lizsync-caller");
     static final Context.Key<String> ADDRESS = Context.key("lizsync-caller-address");
 
     public Caller {
         roles = Set.copyOf(roles);
+    }
+
+    @Override
+    public String toString() {
+        return "Caller[" + login + " " + roles + ", until " + expiresAt + "]";
     }
 
     /** True when the caller holds at least one of {@code wanted}. */

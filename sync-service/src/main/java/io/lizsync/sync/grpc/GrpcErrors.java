@@ -56,12 +56,19 @@ public final class GrpcErrors {
             LOG.debugf("failed precondition: %s", t.getMessage());
             return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
         }
+        if (t instanceof IllegalStateException) {
+            // this service's own refusals of a state (not a clone yet, no credential, a pull cut short)
+            LOG.debugf("refused in this state: %s", t.getMessage());
+            return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
+        }
         if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
             LOG.warnf("database unavailable: %s", sql.getMessage());
             return Status.UNAVAILABLE.withDescription("database unavailable: " + sql.getMessage()).asRuntimeException();
         }
-        LOG.error("unexpected failure", t);
-        return Status.INTERNAL.withDescription(t.getClass().getSimpleName() + ": " + t.getMessage())
+        // The caller learns a reference, not the exception (its class and message may say more than it should).
+        String reference = java.util.UUID.randomUUID().toString();
+        LOG.errorf(t, "unexpected failure, reference %s", reference);
+        return Status.INTERNAL.withDescription("internal error (reference " + reference + ", in the service's log)")
                 .asRuntimeException();
     }
 }

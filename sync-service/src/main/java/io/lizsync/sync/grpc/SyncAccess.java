@@ -32,9 +32,9 @@ public final class SyncAccess {
                 .roles(CentralAdminGrpc.getPrepareMethod(), ADMINISTRATOR)
                 // ids and versions only; a deploying sidecar reads it before it registers
                 .anyone(CentralAdminGrpc.getGetToolsStatusMethod())
-                // still open: a sidecar registers after a deploy, also at its first sync after an
-                // offline one, with no user behind it; single-use registration tickets close it (ADR 0010)
-                .anyone(CentralAdminGrpc.getRegisterCloneMethod())
+                // an operator's: the sidecar registers a clone with the token of the operator who
+                // deploys it (or, after an offline deploy, of the one who runs its first sync)
+                .roles(CentralAdminGrpc.getRegisterCloneMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(CentralAdminGrpc.getRevokeCloneCredentialMethod(), ADMINISTRATOR)
                 // central: history, conflicts, policies
                 .roles(SyncReviewGrpc.getListHistoryMethod(), ADMINISTRATOR, OPERATOR, SERVICE)

@@ -286,7 +286,16 @@ class PackageDeployIT {
         } finally {
             central.restart(Map.of());
         }
-        // First contact: registration from the package's position, then the change made meanwhile.
+        // RegisterClone is an operator's: a sync from SQL (no access token) cannot complete the
+        // registration, and says who can; nothing is pushed or pulled meanwhile.
+        var fromSql = assertThrows(java.sql.SQLException.class,
+                () -> one("clone-b", "SELECT * FROM lizsync.synchronize(60)"));
+        assertTrue(fromSql.getMessage().contains("an operator completes it"), fromSql.getMessage());
+        assertEquals("while the device was offline", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-12'"));
+        assertTrue(!"while the device was offline".equals(one("clone-b",
+                "SELECT owner FROM survey.parcel WHERE code = 'P-12'")), "nothing pulled before the registration");
+        // First contact run by an operator: registration (with the operator's token) from the
+        // package's position, then the change made meanwhile.
         assertEquals(1, sync("clone-b").getNumberReplayedToClone());
         assertTrue(CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port)).withCallCredentials(Mesh.ADMIN)
                 .getCloneStatus(GetCloneStatusRequest.getDefaultInstance()).getRegistered());

@@ -303,9 +303,11 @@ public class CentralClient {
 
     /**
      * Registers this clone with central as deployed from a package (its cursor starts at the
-     * package's position); central's credential goes to the state directory.
+     * package's position), with the access token of the operator behind it (RegisterClone is
+     * theirs); central's credential goes to the state directory.
      */
-    public void register(CloneStore.Identity me, String cloneName, String historySyncId) throws IOException {
+    public void register(CloneStore.Identity me, String cloneName, String historySyncId, String accessToken)
+            throws IOException {
         var request = io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder().setCloneId(me.cloneId())
                 .setCloneName(cloneName).setPackageHistorySyncId(historySyncId);
         for (TableRef t : me.tables()) {
@@ -313,7 +315,8 @@ public class CentralClient {
                     .setTableName(t.table()));
         }
         var reg = onceMoreIfUnavailable("registration", () -> io.lizsync.proto.sync.v1.CentralAdminGrpc
-                .newBlockingStub(channel()).withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
+                .newBlockingStub(channel()).withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(accessToken))
+                .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                 .registerClone(request.build()));
         storeCredential(reg.getCredential());
     }

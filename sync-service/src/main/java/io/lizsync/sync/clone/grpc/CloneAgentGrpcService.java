@@ -20,6 +20,7 @@ import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.grpc.GrpcErrors;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
+import io.lizsync.grpckit.auth.Caller;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.concurrent.Callable;
@@ -45,8 +46,9 @@ public class CloneAgentGrpcService implements CloneAgent {
 
     @Override
     public Uni<SynchronizeResponse> synchronize(SynchronizeRequest request) {
+        String token = callerToken();
         return call(() -> {
-            var o = runner.synchronize();
+            var o = runner.synchronize(token);
             return SynchronizeResponse.newBuilder().setStatus(1)
                     .setMessage(o.toCentral() + " change(s) replayed to central, " + o.toClone() + " to the clone, "
                             + o.conflicts() + " conflict(s)")
@@ -57,10 +59,11 @@ public class CloneAgentGrpcService implements CloneAgent {
 
     @Override
     public Multi<DeployProgress> deploy(DeployRequest request) {
+        String token = callerToken();
         return Multi.createFrom().<DeployProgress>emitter(emitter -> {
             try {
                 calls.check();
-                DeployProgress last = deployer.deploy(request, emitter::emit);
+                DeployProgress last = deployer.deploy(request, emitter::emit, token);
                 emitter.emit(last);
                 emitter.complete();
             } catch (Exception e) {
@@ -101,6 +104,15 @@ public class CloneAgentGrpcService implements CloneAgent {
             return AttachResponse.newBuilder().setStatus(1)
                     .setMessage("attached as clone " + reg.getCloneId() + " with " + tables.size() + " table(s)").build();
         });
+    }
+
+    /**
+     * The access token the caller came with (read on the call's thread, where the gRPC context is):
+     * the sidecar registers the clone with central on its behalf.
+     */
+    private static String callerToken() {
+        Caller caller = Caller.current();
+        return caller == null ? null : caller.token();
     }
 
     private <T> Uni<T> call(Callable<T> work) {

@@ -62,8 +62,12 @@ public class DeployService {
         this.dataSource = dataSource;
     }
 
-    /** Runs a deploy, reporting progress; returns the final message (done = true). */
-    public DeployProgress deploy(DeployRequest request, Consumer<DeployProgress> progress) throws Exception {
+    /**
+     * Runs a deploy, reporting progress; returns the final message (done = true). The clone is
+     * registered with central with {@code accessToken}, the deploying operator's.
+     */
+    public DeployProgress deploy(DeployRequest request, Consumer<DeployProgress> progress, String accessToken)
+            throws Exception {
         boolean byId = !request.getPackageId().isBlank();
         boolean byFile = !request.getZipPath().isBlank();
         if (byId == byFile) {
@@ -93,12 +97,16 @@ public class DeployService {
                                 .setStep(step + ": " + message).setPercent(percent).build()));
                 String registration;
                 try {
-                    runner.register(store.identity(), result.cloneName(), m.historySyncId());
+                    if (accessToken == null) {
+                        throw io.grpc.Status.UNAUTHENTICATED.withDescription("no access token to register with")
+                                .asRuntimeException();
+                    }
+                    runner.register(store.identity(), result.cloneName(), m.historySyncId(), accessToken);
                     registration = "registered with central";
                 } catch (StatusRuntimeException e) {
                     runner.registrationPending(m.historySyncId());
-                    registration = "central not reached (" + e.getStatus().getCode()
-                            + "): the clone registers at its first sync";
+                    registration = "not registered with central (" + e.getStatus().getCode()
+                            + "): the clone registers at its first sync run by an operator (lizsync synchronize)";
                 }
                 if (registration.startsWith("registered")) {
                     registration += recordDeployment(m.packageId(), result.cloneId(), result.cloneName());

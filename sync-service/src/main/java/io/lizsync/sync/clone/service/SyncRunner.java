@@ -43,10 +43,18 @@ public class SyncRunner {
     }
 
     public Outcome synchronize() throws Exception {
+        return synchronize(null);
+    }
+
+    /**
+     * A session on behalf of a caller whose access token (null: none, the SQL path and the
+     * schedule) completes a registration an offline deploy left pending.
+     */
+    public Outcome synchronize(String accessToken) throws Exception {
         roles.require(SyncConfig.Role.clone, "a sync session with central");
         return exclusive(() -> {
             try {
-                return session();
+                return session(accessToken);
             } catch (io.grpc.StatusRuntimeException e) {
                 throw central.explain(e);
             }
@@ -56,7 +64,7 @@ public class SyncRunner {
     /** Runs work while no sync session (nor another deploy) of this clone runs. */
     public <T> T exclusive(Callable<T> work) throws Exception {
         if (!lock.tryLock(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("another sync session or deploy of this clone is still running");
+            throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("another sync session or deploy of this clone is still running");
         }
         try {
             return work.call();
@@ -82,34 +90,42 @@ public class SyncRunner {
     }
 
     /** Registers this clone with central as deployed from a package (see {@link CentralClient#register}). */
-    void register(CloneStore.Identity me, String cloneName, String historySyncId) throws IOException {
-        central.register(me, cloneName, historySyncId);
+    void register(CloneStore.Identity me, String cloneName, String historySyncId, String accessToken)
+            throws IOException {
+        central.register(me, cloneName, historySyncId, accessToken);
         Files.deleteIfExists(pendingRegistrationFile());
     }
 
-    private void registerIfPending(CloneStore.Identity me) throws IOException {
+    private void registerIfPending(CloneStore.Identity me, String accessToken) throws IOException {
         Path pending = pendingRegistrationFile();
         if (Files.isRegularFile(pending)) {
+            if (accessToken == null) {
+                throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("clone " + me.cloneId() + " was deployed without central and"
+                        + " is not registered yet: an operator completes it with 'lizsync synchronize' (their access"
+                        + " token registers the clone); until then no sync can run");
+            }
             String item = Files.readString(pending).trim();
             LOG.infof("first contact with central since an offline deploy: registering clone %s", me.cloneId());
-            register(me, store.cloneName(), item);
+            register(me, store.cloneName(), item, accessToken);
         }
     }
 
-    private Outcome session() throws Exception {
+
+
+    private Outcome session(String accessToken) throws Exception {
         long start = System.nanoTime();
         central.wakeUp();
         CloneStore.Identity me = store.identity();
         long tIdentity = System.nanoTime();
-        registerIfPending(me);
+        registerIfPending(me, accessToken);
         var shapes = store.shapes(me.tables());
         long tShapes = System.nanoTime();
         var hello = central.hello(me, shapes);
         if (hello.redeployRequired()) {
-            throw new IllegalStateException("central says this clone fell behind its log retention: deploy a new package");
+            throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("central says this clone fell behind its log retention: deploy a new package");
         }
         if (me.centralId() != null && !me.centralId().equals(hello.centralId())) {
-            throw new IllegalStateException("this clone belongs to central " + me.centralId() + ", not to "
+            throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("this clone belongs to central " + me.centralId() + ", not to "
                     + hello.centralId());
         }
         if (hello.upToDate()) {
