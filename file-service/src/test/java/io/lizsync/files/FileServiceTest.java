@@ -75,6 +75,7 @@ class FileServiceTest {
                     port = s.getLocalPort();
                 }
                 return Map.of(
+                        "lizsync.auth.public-key-file", io.lizsync.testkit.TestKeys.get().publicKeyFile().toString(),
                         "lizsync.files.work-dir", dir.toString(),
                         "lizsync.files.max-upload-bytes", String.valueOf(MAX_UPLOAD),
                         "quarkus.http.test-port", String.valueOf(port),
@@ -88,10 +89,21 @@ class FileServiceTest {
     }
 
     @GrpcClient("files")
-    FileServiceGrpc.FileServiceBlockingStub blocking;
+    FileServiceGrpc.FileServiceBlockingStub anonymousBlocking;
 
     @GrpcClient("files")
+    FileService anonymous;
+
+    /** file-service as an operator (tokens signed with the test keys). */
+    FileServiceGrpc.FileServiceBlockingStub blocking;
     FileService files;
+
+    @org.junit.jupiter.api.BeforeEach
+    void asOperator() {
+        blocking = anonymousBlocking.withCallCredentials(io.lizsync.testkit.TestKeys.get().as("test-operator",
+                io.lizsync.grpckit.auth.Roles.OPERATOR));
+        files = FileServiceTest.as(anonymous, io.lizsync.grpckit.auth.Roles.OPERATOR);
+    }
 
     @Inject
     FilesConfig config;
@@ -149,6 +161,13 @@ class FileServiceTest {
         byte[] other = random(5_000, 3);
         assertCode(Status.Code.ALREADY_EXISTS, () -> upload(meta(project, "upload/photo-1.jpg", other), other, 4096));
         assertArrayEquals(photo, concat(download(project, "upload/photo-1.jpg", 0, 0), 0));
+        // Overwriting is an operator's: a field user may add media, not replace them.
+        FileService operator = files;
+        files = as(anonymous, io.lizsync.grpckit.auth.Roles.FIELD);
+        assertCode(Status.Code.PERMISSION_DENIED, () -> upload(meta(project, "upload/photo-1.jpg", other).toBuilder()
+                .setOverwrite(true).build(), other, 4096));
+        assertArrayEquals(photo, concat(download(project, "upload/photo-1.jpg", 0, 0), 0));
+        files = operator;
         MediaInfo replaced = upload(meta(project, "upload/photo-1.jpg", other).toBuilder().setOverwrite(true).build(),
                 other, 4096);
         assertEquals(sha256(other), replaced.getSha256());
@@ -333,4 +352,27 @@ class FileServiceTest {
         var e = assertThrows(StatusRuntimeException.class, call, what);
         assertEquals(code, e.getStatus().getCode(), what + ": " + e.getStatus().getDescription());
     }
+
+    /** The Mutiny client calling as a holder of {@code role}. */
+    static FileService as(FileService client, String role) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.lizsync.grpckit.auth.AccessInterceptor.AUTHORIZATION,
+                "Bearer " + io.lizsync.testkit.TestKeys.get().token("test-" + role, role));
+        return io.quarkus.grpc.GrpcClientUtils.attachHeaders(client, headers);
+    }
+
+    @Test
+    void everyRpcIsCheckedAgainstItsRule() {
+        var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            int checked = io.lizsync.testkit.AccessMatrix.check(channel, io.lizsync.files.grpc.FilesAccess.policy(),
+                    FileServiceGrpc.getServiceDescriptor());
+            assertEquals(FileServiceGrpc.getServiceDescriptor().getMethods().size(), checked);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.clients.files.port")
+    int port;
 }

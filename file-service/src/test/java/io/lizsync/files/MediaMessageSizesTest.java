@@ -48,10 +48,21 @@ import org.junit.jupiter.api.Test;
 class MediaMessageSizesTest {
 
     @GrpcClient("files")
-    FileServiceGrpc.FileServiceBlockingStub blocking;
+    FileServiceGrpc.FileServiceBlockingStub anonymousBlocking;
 
     @GrpcClient("files")
+    FileService anonymous;
+
+    /** file-service as an operator (tokens signed with the test keys). */
+    FileServiceGrpc.FileServiceBlockingStub blocking;
     FileService files;
+
+    @org.junit.jupiter.api.BeforeEach
+    void asOperator() {
+        blocking = anonymousBlocking.withCallCredentials(io.lizsync.testkit.TestKeys.get().as("test-operator",
+                io.lizsync.grpckit.auth.Roles.OPERATOR));
+        files = FileServiceTest.as(anonymous, io.lizsync.grpckit.auth.Roles.OPERATOR);
+    }
 
     @Inject
     FilesConfig config;

@@ -45,7 +45,16 @@ import org.junit.jupiter.api.Test;
 class PackagingMessageSizesIT {
 
     @GrpcClient("packaging")
+    PackagingServiceGrpc.PackagingServiceBlockingStub anonymous;
+
+    /** packaging-service as an operator (a token signed with the test keys). */
     PackagingServiceGrpc.PackagingServiceBlockingStub packaging;
+
+    @BeforeEach
+    void asOperator() {
+        packaging = anonymous.withCallCredentials(io.lizsync.testkit.TestKeys.get().as("test-operator",
+                io.lizsync.grpckit.auth.Roles.OPERATOR));
+    }
 
     @Inject
     PackagingConfig config;

@@ -61,7 +61,16 @@ import org.junit.jupiter.api.function.Executable;
 class PackagingServiceIT {
 
     @GrpcClient("packaging")
+    PackagingServiceGrpc.PackagingServiceBlockingStub anonymous;
+
+    /** packaging-service as an operator (a token signed with the test keys). */
     PackagingServiceGrpc.PackagingServiceBlockingStub packaging;
+
+    @BeforeEach
+    void asOperator() {
+        packaging = anonymous.withCallCredentials(io.lizsync.testkit.TestKeys.get().as("test-operator",
+                io.lizsync.grpckit.auth.Roles.OPERATOR));
+    }
 
     @Inject
     PackagingConfig config;
@@ -317,4 +326,19 @@ class PackagingServiceIT {
         var e = assertThrows(StatusRuntimeException.class, call);
         assertEquals(code, e.getStatus().getCode(), e.getStatus().getDescription());
     }
+
+    @Test
+    void everyRpcIsCheckedAgainstItsRule() {
+        var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            int checked = io.lizsync.testkit.AccessMatrix.check(channel,
+                    io.lizsync.packaging.grpc.PackagingAccess.policy(), PackagingServiceGrpc.getServiceDescriptor());
+            assertEquals(PackagingServiceGrpc.getServiceDescriptor().getMethods().size(), checked);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.grpc.clients.packaging.port")
+    int port;
 }

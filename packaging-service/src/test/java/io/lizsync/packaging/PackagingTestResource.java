@@ -28,6 +28,7 @@ public class PackagingTestResource implements QuarkusTestResourceLifecycleManage
             storageDir = Files.createTempDirectory("lizsync-packaging-it-").resolve("packages");
             int httpPort = freePort();
             return Map.of(
+                    "lizsync.auth.public-key-file", io.lizsync.testkit.TestKeys.get().publicKeyFile().toString(),
                     "quarkus.datasource.jdbc.url", cluster.jdbcUrl(),
                     "quarkus.datasource.reactive.url", cluster.reactiveUrl(),
                     "quarkus.datasource.username", cluster.user(),

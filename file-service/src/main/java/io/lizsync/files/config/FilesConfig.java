@@ -17,6 +17,12 @@ public interface FilesConfig {
     Path workDir();
 
     /**
+     * PEM file of the registry's access token public key, checked on every call
+     * ({@code LIZSYNC_AUTH_PUBLIC_KEY_FILE}, the same file for every service).
+     */
+    Path authPublicKeyFile();
+
+    /**
      * Largest media file accepted by UploadMedia (in bytes); larger uploads end with
      * RESOURCE_EXHAUSTED. Default 200 MiB. Environment: {@code LIZSYNC_FILES_MAX_UPLOAD_BYTES}.
      */

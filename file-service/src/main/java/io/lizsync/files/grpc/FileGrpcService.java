@@ -1,5 +1,8 @@
 package io.lizsync.files.grpc;
 
+import io.grpc.Status;
+import io.lizsync.grpckit.auth.Caller;
+
 import io.lizsync.grpckit.FlowControlledSender;
 
 import io.grpc.stub.StreamObserver;
@@ -91,6 +94,7 @@ public class FileGrpcService extends FileServiceGrpc.FileServiceImplBase {
 
     @Override
     public StreamObserver<UploadMediaRequest> uploadMedia(StreamObserver<MediaInfo> response) {
+        Caller caller = Caller.current();
         return new StreamObserver<>() {
             private MediaService.Upload upload;
             private boolean failed;
@@ -104,6 +108,10 @@ public class FileGrpcService extends FileServiceGrpc.FileServiceImplBase {
                     if (upload == null) {
                         if (!message.hasMetadata()) {
                             throw new IllegalArgumentException("the first message of an upload must carry its metadata");
+                        }
+                        if (message.getMetadata().getOverwrite() && !FilesAccess.mayOverwrite(caller)) {
+                            throw Status.PERMISSION_DENIED.withDescription("overwriting a media file is an operator's:"
+                                    + " upload under a new name, or ask an operator").asRuntimeException();
                         }
                         upload = service.beginUpload(message.getMetadata());
                     } else if (message.hasMetadata()) {

@@ -52,8 +52,10 @@ public final class GrpcErrors {
         } else if (t instanceof OutOfRangeException) {
             status = Status.OUT_OF_RANGE;
         } else {
-            LOG.error("unexpected failure", t);
-            return Status.INTERNAL.withDescription(t.getClass().getSimpleName() + ": " + t.getMessage())
+            // The caller learns a reference, not the exception (its class and message may say more than it should).
+            String reference = java.util.UUID.randomUUID().toString();
+            LOG.errorf(t, "unexpected failure, reference %s", reference);
+            return Status.INTERNAL.withDescription("internal error (reference " + reference + ", in the service's log)")
                     .asRuntimeException();
         }
         LOG.debugf("%s: %s", status.getCode(), t.getMessage());

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  * until they expire (at most {@value #CACHE_LIMIT}), so a repeated token costs a map lookup, not a
  * signature check. Nothing here logs a token.
  */
-public final class AccessInterceptor implements ServerInterceptor {
+public class AccessInterceptor implements ServerInterceptor {
 
     public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
@@ -47,13 +47,22 @@ public final class AccessInterceptor implements ServerInterceptor {
     }
 
     /**
-     * The interceptor of a service process: its table, the registry's public key read from
-     * {@code publicKeyFile}; an unreadable key stops the service, naming {@code setting}.
+     * The interceptor of a service process (each service's bean extends this class): its table,
+     * the registry's public key read from {@code publicKeyFile}; an unreadable key stops the
+     * service, naming {@code setting}.
      */
-    public static AccessInterceptor withPublicKey(AccessPolicy policy, Path publicKeyFile, String setting) {
+    protected AccessInterceptor(AccessPolicy policy, Path publicKeyFile, String setting) {
+        this(policy, publicKeyFile, setting, AccessTokens.LEEWAY);
+    }
+
+    /** Like {@link #AccessInterceptor(AccessPolicy, Path, String)}, tolerating {@code leeway} of clock difference. */
+    protected AccessInterceptor(AccessPolicy policy, Path publicKeyFile, String setting, java.time.Duration leeway) {
+        this(policy, verifier(publicKeyFile, setting, leeway), Clock.systemUTC());
+    }
+
+    private static AccessTokens.Verifier verifier(Path publicKeyFile, String setting, java.time.Duration leeway) {
         try {
-            return new AccessInterceptor(policy, new AccessTokens.Verifier(KeyFiles.readPublic(publicKeyFile),
-                    Clock.systemUTC()), Clock.systemUTC());
+            return new AccessTokens.Verifier(KeyFiles.readPublic(publicKeyFile), Clock.systemUTC(), leeway);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the access token public key (" + setting + "): "
                     + e.getMessage(), e);
@@ -71,7 +80,7 @@ public final class AccessInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+    public final <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
             ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         Optional<AccessRule> rule = policy.ruleFor(method);
@@ -109,7 +118,7 @@ public final class AccessInterceptor implements ServerInterceptor {
 
     private Caller verified(String token) throws InvalidTokenException {
         Caller known = verified.get(token);
-        if (known != null && clock.instant().isBefore(known.expiresAt().plus(AccessTokens.LEEWAY))) {
+        if (known != null && clock.instant().isBefore(known.expiresAt().plus(verifier.leeway()))) {
             return known;
         }
         if (known != null) {

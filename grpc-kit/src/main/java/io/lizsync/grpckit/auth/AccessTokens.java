@@ -32,8 +32,8 @@ public final class AccessTokens {
     public static final String AUDIENCE = "lizsync";
     static final String LOGIN = "login";
     static final String ROLES = "roles";
-    /** Clock difference tolerated between the registry and a verifying service. */
-    static final Duration LEEWAY = Duration.ofSeconds(30);
+    /** Clock difference tolerated by default between the registry and a verifying service. */
+    public static final Duration LEEWAY = Duration.ofSeconds(30);
 
     private AccessTokens() {
     }
@@ -83,14 +83,28 @@ public final class AccessTokens {
 
         private final ECDSAVerifier verifier;
         private final Clock clock;
+        private final Duration leeway;
 
         public Verifier(ECPublicKey key, Clock clock) {
+            this(key, clock, LEEWAY);
+        }
+
+        /**
+         * {@code leeway}: how far this process's clock may be from the registry's (a field device
+         * whose clock is known to drift may need minutes).
+         */
+        public Verifier(ECPublicKey key, Clock clock, Duration leeway) {
             try {
                 this.verifier = new ECDSAVerifier(key);
             } catch (JOSEException e) {
                 throw new IllegalArgumentException("the access token public key is not a P-256 key: " + e.getMessage(), e);
             }
             this.clock = clock;
+            this.leeway = leeway;
+        }
+
+        Duration leeway() {
+            return leeway;
         }
 
         /** The caller a valid token names; {@link InvalidTokenException} says why a token is not valid. */
@@ -123,11 +137,11 @@ public final class AccessTokens {
                 throw new InvalidTokenException("the access token is not one of this mesh's registry");
             }
             Date exp = claims.getExpirationTime();
-            if (exp == null || !now.isBefore(exp.toInstant().plus(LEEWAY))) {
+            if (exp == null || !now.isBefore(exp.toInstant().plus(leeway))) {
                 throw new InvalidTokenException("the access token has expired: ask the registry for a new one");
             }
             Date nbf = claims.getNotBeforeTime();
-            if (nbf != null && now.plus(LEEWAY).isBefore(nbf.toInstant())) {
+            if (nbf != null && now.plus(leeway).isBefore(nbf.toInstant())) {
                 throw new InvalidTokenException("the access token is not valid yet (clocks apart?)");
             }
             String subject = claims.getSubject();

@@ -63,6 +63,10 @@ class AccessTokensTest {
         var earlier = new AccessTokens.Verifier((ECPublicKey) mine.getPublic(), at(NOW.minus(Duration.ofMinutes(5))));
         assertTrue(assertThrows(InvalidTokenException.class, () -> earlier.verify(token)).getMessage()
                 .contains("not valid yet"));
+        // a process whose clock is known to be 10 minutes behind, with the leeway set for it
+        var lenient = new AccessTokens.Verifier((ECPublicKey) mine.getPublic(), at(NOW.minus(Duration.ofMinutes(10))),
+                Duration.ofMinutes(11));
+        assertEquals("ada", lenient.verify(token).login());
         var foreign = new AccessTokens.Verifier((ECPublicKey) other.getPublic(), at(NOW));
         assertTrue(assertThrows(InvalidTokenException.class, () -> foreign.verify(token)).getMessage()
                 .contains("signature"));

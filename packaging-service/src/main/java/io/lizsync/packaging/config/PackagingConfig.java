@@ -17,6 +17,12 @@ public interface PackagingConfig {
     Path storageDir();
 
     /**
+     * PEM file of the registry's access token public key, checked on every call
+     * ({@code LIZSYNC_AUTH_PUBLIC_KEY_FILE}, the same file for every service).
+     */
+    Path authPublicKeyFile();
+
+    /**
      * pg_dump used for the structure of packages (same major version as the central server, or
      * newer). Absent: the newest {@code /usr/lib/postgresql/<n>/bin/pg_dump}, else {@code pg_dump}
      * on the PATH. Environment: {@code LIZSYNC_PACKAGING_PG_DUMP_PATH}.

@@ -53,6 +53,14 @@ public interface SyncConfig {
      */
     java.nio.file.Path authPublicKeyFile();
 
+    /**
+     * How far this process's clock may be from the registry's when it checks an access token's
+     * validity (default 30 s). A sidecar on a field device whose clock drifts may need minutes
+     * ({@code LIZSYNC_SYNC_AUTH_CLOCK_LEEWAY=PT15M}); the token's signature is checked all the same.
+     */
+    @io.smallrye.config.WithDefault("PT30S")
+    java.time.Duration authClockLeeway();
+
     /** Clone role: the exchange credential; when absent it is read from {@code <stateDir>/credential}. */
     Optional<String> credential();
 

@@ -117,7 +117,7 @@ class LargeGeometryPackageIT {
         // A client that sets no message limit (grpc-java: 4 MiB) and asks for 16 MiB chunks.
         ManagedChannel plain = ManagedChannelBuilder.forAddress("127.0.0.1", packaging.port).usePlaintext().build();
         channels.add(plain);
-        Iterator<PackageChunk> it = PackagingServiceGrpc.newBlockingStub(plain).withDeadlineAfter(120, TimeUnit.SECONDS)
+        Iterator<PackageChunk> it = PackagingServiceGrpc.newBlockingStub(plain).withCallCredentials(Mesh.ADMIN).withDeadlineAfter(120, TimeUnit.SECONDS)
                 .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(pkg.getPackageId())
                         .setChunkSize(16 * 1024 * 1024).build());
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -149,7 +149,7 @@ class LargeGeometryPackageIT {
     // ------------------------------------------------------------------ helpers
 
     static PackageInfo build() {
-        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel(packaging.port))
+        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel(packaging.port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(300, TimeUnit.SECONDS).buildPackage(BuildPackageRequest.newBuilder()
                         .addSchemas("gis").setDescription("large polygons").build());
         PackageInfo info = null;

@@ -343,7 +343,7 @@ class PackageBenchmark {
 
     private PackageInfo build(int port, Phases phases) {
         phases.begin();
-        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel(port))
+        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel(port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(RPC_DEADLINE_MINUTES, TimeUnit.MINUTES)
                 .buildPackage(BuildPackageRequest.newBuilder().addSchemas("bench").setDescription("benchmark").build());
         PackageInfo info = null;

@@ -174,7 +174,7 @@ class PackageDeployIT {
         // Both clones joined the package's history item and its deployment list.
         assertEquals("2", one("central", "SELECT cardinality(server_to) FROM lizsync.history WHERE sync_id = '"
                 + pkg.getHistorySyncId() + "'"));
-        var deployments = PackagingServiceGrpc.newBlockingStub(channel(packaging.port)).withDeadlineAfter(30, TimeUnit.SECONDS)
+        var deployments = PackagingServiceGrpc.newBlockingStub(channel(packaging.port)).withCallCredentials(Mesh.ADMIN).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .listDeployments(io.lizsync.proto.packaging.v1.ListDeploymentsRequest.newBuilder()
                         .setPackageId(pkg.getPackageId()).build()).getDeploymentsList();
         assertEquals(List.of("tablet-b", "laptop-a"), deployments.stream().map(d -> d.getCloneName()).toList());
@@ -306,7 +306,7 @@ class PackageDeployIT {
     // ------------------------------------------------------------------ helpers
 
     static PackageInfo build(BuildPackageRequest request) {
-        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel(packaging.port))
+        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel(packaging.port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(300, TimeUnit.SECONDS).buildPackage(request);
         PackageInfo info = null;
         int progress = 0;
@@ -334,7 +334,7 @@ class PackageDeployIT {
     }
 
     static void download(String id, Path to) throws Exception {
-        var chunks = PackagingServiceGrpc.newBlockingStub(channel(packaging.port)).withDeadlineAfter(60, TimeUnit.SECONDS)
+        var chunks = PackagingServiceGrpc.newBlockingStub(channel(packaging.port)).withCallCredentials(Mesh.ADMIN).withDeadlineAfter(60, TimeUnit.SECONDS)
                 .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(id).build());
         try (OutputStream out = Files.newOutputStream(to)) {
             while (chunks.hasNext()) {

@@ -54,6 +54,9 @@ final class ServiceProcess implements AutoCloseable {
         Map<String, String> withClock = new java.util.HashMap<>(env);
         if (clockOffset != null && !clockOffset.isZero()) {
             withClock.putAll(io.lizsync.testkit.FakeClock.environment(clockOffset));
+            // A process whose clock is wrong accepts the tests' access tokens only with the leeway a
+            // deployment on such a device would set.
+            withClock.putIfAbsent("LIZSYNC_SYNC_AUTH_CLOCK_LEEWAY", clockOffset.abs().plusMinutes(1).toString());
         }
         return start(name, JAR, withClock);
     }

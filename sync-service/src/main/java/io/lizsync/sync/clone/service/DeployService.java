@@ -7,6 +7,7 @@ import io.lizsync.grpckit.MessageLimits;
 import io.lizsync.grpckit.MessageSizeErrors;
 import io.lizsync.proto.packaging.v1.DownloadPackageRequest;
 import io.lizsync.proto.packaging.v1.PackageChunk;
+import io.lizsync.grpckit.auth.BearerCredentials;
 import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
 import io.lizsync.proto.sync.v1.CentralAdminGrpc;
 import io.lizsync.proto.sync.v1.DeployProgress;
@@ -75,7 +76,7 @@ public class DeployService {
         }
         String packageId = byId ? parseUuid(request.getPackageId()) : null;
         return runner.exclusive(() -> {
-            Path zip = byId ? download(packageId, progress) : localZip(request.getZipPath());
+            Path zip = byId ? download(packageId, progress, accessToken) : localZip(request.getZipPath());
             try (PackageArchive archive = PackageArchive.open(zip, new PackageArchive.Limits(
                     config.deploy().maxTotalBytes(), config.deploy().maxTotalBytes(),
                     PackageArchive.Limits.defaults().maxEntries(), config.deploy().maxRatio()))) {
@@ -109,7 +110,7 @@ public class DeployService {
                             + "): the clone registers at its first sync run by an operator (lizsync synchronize)";
                 }
                 if (registration.startsWith("registered")) {
-                    registration += recordDeployment(m.packageId(), result.cloneId(), result.cloneName());
+                    registration += recordDeployment(m.packageId(), result.cloneId(), result.cloneName(), accessToken);
                 }
                 LOG.infof("%s; %s", result.message(), registration);
                 return DeployProgress.newBuilder().setDone(true).setStatus(1).setPercent(100).setStep("done")
@@ -124,9 +125,10 @@ public class DeployService {
     }
 
     /** Tells packaging-service which clone deployed the package (its deployment list); best effort. */
-    private String recordDeployment(String packageId, String cloneId, String cloneName) {
+    private String recordDeployment(String packageId, String cloneId, String cloneName, String accessToken) {
         try {
-            PackagingServiceGrpc.newBlockingStub(packaging()).withDeadlineAfter(config.deploy().centralTimeoutSeconds(),
+            PackagingServiceGrpc.newBlockingStub(packaging()).withCallCredentials(BearerCredentials.of(accessToken))
+                    .withDeadlineAfter(config.deploy().centralTimeoutSeconds(),
                     TimeUnit.SECONDS).recordDeployment(io.lizsync.proto.packaging.v1.RecordDeploymentRequest.newBuilder()
                             .setPackageId(packageId).setCloneServerId(cloneId).setCloneName(cloneName)
                             .setDeployedAt(io.lizsync.sync.wire.Wire.timestamp(java.time.Instant.now())).build());
@@ -167,7 +169,7 @@ public class DeployService {
     }
 
     /** Downloads a package into the state directory, resuming a partial download, checking its SHA-256. */
-    private Path download(String packageId, Consumer<DeployProgress> progress) throws Exception {
+    private Path download(String packageId, Consumer<DeployProgress> progress, String accessToken) throws Exception {
         Path dir = Path.of(config.stateDir(), "downloads");
         Files.createDirectories(dir);
         Path part = dir.resolve(packageId + ".zip.part");
@@ -181,7 +183,8 @@ public class DeployService {
                 : "download: starting").build());
         StreamReader<DownloadPackageRequest, PackageChunk> chunks = new StreamReader<>(CHUNKS_AHEAD,
                 config.central().deadlineSeconds(), "packaging-service");
-        PackagingServiceGrpc.newStub(packaging()).withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+        PackagingServiceGrpc.newStub(packaging()).withCallCredentials(BearerCredentials.of(accessToken))
+                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
                         .setChunkSize(Math.min(config.deploy().downloadChunkBytes(), MessageLimits.CHUNK_CEILING)).build(),
                         chunks);

@@ -1,0 +1,35 @@
+package io.lizsync.packaging.grpc;
+
+import static io.lizsync.grpckit.auth.Roles.ADMINISTRATOR;
+import static io.lizsync.grpckit.auth.Roles.OPERATOR;
+import static io.lizsync.grpckit.auth.Roles.SERVICE;
+
+import io.lizsync.grpckit.auth.AccessPolicy;
+import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
+
+/**
+ * Who may call each RPC of packaging-service: the one table ({@link AccessCheck} refuses what it
+ * does not name; it does not build when an RPC is left out). A package is a full copy of the
+ * tables it holds, and its additional SQL runs on every clone that deploys it: building,
+ * downloading and deleting are an operator's. A sidecar downloads and records a deploy with the
+ * token of the operator who deploys.
+ */
+public final class PackagingAccess {
+
+    private PackagingAccess() {
+    }
+
+    public static AccessPolicy policy() {
+        return AccessPolicy.builder()
+                .services(PackagingServiceGrpc.getServiceDescriptor())
+                .openService("grpc.health.v1.Health")
+                .roles(PackagingServiceGrpc.getBuildPackageMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(PackagingServiceGrpc.getListPackagesMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(PackagingServiceGrpc.getGetPackageMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(PackagingServiceGrpc.getDownloadPackageMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(PackagingServiceGrpc.getDeletePackageMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(PackagingServiceGrpc.getRecordDeploymentMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(PackagingServiceGrpc.getListDeploymentsMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .build();
+    }
+}
