@@ -287,7 +287,17 @@ for n in clone-a tablet; do
   [ "$got" = "$want" ] || { echo "run-local: $n holds '$got', expected '$want' after the relay" >&2; false; }
 done
 
-say "Walk 13: health of every service"
+say "Walk 13: no password or token of this run in any log"
+leaks=0
+for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
+              "$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
+  [ -n "$secret" ] || continue
+  if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
+done
+echo "  administrator password, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
+[ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
+
+say "Walk 14: health of every service"
 for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b sync-tablet; do
   printf '  %-14s %s\n' "$name" "$(curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
 done

@@ -17,10 +17,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -198,23 +195,6 @@ class MessageSizeErrorsTest {
     }
 
     static MethodDescriptor<BytesValue, BytesValue> method(String name, MethodDescriptor.MethodType type) {
-        MethodDescriptor.Marshaller<BytesValue> m = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(BytesValue value) {
-                return new ByteArrayInputStream(value.toByteArray());
-            }
-
-            @Override
-            public BytesValue parse(InputStream stream) {
-                try {
-                    return BytesValue.parseFrom(stream);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
-        return MethodDescriptor.<BytesValue, BytesValue>newBuilder().setType(type)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName("test.Sizes", name))
-                .setRequestMarshaller(m).setResponseMarshaller(m).build();
+        return TestMethods.bytes("test.Sizes", name, type);
     }
 }

@@ -17,12 +17,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.lizsync.grpckit.TestMethods;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -160,23 +158,6 @@ class AccessPolicyAndInterceptorTest {
     }
 
     static MethodDescriptor<BytesValue, BytesValue> method(String service, String name) {
-        MethodDescriptor.Marshaller<BytesValue> m = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(BytesValue value) {
-                return new ByteArrayInputStream(value.toByteArray());
-            }
-
-            @Override
-            public BytesValue parse(InputStream stream) {
-                try {
-                    return BytesValue.parseFrom(stream);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
-        return MethodDescriptor.<BytesValue, BytesValue>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(service, name))
-                .setRequestMarshaller(m).setResponseMarshaller(m).build();
+        return TestMethods.bytes(service, name, MethodDescriptor.MethodType.UNARY);
     }
 }
