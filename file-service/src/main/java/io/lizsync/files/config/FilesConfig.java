@@ -13,7 +13,7 @@ public interface FilesConfig {
      * in progress in {@code <workDir>/tmp/}. Created when missing. Environment:
      * {@code LIZSYNC_FILES_WORK_DIR}.
      */
-    @WithDefault("${java.io.tmpdir}/lizsync-files")
+    @WithDefault("${user.home}/.local/share/lizsync/files")
     Path workDir();
 
     /**

@@ -1,5 +1,6 @@
 package io.lizsync.files.repository;
 
+import io.lizsync.grpckit.PrivateDirs;
 import io.lizsync.files.config.FilesConfig;
 import io.lizsync.files.service.MediaPath;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,8 +64,8 @@ public class MediaStore {
 
     /** Creates the media and temporary folders when missing. */
     public void createFolders() throws IOException {
-        Files.createDirectories(mediaRoot);
-        Files.createDirectories(tmpDir);
+        PrivateDirs.create(mediaRoot);
+        PrivateDirs.create(tmpDir);
     }
 
     /** Every regular file of a project, ordered by path; an unknown project has none. */
@@ -127,7 +128,7 @@ public class MediaStore {
 
     /** A new empty file for an upload in progress. */
     public Path newTempFile() throws IOException {
-        Files.createDirectories(tmpDir);
+        PrivateDirs.create(tmpDir);
         return Files.createTempFile(tmpDir, "upload-", ".part");
     }
 
@@ -177,7 +178,7 @@ public class MediaStore {
      * through a symbolic link that leads outside the project (so nothing is created outside).
      */
     private Path createParents(MediaPath path) throws IOException {
-        Files.createDirectories(mediaRoot);
+        PrivateDirs.create(mediaRoot);
         Path project = mediaRoot.resolve(path.projectKey());
         mkdir(project);
         Path projectReal = project.toRealPath();

@@ -13,7 +13,7 @@ public interface PackagingConfig {
      * {@code <uuid>.json} (the proto3 JSON form of {@code lizsync.packaging.v1.PackageInfo}) per
      * package. Created when missing. Environment: {@code LIZSYNC_PACKAGING_STORAGE_DIR}.
      */
-    @WithDefault("${java.io.tmpdir}/lizsync-packages")
+    @WithDefault("${user.home}/.local/share/lizsync/packages")
     Path storageDir();
 
     /**

@@ -1,5 +1,6 @@
 package io.lizsync.packaging.health;
 
+import io.lizsync.grpckit.PrivateDirs;
 import io.lizsync.packaging.repository.PackageFileStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public class StorageReadinessCheck implements HealthCheck {
         Path dir = store.directory();
         var response = HealthCheckResponse.named(NAME).withData("path", dir.toString());
         try {
-            Files.createDirectories(dir);
+            PrivateDirs.create(dir);
             Path probe = Files.createTempFile(dir, ".ready-", ".probe");
             try {
                 Files.write(probe, new byte[] {1});

@@ -1,5 +1,6 @@
 package io.lizsync.packaging.repository;
 
+import io.lizsync.grpckit.PrivateDirs;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.lizsync.packaging.config.PackagingConfig;
@@ -139,7 +140,7 @@ public class PackageFileStore {
 
     /** A temporary file in the storage directory for an archive being built. */
     public Path newWorkFile(UUID id) throws IOException {
-        Files.createDirectories(dir);
+        PrivateDirs.create(dir);
         return dir.resolve(".building-" + id + ".zip");
     }
 

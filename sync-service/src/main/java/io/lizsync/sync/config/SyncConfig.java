@@ -44,7 +44,7 @@ public interface SyncConfig {
     }
 
     /** Clone role: directory of the sidecar's own state (the exchange credential). */
-    @WithDefault("${java.io.tmpdir}/lizsync-sidecar")
+    @WithDefault("${user.home}/.local/share/lizsync/sidecar")
     String stateDir();
 
     /**

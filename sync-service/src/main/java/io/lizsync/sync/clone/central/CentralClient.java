@@ -1,5 +1,6 @@
 package io.lizsync.sync.clone.central;
 
+import io.lizsync.grpckit.PrivateDirs;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -408,7 +409,7 @@ public class CentralClient {
     /** Keeps the exchange credential in the state directory (mode 0600, written whole then renamed). */
     public void storeCredential(String credential) throws IOException {
         Path dir = Path.of(config.stateDir());
-        Files.createDirectories(dir);
+        PrivateDirs.create(dir);
         Path tmp = Files.createTempFile(dir, "credential", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, credential);

@@ -1,5 +1,6 @@
 package io.lizsync.sync.clone.service;
 
+import io.lizsync.grpckit.PrivateDirs;
 import io.agroal.api.AgroalDataSource;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -171,7 +172,7 @@ public class DeployService {
     /** Downloads a package into the state directory, resuming a partial download, checking its SHA-256. */
     private Path download(String packageId, Consumer<DeployProgress> progress, String accessToken) throws Exception {
         Path dir = Path.of(config.stateDir(), "downloads");
-        Files.createDirectories(dir);
+        PrivateDirs.create(dir);
         Path part = dir.resolve(packageId + ".zip.part");
         Path done = dir.resolve(packageId + ".zip");
         long offset = Files.isRegularFile(part) ? Files.size(part) : 0;

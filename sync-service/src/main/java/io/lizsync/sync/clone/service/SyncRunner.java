@@ -1,5 +1,6 @@
 package io.lizsync.sync.clone.service;
 
+import io.lizsync.grpckit.PrivateDirs;
 import io.lizsync.sync.clone.central.CentralClient;
 import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.config.NodeRoles;
@@ -85,7 +86,7 @@ public class SyncRunner {
 
     /** Records that central must still register this clone (offline deploy) from the package's history item. */
     void registrationPending(String historySyncId) throws IOException {
-        Files.createDirectories(Path.of(config.stateDir()));
+        PrivateDirs.create(Path.of(config.stateDir()));
         Files.writeString(pendingRegistrationFile(), historySyncId);
     }
 
