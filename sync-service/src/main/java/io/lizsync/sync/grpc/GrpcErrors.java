@@ -17,7 +17,7 @@ public final class GrpcErrors {
     }
 
     /** Thrown when a call is not allowed in this process's role or state. */
-    public static final class PreconditionException extends RuntimeException {
+    public static class PreconditionException extends RuntimeException {
         public PreconditionException(String message) {
             super(message);
         }

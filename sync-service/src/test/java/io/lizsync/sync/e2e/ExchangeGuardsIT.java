@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a clone cannot make central do: use an offset the clone computed (central measures the
- * clocks itself), or take edit times at all without a measurement in the session.
+ * clocks itself), or take edit times at all without a measurement in the session. And what the
+ * link to central cannot make a clone do: write a table the clone does not synchronise (clone-a
+ * reaches central through a relay that can rewrite central's answers).
  */
 class ExchangeGuardsIT {
 
@@ -26,16 +28,30 @@ class ExchangeGuardsIT {
             new String[] {"field", "sample"});
 
     static Mesh mesh;
+    static GrpcRelay relayOfA;
 
     @BeforeAll
     static void start() throws Exception {
-        mesh = Mesh.start(SyncScenariosIT.DDL, "field", TABLES, "clone-a", "clone-b");
+        mesh = Mesh.start(SyncScenariosIT.DDL, "field", TABLES, (clone, port) -> {
+            if (!clone.equals("clone-a")) {
+                return port;
+            }
+            try {
+                relayOfA = new GrpcRelay(port);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return relayOfA.port();
+        }, "clone-a", "clone-b");
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (mesh != null) {
             mesh.close();
+        }
+        if (relayOfA != null) {
+            relayOfA.close();
         }
     }
 
@@ -100,6 +116,50 @@ class ExchangeGuardsIT {
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getStatus().toString());
         assertTrue(e.getStatus().getDescription().contains("MeasureClock"), e.getStatus().getDescription());
         assertEquals(before, mesh.one("central", "SELECT owner FROM field.parcel WHERE uid = '" + uid + "'"));
+        mesh.sync("clone-b");
+        mesh.assertConverged();
+    }
+
+    @Test
+    void aPulledChangeOfATableTheCloneDoesNotSynchroniseIsRefusedAndNothingIsApplied() throws Exception {
+        mesh.sync("clone-a");
+        // A table of clone-a's own, with a uid column, that it does not synchronise.
+        mesh.sql("clone-a", "CREATE TABLE field.local_notes (uid uuid PRIMARY KEY, body text)");
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('beside an injection', 'central')");
+        String injected = UUID.randomUUID().toString();
+        String centralId = mesh.registrations.get("clone-a").getCentralId();
+        java.util.concurrent.atomic.AtomicInteger injections = new java.util.concurrent.atomic.AtomicInteger();
+        relayOfA.tamper((method, message) -> {
+            if (!method.equals(io.lizsync.proto.sync.v1.ExchangeGrpc.getPullMethod().getFullMethodName())
+                    || injections.getAndIncrement() > 0) {
+                return message;
+            }
+            Change forged = Change.newBuilder().setOriginId(centralId).setOriginEventId(Long.MAX_VALUE / 2)
+                    .setSchemaName("field").setTableName("local_notes").setUid(injected)
+                    .setAction(ChangeAction.CHANGE_ACTION_INSERT)
+                    .setNewValuesJson("{\"uid\":\"" + injected + "\",\"body\":\"injected\"}")
+                    .setEditedAt(Wire.timestamp(java.time.Instant.now())).build();
+            return ChangeBatch.parseFrom(message).toBuilder().addChanges(forged).build().toByteArray();
+        });
+        String cursor = "SELECT last_tick_id FROM lizsync.clone_state WHERE clone_id = "
+                + "(SELECT server_id FROM lizsync.server_metadata WHERE server_role = 'clone')";
+        String before = mesh.one("clone-a", cursor);
+        try {
+            var e = assertThrows(StatusRuntimeException.class, () -> mesh.sync("clone-a"));
+            assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode(), e.getStatus().toString());
+            assertTrue(e.getStatus().getDescription().contains("field.local_notes"), e.getStatus().getDescription());
+            assertEquals(1, injections.get(), "the relay rewrote one pulled batch");
+            assertEquals("0", mesh.one("clone-a", "SELECT count(*) FROM field.local_notes"));
+            assertEquals("0", mesh.one("clone-a", "SELECT count(*) FROM field.parcel WHERE code = 'beside an injection'"),
+                    "the genuine change of the refused pull is not applied either");
+            assertEquals(before, mesh.one("clone-a", cursor), "the cursor did not move");
+        } finally {
+            relayOfA.tamper((method, message) -> message);
+        }
+        // The same pull, untouched, goes through.
+        mesh.sync("clone-a");
+        assertEquals("1", mesh.one("clone-a", "SELECT count(*) FROM field.parcel WHERE code = 'beside an injection'"));
+        assertEquals("0", mesh.one("clone-a", "SELECT count(*) FROM field.local_notes"));
         mesh.sync("clone-b");
         mesh.assertConverged();
     }

@@ -23,7 +23,9 @@ import io.lizsync.proto.sync.v1.TableFingerprint;
 import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.config.SyncConfig;
 import io.lizsync.sync.db.Catalog;
+import io.lizsync.sync.grpc.GrpcErrors;
 import io.lizsync.sync.engine.NetChange;
+import io.lizsync.sync.engine.Routing;
 import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.wire.ChangeCodec;
 import io.lizsync.sync.wire.ChangeStream;
@@ -228,27 +230,33 @@ public class CentralClient {
     /**
      * Starts the pull of the session: its net changes as they stream in (a few batches requested
      * ahead), parts joined. Close it when done; closing before the end cancels the call.
+     *
+     * @param self this clone and its own table list: a change of any other table is refused
+     *             (whoever sent it, a tampered link or a central whose list differs), and with it
+     *             the whole pull, before anything is committed
      */
-    public Pull pull(String session) {
+    public Pull pull(String session, Routing.Destination self) {
         StreamReader<PullRequest, ChangeBatch> stream = new StreamReader<>(PULL_BATCHES_AHEAD,
                 config.central().deadlineSeconds(), "central");
         ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .pull(PullRequest.newBuilder().setSessionId(session).build(), stream);
-        return new Pull(stream);
+        return new Pull(stream, self);
     }
 
     /** A pull as it streams: net changes in replay order; {@link #position()} once all have arrived. */
     public static final class Pull implements CloneStore.Incoming, AutoCloseable {
         private final StreamReader<PullRequest, ChangeBatch> stream;
+        private final Routing.Destination self;
         private final Iterator<ChangeBatch> batches;
         private final ChangeStream.Joiner joiner = new ChangeStream.Joiner();
         private final ArrayDeque<NetChange> ready = new ArrayDeque<>();
         private String position;
         private boolean last;
 
-        Pull(StreamReader<PullRequest, ChangeBatch> stream) {
+        Pull(StreamReader<PullRequest, ChangeBatch> stream, Routing.Destination self) {
             this.stream = stream;
+            this.self = self;
             this.batches = stream.iterator();
         }
 
@@ -264,7 +272,11 @@ public class CentralClient {
                 for (Change part : b.getChangesList()) {
                     Change whole = joiner.add(part);
                     if (whole != null) {
-                        ready.add(ChangeCodec.decode(whole, Duration.ZERO, null));
+                        NetChange change = ChangeCodec.decode(whole, Duration.ZERO, null);
+                        if (!self.takes(change.table())) {
+                            throw new PulledTableRefused(change.table());
+                        }
+                        ready.add(change);
                     }
                 }
             }
@@ -294,6 +306,15 @@ public class CentralClient {
         @Override
         public void close() {
             stream.close();
+        }
+    }
+
+    /** A pulled change of a table this clone does not synchronise: the pull is refused whole. */
+    public static final class PulledTableRefused extends GrpcErrors.PreconditionException {
+        PulledTableRefused(TableRef table) {
+            super("central sent a change of table " + table + ", which this clone does not synchronise: the pull was"
+                    + " refused and nothing was applied (a tampered link, or central's table list for this clone"
+                    + " differs from the clone's; redeploy the clone if its table list changed)");
         }
     }
 

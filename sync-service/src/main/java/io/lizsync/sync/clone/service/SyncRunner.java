@@ -5,6 +5,7 @@ import io.lizsync.sync.clone.central.CentralClient;
 import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.config.NodeRoles;
 import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.engine.Routing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -182,7 +183,8 @@ public class SyncRunner {
         long tPush = System.nanoTime();
         // The stream is applied while it arrives; if applying fails, the call is cancelled at once.
         CloneStore.Applied pulled;
-        try (CentralClient.Pull pull = central.pull(session)) {
+        try (CentralClient.Pull pull = central.pull(session,
+                new Routing.Destination(me.cloneId(), java.util.Set.copyOf(me.tables())))) {
             pulled = store.applyPull(pull, tier ? hello.centralId() : null);
         }
         long tApply = System.nanoTime();
