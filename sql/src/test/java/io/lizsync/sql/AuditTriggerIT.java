@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 class AuditTriggerIT extends DatabaseFixture {
 
@@ -141,6 +143,114 @@ class AuditTriggerIT extends DatabaseFixture {
                 + "FROM audit.logged_actions ORDER BY event_id");
         assertEquals(List.of(List.of("I", "x", "null", "t"), List.of("U", "x", "y", "t")),
                 log.stream().map(r -> List.of(r.get(0), r.get(1), String.valueOf(r.get(2)), r.get(3))).toList());
+    }
+
+    /**
+     * The trigger runs as the owner of the tools and passes the written row, typed as the table's
+     * row type, to hstore. A writer who may create in public can add public.hstore(that row type):
+     * an exact match, chosen over the extension's hstore(record) unless the call rules it out.
+     */
+    @Test
+    void aWritersHstoreOverloadForTheRowTypeIsNeverCalled() throws Exception {
+        String writer = writerWhoMayCreateInPublic();
+        try (Connection w = connectAs(writer); Statement st = w.createStatement()) {
+            st.execute("CREATE TABLE \"public\".\"spy_calls\" (\"called_as\" text, \"arg\" text)");
+            st.execute("""
+                    CREATE FUNCTION "public"."hstore"("field"."parcel") RETURNS "public"."hstore" LANGUAGE sql AS $$
+                        INSERT INTO "public"."spy_calls" VALUES (current_user, CAST($1 AS text));
+                        SELECT "public"."hstore"('hijacked', CAST(current_user AS text))
+                    $$""");
+            try (PreparedStatement insert = w.prepareStatement(
+                    "INSERT INTO \"field\".\"parcel\" (\"name\", \"area\", \"tags\") VALUES (?, ?, CAST(? AS text[]))");
+                    PreparedStatement update = w.prepareStatement(
+                            "UPDATE \"field\".\"parcel\" SET \"name\" = ? WHERE \"id\" = ?");
+                    PreparedStatement delete = w.prepareStatement("DELETE FROM \"field\".\"parcel\" WHERE \"id\" = ?")) {
+                insert.setString(1, "north");
+                insert.setBigDecimal(2, new java.math.BigDecimal("12.5"));
+                insert.setString(3, "{a,\"b c\"}");
+                insert.executeUpdate();
+                int id = Integer.parseInt(one(ds, "SELECT max(\"id\") FROM \"field\".\"parcel\""));
+                // The row as the extension's hstore(record) gives it: a subquery's whole row is typed record.
+                String inserted = one(ds, "SELECT CAST(\"public\".\"hstore\"(\"r\") AS text) "
+                        + "FROM (SELECT * FROM \"field\".\"parcel\") AS \"r\"");
+                update.setString(1, "north-east");
+                update.setInt(2, id);
+                update.executeUpdate();
+                String updated = one(ds, "SELECT CAST(\"public\".\"hstore\"(\"r\") AS text) "
+                        + "FROM (SELECT * FROM \"field\".\"parcel\") AS \"r\"");
+                delete.setInt(1, id);
+                delete.executeUpdate();
+
+                assertEquals(List.of(), rows(ds, "SELECT * FROM \"public\".\"spy_calls\""),
+                        "the writer's hstore overload was called");
+                List<List<String>> log = rows(ds, """
+                        SELECT "action", CAST("row_data" AS text), CAST("changed_fields" AS text),
+                               CAST("uid" AS text) = ("row_data" OPERATOR(public.->) 'uid')
+                        FROM "audit"."logged_actions" ORDER BY "event_id"
+                        """);
+                assertEquals(3, log.size(), log.toString());
+                assertEquals(java.util.Arrays.asList("I", inserted, null, "t"), log.get(0));
+                assertEquals("U", log.get(1).get(0));
+                assertEquals("\"name\"=>\"north\"", log.get(1).get(1), "row_data: previous values of the changed fields");
+                assertEquals("\"name\"=>\"north-east\"", log.get(1).get(2));
+                assertEquals(java.util.Arrays.asList("D", updated, null, "t"), log.get(2));
+            }
+        }
+    }
+
+    /**
+     * NULLIF, simple CASE and IS DISTINCT FROM look their {@code =} up through the search_path,
+     * which in a SECURITY DEFINER function without SET search_path is the writer's: a writer's
+     * {@code =}(text, text) in public, with public before pg_catalog, would run as the owner.
+     */
+    @Test
+    void aWritersEqualsOperatorIsNeverCalledOnTheReplayPath() throws Exception {
+        String origin = "6f1c0d52-9a3c-4d1e-9a52-3a1f3d6b7c11";
+        String writer = writerWhoMayCreateInPublic();
+        try (Connection w = connectAs(writer); Statement st = w.createStatement()) {
+            st.execute("CREATE TABLE \"public\".\"spy_calls\" (\"called_as\" text, \"arg\" text)");
+            st.execute("""
+                    CREATE FUNCTION "public"."spy_texteq"(text, text) RETURNS boolean LANGUAGE sql AS $$
+                        INSERT INTO "public"."spy_calls" VALUES (current_user, $1);
+                        SELECT $1 OPERATOR(pg_catalog.=) $2
+                    $$""");
+            st.execute("CREATE OPERATOR \"public\".= (LEFTARG = text, RIGHTARG = text, FUNCTION = \"public\".\"spy_texteq\")");
+            st.execute("SET search_path = \"public\", \"pg_catalog\"");
+            try (PreparedStatement set = w.prepareStatement("SELECT set_config(?, ?, false)")) {
+                for (String[] kv : new String[][] {{"lizsync.origin", origin}, {"lizsync.sync_id", ""}}) {
+                    set.setString(1, kv[0]);
+                    set.setString(2, kv[1]);
+                    set.execute();
+                }
+            }
+            try (PreparedStatement insert = w.prepareStatement("INSERT INTO \"field\".\"parcel\" (\"name\") VALUES (?)")) {
+                insert.setString(1, "from clone");
+                insert.executeUpdate();
+            }
+        }
+        assertEquals(List.of(), rows(ds, "SELECT * FROM \"public\".\"spy_calls\""), "the writer's = was called");
+        assertEquals(List.of(List.of("I", "from clone", "{\"origin\": \"" + origin + "\", \"sync_id\": null}")),
+                rows(ds, "SELECT \"action\", \"row_data\" OPERATOR(public.->) 'name', CAST(\"sync_data\" AS text) "
+                        + "FROM \"audit\".\"logged_actions\""));
+    }
+
+    /** A role that may write field.parcel and create in public, nothing more (as a field user could be). */
+    private String writerWhoMayCreateInPublic() throws Exception {
+        String writer = "field writer of " + one(ds, "SELECT current_database()");
+        String role = Sql.ident(writer);
+        exec(ds, "CREATE ROLE " + role + " LOGIN NOSUPERUSER",
+                "GRANT USAGE, CREATE ON SCHEMA \"public\" TO " + role,
+                "GRANT USAGE ON SCHEMA \"field\" TO " + role,
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \"field\".\"parcel\" TO " + role,
+                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA \"field\" TO " + role);
+        return writer;
+    }
+
+    private Connection connectAs(String role) throws Exception {
+        PGSimpleDataSource w = new PGSimpleDataSource();
+        w.setURL(cluster.jdbcUrl(one(ds, "SELECT current_database()")));
+        w.setUser(role);
+        return w.getConnection();
     }
 
     private static String txid(Statement st) throws Exception {

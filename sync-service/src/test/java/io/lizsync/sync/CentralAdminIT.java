@@ -67,8 +67,8 @@ class CentralAdminIT {
         assertEquals("1", dry.getInstalledVersion());
         var up = admin.upgrade(UpgradeRequest.newBuilder().setRunIt(true).build());
         assertEquals(1, up.getStatus(), up.getMessage());
-        assertEquals("8", up.getInstalledVersion());
-        assertEquals("8", admin.getToolsStatus(GetToolsStatusRequest.getDefaultInstance()).getInstalledVersion());
+        assertEquals("9", up.getInstalledVersion());
+        assertEquals("9", admin.getToolsStatus(GetToolsStatusRequest.getDefaultInstance()).getInstalledVersion());
     }
 
     @Test
