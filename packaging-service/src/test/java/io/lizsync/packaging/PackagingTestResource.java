@@ -27,17 +27,19 @@ public class PackagingTestResource implements QuarkusTestResourceLifecycleManage
             cluster = PgCluster.start("packaging-it-central");
             storageDir = Files.createTempDirectory("lizsync-packaging-it-").resolve("packages");
             int httpPort = freePort();
-            return Map.of(
-                    "lizsync.auth.public-key-file", io.lizsync.testkit.TestKeys.get().publicKeyFile().toString(),
-                    "quarkus.datasource.jdbc.url", cluster.jdbcUrl(),
-                    "quarkus.datasource.reactive.url", cluster.reactiveUrl(),
-                    "quarkus.datasource.username", cluster.user(),
-                    "quarkus.datasource.password", cluster.password(),
-                    "lizsync.packaging.storage-dir", storageDir.toString(),
-                    "quarkus.http.test-port", String.valueOf(httpPort),
-                    "quarkus.grpc.clients.packaging.host", "127.0.0.1",
-                    "quarkus.grpc.clients.packaging.port", String.valueOf(httpPort),
-                    "quarkus.grpc.clients.packaging.test-port", String.valueOf(httpPort));
+            var keys = io.lizsync.testkit.TestKeys.get();
+            return Map.ofEntries(
+                    Map.entry("lizsync.auth.public-key-file", keys.publicKeyFile().toString()),
+                    Map.entry("lizsync.packaging.signing-private-key-file", keys.packageSigningKeyFile().toString()),
+                    Map.entry("quarkus.datasource.jdbc.url", cluster.jdbcUrl()),
+                    Map.entry("quarkus.datasource.reactive.url", cluster.reactiveUrl()),
+                    Map.entry("quarkus.datasource.username", cluster.user()),
+                    Map.entry("quarkus.datasource.password", cluster.password()),
+                    Map.entry("lizsync.packaging.storage-dir", storageDir.toString()),
+                    Map.entry("quarkus.http.test-port", String.valueOf(httpPort)),
+                    Map.entry("quarkus.grpc.clients.packaging.host", "127.0.0.1"),
+                    Map.entry("quarkus.grpc.clients.packaging.port", String.valueOf(httpPort)),
+                    Map.entry("quarkus.grpc.clients.packaging.test-port", String.valueOf(httpPort)));
         } catch (Exception e) {
             stop();
             throw new IllegalStateException("could not start the test database", e);

@@ -21,10 +21,12 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Throwaway access token keys for one test JVM (made on first use in a 0700 temporary directory,
- * removed at exit) and tokens signed with them for any login and roles: what registry-service
- * would issue, so tests reach the services as an administrator, an operator, a field user or a
- * service, and as nobody. {@link #environment()} gives a service process the key files.
+ * Throwaway keys for one test JVM (made on first use in a 0700 temporary directory, removed at
+ * exit): the access token keys, and tokens signed with them for any login and roles (what
+ * registry-service would issue, so tests reach the services as an administrator, an operator, a
+ * field user or a service, and as nobody); and central's package-signing keys (Ed25519), whose
+ * private half packaging-service signs with and whose public half the sidecars trust.
+ * {@link #environment()} gives a service process the key files.
  */
 public final class TestKeys {
 
@@ -33,6 +35,9 @@ public final class TestKeys {
     private final Path dir;
     private final Path privateKey;
     private final Path publicKey;
+    private final Path packageSigningKey;
+    private final Path packageSigningPublicKey;
+    private final KeyPair packageSigningPair;
     private final AccessTokens.Signer signer;
 
     private TestKeys() {
@@ -43,6 +48,9 @@ public final class TestKeys {
             publicKey = dir.resolve("access-token.pub");
             KeyPair pair = KeyFiles.generate(privateKey, publicKey);
             signer = new AccessTokens.Signer((ECPrivateKey) pair.getPrivate(), Clock.systemUTC());
+            packageSigningKey = dir.resolve("package-signing.key");
+            packageSigningPublicKey = dir.resolve("package-signing.pub");
+            packageSigningPair = KeyFiles.generateEd25519(packageSigningKey, packageSigningPublicKey);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the test access token keys", e);
         }
@@ -50,6 +58,8 @@ public final class TestKeys {
             try {
                 Files.deleteIfExists(privateKey);
                 Files.deleteIfExists(publicKey);
+                Files.deleteIfExists(packageSigningKey);
+                Files.deleteIfExists(packageSigningPublicKey);
                 Files.deleteIfExists(dir);
             } catch (IOException ignored) {
                 // a leftover temp dir is harmless
@@ -72,6 +82,21 @@ public final class TestKeys {
         return publicKey;
     }
 
+    /** Central's package-signing private key (PEM, PKCS#8): packaging-service's. */
+    public Path packageSigningKeyFile() {
+        return packageSigningKey;
+    }
+
+    /** Central's package-signing public key (PEM): what every sidecar trusts. */
+    public Path packageSigningPublicKeyFile() {
+        return packageSigningPublicKey;
+    }
+
+    /** The package-signing pair itself, for tests that sign or check manifests in process. */
+    public KeyPair packageSigningPair() {
+        return packageSigningPair;
+    }
+
     /** A token for {@code login} holding {@code roles}, valid for an hour. */
     public String token(String login, String... roles) {
         return signer.sign(UUID.nameUUIDFromBytes(login.getBytes(StandardCharsets.UTF_8)).toString(), login,
@@ -87,11 +112,17 @@ public final class TestKeys {
         return as("test-admin", Roles.ADMINISTRATOR);
     }
 
-    /** The variables a service process reads its key files from (the private one for registry-service). */
+    /**
+     * The variables a service process reads its key files from: the access token public key for
+     * every service (the private one for registry-service), the package-signing private key for
+     * packaging-service and its public key for sidecars.
+     */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LIZSYNC_AUTH_PUBLIC_KEY_FILE", publicKey.toString());
         env.put("LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE", privateKey.toString());
+        env.put("LIZSYNC_PACKAGING_SIGNING_PRIVATE_KEY_FILE", packageSigningKey.toString());
+        env.put("LIZSYNC_SYNC_PACKAGE_SIGNING_PUBLIC_KEY_FILE", packageSigningPublicKey.toString());
         return env;
     }
 }

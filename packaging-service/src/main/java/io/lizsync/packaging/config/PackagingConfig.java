@@ -23,6 +23,15 @@ public interface PackagingConfig {
     Path authPublicKeyFile();
 
     /**
+     * PEM file (PKCS#8, {@code openssl genpkey -algorithm ed25519}) of central's package-signing
+     * private key: every package's manifest is signed with it, and clones deploy only packages
+     * signed by the key whose public half they hold (ADR 0011). Required: the service does not
+     * start without it. Read by this service only. Environment:
+     * {@code LIZSYNC_PACKAGING_SIGNING_PRIVATE_KEY_FILE}.
+     */
+    java.util.Optional<Path> signingPrivateKeyFile();
+
+    /**
      * pg_dump used for the structure of packages (same major version as the central server, or
      * newer). Absent: the newest {@code /usr/lib/postgresql/<n>/bin/pg_dump}, else {@code pg_dump}
      * on the PATH. Environment: {@code LIZSYNC_PACKAGING_PG_DUMP_PATH}.

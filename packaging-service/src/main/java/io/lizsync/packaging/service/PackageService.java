@@ -54,11 +54,13 @@ public class PackageService {
     private final java.util.concurrent.Semaphore building = new java.util.concurrent.Semaphore(1);
 
     private final io.lizsync.packaging.repository.DeploymentRepository deployments;
+    private final PackageSigningKey signingKey;
 
     PackageService(PackageFileStore store, javax.sql.DataSource dataSource,
             io.lizsync.packaging.config.PackagingConfig config,
-            io.lizsync.packaging.repository.DeploymentRepository deployments) {
+            io.lizsync.packaging.repository.DeploymentRepository deployments, PackageSigningKey signingKey) {
         this.deployments = deployments;
+        this.signingKey = signingKey;
         this.store = store;
         this.dataSource = dataSource;
         this.config = config;
@@ -76,7 +78,8 @@ public class PackageService {
                 cfg.getOptionalValue("quarkus.datasource.username", String.class).orElse(null),
                 cfg.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
         var builder = new io.lizsync.sql.pkg.PackageBuilder(dataSource, target,
-                io.lizsync.sql.pkg.PackageBuilder.findPgDump(config.pgDumpPath().orElse(null)), config.compressionLevel());
+                io.lizsync.sql.pkg.PackageBuilder.findPgDump(config.pgDumpPath().orElse(null)), config.compressionLevel(),
+                signingKey.signer());
         building.acquire();
         try {
             UUID workId = UUID.randomUUID();
@@ -99,8 +102,8 @@ public class PackageService {
                         .setStructureFingerprint(t.fingerprint()).setRowCount(t.rowCount()));
             }
             store.save(id, built.archive(), info.build());
-            LOG.infof("package %s built: %d table(s), %d bytes, central position %d", id, m.tables().size(),
-                    built.sizeBytes(), m.tickId());
+            LOG.infof("package %s built: %d table(s), %d bytes, central position %d, signed with key %s", id,
+                    m.tables().size(), built.sizeBytes(), m.tickId(), signingKey.signer().keyId());
             return info.build();
         } finally {
             building.release();

@@ -47,17 +47,21 @@ import java.util.zip.ZipFile;
  * identical texts (thousands of equal characters per row) come near it, and need a higher limit;</li>
  * <li>the compressed sizes together fit in the file (entries sharing compressed data, as in
  * overlapping-entry bombs, are refused);</li>
+ * <li>when a {@link PackageSignature.Verifier} is given (a clone about to deploy), the manifest's
+ * bytes are signed by its key ({@value PackageManifest#SIGNATURE}), checked before the manifest is
+ * even parsed;</li>
  * <li>the manifest is present, parses, has format version {@link PackageManifest#FORMAT_VERSION},
- * lists only safe names, lists every entry of the ZIP except itself and nothing else, with the sizes
- * the ZIP directory declares; the tables' data entries and {@value PackageManifest#ADDITIONAL_SQL}
- * (when announced) are listed.</li>
+ * lists only safe names, lists every entry of the ZIP except itself and its signature and nothing
+ * else, with the sizes the ZIP directory declares; the tables' data entries and
+ * {@value PackageManifest#ADDITIONAL_SQL} (when announced) are listed.</li>
  * </ul>
  *
  * <p>The sizes of a ZIP directory can lie. This is why {@link #open(String)} does not trust them:
  * its stream counts the inflated bytes and fails as soon as more than the manifest's size come out,
  * so at most {@code size + 1} bytes of any entry are ever inflated, and the SHA-256 and exact size are
- * checked at end of stream. Content is therefore only known to be intact once it has been read to the
- * end (or {@link #verifyAll()} has passed).
+ * checked at end of stream, always: those checksums are what ties the entries to the signed
+ * manifest. Content is therefore only known to be intact once it has been read to the end (or
+ * {@link #verifyAll()} has passed).
  *
  * <p>Entry names (same rules as {@link PackageArchiveWriter}): not empty, at most
  * {@value #MAX_NAME_LENGTH} characters, no control character, not ending with {@code /} (directory),
@@ -108,26 +112,48 @@ public final class PackageArchive implements Closeable {
     private final byte[] manifestBytes;
     private final Map<String, ZipEntry> zipEntries;
     private final Map<String, PackageManifest.Entry> listed;
+    private final String signedBy;
     private volatile boolean closed;
 
     private PackageArchive(ZipFile zip, PackageManifest manifest, byte[] manifestBytes,
-            Map<String, ZipEntry> zipEntries, Map<String, PackageManifest.Entry> listed) {
+            Map<String, ZipEntry> zipEntries, Map<String, PackageManifest.Entry> listed, String signedBy) {
         this.zip = zip;
         this.manifest = manifest;
         this.manifestBytes = manifestBytes;
         this.zipEntries = zipEntries;
         this.listed = listed;
+        this.signedBy = signedBy;
     }
 
     /**
-     * Opens {@code zip} and checks its structure and manifest (see the class description). Data entries
-     * are not read.
+     * Opens {@code zip} and checks its structure and manifest (see the class description), not its
+     * signature: for tools and tests that look into packages. {@link PackageDeployer} deploys only
+     * archives opened with {@link #open(Path, Limits, PackageSignature.Verifier)}.
      *
      * @throws PackageFormatException when the package is refused; the message names the problem and
      *                                the entry
      * @throws IOException            when the file cannot be read at all (missing, no permission, ...)
      */
     public static PackageArchive open(Path zip, Limits limits) throws PackageFormatException, IOException {
+        return read(zip, limits, null);
+    }
+
+    /**
+     * Opens {@code zip}, checks that its manifest is signed by {@code verifier}'s key, then its
+     * structure and manifest (see the class description). Data entries are not read.
+     *
+     * @throws PackageFormatException when the package is refused (unsigned, signed by another key, a
+     *                                manifest changed after signing, or any structural problem); the
+     *                                message names the problem and the entry
+     * @throws IOException            when the file cannot be read at all (missing, no permission, ...)
+     */
+    public static PackageArchive open(Path zip, Limits limits, PackageSignature.Verifier verifier)
+            throws PackageFormatException, IOException {
+        return read(zip, limits, Objects.requireNonNull(verifier, "verifier"));
+    }
+
+    private static PackageArchive read(Path zip, Limits limits, PackageSignature.Verifier verifier)
+            throws PackageFormatException, IOException {
         Objects.requireNonNull(zip, "zip");
         Objects.requireNonNull(limits, "limits");
         long fileSize = Files.size(zip);
@@ -139,7 +165,7 @@ public final class PackageArchive implements Closeable {
         }
         boolean ok = false;
         try {
-            PackageArchive archive = check(file, fileSize, limits);
+            PackageArchive archive = check(file, fileSize, limits, verifier);
             ok = true;
             return archive;
         } finally {
@@ -149,7 +175,7 @@ public final class PackageArchive implements Closeable {
         }
     }
 
-    private static PackageArchive check(ZipFile file, long fileSize, Limits limits)
+    private static PackageArchive check(ZipFile file, long fileSize, Limits limits, PackageSignature.Verifier verifier)
             throws PackageFormatException, IOException {
         int count = file.size();
         if (count > limits.maxEntries()) {
@@ -187,7 +213,13 @@ public final class PackageArchive implements Closeable {
         if (manifestEntry == null) {
             throw new PackageFormatException("package has no " + PackageManifest.MANIFEST);
         }
-        byte[] manifestBytes = readManifest(file, manifestEntry);
+        byte[] manifestBytes = readSmall(file, manifestEntry, PackageManifest.MANIFEST, MAX_MANIFEST_BYTES);
+        if (verifier != null) {
+            // Before parsing: nothing of an unsigned manifest is interpreted.
+            ZipEntry signatureEntry = byName.get(PackageManifest.SIGNATURE);
+            verifier.verify(manifestBytes, signatureEntry == null ? null
+                    : readSmall(file, signatureEntry, PackageManifest.SIGNATURE, PackageSignature.MAX_ENTRY_BYTES));
+        }
         PackageManifest manifest = PackageManifest.fromJson(manifestBytes);
 
         Map<String, PackageManifest.Entry> listed = new LinkedHashMap<>();
@@ -197,8 +229,8 @@ public final class PackageArchive implements Closeable {
             if (problem != null) {
                 throw new PackageFormatException("manifest lists an unsafe entry name " + quote(name) + ": " + problem);
             }
-            if (PackageManifest.MANIFEST.equals(name)) {
-                throw new PackageFormatException("manifest lists " + PackageManifest.MANIFEST + " among its entries");
+            if (PackageManifest.MANIFEST.equals(name) || PackageManifest.SIGNATURE.equals(name)) {
+                throw new PackageFormatException("manifest lists " + name + " among its entries");
             }
             if (listed.putIfAbsent(name, entry) != null) {
                 throw new PackageFormatException("manifest lists entry " + quote(name) + " twice");
@@ -214,7 +246,8 @@ public final class PackageArchive implements Closeable {
             }
         }
         for (String name : byName.keySet()) {
-            if (!PackageManifest.MANIFEST.equals(name) && !listed.containsKey(name)) {
+            if (!PackageManifest.MANIFEST.equals(name) && !PackageManifest.SIGNATURE.equals(name)
+                    && !listed.containsKey(name)) {
                 throw new PackageFormatException("entry " + quote(name) + " is not listed in the manifest");
             }
         }
@@ -223,7 +256,7 @@ public final class PackageArchive implements Closeable {
             throw new PackageFormatException(inconsistency);
         }
         return new PackageArchive(file, manifest, manifestBytes, Collections.unmodifiableMap(byName),
-                Collections.unmodifiableMap(listed));
+                Collections.unmodifiableMap(listed), verifier == null ? null : verifier.keyId());
     }
 
     private static void checkZipEntry(ZipEntry entry, Map<String, ZipEntry> byName, Limits limits)
@@ -262,12 +295,11 @@ public final class PackageArchive implements Closeable {
         }
     }
 
-    private static byte[] readManifest(ZipFile file, ZipEntry entry) throws PackageFormatException, IOException {
-        String name = PackageManifest.MANIFEST;
+    private static byte[] readSmall(ZipFile file, ZipEntry entry, String name, long max)
+            throws PackageFormatException, IOException {
         long declared = entry.getSize();
-        if (declared > MAX_MANIFEST_BYTES) {
-            throw new PackageFormatException(name + " is too large: " + declared + " bytes (limit "
-                    + MAX_MANIFEST_BYTES + ")");
+        if (declared > max) {
+            throw new PackageFormatException(name + " is too large: " + declared + " bytes (limit " + max + ")");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(declared, BUFFER));
         CRC32 crc = new CRC32();
@@ -300,15 +332,12 @@ public final class PackageArchive implements Closeable {
         return out.toByteArray();
     }
 
-    private volatile boolean entryDigests = true;
-
     /**
-     * The whole archive was already checked against a SHA-256 from a trusted source (packaging-service
-     * announced it for the download): entries are then read without hashing them again. Sizes and
-     * the bomb limits are still enforced on every read.
+     * Id of the key whose signature of the manifest was checked when the archive was opened, or null
+     * when it was opened without checking it.
      */
-    public void archiveVerified() {
-        entryDigests = false;
+    public String signedBy() {
+        return signedBy;
     }
 
     /** The manifest read by {@link #open(Path, Limits)}. */
@@ -344,7 +373,7 @@ public final class PackageArchive implements Closeable {
         } catch (IllegalStateException e) {
             throw new IOException("package archive is closed", e);
         }
-        return new CheckedEntryStream(raw, expected, entryDigests);
+        return new CheckedEntryStream(raw, expected);
     }
 
     /**
@@ -526,10 +555,10 @@ public final class PackageArchive implements Closeable {
         private boolean done;
         private EntryCheckException failure;
 
-        CheckedEntryStream(InputStream in, PackageManifest.Entry expected, boolean hash) {
+        CheckedEntryStream(InputStream in, PackageManifest.Entry expected) {
             this.in = in;
             this.expected = expected;
-            this.digest = hash ? sha256() : null;
+            this.digest = sha256();
         }
 
         @Override
@@ -569,7 +598,7 @@ public final class PackageArchive implements Closeable {
                             + count + " bytes, the manifest says " + expected.size() + ")", null);
                 }
                 byte[] want = HexFormat.of().parseHex(expected.sha256());
-                if (digest != null && !MessageDigest.isEqual(digest.digest(), want)) {
+                if (!MessageDigest.isEqual(digest.digest(), want)) {
                     throw fail("entry " + quote(expected.name())
                             + " was changed after packaging (checksum mismatch)", null);
                 }
@@ -580,9 +609,7 @@ public final class PackageArchive implements Closeable {
                 throw fail("entry " + quote(expected.name()) + " holds more than the " + expected.size()
                         + " bytes listed in the manifest; reading stopped", null);
             }
-            if (digest != null) {
-                digest.update(b, off, n);
-            }
+            digest.update(b, off, n);
             return n;
         }
 

@@ -28,7 +28,7 @@ import java.util.zip.ZipOutputStream;
  * try (PackageArchiveWriter writer = new PackageArchiveWriter(path, 6)) {
  *     try (OutputStream out = writer.entry(PackageManifest.PRE_DATA)) { ... }
  *     try (OutputStream out = writer.entry(PackageManifest.dataEntry(0))) { ... }
- *     PackageManifest written = writer.finish(manifest);
+ *     PackageManifest written = writer.finish(manifest, signer);
  * }
  * }</pre>
  * Closing the writer without a successful {@link #finish(PackageManifest)} deletes the partial file,
@@ -36,8 +36,10 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Entry names follow the same rules as {@link PackageArchive} (relative, {@code /}-separated, no
  * {@code .}/{@code ..}/empty segment, no backslash, no control character, at most 255 characters);
- * {@value PackageManifest#MANIFEST} is reserved for {@link #finish(PackageManifest)}. All entries are
- * DEFLATED at the given level. Not thread-safe.
+ * {@value PackageManifest#MANIFEST} and {@value PackageManifest#SIGNATURE} are reserved for
+ * {@link #finish(PackageManifest, PackageSignature.Signer)}. All entries are DEFLATED at the given
+ * level. Not thread-safe. An archive finished without a signer ({@link #finish(PackageManifest)})
+ * can be read but no clone deploys it.
  */
 public final class PackageArchiveWriter implements Closeable {
 
@@ -93,7 +95,7 @@ public final class PackageArchiveWriter implements Closeable {
         if (problem != null) {
             throw new IllegalArgumentException("unsafe entry name " + PackageArchive.quote(name) + ": " + problem);
         }
-        if (PackageManifest.MANIFEST.equals(name)) {
+        if (PackageManifest.MANIFEST.equals(name) || PackageManifest.SIGNATURE.equals(name)) {
             throw new IllegalArgumentException("entry " + PackageArchive.quote(name)
                     + " is reserved: finish() writes it");
         }
@@ -123,6 +125,16 @@ public final class PackageArchiveWriter implements Closeable {
      *                                  value, a table data entry or additional SQL that was not written
      */
     public PackageManifest finish(PackageManifest manifest) throws IOException {
+        return finish(manifest, null);
+    }
+
+    /**
+     * Like {@link #finish(PackageManifest)}, then writes {@code signer}'s signature of the manifest's
+     * bytes as {@value PackageManifest#SIGNATURE}, the very last entry.
+     *
+     * @param signer central's package-signing key; null writes an unsigned archive
+     */
+    public PackageManifest finish(PackageManifest manifest, PackageSignature.Signer signer) throws IOException {
         Objects.requireNonNull(manifest, "manifest");
         ensureWritable();
         if (current != null) {
@@ -148,6 +160,11 @@ public final class PackageArchiveWriter implements Closeable {
             zip.putNextEntry(new ZipEntry(PackageManifest.MANIFEST));
             zip.write(json);
             zip.closeEntry();
+            if (signer != null) {
+                zip.putNextEntry(new ZipEntry(PackageManifest.SIGNATURE));
+                zip.write(signer.sign(json));
+                zip.closeEntry();
+            }
             zip.close();
         } catch (IOException | RuntimeException e) {
             broken = true;

@@ -38,7 +38,8 @@ import org.postgresql.copy.CopyManager;
  * history item. A clone deployed from the package starts from that tick: its first pull receives
  * every change whose transaction the dump did not see, whatever the commit order, and nothing the
  * dump already holds. pg_dump reads the structure in the same snapshot ({@code --snapshot}); the
- * rows travel as COPY text through pgjdbc's CopyManager, streamed into the ZIP.
+ * rows travel as COPY text through pgjdbc's CopyManager, streamed into the ZIP. The manifest is
+ * signed with central's package-signing key ({@link PackageSignature}): clones deploy nothing else.
  */
 public final class PackageBuilder {
 
@@ -59,12 +60,15 @@ public final class PackageBuilder {
     private final LibpqTarget target;
     private final Path pgDump;
     private final int compressionLevel;
+    private final PackageSignature.Signer signer;
 
-    public PackageBuilder(DataSource dataSource, LibpqTarget target, Path pgDump, int compressionLevel) {
+    public PackageBuilder(DataSource dataSource, LibpqTarget target, Path pgDump, int compressionLevel,
+            PackageSignature.Signer signer) {
         this.dataSource = dataSource;
         this.target = target;
         this.pgDump = pgDump;
         this.compressionLevel = compressionLevel;
+        this.signer = java.util.Objects.requireNonNull(signer, "signer");
     }
 
     /** pg_dump: the configured path, else the newest under /usr/lib/postgresql, else the PATH. */
@@ -214,11 +218,11 @@ public final class PackageBuilder {
                             out.write(additional.getBytes(StandardCharsets.UTF_8));
                         }
                     }
-                    progress.report("archive", 95, "writing the manifest", null, 0);
+                    progress.report("archive", 95, "writing and signing the manifest", null, 0);
                     manifest = zip.finish(new PackageManifest(PackageManifest.FORMAT_VERSION, toolsVersion, centralId,
                             packageId, createdAt.toString(), tick, historyId, bySchema ? "schemas" : "tables",
                             List.copyOf(schemas), packaged, extensions, !additional.isBlank(),
-                            nz(request.description()), nz(request.requestedBy()), List.of()));
+                            nz(request.description()), nz(request.requestedBy()), List.of()), signer);
                     archiveSha = zip.archiveSha256();
                 }
                 c.commit();

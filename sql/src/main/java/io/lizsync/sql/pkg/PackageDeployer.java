@@ -21,8 +21,11 @@ import org.postgresql.copy.CopyManager;
  * Deploys a package on a clone database (seed 002, "Deploy a database package to the clone"), in
  * one transaction: the packaged tables are replaced, the tools re-installed (the previous local log
  * goes), the clone keeps its server id (or gets a new one), its cursor is set to the package's
- * position and the additional SQL runs; then it commits. A failure anywhere, including a killed
- * process or a dropped connection, leaves the clone exactly as it was.
+ * position and the additional SQL runs (as a configured role, when there is one); then it
+ * commits. A failure anywhere, including a killed process or a dropped connection, leaves the
+ * clone exactly as it was. Only archives whose signature was checked when they were opened
+ * ({@link PackageArchive#open(java.nio.file.Path, PackageArchive.Limits, PackageSignature.Verifier)})
+ * are deployed.
  */
 public final class PackageDeployer {
 
@@ -34,10 +37,13 @@ public final class PackageDeployer {
      *
      * @param maintenanceWorkMem memory for the index builds of the deploy transaction (for example
      *                           "256MB"); null keeps the server's setting
+     * @param additionalSqlRole  role the additional SQL runs as ({@code SET LOCAL ROLE}); null runs it
+     *                           as the deploying login
      */
-    public record Options(boolean force, boolean newServerId, String cloneName, String maintenanceWorkMem) {
+    public record Options(boolean force, boolean newServerId, String cloneName, String maintenanceWorkMem,
+            String additionalSqlRole) {
         public Options(boolean force, boolean newServerId, String cloneName) {
-            this(force, newServerId, cloneName, null);
+            this(force, newServerId, cloneName, null, null);
         }
     }
 
@@ -106,6 +112,9 @@ public final class PackageDeployer {
      */
     public Result deploy(PackageArchive archive, Options options, Central central, Progress progress)
             throws PackageRefusedException, SQLException, IOException {
+        if (archive.signedBy() == null) {
+            throw new IllegalArgumentException("the package archive was opened without checking its signature");
+        }
         PackageManifest m = archive.manifest();
         progress.report("check", 1, "checking package " + m.packageId() + " against this clone", null, 0);
         List<String> available = installer.availableVersions();
@@ -121,6 +130,13 @@ public final class PackageDeployer {
             if (!m.toolsVersion().equals(central.toolsVersion())) {
                 throw new PackageRefusedException("central now has LizSync tools version " + central.toolsVersion()
                         + " and the package was made with version " + m.toolsVersion() + ": create a new package");
+            }
+        }
+        String role = options.additionalSqlRole() == null || options.additionalSqlRole().isBlank() ? null
+                : options.additionalSqlRole();
+        if (role != null && m.hasAdditionalSql()) {
+            try (Connection c = dataSource.getConnection()) {
+                AdditionalSqlRole.check(c, role);
             }
         }
         CloneState before = state();
@@ -228,9 +244,16 @@ public final class PackageDeployer {
                 progress.report("identity", 94, "recording the clone's identity and position", null, 0);
                 identity(c, cloneId, cloneName, m, tables);
                 if (m.hasAdditionalSql()) {
-                    progress.report("additional", 96, "running the additional SQL file", null, 0);
+                    progress.report("additional", 96, "running the additional SQL file"
+                            + (role == null ? "" : " as role " + role), null, 0);
                     try {
+                        if (role != null) {
+                            AdditionalSqlRole.enter(c, role);
+                        }
                         script(c, archive, PackageManifest.ADDITIONAL_SQL, "the additional SQL file");
+                        if (role != null) {
+                            AdditionalSqlRole.leave(c, role);
+                        }
                     } catch (SQLException e) {
                         throw new PackageRefusedException("the additional SQL file of the package failed, nothing was "
                                 + "deployed: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
@@ -240,6 +263,15 @@ public final class PackageDeployer {
                 committed = true;
             } catch (PackageFormatException e) {
                 throw new IOException(e.getMessage(), e);
+            } catch (IOException e) {
+                // An entry whose bytes are not those of the signed manifest is a bad package, said
+                // as such, not a failure of this machine.
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof PackageArchive.EntryCheckException bad) {
+                        throw new IOException(bad.getMessage(), new PackageFormatException(bad.getMessage(), e));
+                    }
+                }
+                throw e;
             } finally {
                 if (!committed) {
                     safeRollback(c);

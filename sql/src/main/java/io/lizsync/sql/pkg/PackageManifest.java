@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Manifest of a package, stored as JSON in the entry {@value #MANIFEST} (always the last entry of the
- * ZIP). It says what the package holds (the snapshot position, the schemas and tables, the extensions a
- * clone needs) and lists every other entry with its uncompressed size and SHA-256, so that a reader can
- * tell whether anything was changed after packaging.
+ * Manifest of a package, stored as JSON in the entry {@value #MANIFEST} (the last entry of the ZIP but
+ * for its signature {@value #SIGNATURE}). It says what the package holds (the snapshot position, the
+ * schemas and tables, the extensions a clone needs) and lists every other entry with its uncompressed
+ * size and SHA-256, so that a reader can tell whether anything was changed after packaging, and a
+ * signature of the manifest alone covers the whole package.
  *
  * <p>JSON field names are snake_case ({@code format_version}, {@code tools_version}, ...). Reading
  * ignores unknown fields, so a later minor addition does not break an older reader; a change that
@@ -69,6 +70,11 @@ public record PackageManifest(
     public static final int FORMAT_VERSION = 1;
     /** Entry name of the manifest itself. */
     public static final String MANIFEST = "manifest.json";
+    /**
+     * Entry name of central's signature of the manifest ({@link PackageSignature}); like the
+     * manifest, not listed in it.
+     */
+    public static final String SIGNATURE = "manifest.sig";
     /** Entry name of the structure created before the data is loaded (schemas, tables, types). */
     public static final String PRE_DATA = "structure/pre-data.sql";
     /** Entry name of the structure created after the data is loaded (indexes, constraints, triggers). */

@@ -103,10 +103,13 @@ class PackageIT {
         return ds;
     }
 
+    private static final java.security.KeyPair SIGNING = io.lizsync.testkit.TestKeys.get().packageSigningPair();
+
     private static PackageBuilder builder(DataSource ds) throws SQLException {
         String url = ((PGSimpleDataSource) ds).getURL();
         return new PackageBuilder(ds, LibpqTarget.fromJdbcUrl(url, ((PGSimpleDataSource) ds).getUser(),
-                ((PGSimpleDataSource) ds).getPassword()), PackageBuilder.findPgDump(null), 1);
+                ((PGSimpleDataSource) ds).getPassword()), PackageBuilder.findPgDump(null), 1,
+                new PackageSignature.Signer(SIGNING));
     }
 
     private PackageBuilder.Built build(DataSource central, String additionalSql, Progress progress) throws Exception {
@@ -116,7 +119,8 @@ class PackageIT {
 
     private static PackageDeployer.Result deploy(DataSource clone, Path zip, PackageDeployer.Options o,
             PackageDeployer.Central central) throws Exception {
-        try (PackageArchive a = PackageArchive.open(zip, PackageArchive.Limits.defaults())) {
+        try (PackageArchive a = PackageArchive.open(zip, PackageArchive.Limits.defaults(),
+                new PackageSignature.Verifier(SIGNING.getPublic()))) {
             return new PackageDeployer(clone).deploy(a, o, central, Progress.NONE);
         }
     }
@@ -355,6 +359,43 @@ class PackageIT {
             assertEquals(before, content(clone) + state(clone), zip + " changed the clone");
         }
         assertTrue(Files.notExists(Path.of("/tmp/evil.sql")));
+    }
+
+    @Test
+    void theAdditionalSqlRunsAsTheConfiguredRoleWithinTheDeploy() throws Exception {
+        DataSource central = central();
+        DataSource clone = database(clusters.get(1));
+        String role = "additional_sql_" + COUNTER.incrementAndGet();
+        String login = one(clone, "SELECT current_user");
+        exec(clone, "CREATE ROLE " + role + " NOLOGIN", "CREATE SCHEMA local_notes AUTHORIZATION " + role,
+                "CREATE TABLE local_notes.deployed_by (who text, login text)",
+                "ALTER TABLE local_notes.deployed_by OWNER TO " + role);
+        var c = centralOf(central);
+        var built = build(central, "INSERT INTO local_notes.deployed_by SELECT current_user, session_user;", Progress.NONE);
+        deploy(clone, built.archive(), new PackageDeployer.Options(false, false, null, null, role), c);
+        assertEquals(role + "|" + login, one(clone, "SELECT who || '|' || login FROM local_notes.deployed_by"));
+        // Back to the login's own role once it ran: the deploy's own rows were written by the login.
+        assertEquals(login, one(clone, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'field'"));
+        String before = content(clone) + state(clone);
+
+        // What the role may not do fails the whole deploy, and the clone stays as it was.
+        var denied = build(central, "DROP SCHEMA lizsync CASCADE;", Progress.NONE);
+        var e = assertThrows(PackageRefusedException.class, () -> deploy(clone, denied.archive(),
+                new PackageDeployer.Options(true, false, null, null, role), c));
+        assertTrue(e.getMessage().contains("must be owner"), e.getMessage());
+        var escaped = build(central, "RESET ROLE; SELECT 1;", Progress.NONE);
+        e = assertThrows(PackageRefusedException.class, () -> deploy(clone, escaped.archive(),
+                new PackageDeployer.Options(true, false, null, null, role), c));
+        assertTrue(e.getMessage().contains("changed the role it runs as"), e.getMessage());
+        // A role that does not exist, or a superuser, is refused before anything is touched.
+        e = assertThrows(PackageRefusedException.class, () -> deploy(clone, built.archive(),
+                new PackageDeployer.Options(true, false, null, null, "no_such_role"), c));
+        assertTrue(e.getMessage().contains("does not exist on this clone"), e.getMessage());
+        e = assertThrows(PackageRefusedException.class, () -> deploy(clone, built.archive(),
+                new PackageDeployer.Options(true, false, null, null, login), c));
+        assertTrue(e.getMessage().contains("is a superuser"), e.getMessage());
+        assertEquals(before, content(clone) + state(clone));
+        assertEquals("1", one(clone, "SELECT count(*) FROM local_notes.deployed_by"));
     }
 
     @Test

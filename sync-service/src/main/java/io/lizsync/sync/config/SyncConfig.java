@@ -61,6 +61,15 @@ public interface SyncConfig {
     @io.smallrye.config.WithDefault("PT30S")
     java.time.Duration authClockLeeway();
 
+    /**
+     * Clone role: PEM file of central's package-signing public key ({@code openssl pkey -in
+     * package-signing.key -pubout}). Every package is checked against it before anything is
+     * deployed, whether downloaded or given as a ZIP on the clone's disk; packages signed by any
+     * other key, or by none, are refused (ADR 0011). Required in the clone role: the sidecar does
+     * not start without it. Environment: {@code LIZSYNC_SYNC_PACKAGE_SIGNING_PUBLIC_KEY_FILE}.
+     */
+    Optional<java.nio.file.Path> packageSigningPublicKeyFile();
+
     /** Clone role: the exchange credential; when absent it is read from {@code <stateDir>/credential}. */
     Optional<String> credential();
 
@@ -141,5 +150,14 @@ public interface SyncConfig {
         /** How long to wait for central's answer before deploying offline (seconds). */
         @WithDefault("10")
         int centralTimeoutSeconds();
+
+        /**
+         * A role of the clone database the package's additional SQL runs as ({@code SET LOCAL ROLE}
+         * in the deploy transaction), rather than as the sidecar's login: a role without superuser,
+         * granted to the login, holding the privileges the additional SQL needs. Absent: the
+         * additional SQL runs as the sidecar's login. Environment:
+         * {@code LIZSYNC_SYNC_DEPLOY_ADDITIONAL_SQL_ROLE}.
+         */
+        Optional<String> additionalSqlRole();
     }
 }

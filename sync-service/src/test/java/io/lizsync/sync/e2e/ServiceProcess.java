@@ -74,7 +74,8 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // The test keys: every service checks access tokens with the public key (packaging-service
-        // and the registry read what they need of it); a test's own env may replace them.
+        // and the registry read what they need of it), packaging-service signs packages with the
+        // package-signing key and sidecars trust its public half; a test's own env may replace them.
         pb.environment().putAll(io.lizsync.testkit.TestKeys.get().environment());
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));

@@ -39,8 +39,9 @@ import org.jboss.logging.Logger;
 /**
  * Deploys packages on this clone (seed 002, "Deploy a database package to the clone"): by package
  * id, downloaded from packaging-service into the state directory (resumable, checked against the
- * archive's SHA-256), or from a ZIP already on the clone's disk (a package brought by USB). Checks,
- * the one-transaction deploy itself ({@link PackageDeployer}), then the registration with central,
+ * archive's SHA-256), or from a ZIP already on the clone's disk (a package brought by USB). Checks
+ * (first of all central's signature, {@link PackageTrust}, whichever way the package came), the
+ * one-transaction deploy itself ({@link PackageDeployer}), then the registration with central,
  * at once or at the first contact when central cannot be reached.
  */
 @ApplicationScoped
@@ -53,10 +54,12 @@ public class DeployService {
     private final CentralClient central;
     private final CloneStore store;
     private final AgroalDataSource dataSource;
+    private final PackageTrust trust;
     private volatile ManagedChannel packaging;
 
     DeployService(SyncConfig config, SyncRunner runner, CentralClient central, CloneStore store,
-            AgroalDataSource dataSource) {
+            AgroalDataSource dataSource, PackageTrust trust) {
+        this.trust = trust;
         this.central = central;
         this.config = config;
         this.runner = runner;
@@ -80,21 +83,18 @@ public class DeployService {
             Path zip = byId ? download(packageId, progress, accessToken) : localZip(request.getZipPath());
             try (PackageArchive archive = PackageArchive.open(zip, new PackageArchive.Limits(
                     config.deploy().maxTotalBytes(), config.deploy().maxTotalBytes(),
-                    PackageArchive.Limits.defaults().maxEntries(), config.deploy().maxRatio()))) {
+                    PackageArchive.Limits.defaults().maxEntries(), config.deploy().maxRatio()), trust.verifier())) {
                 var m = archive.manifest();
                 if (byId && !m.packageId().equals(packageId)) {
                     throw new PackageFormatException("the archive downloaded for package " + packageId
                             + " holds package " + m.packageId());
                 }
-                if (byId) {
-                    // Its SHA-256 matched packaging-service's at the end of the download.
-                    archive.archiveVerified();
-                }
                 PackageDeployer.Central central = central(progress);
                 var result = new PackageDeployer(dataSource).deploy(archive,
                         new PackageDeployer.Options(request.getForce(), request.getNewServerId(), request.getCloneName(),
                                 config.deploy().maintenanceWorkMem().equals("server") ? null
-                                        : config.deploy().maintenanceWorkMem()),
+                                        : config.deploy().maintenanceWorkMem(),
+                                config.deploy().additionalSqlRole().orElse(null)),
                         central, (step, percent, message, table, rows) -> progress.accept(DeployProgress.newBuilder()
                                 .setStep(step + ": " + message).setPercent(percent).build()));
                 String registration;
