@@ -29,7 +29,7 @@ fi
 if $SKIP_BUILD; then scripts/setup.sh --no-build; else scripts/setup.sh; fi
 build_done=$(date +%s%3N)
 # Each run starts from nothing: databases, packages, sidecar state (credentials, downloads).
-rm -rf "$STATE/packages" "$STATE"/sidecar-* "$STATE"/field-package.zip* "$STATE/package.txt"
+rm -rf "$STATE/packages" "$STATE"/sidecar-* "$STATE"/field-package*.zip* "$STATE/package.txt" "$STATE/forged"
 mkdir -p "$STATE/logs" "$STATE/pids"
 
 app() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
@@ -88,34 +88,41 @@ db_env() { # datasource settings of a database, as environment variables
        QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD="$(db_password "$1")"
 }
 
-say "Making throwaway keys: the registry's access token signing key, the first administrator's password"
-# A demo's own keys (never a disabled check): every service verifies access tokens with the public key.
+say "Making throwaway keys: the registry's access token signing key, central's package-signing key, the first administrator's password"
+# A demo's own keys (never a disabled check): every service verifies access tokens with the public
+# key; packaging-service signs packages with central's Ed25519 key and every sidecar trusts its public key.
 KEYS=$STATE/keys
 rm -rf "$KEYS"; mkdir -p -m 700 "$KEYS"
 ( umask 077
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$KEYS/access-token.key"
   openssl pkey -in "$KEYS/access-token.key" -pubout -out "$KEYS/access-token.pub" 2>/dev/null
+  openssl genpkey -algorithm ed25519 -out "$KEYS/package-signing.key"
+  openssl pkey -in "$KEYS/package-signing.key" -pubout -out "$KEYS/package-signing.pub" 2>/dev/null
   openssl rand -base64 18 > "$KEYS/admin-password" )
 echo "  $KEYS/access-token.key (registry only), access-token.pub (every service), admin-password (login admin)"
+# The key id packages name their signer by: SHA-256 of the public key's DER form.
+key_id() { openssl pkey -pubin -in "$1" -outform DER | sha256sum | cut -d' ' -f1; }
+echo "  $KEYS/package-signing.key (packaging-service only), package-signing.pub (every sidecar), key id $(key_id "$KEYS/package-signing.pub")"
 AUTH=LIZSYNC_AUTH_PUBLIC_KEY_FILE="$KEYS/access-token.pub"
+TRUST=LIZSYNC_SYNC_PACKAGE_SIGNING_PUBLIC_KEY_FILE="$KEYS/package-signing.pub"
 
 say "Starting the services"
 free_port 18081; start_service registry registry-service "$FREE" $(db_env central) "$AUTH" \
   LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE="$KEYS/access-token.key" \
   LIZSYNC_REGISTRY_BOOTSTRAP_ADMIN_PASSWORD_FILE="$KEYS/admin-password"
 free_port 18082; start_service packaging packaging-service "$FREE" $(db_env central) "$AUTH" \
-  LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages"
+  LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages" LIZSYNC_PACKAGING_SIGNING_PRIVATE_KEY_FILE="$KEYS/package-signing.key"
 free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) "$AUTH" LIZSYNC_SYNC_ROLES=central
 free_port 18084; start_service files file-service "$FREE" "$AUTH" LIZSYNC_FILES_WORK_DIR="$STATE/files"
 # clone-b is a field server holding both roles: the clone of central and the central of a tablet.
 for clone in clone-a clone-b; do
   roles=clone; [ "$clone" = clone-b ] && roles=central,clone
-  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") "$AUTH" LIZSYNC_SYNC_ROLES=$roles \
+  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") "$AUTH" "$TRUST" LIZSYNC_SYNC_ROLES=$roles \
     LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}" \
     LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}"
 done
-free_port 18090; start_service sync-tablet sync-service "$FREE" $(db_env tablet) "$AUTH" LIZSYNC_SYNC_ROLES=clone \
+free_port 18090; start_service sync-tablet sync-service "$FREE" $(db_env tablet) "$AUTH" "$TRUST" LIZSYNC_SYNC_ROLES=clone \
   LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-tablet" \
   LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-clone-b]}"
 free_port 18080; start_service gateway gateway "$FREE" "$AUTH" \
@@ -211,6 +218,31 @@ LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI clone-status | sed 's/^/ 
 for n in clone-a clone-b; do
   psql_db "$n" -At -c "SELECT '  $n: ' || count(*) || ' observations, remark of #2: ' || coalesce((SELECT remarks FROM field.observation WHERE id = 2), '(none)') FROM field.observation"
 done
+echo "  copies of the package that central did not sign are refused, and clone-b stays as it was:"
+# Built with the JDK's jar and openssl: the entries without manifest.sig, then with a signature of
+# the same manifest by another Ed25519 key.
+FORGE=$STATE/forged; rm -rf "$FORGE"; mkdir -p -m 700 "$FORGE/entries"
+( cd "$FORGE/entries" && jar xf "$STATE/field-package.zip" )
+entries=$(cd "$FORGE/entries" && find . -type f ! -name manifest.sig | sed 's|^\./||' | sort)
+( cd "$FORGE/entries" && jar cfM "$STATE/field-package-unsigned.zip" $entries )
+( umask 077; openssl genpkey -algorithm ed25519 -out "$FORGE/other.key" )
+openssl pkey -in "$FORGE/other.key" -pubout -out "$FORGE/other.pub" 2>/dev/null
+printf '{"algorithm":"Ed25519","key_id":"%s","signature":"%s"}\n' "$(key_id "$FORGE/other.pub")" \
+  "$(openssl pkeyutl -sign -inkey "$FORGE/other.key" -rawin -in "$FORGE/entries/manifest.json" | base64 -w0)" \
+  > "$FORGE/entries/manifest.sig"
+( cd "$FORGE/entries" && jar cfM "$STATE/field-package-other-key.zip" $entries manifest.sig )
+clone_b_state() { psql_db clone-b -At -c "SELECT count(*) || ' observations, clone ' || (SELECT clone_id || ' at '
+  || last_tick_id FROM lizsync.clone_state) || ', tools ' || lizsync.tools_version() FROM field.observation"; }
+before=$(clone_b_state)
+for forged in unsigned other-key; do
+  if out=$(LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/field-package-$forged.zip" \
+           --force 2>&1); then
+    echo "run-local: clone-b deployed field-package-$forged.zip" >&2; false
+  fi
+  echo "  field-package-$forged.zip: $(echo "$out" | grep -o 'the package [^(]*' | head -1)"
+done
+[ "$(clone_b_state)" = "$before" ] || { echo "run-local: a refused deploy changed clone-b" >&2; false; }
+echo "  clone-b: $before (unchanged)"
 
 say "Walk 8: edits on every side"
 psql_db central -c "UPDATE field.parcel SET land_use = 'orchard' WHERE code = 'P-002'" \
@@ -289,12 +321,13 @@ done
 
 say "Walk 13: no password or token of this run in any log"
 leaks=0
-for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
+for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
+              "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
               "$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue
   if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
 done
-echo "  administrator password, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
+echo "  administrator password, package-signing key, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
 [ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
 
 say "Walk 14: health of every service"
