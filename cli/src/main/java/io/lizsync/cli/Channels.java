@@ -1,9 +1,13 @@
 package io.lizsync.cli;
 
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.lizsync.grpckit.MessageSizeErrors;
+import io.lizsync.grpckit.tls.LinkSecurity;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The CLI's gRPC channels and what their message sizes mean. The CLI takes messages of up to
@@ -20,21 +24,33 @@ final class Channels {
     private Channels() {
     }
 
-    /** A plaintext channel to {@code HOST:PORT} (checked; IPv6 in brackets). */
+    /** A channel to {@code HOST:PORT} (checked; IPv6 in brackets), secured as the environment says. */
     static ManagedChannel open(String hostPort) {
-        return open(hostPort, null);
+        return open(hostPort, null, security(Map.of()));
     }
 
-    /** Like {@link #open(String)}, every call through {@code interceptor} (the access token) when not null. */
-    static ManagedChannel open(String hostPort, io.grpc.ClientInterceptor interceptor) {
+    /**
+     * How the CLI's links are secured (grpc-kit LinkSecurity): TLS to any service beyond loopback,
+     * verified against {@code $LIZSYNC_CA_FILE} (the CA of the mesh's certificates) or the JVM's
+     * trust store; TLS on loopback too when a CA file is given; plain text beyond loopback only
+     * with {@code LIZSYNC_INSECURE_PLAINTEXT=true} (test benches).
+     */
+    static LinkSecurity security(Map<String, String> env) {
+        String ca = env.getOrDefault("LIZSYNC_CA_FILE", "");
+        return new LinkSecurity(ca.isBlank() ? Optional.empty() : Optional.of(Path.of(ca.strip())),
+                Boolean.parseBoolean(env.getOrDefault("LIZSYNC_INSECURE_PLAINTEXT", "false")));
+    }
+
+    /** A channel to {@code HOST:PORT}, every call through {@code interceptor} (the access token) when not null. */
+    static ManagedChannel open(String hostPort, io.grpc.ClientInterceptor interceptor, LinkSecurity security) {
         CliConfig.checkHostPort(hostPort);
         int colon = hostPort.lastIndexOf(':');
         String host = hostPort.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        var builder = ManagedChannelBuilder.forAddress(host, Integer.parseInt(hostPort.substring(colon + 1)))
-                .usePlaintext()
+        var builder = Grpc.newChannelBuilderForAddress(host, Integer.parseInt(hostPort.substring(colon + 1)),
+                security.credentials(host, hostPort + " (LIZSYNC_CA_FILE)"))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES);
         if (interceptor != null) {
             builder.intercept(interceptor);

@@ -123,12 +123,19 @@ public class LizsyncCli implements QuarkusApplication {
               revoke-clone --clone-id UUID   revoke a clone's exchange credential (central)
               synchronize                    run a two-way sync now (same as SELECT * FROM lizsync.synchronize())
               clone-status                   the clone's id, central, tools version, package, unsynced edits
+              On the clone's machine, without a registry: --sidecar-token-file FILE (or
+              $LIZSYNC_SIDECAR_TOKEN_FILE) sends the sidecar's local token instead (its state directory's
+              local-token, readable by the sidecar's user only) for deploy, synchronize and clone-status;
+              such a deploy registers the clone at the next synchronize run by an operator.
 
             Names: comma separated; double-quote a name holding a dot, a comma or blanks at its ends,
             doubling any quote in it: --tables 'field.trees,"my.schema"."tab,le"'.
             Addresses: the option, else the environment variable, else --config FILE ($LIZSYNC_CONFIG,
             default ~/.config/lizsync/cli.conf: lines "central = HOST:PORT", "sidecar = ...",
             "packaging = ..."), else the default. No command takes a password on its command line.
+
+            Links: TLS to every service beyond loopback, verified against $LIZSYNC_CA_FILE (the CA of the
+            mesh's certificates) or the system's trust store; with $LIZSYNC_CA_FILE, TLS on loopback too.
 
             Exit codes: 0 done, 1 refused, 2 wrong command line, 3 service unreachable, 4 other error.
             """;
@@ -204,11 +211,12 @@ public class LizsyncCli implements QuarkusApplication {
             Map.entry("package-show", Set.of("packaging", "package-id")),
             Map.entry("package-download", Set.of("packaging", "package-id", "zip-file")),
             Map.entry("package-delete", Set.of("packaging", "package-id")),
-            Map.entry("deploy", Set.of("sidecar", "package-id", "zip-file", "force", "new-server-id", "name")),
+            Map.entry("deploy", Set.of("sidecar", "sidecar-token-file", "package-id", "zip-file", "force",
+                    "new-server-id", "name")),
             Map.entry("join-clone", Set.of("central", "sidecar", "name", "tables", "clone-id")),
             Map.entry("revoke-clone", Set.of("central", "clone-id")),
-            Map.entry("synchronize", Set.of("sidecar")),
-            Map.entry("clone-status", Set.of("sidecar")));
+            Map.entry("synchronize", Set.of("sidecar", "sidecar-token-file")),
+            Map.entry("clone-status", Set.of("sidecar", "sidecar-token-file")));
 
     private int dispatch(Args args) throws IOException {
         Set<String> allowed = OPTIONS.get(args.command);
@@ -711,7 +719,11 @@ public class LizsyncCli implements QuarkusApplication {
 
     private int withChannel(Args args, String service, ChannelWork work) throws IOException {
         String target = address(args, service);
-        ManagedChannel channel = Channels.open(target, login().credentials(address(args, "registry")));
+        String sidecarToken = service.equals("sidecar") ? args.option("sidecar-token-file",
+                env.getOrDefault("LIZSYNC_SIDECAR_TOKEN_FILE", "")) : "";
+        ManagedChannel channel = Channels.open(target, sidecarToken.isEmpty()
+                ? login().credentials(address(args, "registry")) : Login.localToken(Path.of(sidecarToken)),
+                Channels.security(env));
         try {
             return work.run(channel);
         } catch (StatusRuntimeException e) {

@@ -38,10 +38,12 @@ final class Login {
 
     private final Map<String, String> env;
     private final Path file;
+    private final io.lizsync.grpckit.tls.LinkSecurity security;
     private String resolved;
 
     Login(Map<String, String> env, Path home) {
         this.env = env;
+        this.security = Channels.security(env);
         String xdg = env.get("XDG_CONFIG_HOME");
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".config");
         this.file = base.resolve("lizsync").resolve("session");
@@ -58,7 +60,7 @@ final class Login {
         if (password == null || password.isEmpty()) {
             throw new Args.UsageException("no password: give --password-file FILE or one line on standard input");
         }
-        ManagedChannel ch = Channels.open(registry);
+        ManagedChannel ch = Channels.open(registry, null, security);
         try {
             var r = RegistryServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .authenticate(AuthenticateRequest.newBuilder().setLogin(user).setPassword(password).build());
@@ -81,7 +83,7 @@ final class Login {
         if (p == null) {
             return false;
         }
-        ManagedChannel ch = Channels.open(p.getProperty("registry"));
+        ManagedChannel ch = Channels.open(p.getProperty("registry"), null, security);
         try {
             RegistryServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .logout(LogoutRequest.newBuilder().setToken(p.getProperty("session", "")).build());
@@ -94,15 +96,34 @@ final class Login {
         return true;
     }
 
+    /** The interceptor that sends a sidecar's local token, read from {@code file} (never shown). */
+    static ClientInterceptor localToken(Path file) throws IOException {
+        String token;
+        try {
+            token = Files.readString(file).strip();
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Args.UsageException("cannot read the sidecar's local token " + file
+                    + ": run as the sidecar's user (the file is readable by it only)");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Args.UsageException("no sidecar local token at " + file
+                    + " (it is local-token in the sidecar's state directory, LIZSYNC_SYNC_STATE_DIR)");
+        }
+        return bearer(token);
+    }
+
+    private static ClientInterceptor bearer(String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
     /** The interceptor that sends the access token, or null when there is none to send. */
     ClientInterceptor credentials(String registry) throws IOException {
         String token = accessToken(registry);
         if (token == null) {
             return null;
         }
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return MetadataUtils.newAttachHeadersInterceptor(headers);
+        return bearer(token);
     }
 
     private String accessToken(String registry) throws IOException {
@@ -134,8 +155,8 @@ final class Login {
         return resolved = fresh.getToken();
     }
 
-    private static io.lizsync.proto.registry.v1.AccessToken issue(String registry, IssueAccessTokenRequest request) {
-        ManagedChannel ch = Channels.open(registry);
+    private io.lizsync.proto.registry.v1.AccessToken issue(String registry, IssueAccessTokenRequest request) {
+        ManagedChannel ch = Channels.open(registry, null, security);
         try {
             return RegistryServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .issueAccessToken(request);

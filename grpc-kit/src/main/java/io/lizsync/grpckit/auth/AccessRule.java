@@ -24,7 +24,7 @@ public sealed interface AccessRule {
                 throw new IllegalArgumentException("a rule needs at least one role");
             }
             for (String r : roles) {
-                if (!Roles.ALL.contains(r)) {
+                if (!Roles.ALL.contains(r) && !r.equals(LocalToken.ROLE)) {
                     throw new IllegalArgumentException("unknown role in an access rule: " + r);
                 }
             }

@@ -157,6 +157,9 @@ public final class AccessTokens {
                 }
                 names.add(s);
             }
+            if (names.contains(LocalToken.ROLE)) {
+                throw new InvalidTokenException("an access token may not claim the role " + LocalToken.ROLE);
+            }
             return new Caller(subject, (String) login, names, exp.toInstant(), token);
         }
     }

@@ -17,7 +17,10 @@ public final class Roles {
     /** A LizSync service calling another one. */
     public static final String SERVICE = "service";
 
-    /** Every role a policy may name. */
+    /**
+     * Every role a user or service may hold (a policy may also name {@link LocalToken#ROLE}, which
+     * only the holder of a process's local token gets, never an access token).
+     */
     public static final Set<String> ALL = Set.of(ADMINISTRATOR, OPERATOR, FIELD, SERVICE);
 
     private Roles() {

@@ -52,12 +52,13 @@ class AccessPolicyAndInterceptorTest {
     static ManagedChannel channel;
     static AccessTokens.Signer signer;
     static AccessTokens.Signer stranger;
+    static LocalToken local;
 
     static AccessPolicy policy() {
         return AccessPolicy.builder().services(GUARDED)
                 .anyone(OPEN)
                 .roles(ADMIN, Roles.ADMINISTRATOR)
-                .roles(FIELD, Roles.FIELD, Roles.OPERATOR)
+                .roles(FIELD, Roles.FIELD, Roles.OPERATOR, LocalToken.ROLE)
                 .cloneCredential(CLONE)
                 .build();
     }
@@ -68,8 +69,14 @@ class AccessPolicyAndInterceptorTest {
         KeyPair other = KeyFiles.generate(dir.resolve("b.key"), dir.resolve("b.pub"));
         signer = new AccessTokens.Signer((ECPrivateKey) pair.getPrivate(), Clock.systemUTC());
         stranger = new AccessTokens.Signer((ECPrivateKey) other.getPrivate(), Clock.systemUTC());
+        local = LocalToken.createOrLoad(dir.resolve("state").resolve("local-token"));
         var interceptor = new AccessInterceptor(policy(),
-                new AccessTokens.Verifier((ECPublicKey) pair.getPublic(), Clock.systemUTC()), Clock.systemUTC());
+                new AccessTokens.Verifier((ECPublicKey) pair.getPublic(), Clock.systemUTC()), Clock.systemUTC()) {
+            @Override
+            protected Caller localCaller(String token) {
+                return local.callerFor(token);
+            }
+        };
         ServerServiceDefinition.Builder guarded = ServerServiceDefinition.builder(GUARDED);
         for (var m : GUARDED.getMethods()) {
             @SuppressWarnings("unchecked")
@@ -139,6 +146,20 @@ class AccessPolicyAndInterceptorTest {
         assertEquals(Status.Code.PERMISSION_DENIED, refused.getStatus().getCode());
         String admin = signer.sign("u-1", "ada", Set.of(Roles.ADMINISTRATOR), Duration.ofMinutes(5));
         assertEquals(Status.Code.PERMISSION_DENIED, code(UNLISTED, admin));
+    }
+
+    @Test
+    void theLocalTokenReachesWhatNamesTheLocalRoleOnlyAndNoAccessTokenMayClaimThatRole() throws IOException {
+        String secret = java.nio.file.Files.readString(local.file()).strip();
+        assertEquals(LocalToken.LOGIN, call(FIELD, secret));
+        var denied = assertThrows(StatusRuntimeException.class, () -> call(ADMIN, secret));
+        assertEquals(Status.Code.PERMISSION_DENIED, denied.getStatus().getCode());
+        assertTrue(denied.getStatus().getDescription().contains(LocalToken.LOGIN), denied.getStatus().getDescription());
+        assertEquals(Status.Code.UNAUTHENTICATED, code(FIELD, secret + "x"));
+        String claiming = signer.sign("u-9", "mallory", Set.of(LocalToken.ROLE), Duration.ofMinutes(5));
+        var refused = assertThrows(StatusRuntimeException.class, () -> call(FIELD, claiming));
+        assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("may not claim"), refused.getStatus().getDescription());
     }
 
     private static Status.Code code(MethodDescriptor<BytesValue, BytesValue> m, String token) {

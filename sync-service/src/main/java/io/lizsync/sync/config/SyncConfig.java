@@ -34,13 +34,31 @@ public interface SyncConfig {
         @WithDefault("8083")
         int port();
 
-        /** Use TLS to reach central (server certificate checked against the JVM trust store). */
-        @WithDefault("false")
-        boolean tls();
+        /**
+         * PEM file of the certificate authority that signed central's certificate (or central's
+         * self-signed certificate): the link is TLS, verified against it, even on loopback. Absent:
+         * TLS verified against the JVM's trust store when central is on another machine, plain
+         * text only when it is on a loopback address (grpc-kit LinkSecurity). Environment:
+         * {@code LIZSYNC_SYNC_CENTRAL_CA_FILE}.
+         */
+        Optional<java.nio.file.Path> caFile();
 
         /** Deadline of each exchange call (in seconds). */
         @WithDefault("600")
         int deadlineSeconds();
+    }
+
+    /**
+     * Plain text even to central or packaging-service on another machine, and a listener beyond
+     * loopback without a certificate: for test benches only, logged as a warning at every use
+     * ({@code LIZSYNC_INSECURE_PLAINTEXT=true}, the switch every service reads).
+     */
+    @WithDefault("false")
+    boolean insecurePlaintext();
+
+    /** How this process's links to {@code caFile}'s server are secured (grpc-kit LinkSecurity). */
+    default io.lizsync.grpckit.tls.LinkSecurity linkSecurity(Optional<java.nio.file.Path> caFile) {
+        return new io.lizsync.grpckit.tls.LinkSecurity(caFile, insecurePlaintext());
     }
 
     /** Clone role: directory of the sidecar's own state (the exchange credential). */
@@ -118,9 +136,11 @@ public interface SyncConfig {
         @WithDefault("8082")
         int port();
 
-        /** Use TLS to reach packaging-service. */
-        @WithDefault("false")
-        boolean tls();
+        /**
+         * PEM file of the certificate authority of packaging-service's certificate, as for central
+         * ({@code LIZSYNC_SYNC_PACKAGING_CA_FILE}).
+         */
+        Optional<java.nio.file.Path> caFile();
     }
 
     /** Clone role: limits applied to package archives before anything is deployed. */

@@ -263,7 +263,7 @@ public final class ChangeWriter {
         String original = " JOIN unnest($1::text[]::uuid[], $" + (n + 5) + "::text[], $" + (n + 6)
                 + "::text[]) AS lizsync_m(uid, at, meta) ON lizsync_m.uid = lizsync_w.uid";
         if (key.kind() == NetChange.Kind.DELETE) {
-            String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, public.hstore(lizsync_t.*) AS h) "
+            String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, (OPERATOR(audit.#@) lizsync_t) AS h) "
                     + head + "'D', lizsync_w.h, NULL" + sync + " FROM lizsync_w" + original;
             send(sql, all);
             return;
@@ -275,11 +275,11 @@ public final class ChangeWriter {
                     + "(uid uuid NOT NULL, h public.hstore NOT NULL) ON COMMIT DELETE ROWS");
             stagingReady = true;
         }
-        send("INSERT INTO pg_temp.lizsync_replay_old (uid, h) SELECT lizsync_t.uid, public.hstore(lizsync_t.*) FROM "
+        send("INSERT INTO pg_temp.lizsync_replay_old (uid, h) SELECT lizsync_t.uid, (OPERATOR(audit.#@) lizsync_t) FROM "
                 + t.quoted() + " AS lizsync_t WHERE lizsync_t.uid = ANY ($1::text[]::uuid[]) FOR UPDATE OF lizsync_t",
                 new Object[] {params[0]});
         String diff = "(lizsync_w.h OPERATOR(public.-) lizsync_o.h)";
-        String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, public.hstore(lizsync_t.*) AS h) "
+        String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, (OPERATOR(audit.#@) lizsync_t) AS h) "
                 + head + "CAST(CASE WHEN lizsync_o.uid IS NULL THEN 'I' ELSE 'U' END AS \"char\"), "
                 + "CASE WHEN lizsync_o.uid IS NULL THEN lizsync_w.h ELSE public.slice(lizsync_o.h, public.akeys(" + diff
                 + ")) END, CASE WHEN lizsync_o.uid IS NULL THEN NULL ELSE " + diff + " END" + sync

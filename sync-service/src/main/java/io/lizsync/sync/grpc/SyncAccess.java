@@ -6,6 +6,7 @@ import static io.lizsync.grpckit.auth.Roles.OPERATOR;
 import static io.lizsync.grpckit.auth.Roles.SERVICE;
 
 import io.lizsync.grpckit.auth.AccessPolicy;
+import io.lizsync.grpckit.auth.LocalToken;
 import io.lizsync.proto.sync.v1.CentralAdminGrpc;
 import io.lizsync.proto.sync.v1.CloneAgentGrpc;
 import io.lizsync.proto.sync.v1.ExchangeGrpc;
@@ -17,6 +18,8 @@ import io.lizsync.proto.sync.v1.SyncReviewGrpc;
  * the clones' and checks their per-clone credential itself.
  */
 public final class SyncAccess {
+
+    private static final String LOCAL = LocalToken.ROLE;
 
     private SyncAccess() {
     }
@@ -50,10 +53,11 @@ public final class SyncAccess {
                 .cloneCredential(ExchangeGrpc.getPushMethod())
                 .cloneCredential(ExchangeGrpc.getPullMethod())
                 .cloneCredential(ExchangeGrpc.getAcknowledgeMethod())
-                // clone sidecar
-                .roles(CloneAgentGrpc.getSynchronizeMethod(), ADMINISTRATOR, OPERATOR, FIELD)
-                .roles(CloneAgentGrpc.getDeployMethod(), ADMINISTRATOR, OPERATOR)
-                .roles(CloneAgentGrpc.getGetCloneStatusMethod(), ADMINISTRATOR, OPERATOR, FIELD, SERVICE)
+                // clone sidecar; LOCAL: the holder of its local token (a 0600 file on the clone's
+                // machine), whose deploys register with central only at an operator's next sync
+                .roles(CloneAgentGrpc.getSynchronizeMethod(), ADMINISTRATOR, OPERATOR, FIELD, LOCAL)
+                .roles(CloneAgentGrpc.getDeployMethod(), ADMINISTRATOR, OPERATOR, LOCAL)
+                .roles(CloneAgentGrpc.getGetCloneStatusMethod(), ADMINISTRATOR, OPERATOR, FIELD, SERVICE, LOCAL)
                 .roles(CloneAgentGrpc.getAttachMethod(), ADMINISTRATOR, OPERATOR)
                 .build();
     }

@@ -42,13 +42,27 @@ final class Mesh implements AutoCloseable {
     final ServiceProcess central;
     final Map<String, ServiceProcess> sidecars = new LinkedHashMap<>();
     final Map<String, RegisterCloneResponse> registrations = new HashMap<>();
+    /** Each clone's sidecar state directory (its exchange credential, its local token). */
+    final Map<String, Path> stateDirs = new HashMap<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<String[]> tables;
+    /** Central serves TLS only (testkit's certificates); its sidecars and this mesh's channels verify it. */
+    final boolean tls;
 
-    private Mesh(PgClusters dbs, ServiceProcess central, List<String[]> tables) {
+    private Mesh(PgClusters dbs, ServiceProcess central, List<String[]> tables, boolean tls) {
         this.dbs = dbs;
         this.central = central;
         this.tables = tables;
+        this.tls = tls;
+    }
+
+    /** Like {@link #start(String, String, List, String...)} with central serving TLS only. */
+    static Mesh startTls(String ddl, String schema, List<String[]> tables, String... clones) throws Exception {
+        Map<String, String> parentOf = new LinkedHashMap<>();
+        for (String clone : clones) {
+            parentOf.put(clone, "central");
+        }
+        return start(ddl, schema, tables, (clone, port) -> port, Map.of(), Map.of(), parentOf, true);
     }
 
     static Mesh start(String ddl, String schema, List<String[]> tables, String... clones) throws Exception {
@@ -78,7 +92,7 @@ final class Mesh implements AutoCloseable {
         for (String clone : clones) {
             parentOf.put(clone, "central");
         }
-        return start(ddl, schema, tables, centralPort, clusters, sidecarClocks, parentOf);
+        return start(ddl, schema, tables, centralPort, clusters, sidecarClocks, parentOf, false);
     }
 
     /**
@@ -88,13 +102,13 @@ final class Mesh implements AutoCloseable {
      */
     static Mesh startTree(String ddl, String schema, List<String[]> tables, LinkedHashMap<String, String> parentOf)
             throws Exception {
-        return start(ddl, schema, tables, (clone, port) -> port, Map.of(), Map.of(), parentOf);
+        return start(ddl, schema, tables, (clone, port) -> port, Map.of(), Map.of(), parentOf, false);
     }
 
     private static Mesh start(String ddl, String schema, List<String[]> tables,
             java.util.function.BiFunction<String, Integer, Integer> centralPort,
             Map<String, java.util.function.UnaryOperator<PgCluster.Options>> clusters,
-            Map<String, java.time.Duration> sidecarClocks, Map<String, String> parentOf) throws Exception {
+            Map<String, java.time.Duration> sidecarClocks, Map<String, String> parentOf, boolean tls) throws Exception {
         String[] clones = parentOf.keySet().toArray(new String[0]);
         java.util.Set<String> tiers = new java.util.HashSet<>(parentOf.values());
         tiers.remove("central");
@@ -108,8 +122,12 @@ final class Mesh implements AutoCloseable {
             for (PgCluster db : dbs) {
                 db.execute(ddl);
             }
-            central = ServiceProcess.start("central", dbEnv(dbs.get("central"), "central"));
-            mesh = new Mesh(dbs, central, tables);
+            Map<String, String> centralEnv = dbEnv(dbs.get("central"), "central");
+            if (tls) {
+                centralEnv.putAll(io.lizsync.testkit.TestCertificates.get().serverEnvironment());
+            }
+            central = ServiceProcess.start("central", centralEnv);
+            mesh = new Mesh(dbs, central, tables, tls);
             var admin = mesh.admin();
             assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
             var prepared = admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
@@ -144,8 +162,13 @@ final class Mesh implements AutoCloseable {
         Map<String, String> env = dbEnv(dbs.get(clone), tier ? "central,clone" : "clone");
         env.put("LIZSYNC_SYNC_CENTRAL_HOST", "127.0.0.1");
         env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(centralPort));
-        env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-" + clone).toString());
+        Path state = Files.createTempDirectory("lizsync-sidecar-" + clone);
+        stateDirs.put(clone, state);
+        env.put("LIZSYNC_SYNC_STATE_DIR", state.toString());
         env.put("LIZSYNC_SYNC_SQL_REQUEST_POLL", "0.1s");
+        if (tls && parent.equals("central")) {
+            env.put("LIZSYNC_SYNC_CENTRAL_CA_FILE", io.lizsync.testkit.TestCertificates.get().caCertificate().toString());
+        }
         ServiceProcess p = ServiceProcess.start("sidecar-" + clone, env, sidecarClock);
         sidecars.put(clone, p);
         var attach = AttachRequest.newBuilder().setRegistration(r).setCloneName(clone);
@@ -164,7 +187,11 @@ final class Mesh implements AutoCloseable {
     }
 
     ManagedChannel channel(int port) {
-        ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        var security = new io.lizsync.grpckit.tls.LinkSecurity(tls && port == central.port
+                ? java.util.Optional.of(io.lizsync.testkit.TestCertificates.get().caCertificate())
+                : java.util.Optional.empty(), false);
+        ManagedChannel ch = io.grpc.Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+                security.credentials("127.0.0.1", "a test service")).build();
         channels.add(ch);
         return ch;
     }

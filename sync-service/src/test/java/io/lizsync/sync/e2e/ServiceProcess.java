@@ -105,14 +105,21 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     private void waitReady() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // A service given the test certificate serves TLS only: ask it over TLS, trusting the test CA.
+        boolean tls = env.containsKey("QUARKUS_HTTP_SSL_CERTIFICATE_FILES");
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tls) {
+            builder.sslContext(io.lizsync.testkit.TestCertificates.get().sslContext());
+        }
+        HttpClient http = builder.build();
+        String scheme = tls ? "https" : "http";
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                var r = http.send(HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;

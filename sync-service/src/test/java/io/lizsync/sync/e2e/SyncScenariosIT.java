@@ -503,4 +503,32 @@ class SyncScenariosIT {
         assertEquals("t", mesh.one("central", "SELECT to_regclass('field.parcel') IS NOT NULL"));
         mesh.assertConverged();
     }
+
+    @Test
+    void theSidecarsLocalTokenRunsItsOwnSyncAndNothingElse() throws Exception {
+        java.nio.file.Path file = mesh.stateDirs.get("clone-a").resolve("local-token");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)), "readable by the sidecar's user only");
+        var local = io.lizsync.grpckit.auth.BearerCredentials.of(java.nio.file.Files.readString(file).strip());
+        var agentA = io.lizsync.proto.sync.v1.CloneAgentGrpc.newBlockingStub(mesh.channel(mesh.sidecars.get("clone-a").port))
+                .withCallCredentials(local).withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS);
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('by the local token', 'central')");
+        SynchronizeResponse r = agentA.synchronize(io.lizsync.proto.sync.v1.SynchronizeRequest.getDefaultInstance());
+        assertEquals(1, r.getStatus(), r.getMessage());
+        assertEquals("1", mesh.one("clone-a", "SELECT count(*) FROM field.parcel WHERE code = 'by the local token'"));
+        assertEquals(mesh.registrations.get("clone-a").getCloneId(), agentA.getCloneStatus(
+                io.lizsync.proto.sync.v1.GetCloneStatusRequest.getDefaultInstance()).getCloneId());
+
+        var attach = assertThrows(StatusRuntimeException.class, () -> agentA.attach(
+                io.lizsync.proto.sync.v1.AttachRequest.getDefaultInstance()));
+        assertEquals(Status.Code.PERMISSION_DENIED, attach.getStatus().getCode(), "attaching is an operator's");
+        var atCentral = assertThrows(StatusRuntimeException.class, () -> io.lizsync.proto.sync.v1.SyncReviewGrpc
+                .newBlockingStub(mesh.channel(mesh.central.port)).withCallCredentials(local)
+                .listHistory(io.lizsync.proto.sync.v1.ListHistoryRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, atCentral.getStatus().getCode(), "central has no local token");
+        var atB = assertThrows(StatusRuntimeException.class, () -> io.lizsync.proto.sync.v1.CloneAgentGrpc
+                .newBlockingStub(mesh.channel(mesh.sidecars.get("clone-b").port)).withCallCredentials(local)
+                .synchronize(io.lizsync.proto.sync.v1.SynchronizeRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, atB.getStatus().getCode(), "each sidecar has its own");
+    }
 }

@@ -3,7 +3,6 @@ package io.lizsync.sync.clone.central;
 import io.lizsync.grpckit.PrivateDirs;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.grpckit.AnswerQueue;
@@ -398,14 +397,11 @@ public class CentralClient {
         if (c == null) {
             synchronized (this) {
                 if (channel == null) {
-                    var b = ManagedChannelBuilder.forAddress(config.central().host(), config.central().port())
-                            .maxInboundMessageSize(config.maxMessageBytes());
-                    if (config.central().tls()) {
-                        b.useTransportSecurity();
-                    } else {
-                        b.usePlaintext();
-                    }
-                    channel = b.build();
+                    String host = config.central().host();
+                    channel = io.grpc.Grpc.newChannelBuilderForAddress(host, config.central().port(),
+                            config.linkSecurity(config.central().caFile()).credentials(host,
+                                    "central sync-service (LIZSYNC_SYNC_CENTRAL_CA_FILE)"))
+                            .maxInboundMessageSize(config.maxMessageBytes()).build();
                 }
                 c = channel;
             }

@@ -265,14 +265,11 @@ public class DeployService {
                     // A 16 MiB HTTP/2 window keeps many 1 MiB chunks in flight (the default 1 MiB
                     // window makes every chunk wait for window updates); memory stays the window
                     // plus CHUNKS_AHEAD chunks, whatever the package size.
-                    var b = io.grpc.netty.NettyChannelBuilder.forAddress(config.packaging().host(), config.packaging().port())
-                            .flowControlWindow(16 * 1024 * 1024);
-                    if (config.packaging().tls()) {
-                        b.useTransportSecurity();
-                    } else {
-                        b.usePlaintext();
-                    }
-                    packaging = b.maxInboundMessageSize(config.maxMessageBytes()).build();
+                    String host = config.packaging().host();
+                    packaging = io.grpc.netty.NettyChannelBuilder.forAddress(host, config.packaging().port(),
+                            config.linkSecurity(config.packaging().caFile()).credentials(host,
+                                    "packaging-service (LIZSYNC_SYNC_PACKAGING_CA_FILE)"))
+                            .flowControlWindow(16 * 1024 * 1024).maxInboundMessageSize(config.maxMessageBytes()).build();
                 }
                 c = packaging;
             }

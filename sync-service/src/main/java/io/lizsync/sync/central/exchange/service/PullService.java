@@ -78,7 +78,7 @@ public class PullService {
         for (Row k : Db.rows(Db.query(c, "SELECT schema_name, table_name, uid::text FROM lizsync.resend_rows "
                 + "WHERE clone_id = $1::uuid", cloneId))) {
             TableRef t = new TableRef(k.getString(0), k.getString(1));
-            var rs = Db.query(c, "SELECT akeys(h), avals(h) FROM (SELECT public.hstore(lizsync_row.*) AS h FROM "
+            var rs = Db.query(c, "SELECT akeys(h), avals(h) FROM (SELECT (OPERATOR(audit.#@) lizsync_row) AS h FROM "
                     + t.quoted() + " lizsync_row WHERE uid = $1::uuid) s", k.getString(2));
             if (rs.size() == 0) {
                 continue;
