@@ -3,6 +3,8 @@
 # same clusters in one run. Not part of the tests.
 #   scripts/bench.sh                   sync: 10 000 updates per direction, against logical replication
 #   scripts/bench.sh 100000            sync: 100 000 updates per direction
+#   scripts/bench.sh tls [N]           sync with central serving TLS only, verified by the sidecars
+#   scripts/bench.sh auth              what the access check costs a call (p50), and hello's credential check
 #   scripts/bench.sh package           package build + deploy of a 1 000 000-row geometry table,
 #                                      against pg_dump -Fc + pg_restore; peak RSS of packaging-service
 #                                      and the sidecar at that size and at a tenth of it
@@ -22,12 +24,17 @@ if [[ "${1:-}" == push ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PushMemoryBenchmark \
     -Dbench.changes="${2:-1000000}" -DtrimStackTrace=false
   cat sync-service/target/bench/push-memory-bench.txt
+elif [[ "${1:-}" == auth ]]; then
+  mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=AuthCostBenchmark -DtrimStackTrace=false
+  cat sync-service/target/bench/auth-bench.txt
 elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
     -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false
   cat sync-service/target/bench/package-bench.txt
 else
+  tls=false
+  if [[ "${1:-}" == tls ]]; then tls=true; shift; fi
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=SyncBenchmark \
-    -Dbench.updates="${1:-10000}" -DtrimStackTrace=false
+    -Dbench.updates="${1:-10000}" -Dbench.tls=$tls -DtrimStackTrace=false
   cat sync-service/target/bench/sync-bench.txt
 fi

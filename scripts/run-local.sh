@@ -77,7 +77,7 @@ declare -A PORT
 start_service() {
   local name=$1 module=$2 port=$3; shift 3
   PORT[$name]=$port
-  ( env "$@" QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
+  ( env $SERVE_TLS "$@" QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
       nohup java -Xmx256m -XX:+UseSerialGC -jar "$(app "$module")" >"$STATE/logs/$name.log" 2>&1 &
     echo $! > "$STATE/pids/svc-$name.pid" )
   echo "  $name ($module) on port $port"
@@ -106,6 +106,26 @@ echo "  $KEYS/package-signing.key (packaging-service only), package-signing.pub 
 AUTH=LIZSYNC_AUTH_PUBLIC_KEY_FILE="$KEYS/access-token.pub"
 TRUST=LIZSYNC_SYNC_PACKAGE_SIGNING_PUBLIC_KEY_FILE="$KEYS/package-signing.pub"
 
+say "Making a throwaway certificate authority and the services' certificate (TLS on every link)"
+# Every service serves TLS only, with a certificate for 127.0.0.1/localhost signed by this run's own
+# CA; every client (sidecars, gateway, CLI, curl) trusts that CA and checks the certificate.
+TLS=$STATE/tls
+rm -rf "$TLS"; mkdir -p -m 700 "$TLS"
+( umask 077; cd "$TLS"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key
+  openssl req -x509 -new -key ca.key -subj "/CN=LizSync local run CA" -days 7 -out ca.crt \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out service.key
+  openssl req -new -key service.key -subj "/CN=127.0.0.1" -out service.csr
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' > service.ext
+  openssl x509 -req -in service.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 7 -out service.crt \
+    -extfile service.ext 2>/dev/null
+  chmod 644 ca.crt )
+echo "  $TLS/ca.crt (trusted by every client), service.crt + service.key (every service: TLS only)"
+SERVE_TLS="QUARKUS_HTTP_SSL_CERTIFICATE_FILES=$TLS/service.crt QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES=$TLS/service.key QUARKUS_HTTP_INSECURE_REQUESTS=disabled"
+CA=$TLS/ca.crt
+CURL="curl --cacert $CA"
+
 say "Starting the services"
 free_port 18081; start_service registry registry-service "$FREE" $(db_env central) "$AUTH" \
   LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE="$KEYS/access-token.key" \
@@ -120,27 +140,30 @@ for clone in clone-a clone-b; do
   free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") "$AUTH" "$TRUST" LIZSYNC_SYNC_ROLES=$roles \
     LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}" \
-    LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}"
+    LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}" \
+    LIZSYNC_SYNC_CENTRAL_CA_FILE="$CA" LIZSYNC_SYNC_PACKAGING_CA_FILE="$CA" \
+    LIZSYNC_SYNC_DEPLOY_IMPORT_DIR="$STATE/import"
 done
 free_port 18090; start_service sync-tablet sync-service "$FREE" $(db_env tablet) "$AUTH" "$TRUST" LIZSYNC_SYNC_ROLES=clone \
   LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-tablet" \
-  LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-clone-b]}"
+  LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-clone-b]}" LIZSYNC_SYNC_CENTRAL_CA_FILE="$CA"
 free_port 18080; start_service gateway gateway "$FREE" "$AUTH" \
   QUARKUS_GRPC_CLIENTS_REGISTRY_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_REGISTRY_PORT="${PORT[registry]}" \
   QUARKUS_GRPC_CLIENTS_PACKAGING_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_PACKAGING_PORT="${PORT[packaging]}" \
   QUARKUS_GRPC_CLIENTS_SYNC_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_SYNC_PORT="${PORT[sync-central]}" \
-  QUARKUS_GRPC_CLIENTS_FILES_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_FILES_PORT="${PORT[files]}"
+  QUARKUS_GRPC_CLIENTS_FILES_HOST=127.0.0.1 QUARKUS_GRPC_CLIENTS_FILES_PORT="${PORT[files]}" \
+  $(for c in REGISTRY PACKAGING SYNC FILES; do echo QUARKUS_GRPC_CLIENTS_${c}_PLAIN_TEXT=false QUARKUS_GRPC_CLIENTS_${c}_SSL_TRUST_STORE="$CA"; done)
 
 say "Waiting for every service to be ready"
 for name in "${!PORT[@]}"; do
   for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health/ready" >/dev/null 2>&1; then break; fi
+    if $CURL -fsS "https://127.0.0.1:${PORT[$name]}/q/health/ready" >/dev/null 2>&1; then break; fi
     if ! kill -0 "$(cat "$STATE/pids/svc-$name.pid")" 2>/dev/null; then
       echo "run-local: $name exited; last lines of its log:" >&2; tail -20 "$STATE/logs/$name.log" >&2; false
     fi
     sleep 0.5
   done
-  curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health/ready" >/dev/null || {
+  $CURL -fsS "https://127.0.0.1:${PORT[$name]}/q/health/ready" >/dev/null || {
     echo "run-local: $name is not ready after 60 s" >&2; tail -20 "$STATE/logs/$name.log" >&2; false; }
 done
 ms=$(( $(date +%s%3N) - build_done ))
@@ -158,7 +181,7 @@ printf '  all %d services ready; system started in %d.%03d s (build excluded)\n'
   printf '\n  },\n  "services": {\n'
   sep=""
   for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b sync-tablet; do
-    printf '%s    "%s": {"host": "127.0.0.1", "port": %s, "http": "http://127.0.0.1:%s", "grpc": "127.0.0.1:%s", "pid": %s, "log": "%s"}' \
+    printf '%s    "%s": {"host": "127.0.0.1", "port": %s, "https": "https://127.0.0.1:%s", "grpc": "127.0.0.1:%s", "pid": %s, "log": "%s"}' \
       "$sep" "$name" "${PORT[$name]}" "${PORT[$name]}" "${PORT[$name]}" "$(cat "$STATE/pids/svc-$name.pid")" "$STATE/logs/$name.log"
     sep=$',\n'
   done
@@ -167,10 +190,18 @@ printf '  all %d services ready; system started in %d.%03d s (build excluded)\n'
 echo "  addresses written to $STATE/system.json"
 
 # The walk's CLI keeps its session under .local/cli, not in your home directory.
-CLI="env XDG_CONFIG_HOME=$STATE/cli java -jar $(app cli)"
+CLI="env XDG_CONFIG_HOME=$STATE/cli LIZSYNC_CA_FILE=$CA java -jar $(app cli)"
 rm -rf "$STATE/cli"
 export LIZSYNC_CENTRAL="127.0.0.1:${PORT[sync-central]}"
 export LIZSYNC_REGISTRY="127.0.0.1:${PORT[registry]}"
+say "Walk 0: TLS on every link: plain text and a client trusting another CA are refused"
+CENTRAL_HEALTH="127.0.0.1:${PORT[sync-central]}/q/health/ready"
+if curl -fsS "http://$CENTRAL_HEALTH" >/dev/null 2>&1; then echo "run-local: central answered in plain text" >&2; false; fi
+echo "  http://$CENTRAL_HEALTH: refused (central serves TLS only)"
+if curl -fsS "https://$CENTRAL_HEALTH" >/dev/null 2>&1; then echo "run-local: curl trusted central without the CA" >&2; false; fi
+echo "  https:// without this run's CA: $(curl -sS "https://$CENTRAL_HEALTH" 2>&1 | head -1 | cut -c1-90)"
+echo "  https:// with it: $($CURL -sS -o /dev/null -w '%{http_code}, %{ssl_verify_result} = verified' "https://$CENTRAL_HEALTH")"
+
 say "Walk 0: nobody unauthenticated: a call without a token is refused; log in as the first administrator"
 $CLI install --override-audit --override-lizsync 2>&1 | sed 's/^/  /' || true
 if $CLI upgrade >/dev/null 2>&1; then echo "run-local: central answered a call without a token" >&2; false; fi
@@ -188,11 +219,11 @@ psql_db central -At -c "SELECT '  ' || action::text || ' ' || schema_name || '.'
 say "Walk 5: tools status, with the CLI and through the gateway's REST API (the access token sent on)"
 $CLI status | sed 's/^/  /'
 ACCESS=$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")
-UPGRADE_URL="http://127.0.0.1:${PORT[gateway]}/api/v1/central/tools/upgrade"
-code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' "$UPGRADE_URL")
+UPGRADE_URL="https://127.0.0.1:${PORT[gateway]}/api/v1/central/tools/upgrade"
+code=$($CURL -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' "$UPGRADE_URL")
 echo "  POST /api/v1/central/tools/upgrade (a dry run) without a token: HTTP $code"
 [ "$code" = 401 ] || { echo "run-local: the gateway answered $code without a token" >&2; false; }
-echo "  with the access token: $(curl -fsS -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' \
+echo "  with the access token: $($CURL -fsS -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' \
   -H "Authorization: Bearer $ACCESS" "$UPGRADE_URL" | cut -c1-120)"
 
 say "Walk 6: package schema field from central (one snapshot: structure, rows and log position)"
@@ -212,9 +243,25 @@ $CLI package-list | sed 's/^/  /'
 say "Walk 7: deploy it: clone-a by package id (streamed from packaging-service), clone-b from the ZIP file"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI deploy --package-id "$PACKAGE_ID" --name clone-a \
   2>"$STATE/logs/deploy-clone-a.log" | sed 's/^/  clone-a: /'
-LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/field-package.zip" --name clone-b \
+# A package on the clone's disk is deployed only from the sidecars' import folder (ADR 0012).
+mkdir -p -m 700 "$STATE/import"
+if LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/field-package.zip" --name clone-b \
+     >"$STATE/logs/deploy-outside.log" 2>&1; then
+  echo "run-local: clone-b deployed a package from outside its import folder" >&2; false
+fi
+echo "  clone-b, from outside the import folder: $(grep -o 'is outside[^:]*' "$STATE/logs/deploy-outside.log" | head -1)"
+cp "$STATE/field-package.zip" "$STATE/import/field-package.zip"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/import/field-package.zip" --name clone-b \
   2>"$STATE/logs/deploy-clone-b.log" | sed 's/^/  clone-b: /'
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI clone-status | sed 's/^/  clone-a: /'
+# On the clone's machine, without the registry: the sidecar's local token (0600, its state directory).
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI clone-status --sidecar-token-file "$STATE/sidecar-clone-a/local-token" \
+  | head -1 | sed 's/^/  clone-a, asked with its local token: /'
+if LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI clone-status \
+     --sidecar-token-file "$STATE/sidecar-clone-a/local-token" >/dev/null 2>&1; then
+  echo "run-local: clone-b took clone-a's local token" >&2; false
+fi
+echo "  clone-b refuses clone-a's local token"
 for n in clone-a clone-b; do
   psql_db "$n" -At -c "SELECT '  $n: ' || count(*) || ' observations, remark of #2: ' || coalesce((SELECT remarks FROM field.observation WHERE id = 2), '(none)') FROM field.observation"
 done
@@ -224,18 +271,18 @@ echo "  copies of the package that central did not sign are refused, and clone-b
 FORGE=$STATE/forged; rm -rf "$FORGE"; mkdir -p -m 700 "$FORGE/entries"
 ( cd "$FORGE/entries" && jar xf "$STATE/field-package.zip" )
 entries=$(cd "$FORGE/entries" && find . -type f ! -name manifest.sig | sed 's|^\./||' | sort)
-( cd "$FORGE/entries" && jar cfM "$STATE/field-package-unsigned.zip" $entries )
+( cd "$FORGE/entries" && jar cfM "$STATE/import/field-package-unsigned.zip" $entries )
 ( umask 077; openssl genpkey -algorithm ed25519 -out "$FORGE/other.key" )
 openssl pkey -in "$FORGE/other.key" -pubout -out "$FORGE/other.pub" 2>/dev/null
 printf '{"algorithm":"Ed25519","key_id":"%s","signature":"%s"}\n' "$(key_id "$FORGE/other.pub")" \
   "$(openssl pkeyutl -sign -inkey "$FORGE/other.key" -rawin -in "$FORGE/entries/manifest.json" | base64 -w0)" \
   > "$FORGE/entries/manifest.sig"
-( cd "$FORGE/entries" && jar cfM "$STATE/field-package-other-key.zip" $entries manifest.sig )
+( cd "$FORGE/entries" && jar cfM "$STATE/import/field-package-other-key.zip" $entries manifest.sig )
 clone_b_state() { psql_db clone-b -At -c "SELECT count(*) || ' observations, clone ' || (SELECT clone_id || ' at '
   || last_tick_id FROM lizsync.clone_state) || ', tools ' || lizsync.tools_version() FROM field.observation"; }
 before=$(clone_b_state)
 for forged in unsigned other-key; do
-  if out=$(LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/field-package-$forged.zip" \
+  if out=$(LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/import/field-package-$forged.zip" \
            --force 2>&1); then
     echo "run-local: clone-b deployed field-package-$forged.zip" >&2; false
   fi
@@ -322,17 +369,18 @@ done
 say "Walk 13: no password or token of this run in any log"
 leaks=0
 for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
+              "$(cat "$STATE/sidecar-clone-a/local-token")" "$(sed -n 2p "$TLS/service.key")" \
               "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
               "$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue
   if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
 done
-echo "  administrator password, package-signing key, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
+echo "  administrator password, package-signing key, a local token, the TLS key, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
 [ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
 
 say "Walk 14: health of every service"
 for name in gateway registry packaging sync-central files sync-clone-a sync-clone-b sync-tablet; do
-  printf '  %-14s %s\n' "$name" "$(curl -fsS "http://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
+  printf '  %-14s %s\n' "$name" "$($CURL -fsS "https://127.0.0.1:${PORT[$name]}/q/health" | tr -d '\n ' | cut -c1-150)"
 done
 trap - ERR
 

@@ -148,6 +148,13 @@ public interface SyncConfig {
 
     /** Limits of package archives. */
     interface Deploy {
+        /**
+         * The only folder a deploy by {@code zip_path} reads packages from (a relative zip_path is
+         * taken in it; symbolic links may not lead out of it). Default: {@code <state dir>/import}.
+         * Environment: {@code LIZSYNC_SYNC_DEPLOY_IMPORT_DIR}.
+         */
+        Optional<java.nio.file.Path> importDir();
+
         /** Largest total uncompressed size of a package (bytes). */
         @WithDefault("68719476736")
         long maxTotalBytes();

@@ -33,8 +33,8 @@ public final class SyncAccess {
                 .roles(CentralAdminGrpc.getInstallMethod(), ADMINISTRATOR)
                 .roles(CentralAdminGrpc.getUpgradeMethod(), ADMINISTRATOR)
                 .roles(CentralAdminGrpc.getPrepareMethod(), ADMINISTRATOR)
-                // ids and versions only; a deploying sidecar reads it before it registers
-                .anyone(CentralAdminGrpc.getGetToolsStatusMethod())
+                // ids and versions; a deploying sidecar reads it with its operator's token
+                .roles(CentralAdminGrpc.getGetToolsStatusMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 // an operator's: the sidecar registers a clone with the token of the operator who
                 // deploys it (or, after an offline deploy, of the one who runs its first sync)
                 .roles(CentralAdminGrpc.getRegisterCloneMethod(), ADMINISTRATOR, OPERATOR)

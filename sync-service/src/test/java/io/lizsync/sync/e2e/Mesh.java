@@ -58,11 +58,18 @@ final class Mesh implements AutoCloseable {
 
     /** Like {@link #start(String, String, List, String...)} with central serving TLS only. */
     static Mesh startTls(String ddl, String schema, List<String[]> tables, String... clones) throws Exception {
+        return start(ddl, schema, tables, (clone, port) -> port, true, clones);
+    }
+
+    /** With a proxy in between ({@code centralPort}), central serving TLS only when {@code tls}. */
+    static Mesh start(String ddl, String schema, List<String[]> tables,
+            java.util.function.BiFunction<String, Integer, Integer> centralPort, boolean tls, String... clones)
+            throws Exception {
         Map<String, String> parentOf = new LinkedHashMap<>();
         for (String clone : clones) {
             parentOf.put(clone, "central");
         }
-        return start(ddl, schema, tables, (clone, port) -> port, Map.of(), Map.of(), parentOf, true);
+        return start(ddl, schema, tables, centralPort, Map.of(), Map.of(), parentOf, tls);
     }
 
     static Mesh start(String ddl, String schema, List<String[]> tables, String... clones) throws Exception {

@@ -71,6 +71,16 @@ class PackageDeployIT {
     static final List<ManagedChannel> channels = new ArrayList<>();
     static PackageInfo pkg;
     static Path stateDir;
+    /** The sidecars' import folder: the only place a deploy by zip_path reads from. */
+    static final Path IMPORT = importFolder();
+
+    static Path importFolder() {
+        try {
+            return Files.createTempDirectory("lizsync-import");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -117,6 +127,7 @@ class PackageDeployIT {
         env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
         env.put("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port));
         env.put("LIZSYNC_SYNC_STATE_DIR", state.toString());
+        env.put("LIZSYNC_SYNC_DEPLOY_IMPORT_DIR", IMPORT.toString());
         env.put("LIZSYNC_SYNC_SQL_REQUEST_POLL", "0.1s");
         return ServiceProcess.start("pkg-sidecar-" + clone, env);
     }
@@ -156,7 +167,7 @@ class PackageDeployIT {
         assertEquals(1, a.getStatus(), a.getMessage());
         assertTrue(a.getMessage().contains("registered with central"), a.getMessage());
         // clone-b: the package copied to its disk (by USB, say), deployed from the file.
-        Path zip = Files.createTempFile("package", ".zip");
+        Path zip = Files.createTempFile(IMPORT, "package", ".zip");
         download(pkg.getPackageId(), zip);
         var b = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setCloneName("tablet-b"));
         assertEquals(1, b.getStatus(), b.getMessage());
@@ -218,7 +229,7 @@ class PackageDeployIT {
     @Order(4)
     void badPackagesAreRefusedAndTheCloneIsUntouched() throws Exception {
         String before = snapshot("clone-b");
-        Path junk = Files.createTempFile("junk", ".zip");
+        Path junk = Files.createTempFile(IMPORT, "junk", ".zip");
         Files.writeString(junk, "PK this is not a zip");
         var bad = assertThrows(StatusRuntimeException.class,
                 () -> deploy("clone-b", DeployRequest.newBuilder().setZipPath(junk.toString())));
@@ -229,6 +240,17 @@ class PackageDeployIT {
         var both = assertThrows(StatusRuntimeException.class, () -> deploy("clone-b",
                 DeployRequest.newBuilder().setPackageId(pkg.getPackageId()).setZipPath(junk.toString())));
         assertEquals(Status.Code.INVALID_ARGUMENT, both.getStatus().getCode());
+        // Only the import folder: no file beside it (a credential, say), not a link leading out of it.
+        Path credential = Files.writeString(IMPORT.resolveSibling(IMPORT.getFileName() + "-beside"), "a secret");
+        Path link = IMPORT.resolve("credential-link.zip");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, credential);
+        for (String outside : List.of(credential.toString(), "../" + credential.getFileName(), link.getFileName().toString())) {
+            var refused = assertThrows(StatusRuntimeException.class,
+                    () -> deploy("clone-b", DeployRequest.newBuilder().setZipPath(outside)));
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), outside);
+            assertTrue(refused.getStatus().getDescription().contains("import"), refused.getStatus().getDescription());
+        }
         assertEquals(before, snapshot("clone-b"));
     }
 
@@ -269,7 +291,7 @@ class PackageDeployIT {
     @Order(6)
     void anOfflineDeployRegistersWithCentralAtTheFirstSync() throws Exception {
         PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
-        Path zip = Files.createTempFile("offline", ".zip");
+        Path zip = Files.createTempFile(IMPORT, "offline", ".zip");
         download(fresh.getPackageId(), zip);
         sql("central", "UPDATE survey.parcel SET owner = 'while the device was offline' WHERE code = 'P-12'");
         central.kill();

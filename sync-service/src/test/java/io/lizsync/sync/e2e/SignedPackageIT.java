@@ -120,6 +120,7 @@ class SignedPackageIT {
         env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
         env.put("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port));
         env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-signed").toString());
+        env.put("LIZSYNC_SYNC_DEPLOY_IMPORT_DIR", PackageDeployIT.IMPORT.toString());
         return env;
     }
 
@@ -153,7 +154,7 @@ class SignedPackageIT {
         sql("central", "UPDATE survey.site SET name = 'renamed on central' WHERE id = 1");
         PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey")
                 .setAdditionalSql("INSERT INTO local_notes.deployed_by SELECT 'fresh', session_user;").build());
-        Path signed = Files.createTempFile("signed", ".zip");
+        Path signed = Files.createTempFile(PackageDeployIT.IMPORT, "signed", ".zip");
         download(fresh.getPackageId(), signed);
         String before = cloneState();
 
@@ -271,7 +272,7 @@ class SignedPackageIT {
                 entries.put(e.getName(), change.getOrDefault(e.getName(), UnaryOperator.identity()).apply(bytes));
             }
         }
-        Path to = Files.createTempFile("tampered", ".zip");
+        Path to = Files.createTempFile(PackageDeployIT.IMPORT, "tampered", ".zip");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
             for (var e : entries.entrySet()) {
                 if (e.getValue() != null) {

@@ -44,6 +44,9 @@ class SyncBenchmark {
     void run() throws Exception {
         int n = Integer.getInteger("bench.updates", 10_000);
         TcpProxy[] proxy = new TcpProxy[1];
+        // -Dbench.tls=true: central serves TLS only and the sidecars verify it (as deployed).
+        boolean tls = Boolean.getBoolean("bench.tls");
+        results.put("links", tls ? "sidecars to central over verified TLS" : "plain text on loopback");
         try (Mesh mesh = Mesh.start(ddl("item"), "bench", List.<String[]>of(new String[] {"bench", "item"}), (clone, port) -> {
             if (!clone.equals("wire")) {
                 return port;
@@ -54,7 +57,7 @@ class SyncBenchmark {
                 throw new IllegalStateException(e);
             }
             return proxy[0].port();
-        }, "clone", "wire")) {
+        }, tls, "clone", "wire")) {
             mesh.sync("clone");
             mesh.sync("wire");
             PgCluster central = mesh.db("central");

@@ -79,6 +79,11 @@ public class DeployService {
             throw new IllegalArgumentException("give either package_id or zip_path (exactly one)");
         }
         String packageId = byId ? parseUuid(request.getPackageId()) : null;
+        if (byId && accessToken == null) {
+            throw new IllegalArgumentException("a deploy by package_id downloads from packaging-service with the"
+                    + " caller's access token: log in (lizsync login), or copy the package into the import folder"
+                    + " and deploy it by zip_path with the local token");
+        }
         return runner.exclusive(() -> {
             Path zip = byId ? download(packageId, progress, accessToken) : localZip(request.getZipPath());
             try (PackageArchive archive = PackageArchive.open(zip, new PackageArchive.Limits(
@@ -89,7 +94,7 @@ public class DeployService {
                     throw new PackageFormatException("the archive downloaded for package " + packageId
                             + " holds package " + m.packageId());
                 }
-                PackageDeployer.Central central = central(progress);
+                PackageDeployer.Central central = central(progress, accessToken);
                 var result = new PackageDeployer(dataSource).deploy(archive,
                         new PackageDeployer.Options(request.getForce(), request.getNewServerId(), request.getCloneName(),
                                 config.deploy().maintenanceWorkMem().equals("server") ? null
@@ -141,11 +146,20 @@ public class DeployService {
         }
     }
 
-    /** Central's id and tools version, or null (offline deploy) when it does not answer. */
-    private PackageDeployer.Central central(Consumer<DeployProgress> progress) {
+    /**
+     * Central's id and tools version, asked with the deploying operator's token, or null (offline
+     * deploy) when it does not answer or there is no such token (a deploy by the local token).
+     */
+    private PackageDeployer.Central central(Consumer<DeployProgress> progress, String accessToken) {
+        if (accessToken == null) {
+            progress.accept(DeployProgress.newBuilder().setStep("check: no operator's access token to ask central with"
+                    + " (local token), deploying offline; central checks happen at the first sync by an operator")
+                    .setPercent(1).build());
+            return null;
+        }
         try {
             central.channel().resetConnectBackoff();
-            var s = CentralAdminGrpc.newBlockingStub(central.channel())
+            var s = CentralAdminGrpc.newBlockingStub(central.channel()).withCallCredentials(BearerCredentials.of(accessToken))
                     .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                     .getToolsStatus(GetToolsStatusRequest.getDefaultInstance());
             return new PackageDeployer.Central(s.getServerId(), s.getInstalledVersion());
@@ -156,17 +170,9 @@ public class DeployService {
         }
     }
 
-    private static Path localZip(String text) throws PackageFormatException {
-        Path p;
-        try {
-            p = Path.of(text).toAbsolutePath().normalize();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("zip_path is not a valid path");
-        }
-        if (!Files.isRegularFile(p)) {
-            throw new IllegalArgumentException("zip_path " + p + " is not a readable file on the clone");
-        }
-        return p;
+    /** A package on the clone's disk: a file in the import folder, nowhere else. */
+    private Path localZip(String text) throws IOException {
+        return new ImportFolder(config.deploy().importDir().orElse(Path.of(config.stateDir(), "import"))).resolve(text);
     }
 
     /** Downloads a package into the state directory, resuming a partial download, checking its SHA-256. */
