@@ -87,6 +87,9 @@ public class AccessInterceptor implements ServerInterceptor {
         if (rule.isEmpty()) {
             return refuse(call, Status.PERMISSION_DENIED, method + " is not in this service's access table: refused");
         }
+        if (rule.get() instanceof AccessRule.NotServed notServed) {
+            return refuse(call, Status.PERMISSION_DENIED, method + " is not served here: " + notServed.why());
+        }
         Context context = Context.current().withValue(Caller.ADDRESS, address(call));
         if (!(rule.get() instanceof AccessRule.AnyRole needed)) {
             return Contexts.interceptCall(context, call, headers, next);

@@ -41,6 +41,18 @@ public final class AccessPolicy {
         return Optional.ofNullable(rule);
     }
 
+    /**
+     * This table for a process that serves only {@code services} (full service names): every
+     * method of another service becomes {@link AccessRule.NotServed} with {@code why}; open
+     * services (health) stay open.
+     */
+    public AccessPolicy servingOnly(Set<String> services, String why) {
+        Map<String, AccessRule> narrowed = new LinkedHashMap<>();
+        rules.forEach((method, rule) -> narrowed.put(method,
+                services.contains(MethodDescriptor.extractFullServiceName(method)) ? rule : new AccessRule.NotServed(why)));
+        return new AccessPolicy(narrowed, openServices);
+    }
+
     /** Every method of the table with its rule, in the order they were given (for the tests over every RPC). */
     public Map<String, AccessRule> rules() {
         return rules;

@@ -12,6 +12,14 @@ public sealed interface AccessRule {
     record Anyone() implements AccessRule {
     }
 
+    /**
+     * Not served by this process at all (it serves another surface of the service, e.g. only the
+     * clones' exchange on the port exposed to the internet): refused with {@code why}, before any
+     * credential is looked at.
+     */
+    record NotServed(String why) implements AccessRule {
+    }
+
     /** A clone, by its per-clone credential, checked by the handler against the database. */
     record CloneCredential() implements AccessRule {
     }

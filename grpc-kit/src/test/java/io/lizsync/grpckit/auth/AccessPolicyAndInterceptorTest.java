@@ -117,6 +117,9 @@ class AccessPolicyAndInterceptorTest {
         assertThrows(IllegalStateException.class, () -> AccessPolicy.builder().anyone(OPEN).roles(OPEN, Roles.FIELD));
         assertThrows(IllegalArgumentException.class, () -> AccessPolicy.builder().roles(OPEN, "superuser"));
         assertEquals(4, policy().rules().size());
+        AccessPolicy narrowed = policy().servingOnly(Set.of("test.Other"), "this port serves test.Other only");
+        assertEquals(new AccessRule.NotServed("this port serves test.Other only"), narrowed.ruleFor(ADMIN.getFullMethodName()).orElseThrow());
+        assertEquals(4, narrowed.rules().size(), "every method still named");
     }
 
     @Test

@@ -21,6 +21,21 @@ public interface SyncConfig {
         central, clone
     }
 
+    /**
+     * What this process serves on its port: {@code exchange} (the clones' Exchange: the one
+     * surface to expose to the internet), {@code admin} (tools administration, review of
+     * conflicts and history, the clone agent), or both (the default). Central can run as two
+     * processes on one database: one serving the exchange on a public address, one serving
+     * admin inside. Environment: {@code LIZSYNC_SYNC_SERVE}.
+     */
+    @WithDefault("admin,exchange")
+    java.util.Set<Surface> serve();
+
+    /** The surfaces of sync-service. */
+    enum Surface {
+        admin, exchange
+    }
+
     /** Clone role: where the central sync-service is. */
     Central central();
 
@@ -42,6 +57,17 @@ public interface SyncConfig {
          * {@code LIZSYNC_SYNC_CENTRAL_CA_FILE}.
          */
         Optional<java.nio.file.Path> caFile();
+
+        /**
+         * Host of central's administration (the deploy's tools check and the clone's registration,
+         * made with an operator's token) when it is not at {@link #host()}: central serving the
+         * exchange alone on its public address (LIZSYNC_SYNC_SERVE=exchange). Environment:
+         * {@code LIZSYNC_SYNC_CENTRAL_ADMIN_HOST}.
+         */
+        Optional<String> adminHost();
+
+        /** Port of central's administration, when not {@link #port()} ({@code LIZSYNC_SYNC_CENTRAL_ADMIN_PORT}). */
+        java.util.OptionalInt adminPort();
 
         /** Deadline of each exchange call (in seconds). */
         @WithDefault("600")

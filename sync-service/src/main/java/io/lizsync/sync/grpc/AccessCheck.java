@@ -26,7 +26,7 @@ public class AccessCheck extends AccessInterceptor {
     private final LocalToken local;
 
     public AccessCheck(SyncConfig config, NodeRoles roles) {
-        super(SyncAccess.policy(), config.authPublicKeyFile(),
+        super(SyncAccess.policy(config.serve()), config.authPublicKeyFile(),
                 "lizsync.sync.auth-public-key-file, LIZSYNC_AUTH_PUBLIC_KEY_FILE", config.authClockLeeway());
         this.local = roles.isClone() ? localToken(Path.of(config.stateDir(), "local-token")) : null;
     }

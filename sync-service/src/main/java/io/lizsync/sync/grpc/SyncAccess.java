@@ -24,6 +24,29 @@ public final class SyncAccess {
     private SyncAccess() {
     }
 
+    /**
+     * The table of a process serving {@code surfaces} only: the exchange (ExchangeGrpc), admin
+     * (CentralAdmin, SyncReview, CloneAgent), or both; a method of another surface is refused
+     * before any credential is looked at.
+     */
+    public static AccessPolicy policy(java.util.Set<io.lizsync.sync.config.SyncConfig.Surface> surfaces) {
+        if (surfaces.containsAll(java.util.EnumSet.allOf(io.lizsync.sync.config.SyncConfig.Surface.class))) {
+            return policy();
+        }
+        java.util.Set<String> served = new java.util.HashSet<>();
+        if (surfaces.contains(io.lizsync.sync.config.SyncConfig.Surface.exchange)) {
+            served.add(ExchangeGrpc.SERVICE_NAME);
+        }
+        if (surfaces.contains(io.lizsync.sync.config.SyncConfig.Surface.admin)) {
+            served.addAll(java.util.List.of(CentralAdminGrpc.SERVICE_NAME, SyncReviewGrpc.SERVICE_NAME,
+                    CloneAgentGrpc.SERVICE_NAME));
+        }
+        String sorted = surfaces.stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(","));
+        return policy().servingOnly(served, "this sync-service serves " + sorted + " only (lizsync.sync.serve,"
+                + " LIZSYNC_SYNC_SERVE); ask the process that serves "
+                + (surfaces.contains(io.lizsync.sync.config.SyncConfig.Surface.exchange) ? "admin" : "the exchange"));
+    }
+
     public static AccessPolicy policy() {
         return AccessPolicy.builder()
                 .services(CentralAdminGrpc.getServiceDescriptor(), SyncReviewGrpc.getServiceDescriptor(),

@@ -67,6 +67,7 @@ public class CentralClient {
 
     private final SyncConfig config;
     private volatile ManagedChannel channel;
+    private volatile ManagedChannel adminChannel;
 
     CentralClient(SyncConfig config) {
         this.config = config;
@@ -335,8 +336,8 @@ public class CentralClient {
             request.addTables(io.lizsync.proto.sync.v1.TableName.newBuilder().setSchemaName(t.schema())
                     .setTableName(t.table()));
         }
-        var reg = onceMoreIfUnavailable("registration", () -> io.lizsync.proto.sync.v1.CentralAdminGrpc
-                .newBlockingStub(channel()).withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(accessToken))
+        var reg = onceMoreIfUnavailable("registration", adminChannel(), () -> io.lizsync.proto.sync.v1.CentralAdminGrpc
+                .newBlockingStub(adminChannel()).withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(accessToken))
                 .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                 .registerClone(request.build()));
         storeCredential(reg.getCredential());
@@ -374,6 +375,11 @@ public class CentralClient {
      * connection attempt begun while it was down, or waiting out its reconnect backoff.
      */
     private <T> T onceMoreIfUnavailable(String what, java.util.function.Supplier<T> call) throws IOException {
+        return onceMoreIfUnavailable(what, channel(), call);
+    }
+
+    private <T> T onceMoreIfUnavailable(String what, ManagedChannel on, java.util.function.Supplier<T> call)
+            throws IOException {
         try {
             return call.get();
         } catch (io.grpc.StatusRuntimeException e) {
@@ -382,7 +388,7 @@ public class CentralClient {
             }
             LOG.debugf("%s: central unavailable (%s), trying once more", what, e.getStatus().getDescription());
         }
-        channel().resetConnectBackoff();
+        on.resetConnectBackoff();
         try {
             Thread.sleep(250);
         } catch (InterruptedException e) {
@@ -392,21 +398,47 @@ public class CentralClient {
         return call.get();
     }
 
+    /** The channel to central's exchange. */
     public ManagedChannel channel() {
         ManagedChannel c = channel;
         if (c == null) {
             synchronized (this) {
                 if (channel == null) {
-                    String host = config.central().host();
-                    channel = io.grpc.Grpc.newChannelBuilderForAddress(host, config.central().port(),
-                            config.linkSecurity(config.central().caFile()).credentials(host,
-                                    "central sync-service (LIZSYNC_SYNC_CENTRAL_CA_FILE)"))
-                            .maxInboundMessageSize(config.maxMessageBytes()).build();
+                    channel = open(config.central().host(), config.central().port());
                 }
                 c = channel;
             }
         }
         return c;
+    }
+
+    /**
+     * The channel to central's administration (GetToolsStatus and RegisterClone, with an
+     * operator's token): the exchange's unless central serves it at another address
+     * (LIZSYNC_SYNC_CENTRAL_ADMIN_HOST / _PORT), as when only the exchange faces the internet.
+     */
+    public ManagedChannel adminChannel() {
+        String host = config.central().adminHost().orElse(config.central().host());
+        int port = config.central().adminPort().orElse(config.central().port());
+        if (host.equals(config.central().host()) && port == config.central().port()) {
+            return channel();
+        }
+        ManagedChannel c = adminChannel;
+        if (c == null) {
+            synchronized (this) {
+                if (adminChannel == null) {
+                    adminChannel = open(host, port);
+                }
+                c = adminChannel;
+            }
+        }
+        return c;
+    }
+
+    private ManagedChannel open(String host, int port) {
+        return io.grpc.Grpc.newChannelBuilderForAddress(host, port, config.linkSecurity(config.central().caFile())
+                .credentials(host, "central sync-service (LIZSYNC_SYNC_CENTRAL_CA_FILE)"))
+                .maxInboundMessageSize(config.maxMessageBytes()).build();
     }
 
     /** The credential, from configuration or the sidecar's state directory. */
@@ -451,6 +483,9 @@ public class CentralClient {
     void close() {
         if (channel != null) {
             channel.shutdownNow();
+        }
+        if (adminChannel != null) {
+            adminChannel.shutdownNow();
         }
     }
 }

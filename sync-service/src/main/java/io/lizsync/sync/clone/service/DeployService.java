@@ -158,8 +158,8 @@ public class DeployService {
             return null;
         }
         try {
-            central.channel().resetConnectBackoff();
-            var s = CentralAdminGrpc.newBlockingStub(central.channel()).withCallCredentials(BearerCredentials.of(accessToken))
+            central.adminChannel().resetConnectBackoff();
+            var s = CentralAdminGrpc.newBlockingStub(central.adminChannel()).withCallCredentials(BearerCredentials.of(accessToken))
                     .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                     .getToolsStatus(GetToolsStatusRequest.getDefaultInstance());
             return new PackageDeployer.Central(s.getServerId(), s.getInstalledVersion());
