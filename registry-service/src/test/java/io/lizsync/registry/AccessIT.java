@@ -106,10 +106,24 @@ class AccessIT {
         fails(Status.Code.PERMISSION_DENIED, () -> operator.listUsers(ListUsersRequest.getDefaultInstance()));
 
         var apiToken = admin.createApiToken(CreateApiTokenRequest.newBuilder().setUserId(user.getId()).setName("script")
-                .addScopes("sync:*").build());
+                .addScopes("role:operator").addScopes("sync:*").build());
         var fromApi = anonymous.issueAccessToken(IssueAccessTokenRequest.newBuilder()
                 .setApiToken(apiToken.getSecret()).build());
         assertEquals(List.of(Roles.OPERATOR), fromApi.getUser().getRolesList());
+        // Scopes narrow: an administrator's token scoped to role:field acts as a field user only;
+        // a token whose scopes name no role gets no access token at all.
+        var boss = admin.createUser(CreateUserRequest.newBuilder().setLogin(unique("boss")).setPassword("boss-password")
+                .addRoles(Roles.ADMINISTRATOR).addRoles(Roles.FIELD).build());
+        var narrow = admin.createApiToken(CreateApiTokenRequest.newBuilder().setUserId(boss.getId()).setName("tablet")
+                .addScopes("role:field").build());
+        var fieldOnly = anonymous.issueAccessToken(IssueAccessTokenRequest.newBuilder().setApiToken(narrow.getSecret()).build());
+        assertEquals(List.of(Roles.FIELD), fieldOnly.getUser().getRolesList());
+        fails(Status.Code.PERMISSION_DENIED, () -> anonymous.withCallCredentials(BearerCredentials.of(fieldOnly.getToken()))
+                .listUsers(ListUsersRequest.getDefaultInstance()));
+        var areasOnly = admin.createApiToken(CreateApiTokenRequest.newBuilder().setUserId(boss.getId()).setName("areas")
+                .addScopes("packages:*").build());
+        fails(Status.Code.PERMISSION_DENIED, () -> anonymous.issueAccessToken(IssueAccessTokenRequest.newBuilder()
+                .setApiToken(areasOnly.getSecret()).build()));
         assertNotEquals(fromSession.getToken(), fromApi.getToken());
         fails(Status.Code.UNAUTHENTICATED, () -> anonymous.issueAccessToken(IssueAccessTokenRequest.newBuilder()
                 .setApiToken("lzt_not-a-token").build()));

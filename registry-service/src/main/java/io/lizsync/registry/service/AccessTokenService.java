@@ -3,6 +3,7 @@ package io.lizsync.registry.service;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.lizsync.registry.error.InvalidArgumentException;
+import io.lizsync.registry.error.PermissionDeniedException;
 import io.lizsync.registry.error.UnauthenticatedException;
 import io.smallrye.mutiny.Uni;
 
@@ -34,9 +35,23 @@ public class AccessTokenService {
         }
         logins.check(null, address);
         Uni<UserService.UserWithRoles> user = session ? users.userForToken(sessionToken)
-                : apiTokens.verify(apiToken, "").map(ApiTokenService.Verified::user);
+                : apiTokens.verify(apiToken, "").map(AccessTokenService::scoped);
         return user.onFailure(UnauthenticatedException.class).invoke(() -> logins.failed(null, address))
                 .map(issuer::issue);
+    }
+
+    /**
+     * The user an API token acts as, with the roles its scopes grant only: a token made for a
+     * nightly package build acts as an operator even when its user is an administrator.
+     */
+    static UserService.UserWithRoles scoped(ApiTokenService.Verified verified) {
+        var roles = ApiTokenService.rolesGranted(verified.user().roles(), verified.token().scopeList());
+        if (roles.isEmpty()) {
+            throw new PermissionDeniedException("API token '" + verified.token().name + "' grants none of its user's"
+                    + " roles (" + String.join(", ", verified.user().roles()) + "): its scopes must name one, e.g. "
+                    + ApiTokenService.roleScope("operator") + " (or role:*)");
+        }
+        return new UserService.UserWithRoles(verified.user().user(), roles);
     }
 
     /** The access token that goes with a fresh session (Authenticate). */

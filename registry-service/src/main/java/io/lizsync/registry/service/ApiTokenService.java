@@ -25,7 +25,9 @@ import io.smallrye.mutiny.Uni;
  * {@link #create}; the table keeps its SHA-256.
  *
  * <p>Scopes are words such as {@code packages:read}. A granted scope {@code *} covers everything and
- * {@code packages:*} covers every {@code packages:...} scope.
+ * {@code packages:*} covers every {@code packages:...} scope. The roles an API token acts with are
+ * those of its user that its scopes grant: {@code role:operator}, {@code role:*} or {@code *}
+ * ({@link #rolesGranted}); the access tokens it is exchanged for carry those roles only.
  */
 @ApplicationScoped
 public class ApiTokenService {
@@ -133,6 +135,20 @@ public class ApiTokenService {
                     }
                     return userService.withRoles(u).map(withRoles -> new Verified(t, withRoles));
                 }));
+    }
+
+    /** The scope that lets an API token act with {@code role}. */
+    static String roleScope(String role) {
+        return "role:" + role;
+    }
+
+    /**
+     * The user's roles an API token with {@code scopes} acts with: those its scopes grant
+     * ({@code role:<name>}, {@code role:*}, {@code *}), in the user's order; none when its scopes
+     * name areas only (such a token is refused an access token).
+     */
+    static java.util.List<String> rolesGranted(java.util.List<String> userRoles, java.util.List<String> scopes) {
+        return userRoles.stream().filter(r -> grants(scopes, roleScope(r))).toList();
     }
 
     /** Whether granted scopes cover a required one ({@code *} and {@code prefix:*} wildcards). */

@@ -27,6 +27,17 @@ class RulesTest {
     }
 
     @Test
+    void anApiTokenActsWithTheRolesOfItsUserThatItsScopesGrantOnly() {
+        List<String> admin = List.of("administrator", "operator");
+        assertEquals(List.of("operator"), ApiTokenService.rolesGranted(admin, List.of("role:operator", "packages:*")));
+        assertEquals(admin, ApiTokenService.rolesGranted(admin, List.of("role:*")));
+        assertEquals(admin, ApiTokenService.rolesGranted(admin, List.of("*")));
+        assertEquals(List.of(), ApiTokenService.rolesGranted(admin, List.of("sync:*")), "areas grant no role");
+        assertEquals(List.of(), ApiTokenService.rolesGranted(List.of("field"), List.of("role:operator")),
+                "a scope never adds a role the user does not hold");
+    }
+
+    @Test
     void secretsAreRandomAndHashedToHex() {
         String a = Secrets.newSecret(Secrets.CLONE_PREFIX);
         String b = Secrets.newSecret(Secrets.CLONE_PREFIX);
