@@ -19,10 +19,6 @@ import io.lizsync.grpckit.auth.KeyFiles;
 import io.lizsync.grpckit.auth.Roles;
 import io.lizsync.sync.central.exchange.service.Credentials;
 import io.lizsync.testkit.TestKeys;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,25 +45,9 @@ import org.junit.jupiter.api.Test;
  */
 class AuthCostBenchmark {
 
-    static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     static MethodDescriptor<byte[], byte[]> method(String name) {
         return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName("bench.Auth/" + name).setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
+                .setFullMethodName("bench.Auth/" + name).setRequestMarshaller(GrpcRelay.RAW).setResponseMarshaller(GrpcRelay.RAW).build();
     }
 
     static final MethodDescriptor<byte[], byte[]> OPEN = method("Open");

@@ -34,7 +34,8 @@ final class GrpcRelay implements AutoCloseable {
         byte[] answer(String fullMethodName, byte[] message) throws IOException;
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+    /** Messages as their bytes (also the e2e benchmarks' methods). */
+    static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
             return new ByteArrayInputStream(value);
