@@ -57,4 +57,11 @@ public interface PackagingConfig {
      */
     @WithDefault("8388608")
     int maxMessageBytes();
+
+    /**
+     * Builds that may wait while one runs (each holds a worker thread); a build beyond them is
+     * refused with RESOURCE_EXHAUSTED at once. Environment: {@code LIZSYNC_PACKAGING_MAX_WAITING_BUILDS}.
+     */
+    @io.smallrye.config.WithDefault("4")
+    int maxWaitingBuilds();
 }

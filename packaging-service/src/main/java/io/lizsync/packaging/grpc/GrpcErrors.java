@@ -50,12 +50,18 @@ public final class GrpcErrors {
                 return Status.UNAVAILABLE.withDescription("central database unavailable").asRuntimeException();
             }
         }
+        if (t instanceof io.lizsync.packaging.service.BuildQueueFullException full) {
+            LOG.infof("build refused: %s", full.getMessage());
+            return Status.RESOURCE_EXHAUSTED.withDescription(full.getMessage()).asRuntimeException();
+        }
         if (t instanceof CorruptPackageException) {
             LOG.warnf("corrupt package: %s", t.getMessage());
             return Status.DATA_LOSS.withDescription(t.getMessage()).asRuntimeException();
         }
-        LOG.error("unexpected failure", t);
-        return Status.INTERNAL.withDescription(t.getClass().getSimpleName() + ": " + t.getMessage())
+        // The caller learns a reference, not the exception (its class and message may say more than it should).
+        String reference = java.util.UUID.randomUUID().toString();
+        LOG.errorf(t, "unexpected failure, reference %s", reference);
+        return Status.INTERNAL.withDescription("internal error (reference " + reference + ", in the service's log)")
                 .asRuntimeException();
     }
 }

@@ -51,7 +51,7 @@ public class PackageService {
     private final PackageFileStore store;
     private final javax.sql.DataSource dataSource;
     private final io.lizsync.packaging.config.PackagingConfig config;
-    private final java.util.concurrent.Semaphore building = new java.util.concurrent.Semaphore(1);
+    private final BuildQueue builds;
 
     private final io.lizsync.packaging.repository.DeploymentRepository deployments;
     private final PackageSigningKey signingKey;
@@ -64,11 +64,12 @@ public class PackageService {
         this.store = store;
         this.dataSource = dataSource;
         this.config = config;
+        this.builds = new BuildQueue(config.maxWaitingBuilds());
     }
 
     /**
-     * Builds a package from central (one at a time: a second build waits for the first) and
-     * stores it; returns its metadata.
+     * Builds a package from central (one at a time: a few more wait their turn, any beyond them
+     * are refused, {@link BuildQueue}) and stores it; returns its metadata.
      */
     public PackageInfo build(io.lizsync.sql.pkg.PackageBuilder.Request request, io.lizsync.sql.pkg.Progress progress)
             throws Exception {
@@ -80,8 +81,7 @@ public class PackageService {
         var builder = new io.lizsync.sql.pkg.PackageBuilder(dataSource, target,
                 io.lizsync.sql.pkg.PackageBuilder.findPgDump(config.pgDumpPath().orElse(null)), config.compressionLevel(),
                 signingKey.signer());
-        building.acquire();
-        try {
+        return builds.submit(() -> {
             UUID workId = UUID.randomUUID();
             Path work = store.newWorkFile(workId);
             var built = builder.build(request, work, progress);
@@ -105,9 +105,7 @@ public class PackageService {
             LOG.infof("package %s built: %d table(s), %d bytes, central position %d, signed with key %s", id,
                     m.tables().size(), built.sizeBytes(), m.tickId(), signingKey.signer().keyId());
             return info.build();
-        } finally {
-            building.release();
-        }
+        });
     }
 
     /**

@@ -1,0 +1,52 @@
+package io.lizsync.packaging.service;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Package builds run one at a time (each reads central in one snapshot and writes one archive);
+ * at most {@code maxWaiting} more wait their turn, each holding a worker thread. A build beyond
+ * that is refused at once ({@link BuildQueueFullException}) rather than queued without limit.
+ */
+final class BuildQueue {
+
+    private final int maxWaiting;
+    private final Semaphore running = new Semaphore(1, true);
+    private final AtomicInteger admitted = new AtomicInteger();
+
+    BuildQueue(int maxWaiting) {
+        if (maxWaiting < 0) {
+            throw new IllegalArgumentException("max waiting builds: 0 or more");
+        }
+        this.maxWaiting = maxWaiting;
+    }
+
+    /** What a build does once its turn has come. */
+    @FunctionalInterface
+    interface Build<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code build} when its turn comes, or refuses it at once when the queue is full. */
+    <T> T submit(Build<T> build) throws Exception {
+        int mine = admitted.incrementAndGet();
+        try {
+            if (mine > 1 + maxWaiting) {
+                throw new BuildQueueFullException(maxWaiting);
+            }
+            running.acquire();
+            try {
+                return build.run();
+            } finally {
+                running.release();
+            }
+        } finally {
+            admitted.decrementAndGet();
+        }
+    }
+
+    /** Builds running or waiting now. */
+    int admitted() {
+        return admitted.get();
+    }
+}
