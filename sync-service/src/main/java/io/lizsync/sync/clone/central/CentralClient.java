@@ -1,9 +1,5 @@
 package io.lizsync.sync.clone.central;
 
-import io.lizsync.grpckit.PrivateDirs;
-import io.grpc.CallCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.grpckit.AnswerQueue;
 import io.lizsync.grpckit.MessageSizeErrors;
@@ -29,12 +25,8 @@ import io.lizsync.sync.engine.TableRef;
 import io.lizsync.sync.wire.ChangeCodec;
 import io.lizsync.sync.wire.ChangeStream;
 import io.lizsync.sync.wire.Wire;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -47,17 +39,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
- * The clone's transport to central: the channel, the exchange credential, and each step of a
+ * The clone's exchange with central over its {@link CentralLink}: each step of a
  * session translated between gRPC messages and the engine's records (no proto type goes past
  * this class). Messages are sized by bytes both ways ({@link ChangeStream}).
  */
 @ApplicationScoped
 public class CentralClient {
 
-    private static final Logger LOG = Logger.getLogger(CentralClient.class);
     /** Pull batches requested ahead while one is applied. */
     private static final int PULL_BATCHES_AHEAD = 4;
     /** Push batches sent and not yet answered by central (each at most ChangeStream.BATCH_BYTES). */
@@ -66,11 +56,11 @@ public class CentralClient {
     private static final int CLOCK_SAMPLES = 5;
 
     private final SyncConfig config;
-    private volatile ManagedChannel channel;
-    private volatile ManagedChannel adminChannel;
+    private final CentralLink link;
 
-    CentralClient(SyncConfig config) {
+    CentralClient(SyncConfig config, CentralLink link) {
         this.config = config;
+        this.link = link;
     }
 
     /** What hello answered. */
@@ -106,7 +96,7 @@ public class CentralClient {
             request.addTables(TableFingerprint.newBuilder().setSchemaName(s.table().schema())
                     .setTableName(s.table().table()).setFingerprint(s.fingerprint()).addAllColumns(s.descriptions()));
         }
-        var h = onceMoreIfUnavailable("hello", () -> exchange().hello(request.build()));
+        var h = link.onceMoreIfUnavailable("hello", () -> exchange().hello(request.build()));
         return new Hello(h.getSessionId(), h.getCentralId(), h.getRedeployRequired(), h.getUpToDate());
     }
 
@@ -118,7 +108,7 @@ public class CentralClient {
     public Clock measureClock(String session, Supplier<Instant> cloneClock) throws Exception {
         AnswerQueue<ClockReading> answers = new AnswerQueue<>("central");
         long wait = config.central().deadlineSeconds();
-        StreamObserver<ClockSample> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
+        StreamObserver<ClockSample> out = ExchangeGrpc.newStub(link.channel()).withCallCredentials(link.credentials())
                 .withDeadlineAfter(wait, TimeUnit.SECONDS).measureClock(answers);
         try {
             Instant reading = cloneClock.get();
@@ -152,7 +142,7 @@ public class CentralClient {
     public Pushed push(String session, String pushId, PushSource source, PushStats stats) throws Exception {
         CompletableFuture<PushResult> done = new CompletableFuture<>();
         Semaphore window = new Semaphore(PUSH_WINDOW);
-        StreamObserver<ChangeBatch> out = ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
+        StreamObserver<ChangeBatch> out = ExchangeGrpc.newStub(link.channel()).withCallCredentials(link.credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .push(new StreamObserver<PushProgress>() {
                     @Override
@@ -238,7 +228,7 @@ public class CentralClient {
     public Pull pull(String session, Routing.Destination self) {
         StreamReader<PullRequest, ChangeBatch> stream = new StreamReader<>(PULL_BATCHES_AHEAD,
                 config.central().deadlineSeconds(), "central");
-        ExchangeGrpc.newStub(channel()).withCallCredentials(credentials())
+        ExchangeGrpc.newStub(link.channel()).withCallCredentials(link.credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
                 .pull(PullRequest.newBuilder().setSessionId(session).build(), stream);
         return new Pull(stream, self);
@@ -336,11 +326,11 @@ public class CentralClient {
             request.addTables(io.lizsync.proto.sync.v1.TableName.newBuilder().setSchemaName(t.schema())
                     .setTableName(t.table()));
         }
-        var reg = onceMoreIfUnavailable("registration", adminChannel(), () -> io.lizsync.proto.sync.v1.CentralAdminGrpc
-                .newBlockingStub(adminChannel()).withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(accessToken))
+        var reg = link.onceMoreIfUnavailable("registration", link.adminChannel(), () -> io.lizsync.proto.sync.v1.CentralAdminGrpc
+                .newBlockingStub(link.adminChannel()).withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(accessToken))
                 .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                 .registerClone(request.build()));
-        storeCredential(reg.getCredential());
+        link.storeCredential(reg.getCredential());
     }
 
     /**
@@ -356,136 +346,9 @@ public class CentralClient {
                 .explain(e);
     }
 
-    /** After a long outage the channel may be waiting out its reconnect backoff: try at once. */
-    public void wakeUp() {
-        // Only then: resetting a ready channel re-resolves the address and delays the next call.
-        if (channel().getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
-            channel().resetConnectBackoff();
-        }
-    }
-
     private ExchangeGrpc.ExchangeBlockingStub exchange() {
-        return ExchangeGrpc.newBlockingStub(channel()).withCallCredentials(credentials())
+        return ExchangeGrpc.newBlockingStub(link.channel()).withCallCredentials(link.credentials())
                 .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS);
     }
 
-    /**
-     * The first call of a session to central, tried once more when central was unavailable: right
-     * after central restarts (a rolling update, a failover) the channel may still be failing on a
-     * connection attempt begun while it was down, or waiting out its reconnect backoff.
-     */
-    private <T> T onceMoreIfUnavailable(String what, java.util.function.Supplier<T> call) throws IOException {
-        return onceMoreIfUnavailable(what, channel(), call);
-    }
-
-    private <T> T onceMoreIfUnavailable(String what, ManagedChannel on, java.util.function.Supplier<T> call)
-            throws IOException {
-        try {
-            return call.get();
-        } catch (io.grpc.StatusRuntimeException e) {
-            if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) {
-                throw e;
-            }
-            LOG.debugf("%s: central unavailable (%s), trying once more", what, e.getStatus().getDescription());
-        }
-        on.resetConnectBackoff();
-        try {
-            Thread.sleep(250);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        return call.get();
-    }
-
-    /** The channel to central's exchange. */
-    public ManagedChannel channel() {
-        ManagedChannel c = channel;
-        if (c == null) {
-            synchronized (this) {
-                if (channel == null) {
-                    channel = open(config.central().host(), config.central().port());
-                }
-                c = channel;
-            }
-        }
-        return c;
-    }
-
-    /**
-     * The channel to central's administration (GetToolsStatus and RegisterClone, with an
-     * operator's token): the exchange's unless central serves it at another address
-     * (LIZSYNC_SYNC_CENTRAL_ADMIN_HOST / _PORT), as when only the exchange faces the internet.
-     */
-    public ManagedChannel adminChannel() {
-        String host = config.central().adminHost().orElse(config.central().host());
-        int port = config.central().adminPort().orElse(config.central().port());
-        if (host.equals(config.central().host()) && port == config.central().port()) {
-            return channel();
-        }
-        ManagedChannel c = adminChannel;
-        if (c == null) {
-            synchronized (this) {
-                if (adminChannel == null) {
-                    adminChannel = open(host, port);
-                }
-                c = adminChannel;
-            }
-        }
-        return c;
-    }
-
-    private ManagedChannel open(String host, int port) {
-        return io.grpc.Grpc.newChannelBuilderForAddress(host, port, config.linkSecurity(config.central().caFile())
-                .credentials(host, "central sync-service (LIZSYNC_SYNC_CENTRAL_CA_FILE)"))
-                .maxInboundMessageSize(config.maxMessageBytes()).build();
-    }
-
-    /** The credential, from configuration or the sidecar's state directory. */
-    String credential() {
-        if (config.credential().isPresent() && !config.credential().get().isBlank()) {
-            return config.credential().get().trim();
-        }
-        Path file = Path.of(config.stateDir(), "credential");
-        try {
-            return Files.readString(file).trim();
-        } catch (IOException e) {
-            throw new IllegalStateException("no exchange credential: attach or deploy this clone first (looked in "
-                    + file + ")");
-        }
-    }
-
-    /** Keeps the exchange credential in the state directory (mode 0600, written whole then renamed). */
-    public void storeCredential(String credential) throws IOException {
-        Path dir = Path.of(config.stateDir());
-        PrivateDirs.create(dir);
-        Path tmp = Files.createTempFile(dir, "credential", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, credential);
-        Files.move(tmp, dir.resolve("credential"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private CallCredentials credentials() {
-        String credential = credential();
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor,
-                    MetadataApplier applier) {
-                Metadata m = new Metadata();
-                m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
-                applier.apply(m);
-            }
-        };
-    }
-
-    @PreDestroy
-    void close() {
-        if (channel != null) {
-            channel.shutdownNow();
-        }
-        if (adminChannel != null) {
-            adminChannel.shutdownNow();
-        }
-    }
 }

@@ -9,7 +9,7 @@ import io.lizsync.proto.sync.v1.DeployRequest;
 import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
 import io.lizsync.proto.sync.v1.SynchronizeRequest;
 import io.lizsync.proto.sync.v1.SynchronizeResponse;
-import io.lizsync.sync.clone.central.CentralClient;
+import io.lizsync.sync.clone.central.CentralLink;
 import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.clone.service.DeployService;
 import io.lizsync.sync.clone.service.SyncRunner;
@@ -33,10 +33,10 @@ public class CloneAgentGrpcService implements CloneAgent {
     private final CloneStore store;
     private final Calls calls;
     private final DeployService deployer;
-    private final CentralClient central;
+    private final CentralLink central;
 
     CloneAgentGrpcService(SyncRunner runner, CloneStore store, NodeRoles roles, DeployService deployer,
-            CentralClient central) {
+            CentralLink central) {
         this.deployer = deployer;
         this.central = central;
         this.runner = runner;

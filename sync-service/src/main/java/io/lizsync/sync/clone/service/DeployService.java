@@ -18,7 +18,7 @@ import io.lizsync.sql.pkg.PackageArchive;
 import io.lizsync.sql.pkg.PackageDeployer;
 import io.lizsync.sql.pkg.PackageFormatException;
 import io.lizsync.grpckit.StreamReader;
-import io.lizsync.sync.clone.central.CentralClient;
+import io.lizsync.sync.clone.central.CentralLink;
 import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.config.SyncConfig;
 import jakarta.annotation.PreDestroy;
@@ -51,13 +51,13 @@ public class DeployService {
 
     private final SyncConfig config;
     private final SyncRunner runner;
-    private final CentralClient central;
+    private final CentralLink central;
     private final CloneStore store;
     private final AgroalDataSource dataSource;
     private final PackageTrust trust;
     private volatile ManagedChannel packaging;
 
-    DeployService(SyncConfig config, SyncRunner runner, CentralClient central, CloneStore store,
+    DeployService(SyncConfig config, SyncRunner runner, CentralLink central, CloneStore store,
             AgroalDataSource dataSource, PackageTrust trust) {
         this.trust = trust;
         this.central = central;

@@ -31,9 +31,12 @@ public class SyncRunner {
     private final NodeRoles roles;
     private final CloneStore store;
     private final CentralClient central;
+    private final io.lizsync.sync.clone.central.CentralLink link;
     private final ReentrantLock lock = new ReentrantLock();
 
-    SyncRunner(SyncConfig config, NodeRoles roles, CloneStore store, CentralClient central) {
+    SyncRunner(SyncConfig config, NodeRoles roles, CloneStore store, CentralClient central,
+            io.lizsync.sync.clone.central.CentralLink link) {
+        this.link = link;
         this.config = config;
         this.roles = roles;
         this.store = store;
@@ -116,7 +119,7 @@ public class SyncRunner {
 
     private Outcome session(String accessToken) throws Exception {
         long start = System.nanoTime();
-        central.wakeUp();
+        link.wakeUp();
         CloneStore.Identity me = store.identity();
         long tIdentity = System.nanoTime();
         registerIfPending(me, accessToken);
