@@ -1,7 +1,6 @@
 package io.lizsync.sync.e2e;
 
 import io.grpc.CallCredentials;
-import io.grpc.Metadata;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.proto.sync.v1.ChangeBatch;
 import io.lizsync.proto.sync.v1.ClockReading;
@@ -43,15 +42,7 @@ final class RawExchange {
     }
 
     static CallCredentials bearer(String credential) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor,
-                    MetadataApplier applier) {
-                Metadata m = new Metadata();
-                m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
-                applier.apply(m);
-            }
-        };
+        return io.lizsync.grpckit.auth.BearerCredentials.of(credential);
     }
 
     /** Opens a session as the clone, with its real fingerprints and cursor. */

@@ -2,7 +2,6 @@ package io.lizsync.sync.clone.central;
 
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.lizsync.grpckit.PrivateDirs;
 import io.lizsync.sync.config.SyncConfig;
 import jakarta.annotation.PreDestroy;
@@ -136,17 +135,9 @@ public class CentralLink {
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The clone's exchange credential as call credentials (read from the state directory now). */
     CallCredentials credentials() {
-        String credential = credential();
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor,
-                    MetadataApplier applier) {
-                Metadata m = new Metadata();
-                m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credential);
-                applier.apply(m);
-            }
-        };
+        return io.lizsync.grpckit.auth.BearerCredentials.of(credential());
     }
 
     @PreDestroy
