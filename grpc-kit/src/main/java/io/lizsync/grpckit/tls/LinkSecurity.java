@@ -4,7 +4,6 @@ import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -55,7 +54,8 @@ public record LinkSecurity(Optional<Path> caFile, boolean insecurePlaintext) {
     /**
      * The channel credentials of a link to {@code host}; {@code what} names the link in the
      * warning of an insecure one and in the error of an unreadable CA file (e.g. "central
-     * sync-service (LIZSYNC_SYNC_CENTRAL_CA_FILE)").
+     * sync-service (LIZSYNC_SYNC_CENTRAL_CA_FILE)"): an IllegalStateException, a configuration the
+     * caller is told about, not an internal error.
      */
     public ChannelCredentials credentials(String host, String what) {
         Mode mode = mode(host);
@@ -71,13 +71,12 @@ public record LinkSecurity(Optional<Path> caFile, boolean insecurePlaintext) {
                 if (caFile.isPresent()) {
                     Path ca = caFile.get();
                     if (!Files.isReadable(ca)) {
-                        throw new UncheckedIOException(new IOException("the CA file of " + what + " (" + ca
-                                + ") cannot be read"));
+                        throw new IllegalStateException("the CA file of " + what + " (" + ca + ") cannot be read");
                     }
                     try {
                         tls.trustManager(ca.toFile());
                     } catch (IOException e) {
-                        throw new UncheckedIOException("the CA file of " + what + " (" + ca + ") is not a PEM"
+                        throw new IllegalStateException("the CA file of " + what + " (" + ca + ") is not a PEM"
                                 + " certificate: " + e.getMessage(), e);
                     }
                 }

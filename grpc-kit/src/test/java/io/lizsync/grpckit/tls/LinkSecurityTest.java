@@ -42,7 +42,7 @@ class LinkSecurityTest {
     @Test
     void anUnreadableCaFileIsAnErrorNamingTheLinkNotASilentFallBack() {
         var missing = new LinkSecurity(Optional.of(Path.of("/nonexistent/ca.crt")), false);
-        var e = assertThrows(java.io.UncheckedIOException.class, () -> missing.credentials("127.0.0.1", "central (X)"));
+        var e = assertThrows(IllegalStateException.class, () -> missing.credentials("127.0.0.1", "central (X)"));
         assertTrue(e.getMessage().contains("central (X)"), e.getMessage());
     }
 

@@ -17,16 +17,13 @@ import io.lizsync.proto.sync.v1.DeployProgress;
 import io.lizsync.proto.sync.v1.DeployRequest;
 import io.lizsync.proto.sync.v1.InstallRequest;
 import io.lizsync.proto.sync.v1.PrepareRequest;
-import io.lizsync.testkit.PgCluster;
 import io.lizsync.testkit.PgClusters;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -72,17 +69,10 @@ class LargeGeometryPackageIT {
             assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
             assertEquals(1, admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
                     .setAddAuditTriggers(true).addSchemas("gis").build()).getStatus());
-            PgCluster c = dbs.get("central");
-            Path pgpass = Files.createTempFile("pgpass", "");
-            Files.writeString(pgpass, c.host() + ":" + c.port() + ":*:" + c.user() + ":" + c.password() + "\n");
-            Map<String, String> penv = new HashMap<>(Map.of("PGHOST", c.host(), "PGPORT", Integer.toString(c.port()),
-                    "PGDATABASE", c.database(), "PGUSER", c.user(), "PGPASSFILE", pgpass.toString()));
-            penv.put("LIZSYNC_PACKAGING_STORAGE_DIR", Files.createTempDirectory("lizsync-packages").toString());
-            packaging = ServiceProcess.start("geom-packaging", ServiceProcess.PACKAGING_JAR, penv);
-            Map<String, String> env = Mesh.dbEnv(dbs.get("clone"), "clone");
-            env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
-            env.put("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port));
-            env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-geom").toString());
+            packaging = ServiceProcess.start("geom-packaging", ServiceProcess.PACKAGING_JAR,
+                    PackageProcesses.packagingEnv(dbs.get("central"), Files.createTempDirectory("lizsync-packages")));
+            Map<String, String> env = PackageProcesses.sidecarEnv(dbs.get("clone"), central.port, packaging.port,
+                    Files.createTempDirectory("lizsync-sidecar-geom"));
             sidecar = ServiceProcess.start("geom-sidecar", env);
         } catch (Exception | Error e) {
             stop();

@@ -104,15 +104,8 @@ class PackageDeployIT {
                            ST_SetSRID(ST_MakePoint(650000 + g * 10, 6860040), 2154), p.uid
                     FROM generate_series(1, 30000) g JOIN survey.parcel p ON p.id = 1 + g % 40;
                     """);
-            // packaging-service finds central the libpq way: PG* variables and a password file.
-            PgCluster c = dbs.get("central");
-            Path pgpass = Files.createTempFile("pgpass", "");
-            Files.writeString(pgpass, c.host() + ":" + c.port() + ":*:" + c.user() + ":" + c.password() + "\n");
-            Map<String, String> penv = new java.util.HashMap<>(Map.of("PGHOST", c.host(), "PGPORT",
-                    Integer.toString(c.port()), "PGDATABASE", c.database(), "PGUSER", c.user(),
-                    "PGPASSFILE", pgpass.toString()));
-            penv.put("LIZSYNC_PACKAGING_STORAGE_DIR", Files.createTempDirectory("lizsync-packages").toString());
-            packaging = ServiceProcess.start("pkg-packaging", ServiceProcess.PACKAGING_JAR, penv);
+            packaging = ServiceProcess.start("pkg-packaging", ServiceProcess.PACKAGING_JAR,
+                    PackageProcesses.packagingEnv(dbs.get("central"), Files.createTempDirectory("lizsync-packages")));
             for (String clone : List.of("clone-a", "clone-b")) {
                 sidecars.put(clone, sidecar(clone, Files.createTempDirectory("lizsync-sidecar-" + clone)));
             }
@@ -123,11 +116,7 @@ class PackageDeployIT {
     }
 
     static ServiceProcess sidecar(String clone, Path state) throws Exception {
-        Map<String, String> env = Mesh.dbEnv(dbs.get(clone), "clone");
-        env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
-        env.put("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port));
-        env.put("LIZSYNC_SYNC_STATE_DIR", state.toString());
-        env.put("LIZSYNC_SYNC_DEPLOY_IMPORT_DIR", IMPORT.toString());
+        Map<String, String> env = PackageProcesses.sidecarEnv(dbs.get(clone), central.port, packaging.port, state);
         env.put("LIZSYNC_SYNC_SQL_REQUEST_POLL", "0.1s");
         return ServiceProcess.start("pkg-sidecar-" + clone, env);
     }

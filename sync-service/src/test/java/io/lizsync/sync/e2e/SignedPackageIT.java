@@ -20,7 +20,6 @@ import io.lizsync.proto.sync.v1.InstallRequest;
 import io.lizsync.proto.sync.v1.PrepareRequest;
 import io.lizsync.sql.pkg.PackageManifest;
 import io.lizsync.sql.pkg.PackageSignature;
-import io.lizsync.testkit.PgCluster;
 import io.lizsync.testkit.PgClusters;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,22 +104,12 @@ class SignedPackageIT {
     }
 
     static Map<String, String> packagingEnv() throws Exception {
-        PgCluster c = dbs.get("central");
-        Path pgpass = Files.createTempFile("pgpass", "");
-        Files.writeString(pgpass, c.host() + ":" + c.port() + ":*:" + c.user() + ":" + c.password() + "\n");
-        Map<String, String> env = new HashMap<>(Map.of("PGHOST", c.host(), "PGPORT", Integer.toString(c.port()),
-                "PGDATABASE", c.database(), "PGUSER", c.user(), "PGPASSFILE", pgpass.toString()));
-        env.put("LIZSYNC_PACKAGING_STORAGE_DIR", storage.toString());
-        return env;
+        return PackageProcesses.packagingEnv(dbs.get("central"), storage);
     }
 
     static Map<String, String> sidecarEnv() throws Exception {
-        Map<String, String> env = Mesh.dbEnv(dbs.get("clone"), "clone");
-        env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(central.port));
-        env.put("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port));
-        env.put("LIZSYNC_SYNC_STATE_DIR", Files.createTempDirectory("lizsync-sidecar-signed").toString());
-        env.put("LIZSYNC_SYNC_DEPLOY_IMPORT_DIR", PackageDeployIT.IMPORT.toString());
-        return env;
+        return PackageProcesses.sidecarEnv(dbs.get("clone"), central.port, packaging.port,
+                Files.createTempDirectory("lizsync-sidecar-signed"));
     }
 
     @AfterAll
