@@ -1,7 +1,10 @@
 package io.lizsync.registry;
 
 import static io.lizsync.registry.RegistryTestSupport.central;
-import static io.lizsync.registry.RegistryTestSupport.registerClone;
+import static io.lizsync.registry.RegistryTestSupport.PARCELS;
+import static io.lizsync.registry.RegistryTestSupport.registerByTicket;
+import static io.lizsync.registry.RegistryTestSupport.redemption;
+import static io.lizsync.registry.RegistryTestSupport.ticket;
 import static io.lizsync.registry.RegistryTestSupport.fails;
 import static io.lizsync.registry.RegistryTestSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.UUID;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,9 +24,10 @@ import org.junit.jupiter.api.Test;
 
 import io.grpc.Status;
 import io.lizsync.proto.registry.v1.DeleteServerRequest;
-import io.lizsync.proto.registry.v1.IssueCloneCredentialRequest;
-import io.lizsync.proto.registry.v1.IssuedCloneCredential;
+import io.lizsync.proto.registry.v1.IssueRegistrationTicketRequest;
 import io.lizsync.proto.registry.v1.ListCloneCredentialsRequest;
+import io.lizsync.proto.registry.v1.RedeemedRegistration;
+import io.lizsync.proto.registry.v1.RegistrationTicket;
 import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingStub;
 import io.lizsync.proto.registry.v1.RevokeCloneCredentialRequest;
 import io.lizsync.proto.registry.v1.Server;
@@ -36,6 +41,7 @@ import org.junit.jupiter.api.BeforeEach;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+/** Clone credentials: issued by a ticket's redemption, verified with the clone's tables, revoked. */
 @QuarkusTest
 @WithTestResource(RegistryTestResource.class)
 class CloneCredentialIT {
@@ -62,9 +68,9 @@ class CloneCredentialIT {
     @ConfigProperty(name = "quarkus.datasource.password")
     String dbPassword;
 
-    private IssuedCloneCredential issue(Server s, boolean keepPrevious) {
-        return registry.issueCloneCredential(IssueCloneCredentialRequest.newBuilder()
-                .setServerId(s.getId()).setKeepPrevious(keepPrevious).build());
+    /** A new clone and its first credential, through a ticket. */
+    private RedeemedRegistration register(String name) {
+        return registerByTicket(registry, service, name);
     }
 
     private VerifyCloneCredentialRequest verifyRequest(Server s, String secret) {
@@ -73,103 +79,106 @@ class CloneCredentialIT {
 
     @Test
     void issueVerifyRevoke() {
-        Server s = registerClone(registry, unique("cred"));
-        IssuedCloneCredential issued = issue(s, false);
+        RedeemedRegistration issued = register(unique("cred"));
+        Server s = issued.getServer();
         assertTrue(issued.getSecret().startsWith("lzc_"));
         assertTrue(issued.getSecret().length() >= 40);
-        assertFalse(issued.getCredential().hasRevokedAt());
 
         var ok = service.verifyCloneCredential(verifyRequest(s, issued.getSecret()));
         assertEquals(s.getId(), ok.getServer().getId());
-        assertEquals(issued.getCredential().getId(), ok.getCredentialId());
+        assertEquals(issued.getCredentialId(), ok.getCredentialId());
+        assertEquals(List.of(PARCELS), ok.getTablesList());
 
         var revoked = registry.revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
-                .setServerId(s.getId()).setCredentialId(issued.getCredential().getId()).build());
+                .setServerId(s.getId()).setCredentialId(issued.getCredentialId()).build());
         assertEquals(1, revoked.getRevoked());
         var e = fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
         assertFalse(e.getStatus().getDescription().contains(issued.getSecret()));
 
         // revoking again changes nothing
         assertEquals(0, registry.revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
-                .setServerId(s.getId()).setCredentialId(issued.getCredential().getId()).build()).getRevoked());
+                .setServerId(s.getId()).setCredentialId(issued.getCredentialId()).build()).getRevoked());
     }
 
     @Test
     void wrongSecretOrWrongServerFails() {
-        Server a = registerClone(registry, unique("cred-a"));
-        Server b = registerClone(registry, unique("cred-b"));
-        IssuedCloneCredential issued = issue(a, false);
-        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(b, issued.getSecret())));
-        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(a, issued.getSecret() + "x")));
-        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(a, "")));
+        RedeemedRegistration a = register(unique("cred-a"));
+        RedeemedRegistration b = register(unique("cred-b"));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(b.getServer(), a.getSecret())));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(a.getServer(), a.getSecret() + "x")));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(a.getServer(), "")));
     }
 
     @Test
-    void newCredentialRevokesPreviousUnlessKept() {
-        Server s = registerClone(registry, unique("rotate"));
-        IssuedCloneCredential first = issue(s, false);
-        IssuedCloneCredential second = issue(s, true);
-        service.verifyCloneCredential(verifyRequest(s, first.getSecret()));
-        service.verifyCloneCredential(verifyRequest(s, second.getSecret()));
-        assertEquals(2, registry.listCloneCredentials(ListCloneCredentialsRequest.newBuilder()
-                .setServerId(s.getId()).build()).getCredentialsCount());
-
-        IssuedCloneCredential third = issue(s, false);
+    void reRegistrationRevokesTheEarlierCredentials() {
+        RedeemedRegistration first = register(unique("rotate"));
+        Server s = first.getServer();
+        var again = registry.issueRegistrationTicket(IssueRegistrationTicketRequest.newBuilder()
+                .setCloneName(s.getName()).setCloneId(s.getId()).addTables(PARCELS).build());
+        RedeemedRegistration second = service.redeemRegistrationTicket(redemption(registry, again, s.getId()).build());
+        assertEquals(s.getId(), second.getServer().getId());
         fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, first.getSecret())));
-        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, second.getSecret())));
-        service.verifyCloneCredential(verifyRequest(s, third.getSecret()));
-
-        var all = registry.listCloneCredentials(ListCloneCredentialsRequest.newBuilder()
-                .setServerId(s.getId()).setIncludeRevoked(true).build());
-        assertEquals(3, all.getCredentialsCount());
+        service.verifyCloneCredential(verifyRequest(s, second.getSecret()));
+        assertEquals(1, registry.listCloneCredentials(ListCloneCredentialsRequest.newBuilder()
+                .setServerId(s.getId()).build()).getCredentialsCount());
+        assertEquals(2, registry.listCloneCredentials(ListCloneCredentialsRequest.newBuilder()
+                .setServerId(s.getId()).setIncludeRevoked(true).build()).getCredentialsCount());
 
         // revoke all
         assertEquals(1, registry.revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
                 .setServerId(s.getId()).build()).getRevoked());
-        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, third.getSecret())));
+        fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, second.getSecret())));
     }
 
     @Test
     void disabledServerIsRefused() {
-        Server s = registerClone(registry, unique("disabled"));
-        IssuedCloneCredential issued = issue(s, false);
+        RedeemedRegistration issued = register(unique("disabled"));
+        Server s = issued.getServer();
         registry.updateServerStatus(UpdateServerStatusRequest.newBuilder().setId(s.getId())
                 .setStatus(ServerStatus.SERVER_STATUS_DISABLED).build());
         fails(Status.Code.PERMISSION_DENIED, () -> service.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
     }
 
     @Test
-    void centralGetsNoCredentialAndUnknownServerIsNotFound() {
+    void centralGetsNoTicketAndUnknownServerIsNotFound() {
         Server central = central(registry);
-        fails(Status.Code.FAILED_PRECONDITION, () -> issue(central, false));
-        fails(Status.Code.NOT_FOUND, () -> registry.issueCloneCredential(IssueCloneCredentialRequest.newBuilder()
-                .setServerId(UUID.randomUUID().toString()).build()));
+        fails(Status.Code.FAILED_PRECONDITION, () -> registry.issueRegistrationTicket(IssueRegistrationTicketRequest
+                .newBuilder().setCloneName(central.getName()).setCloneId(central.getId()).addTables(PARCELS).build()));
+        fails(Status.Code.NOT_FOUND, () -> registry.issueRegistrationTicket(IssueRegistrationTicketRequest.newBuilder()
+                .setCloneName(unique("ghost")).setCloneId(UUID.randomUUID().toString()).addTables(PARCELS).build()));
         fails(Status.Code.NOT_FOUND, () -> registry.revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
                 .setServerId(UUID.randomUUID().toString()).build()));
     }
 
     @Test
     void onlyTheHashIsStored() throws Exception {
-        Server s = registerClone(registry, unique("hash"));
-        IssuedCloneCredential issued = issue(s, false);
+        RegistrationTicket ticket = ticket(registry, unique("hash"), PARCELS);
+        RedeemedRegistration issued = service.redeemRegistrationTicket(
+                redemption(registry, ticket, UUID.randomUUID().toString()).build());
+        assertStoredAsHash("SELECT token_hash, c::text AS whole_row FROM registry.clone_credentials c WHERE id = ?::uuid",
+                issued.getCredentialId(), issued.getSecret());
+        assertStoredAsHash("SELECT token_hash, t::text AS whole_row FROM registry.registration_tickets t WHERE id = ?::uuid",
+                ticket.getTicketId(), ticket.getTicket());
+    }
+
+    private void assertStoredAsHash(String sql, String id, String secret) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, dbPassword);
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT token_hash, c::text AS whole_row FROM registry.clone_credentials c WHERE id = ?::uuid")) {
-            ps.setString(1, issued.getCredential().getId());
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next());
                 String hash = rs.getString("token_hash");
                 assertEquals(64, hash.length());
-                assertNotEquals(issued.getSecret(), hash);
-                assertFalse(rs.getString("whole_row").contains(issued.getSecret().substring(4)));
+                assertNotEquals(secret, hash);
+                assertFalse(rs.getString("whole_row").contains(secret.substring(4)));
             }
         }
     }
 
     @Test
     void deletingAServerDropsItsCredentials() {
-        Server s = registerClone(registry, unique("gone"));
-        IssuedCloneCredential issued = issue(s, false);
+        RedeemedRegistration issued = register(unique("gone"));
+        Server s = issued.getServer();
         registry.deleteServer(DeleteServerRequest.newBuilder().setId(s.getId()).build());
         fails(Status.Code.UNAUTHENTICATED, () -> service.verifyCloneCredential(verifyRequest(s, issued.getSecret())));
     }

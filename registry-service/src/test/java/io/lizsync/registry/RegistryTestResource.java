@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.lizsync.registry.service.Secrets;
 import io.lizsync.testkit.PgCluster;
 import io.lizsync.testkit.TestKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -31,14 +32,9 @@ public class RegistryTestResource implements QuarkusTestResourceLifecycleManager
         cluster = PgCluster.options("registry-it").requirePassword(true).start();
         int port = freePort();
         TestKeys keys = TestKeys.get();
-        Path adminPassword;
-        try {
-            adminPassword = Files.createTempFile("registry-it-admin", ".txt");
-            Files.writeString(adminPassword, ADMIN_PASSWORD + "\n");
-            adminPassword.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path adminPassword = secretFile("registry-it-admin", ADMIN_PASSWORD);
+        // the services' API token, as a deployer makes it (ServiceAccountIT reads it back from the file)
+        Path serviceToken = secretFile("registry-it-services", Secrets.newSecret(Secrets.API_TOKEN_PREFIX));
         Map<String, String> config = new HashMap<>(Map.of(
                 "lizsync.registry.access-tokens.private-key-file", keys.privateKeyFile().toString(),
                 "lizsync.auth.public-key-file", keys.publicKeyFile().toString(),
@@ -50,7 +46,20 @@ public class RegistryTestResource implements QuarkusTestResourceLifecycleManager
                 "quarkus.grpc.clients.registry.host", "127.0.0.1",
                 "quarkus.grpc.clients.registry.port", Integer.toString(port)));
         config.put("lizsync.registry.bootstrap.admin-password-file", adminPassword.toString());
+        config.put("lizsync.registry.bootstrap.service-token-file", serviceToken.toString());
         return config;
+    }
+
+    /** A temporary file holding {@code secret} on its first line. */
+    private static Path secretFile(String prefix, String secret) {
+        try {
+            Path file = Files.createTempFile(prefix, ".txt");
+            Files.writeString(file, secret + "\n");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -3,15 +3,21 @@ package io.lizsync.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.UUID;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lizsync.proto.registry.v1.IssueRegistrationTicketRequest;
 import io.lizsync.proto.registry.v1.ListServersRequest;
+import io.lizsync.proto.registry.v1.RedeemRegistrationTicketRequest;
+import io.lizsync.proto.registry.v1.RedeemedRegistration;
 import io.lizsync.proto.registry.v1.RegisterServerRequest;
+import io.lizsync.proto.registry.v1.RegistrationTicket;
 import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingStub;
 import io.lizsync.proto.registry.v1.Server;
 import io.lizsync.proto.registry.v1.ServerKind;
+import io.lizsync.proto.registry.v1.TableRef;
 
 /** Helpers shared by the registry ITs; they all use one database, so names are made unique. */
 final class RegistryTestSupport {
@@ -39,6 +45,37 @@ final class RegistryTestSupport {
                 .setKind(ServerKind.SERVER_KIND_CLONE)
                 .setParentId(central(registry).getId())
                 .build());
+    }
+
+    /** The table the tests' tickets give their clones unless they say otherwise. */
+    static final TableRef PARCELS = table("gis", "parcels");
+
+    static TableRef table(String schema, String name) {
+        return TableRef.newBuilder().setSchemaName(schema).setTableName(name).build();
+    }
+
+    /** A ticket for a new clone named {@code name} with {@code tables} (an attach: no package). */
+    static RegistrationTicket ticket(RegistryServiceBlockingStub admin, String name, TableRef... tables) {
+        return admin.issueRegistrationTicket(IssueRegistrationTicketRequest.newBuilder().setCloneName(name)
+                .addAllTables(List.of(tables)).build());
+    }
+
+    /** A redemption of the ticket by the clone {@code cloneId} under the central server, claiming the ticket's tables and package. */
+    static RedeemRegistrationTicketRequest.Builder redemption(RegistryServiceBlockingStub admin, RegistrationTicket ticket,
+            String cloneId) {
+        return RedeemRegistrationTicketRequest.newBuilder()
+                .setTicket(ticket.getTicket())
+                .setCloneId(cloneId)
+                .setPackageId(ticket.getPackageId())
+                .addAllTables(ticket.getTablesList())
+                .setParentId(central(admin).getId());
+    }
+
+    /** A new clone registered the only way there is: a ticket (issued by {@code admin}) redeemed (by {@code service}). */
+    static RedeemedRegistration registerByTicket(RegistryServiceBlockingStub admin, RegistryServiceBlockingStub service,
+            String name) {
+        RegistrationTicket t = ticket(admin, name, PARCELS);
+        return service.redeemRegistrationTicket(redemption(admin, t, UUID.randomUUID().toString()).build());
     }
 
     /** Runs a call that must fail with {@code code}; returns the failure for further checks. */

@@ -2,6 +2,7 @@ package io.lizsync.registry;
 
 import static io.lizsync.registry.RegistryTestSupport.central;
 import static io.lizsync.registry.RegistryTestSupport.registerClone;
+import static io.lizsync.registry.RegistryTestSupport.redemption;
 import static io.lizsync.registry.RegistryTestSupport.fails;
 import static io.lizsync.registry.RegistryTestSupport.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import io.lizsync.proto.registry.v1.DeleteServerRequest;
 import io.lizsync.proto.registry.v1.GetServerRequest;
 import io.lizsync.proto.registry.v1.GetServerTablesRequest;
+import io.lizsync.proto.registry.v1.IssueRegistrationTicketRequest;
 import io.lizsync.proto.registry.v1.ListServersRequest;
 import io.lizsync.proto.registry.v1.RegisterServerRequest;
 import io.lizsync.proto.registry.v1.MutinyRegistryServiceGrpc;
@@ -28,9 +30,9 @@ import io.lizsync.proto.registry.v1.RegistryServiceGrpc.RegistryServiceBlockingS
 import io.lizsync.proto.registry.v1.Server;
 import io.lizsync.proto.registry.v1.ServerKind;
 import io.lizsync.proto.registry.v1.ServerStatus;
-import io.lizsync.proto.registry.v1.SetServerTablesRequest;
 import io.lizsync.proto.registry.v1.TableRef;
 import io.lizsync.proto.registry.v1.UpdateServerStatusRequest;
+import io.lizsync.grpckit.auth.Roles;
 import io.lizsync.testkit.TestKeys;
 import io.quarkus.grpc.GrpcClient;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,9 +49,13 @@ class ServerRegistryIT {
     /** The registry as an administrator (a token signed with the test keys). */
     RegistryServiceBlockingStub registry;
 
+    /** The registry as a service (central's exchange redeems the tickets). */
+    RegistryServiceBlockingStub service;
+
     @BeforeEach
     void asAdministrator() {
         registry = anonymous.withCallCredentials(TestKeys.get().administrator());
+        service = anonymous.withCallCredentials(TestKeys.get().as("sync-service", Roles.SERVICE));
         asyncRegistry = anonymousAsync.withCallCredentials(TestKeys.get().administrator());
     }
 
@@ -184,7 +190,7 @@ class ServerRegistryIT {
     }
 
     @Test
-    void setsAndGetsServerTables() {
+    void aServersTablesAreThoseOfItsLastTicketSortedWithoutDuplicates() {
         Server s = registerClone(registry, unique("tables"));
         var empty = registry.getServerTables(GetServerTablesRequest.newBuilder().setServerId(s.getId()).build());
         assertEquals(0, empty.getTablesCount());
@@ -192,18 +198,24 @@ class ServerRegistryIT {
 
         TableRef a = TableRef.newBuilder().setSchemaName("gis \"data\"").setTableName("Parcelles é").build();
         TableRef b = TableRef.newBuilder().setSchemaName("gis \"data\"").setTableName("arbres").build();
-        var set = registry.setServerTables(SetServerTablesRequest.newBuilder().setServerId(s.getId())
-                .addTables(b).addTables(a).addTables(a).build());
-        assertEquals(List.of(a, b), set.getTablesList()); // sorted, duplicates dropped (by code point: 'P' < 'a')
+        var ticket = registry.issueRegistrationTicket(IssueRegistrationTicketRequest.newBuilder()
+                .setCloneName(s.getName()).setCloneId(s.getId()).addTables(b).addTables(a).addTables(a).build());
+        assertEquals(List.of(a, b), ticket.getTablesList()); // sorted, duplicates dropped (by code point: 'P' < 'a')
+        var redeemed = service.redeemRegistrationTicket(redemption(registry, ticket, s.getId()).build());
+        assertEquals(List.of(a, b), redeemed.getTablesList());
+        var set = registry.getServerTables(GetServerTablesRequest.newBuilder().setServerId(s.getId()).build());
+        assertEquals(List.of(a, b), set.getTablesList());
         assertTrue(set.hasUpdatedAt());
-        assertEquals(set, registry.getServerTables(GetServerTablesRequest.newBuilder().setServerId(s.getId()).build()));
 
-        // replacing the list
-        var replaced = registry.setServerTables(SetServerTablesRequest.newBuilder().setServerId(s.getId()).addTables(b).build());
-        assertEquals(List.of(b), replaced.getTablesList());
+        // a new ticket for the clone replaces the list
+        var again = registry.issueRegistrationTicket(IssueRegistrationTicketRequest.newBuilder()
+                .setCloneName(s.getName()).setCloneId(s.getId()).addTables(b).build());
+        service.redeemRegistrationTicket(redemption(registry, again, s.getId()).build());
+        assertEquals(List.of(b), registry.getServerTables(GetServerTablesRequest.newBuilder().setServerId(s.getId())
+                .build()).getTablesList());
 
-        fails(Status.Code.INVALID_ARGUMENT, () -> registry.setServerTables(SetServerTablesRequest.newBuilder()
-                .setServerId(s.getId())
+        fails(Status.Code.INVALID_ARGUMENT, () -> registry.issueRegistrationTicket(IssueRegistrationTicketRequest
+                .newBuilder().setCloneName(s.getName()).setCloneId(s.getId())
                 .addTables(TableRef.newBuilder().setSchemaName("lizsync").setTableName("history")).build()));
     }
 

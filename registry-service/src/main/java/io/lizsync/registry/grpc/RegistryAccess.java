@@ -32,11 +32,12 @@ public final class RegistryAccess {
                 .roles(RegistryServiceGrpc.getListServersMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 .roles(RegistryServiceGrpc.getUpdateServerStatusMethod(), ADMINISTRATOR, SERVICE)
                 .roles(RegistryServiceGrpc.getDeleteServerMethod(), ADMINISTRATOR)
-                .roles(RegistryServiceGrpc.getIssueCloneCredentialMethod(), ADMINISTRATOR)
+                .roles(RegistryServiceGrpc.getIssueRegistrationTicketMethod(), ADMINISTRATOR, OPERATOR)
+                // central's exchange, for the clone that presents the ticket
+                .roles(RegistryServiceGrpc.getRedeemRegistrationTicketMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getVerifyCloneCredentialMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getRevokeCloneCredentialMethod(), ADMINISTRATOR)
                 .roles(RegistryServiceGrpc.getListCloneCredentialsMethod(), ADMINISTRATOR)
-                .roles(RegistryServiceGrpc.getSetServerTablesMethod(), ADMINISTRATOR)
                 .roles(RegistryServiceGrpc.getGetServerTablesMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 // devices
                 .roles(RegistryServiceGrpc.getRegisterDeviceMethod(), ADMINISTRATOR, OPERATOR, FIELD)

@@ -15,6 +15,8 @@ import io.lizsync.registry.service.DeviceService;
 import io.lizsync.registry.service.PageRequest;
 import io.lizsync.registry.service.ProjectService;
 import io.lizsync.registry.service.ServerService;
+import io.lizsync.registry.service.TicketRedemption;
+import io.lizsync.registry.service.TicketService;
 import io.lizsync.registry.service.UserService;
 import io.lizsync.registry.service.Validation;
 import io.quarkus.grpc.GrpcService;
@@ -30,6 +32,8 @@ public class RegistryGrpcService implements RegistryService {
 
     private final ServerService servers;
     private final CredentialService credentials;
+    private final TicketService tickets;
+    private final TicketRedemption redemption;
     private final DeviceService devices;
     private final UserService users;
     private final ApiTokenService apiTokens;
@@ -38,11 +42,13 @@ public class RegistryGrpcService implements RegistryService {
     private final GrpcErrors errors;
     private final RegistryConfig config;
 
-    public RegistryGrpcService(ServerService servers, CredentialService credentials, DeviceService devices,
-            UserService users, ApiTokenService apiTokens, AccessTokenService accessTokens, ProjectService projects,
-            GrpcErrors errors, RegistryConfig config) {
+    public RegistryGrpcService(ServerService servers, CredentialService credentials, TicketService tickets,
+            TicketRedemption redemption, DeviceService devices, UserService users, ApiTokenService apiTokens,
+            AccessTokenService accessTokens, ProjectService projects, GrpcErrors errors, RegistryConfig config) {
         this.servers = servers;
         this.credentials = credentials;
+        this.tickets = tickets;
+        this.redemption = redemption;
         this.devices = devices;
         this.users = users;
         this.apiTokens = apiTokens;
@@ -115,24 +121,41 @@ public class RegistryGrpcService implements RegistryService {
                 .map(id -> DeleteServerResponse.newBuilder().setId(id.toString()).build()));
     }
 
-    // --- clone credentials -----------------------------------------------------------------------
+    // --- clone registration and credentials -------------------------------------------------------
 
     @Override
-    public Uni<IssuedCloneCredential> issueCloneCredential(IssueCloneCredentialRequest r) {
-        return call(() -> credentials.issue(Validation.uuid(r.getServerId(), "server id"), r.getKeepPrevious())
-                .map(i -> IssuedCloneCredential.newBuilder()
-                        .setCredential(ProtoMapper.credential(i.credential()))
-                        .setSecret(i.secret())
-                        .build()));
+    public Uni<RegistrationTicket> issueRegistrationTicket(IssueRegistrationTicketRequest r) {
+        Caller caller = Caller.current();
+        String issuedBy = caller == null ? null : caller.login();
+        return call(() -> tickets.issue(new TicketService.TicketRequest(
+                r.getCloneName(),
+                Validation.optionalUuid(r.getCloneId(), "clone id"),
+                tableNames(r.getTablesList()),
+                Validation.optionalUuid(r.getPackageId(), "package id"),
+                Validation.optionalUuid(r.getPackageHistorySyncId(), "package history sync id"),
+                r.getValidForSeconds(),
+                issuedBy)).map(ProtoMapper::ticket));
+    }
+
+    @Override
+    public Uni<RedeemedRegistration> redeemRegistrationTicket(RedeemRegistrationTicketRequest r) {
+        return call(() -> redemption.redeem(new TicketRedemption.Redemption(
+                r.getTicket(),
+                Validation.uuid(r.getCloneId(), "clone id"),
+                Validation.optionalUuid(r.getPackageId(), "package id"),
+                tableNames(r.getTablesList()),
+                Validation.uuid(r.getParentId(), "parent server id"),
+                r.getParentName())).map(ProtoMapper::redeemed));
+    }
+
+    private static java.util.List<ServerService.TableName> tableNames(java.util.List<TableRef> tables) {
+        return tables.stream().map(t -> new ServerService.TableName(t.getSchemaName(), t.getTableName())).toList();
     }
 
     @Override
     public Uni<CloneCredentialVerification> verifyCloneCredential(VerifyCloneCredentialRequest r) {
         return call(() -> credentials.verify(Validation.uuid(r.getServerId(), "server id"), r.getSecret())
-                .map(v -> CloneCredentialVerification.newBuilder()
-                        .setServer(ProtoMapper.server(v.server()))
-                        .setCredentialId(v.credential().id.toString())
-                        .build()));
+                .map(ProtoMapper::verification));
     }
 
     @Override
@@ -151,15 +174,6 @@ public class RegistryGrpcService implements RegistryService {
     }
 
     // --- server tables ---------------------------------------------------------------------------
-
-    @Override
-    public Uni<ServerTables> setServerTables(SetServerTablesRequest r) {
-        return call(() -> servers.setTables(Validation.uuid(r.getServerId(), "server id"),
-                r.getTablesList().stream()
-                        .map(t -> new ServerService.TableName(t.getSchemaName(), t.getTableName()))
-                        .toList())
-                .map(ProtoMapper::serverTables));
-    }
 
     @Override
     public Uni<ServerTables> getServerTables(GetServerTablesRequest r) {

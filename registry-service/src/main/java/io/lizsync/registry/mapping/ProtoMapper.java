@@ -7,10 +7,13 @@ import com.google.protobuf.Timestamp;
 
 import io.lizsync.proto.registry.v1.ApiToken;
 import io.lizsync.proto.registry.v1.CloneCredential;
+import io.lizsync.proto.registry.v1.CloneCredentialVerification;
 import io.lizsync.proto.registry.v1.Device;
 import io.lizsync.proto.registry.v1.Project;
 import io.lizsync.proto.registry.v1.ProjectDocument;
 import io.lizsync.proto.registry.v1.ProjectLayer;
+import io.lizsync.proto.registry.v1.RedeemedRegistration;
+import io.lizsync.proto.registry.v1.RegistrationTicket;
 import io.lizsync.proto.registry.v1.Role;
 import io.lizsync.proto.registry.v1.Server;
 import io.lizsync.proto.registry.v1.ServerKind;
@@ -22,12 +25,16 @@ import io.lizsync.registry.error.InvalidArgumentException;
 import io.lizsync.registry.model.ProjectTable;
 import io.lizsync.registry.model.ServerTable;
 import io.lizsync.registry.service.ProjectService.ProjectView;
+import io.lizsync.registry.service.CredentialService;
 import io.lizsync.registry.service.ServerService;
+import io.lizsync.registry.service.TicketRedemption;
+import io.lizsync.registry.service.TicketService;
 import io.lizsync.registry.service.UserService.UserWithRoles;
 
 /**
- * Entities to protobuf messages and protobuf enums to domain enums. Never copies a hash or secret:
- * the messages have no field for them.
+ * Entities to protobuf messages and protobuf enums to domain enums. Never copies a hash (the
+ * messages have no field for one); the only clear secrets it copies are a new ticket's and a new
+ * credential's, into the one answer that shows them.
  */
 public final class ProtoMapper {
 
@@ -129,8 +136,46 @@ public final class ProtoMapper {
         return b.build();
     }
 
+    public static List<TableRef> tables(List<ServerTable> rows) {
+        return rows.stream().map(row -> table(row.schemaName, row.tableName)).toList();
+    }
+
     public static TableRef table(String schemaName, String tableName) {
         return TableRef.newBuilder().setSchemaName(schemaName).setTableName(tableName).build();
+    }
+
+    // --- registration tickets -----------------------------------------------------------------------
+
+    public static RegistrationTicket ticket(TicketService.IssuedTicket issued) {
+        var t = issued.ticket();
+        return RegistrationTicket.newBuilder()
+                .setTicket(issued.secret())
+                .setTicketId(t.id.toString())
+                .setExpiresAt(timestamp(t.expiresAt))
+                .setCloneName(t.cloneName)
+                .setCloneId(str(t.cloneId))
+                .addAllTables(issued.tables().stream().map(n -> table(n.schemaName(), n.tableName())).toList())
+                .setPackageId(str(t.packageId))
+                .setPackageHistorySyncId(str(t.packageHistorySyncId))
+                .build();
+    }
+
+    public static RedeemedRegistration redeemed(TicketRedemption.Redeemed r) {
+        return RedeemedRegistration.newBuilder()
+                .setServer(server(r.server()))
+                .addAllTables(tables(r.tables()))
+                .setSecret(r.credential().secret())
+                .setCredentialId(r.credential().credential().id.toString())
+                .setPackageHistorySyncId(str(r.packageHistorySyncId()))
+                .build();
+    }
+
+    public static CloneCredentialVerification verification(CredentialService.Verified v) {
+        return CloneCredentialVerification.newBuilder()
+                .setServer(server(v.server()))
+                .setCredentialId(v.credential().id.toString())
+                .addAllTables(tables(v.tables()))
+                .build();
     }
 
     // --- devices, users, tokens --------------------------------------------------------------------

@@ -7,23 +7,24 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.lizsync.registry.error.FailedPreconditionException;
 import io.lizsync.registry.error.NotFoundException;
 import io.lizsync.registry.error.PermissionDeniedException;
 import io.lizsync.registry.error.UnauthenticatedException;
 import io.lizsync.registry.model.CloneCredential;
 import io.lizsync.registry.model.Server;
-import io.lizsync.registry.model.ServerKind;
 import io.lizsync.registry.model.ServerStatus;
+import io.lizsync.registry.model.ServerTable;
 import io.lizsync.registry.repository.CloneCredentialRepository;
 import io.lizsync.registry.repository.ServerRepository;
+import io.lizsync.registry.repository.ServerTableRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Credentials clones present to the exchange. The clear secret exists only in the answer to
- * {@link #issue}; the table keeps its SHA-256.
+ * Credentials clones present to the exchange. A clone gets one when its registration ticket is
+ * redeemed ({@link TicketRedemption}); the clear secret exists only in that answer, the table keeps
+ * its SHA-256.
  */
 @ApplicationScoped
 public class CredentialService {
@@ -35,10 +36,13 @@ public class CredentialService {
 
     private final ServerRepository servers;
     private final CloneCredentialRepository credentials;
+    private final ServerTableRepository serverTables;
 
-    public CredentialService(ServerRepository servers, CloneCredentialRepository credentials) {
+    public CredentialService(ServerRepository servers, CloneCredentialRepository credentials,
+            ServerTableRepository serverTables) {
         this.servers = servers;
         this.credentials = credentials;
+        this.serverTables = serverTables;
     }
 
     /** A new credential and its clear secret, to be shown once. */
@@ -49,30 +53,24 @@ public class CredentialService {
         }
     }
 
-    /** A successful verification. */
-    public record Verified(Server server, CloneCredential credential) {
+    /** A successful verification: the clone, the matching credential, the clone's tables in order. */
+    public record Verified(Server server, CloneCredential credential, List<ServerTable> tables) {
     }
 
-    @WithTransaction
-    public Uni<Issued> issue(UUID serverId, boolean keepPrevious) {
-        return servers.findById(serverId)
-                .map(s -> ServerService.found(s, serverId))
-                .invoke(s -> {
-                    if (s.kind == ServerKind.CENTRAL) {
-                        throw new FailedPreconditionException(
-                                "server '" + s.name + "' is the central server; only clones and tiers get credentials");
-                    }
-                })
-                .chain(s -> keepPrevious ? Uni.createFrom().item(0) : credentials.revokeAll(serverId, TimeSource.now()))
-                .chain(() -> {
-                    String secret = Secrets.newSecret(Secrets.CLONE_PREFIX);
-                    CloneCredential c = new CloneCredential();
-                    c.id = UUID.randomUUID();
-                    c.serverId = serverId;
-                    c.tokenHash = Secrets.sha256Hex(secret);
-                    c.issuedAt = TimeSource.now();
-                    return credentials.persist(c).map(saved -> new Issued(saved, secret));
-                });
+    /**
+     * Within the caller's transaction (a ticket's redemption): revokes every earlier credential of
+     * the server and issues a new one.
+     */
+    Uni<Issued> replace(UUID serverId, Instant now) {
+        return credentials.revokeAll(serverId, now).chain(() -> {
+            String secret = Secrets.newSecret(Secrets.CLONE_PREFIX);
+            CloneCredential c = new CloneCredential();
+            c.id = UUID.randomUUID();
+            c.serverId = serverId;
+            c.tokenHash = Secrets.sha256Hex(secret);
+            c.issuedAt = now;
+            return credentials.persist(c).map(saved -> new Issued(saved, secret));
+        });
     }
 
     @WithTransaction
@@ -97,8 +95,8 @@ public class CredentialService {
                     if (s.status == ServerStatus.DISABLED) {
                         throw new PermissionDeniedException("server '" + s.name + "' is disabled");
                     }
-                    return new Verified(s, c);
-                }));
+                    return s;
+                }).chain(s -> serverTables.listByServer(serverId).map(tables -> new Verified(s, c, tables))));
     }
 
     /** Revokes one credential, or every valid one when {@code credentialId} is null; returns how many. */

@@ -20,7 +20,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
-/** Rules for servers (central, clones, tiers) and the tables each one synchronises. */
+/**
+ * Rules for servers (central, clones, tiers) and the tables each one synchronises (set by the
+ * clone's registration ticket, {@link TicketRedemption}).
+ */
 @ApplicationScoped
 public class ServerService {
 
@@ -168,30 +171,22 @@ public class ServerService {
     public record TableName(String schemaName, String tableName) {
     }
 
-    @WithTransaction
-    public Uni<Tables> setTables(UUID serverId, List<TableName> requested) {
-        List<TableName> tables = requested.stream()
-                .map(t -> new TableName(Validation.syncSchema(t.schemaName(), "schema name"),
-                        Validation.identifier(t.tableName(), "table name")))
-                .distinct()
-                .toList();
-        return servers.findById(serverId)
-                .map(s -> found(s, serverId))
-                .chain(s -> serverTables.deleteByServer(serverId)
-                        .chain(() -> {
-                            List<ServerTable> rows = tables.stream().map(t -> {
-                                ServerTable row = new ServerTable();
-                                row.serverId = serverId;
-                                row.schemaName = t.schemaName();
-                                row.tableName = t.tableName();
-                                return row;
-                            }).toList();
-                            return Persist.all(serverTables, rows);
-                        })
-                        .invoke(() -> s.tablesUpdatedAt = TimeSource.now())
-                        .call(() -> serverTables.flush())
-                        .chain(() -> serverTables.listByServer(serverId))
-                        .map(rows -> new Tables(serverId, rows, s.tablesUpdatedAt)));
+    /**
+     * Replaces a server's tables, within the caller's transaction (a ticket's redemption); returns
+     * them in order. {@code tables} are already checked ({@link TicketRules#tables}).
+     */
+    Uni<List<ServerTable>> replaceTables(Server s, List<TableName> tables, Instant now) {
+        return serverTables.deleteByServer(s.id)
+                .chain(() -> Persist.all(serverTables, tables.stream().map(t -> {
+                    ServerTable row = new ServerTable();
+                    row.serverId = s.id;
+                    row.schemaName = t.schemaName();
+                    row.tableName = t.tableName();
+                    return row;
+                }).toList()))
+                .invoke(() -> s.tablesUpdatedAt = now)
+                .call(() -> serverTables.flush())
+                .chain(() -> serverTables.listByServer(s.id));
     }
 
     @WithSession
