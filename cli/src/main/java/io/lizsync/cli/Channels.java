@@ -61,13 +61,15 @@ final class Channels {
     /**
      * {@code e} explained when it refuses a message for its size, else {@code e}.
      *
-     * @param service the address key: central, packaging or sidecar
+     * @param service the address key: central, packaging, sidecar or registry
      */
     static StatusRuntimeException explain(StatusRuntimeException e, String service, String target, String command) {
         MessageSizeErrors.Call call = switch (service) {
             case "packaging" -> MessageSizeErrors.Call.to("packaging-service at " + target, "lizsync " + command)
                     .peerLimit("lizsync.packaging.max-message-bytes (LIZSYNC_PACKAGING_MAX_MESSAGE_BYTES)")
                     .peerSends("chunks and pages of at most 1 MiB (lizsync.packaging.max-chunk-bytes)");
+            case "registry" -> MessageSizeErrors.Call.to("registry-service at " + target, "lizsync " + command)
+                    .peerLimit("lizsync.registry.max-message-bytes (LIZSYNC_REGISTRY_MAX_MESSAGE_BYTES)");
             case "sidecar" -> MessageSizeErrors.Call.to("the clone sidecar at " + target, "lizsync " + command)
                     .peerLimit("lizsync.sync.max-message-bytes (LIZSYNC_SYNC_MAX_MESSAGE_BYTES)");
             default -> MessageSizeErrors.Call.to("central sync-service at " + target, "lizsync " + command)

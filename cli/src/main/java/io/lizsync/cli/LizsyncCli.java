@@ -17,7 +17,6 @@ import io.lizsync.proto.packaging.v1.PackageInfo;
 import io.lizsync.proto.packaging.v1.PackagedTable;
 import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
 import io.lizsync.proto.packaging.v1.TableRef;
-import io.lizsync.proto.sync.v1.AttachRequest;
 import io.lizsync.proto.sync.v1.CentralAdminGrpc;
 import io.lizsync.proto.sync.v1.CloneAgentGrpc;
 import io.lizsync.proto.sync.v1.DeployProgress;
@@ -28,11 +27,7 @@ import io.lizsync.proto.sync.v1.InstallRequest;
 import io.lizsync.proto.sync.v1.OperationResult;
 import io.lizsync.proto.sync.v1.PrepareRequest;
 import io.lizsync.proto.sync.v1.PrepareResponse;
-import io.lizsync.proto.sync.v1.RegisterCloneRequest;
-import io.lizsync.proto.sync.v1.RegisterCloneResponse;
-import io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest;
 import io.lizsync.proto.sync.v1.SynchronizeRequest;
-import io.lizsync.proto.sync.v1.TableName;
 import io.lizsync.proto.sync.v1.UpgradeRequest;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -114,25 +109,42 @@ public class LizsyncCli implements QuarkusApplication {
               package-delete --package-id ID delete a package's archive and metadata
 
             Clones (clone sidecar: --sidecar HOST:PORT or $LIZSYNC_SIDECAR, default 127.0.0.1:8090):
-              deploy (--package-id ID | --zip-file PATH) [--force] [--new-server-id] [--name CLONE_NAME]
+              deploy (--package-id ID | --zip-file PATH) [--name CLONE_NAME] [--force] [--new-server-id]
+                     [--registration-ticket-file FILE]
                                              deploy a package to the clone database (PATH: a file on the
-                                             clone's machine, read by the sidecar)
-              join-clone --name N --tables s.t1,s.t2 [--clone-id UUID]
-                                             register the clone on central and attach the sidecar's database
-                                             (its tables must already hold central's data)
-              revoke-clone --clone-id UUID   revoke a clone's exchange credential (central)
+                                             clone's machine, read by the sidecar); the sidecar then registers
+                                             the clone at central with a single-use ticket that this command
+                                             asks registry-service for (the package's tables; a redeploy keeps
+                                             the clone's id and registry name, a new clone needs --name), or
+                                             with the ticket in FILE (its first line)
+              join-clone --name N --tables s.t1,s.t2
+                                             attach the sidecar's database, whose tables already hold central's
+                                             data, with a ticket from registry-service (the sidecar makes the
+                                             clone's id and registers it at central)
               synchronize                    run a two-way sync now (same as SELECT * FROM lizsync.synchronize())
               clone-status                   the clone's id, central, tools version, package, unsynced edits
               On the clone's machine, without a registry: --sidecar-token-file FILE (or
               $LIZSYNC_SIDECAR_TOKEN_FILE) sends the sidecar's local token instead (its state directory's
-              local-token, readable by the sidecar's user only) for deploy, synchronize and clone-status;
-              such a deploy registers the clone at the next synchronize run by an operator.
+              local-token, readable by the sidecar's user only) for deploy, synchronize and clone-status.
+              Such a deploy registers the clone only with --registration-ticket-file: without a ticket the
+              clone cannot sync until it is deployed again with one.
+
+            Clone registration (registry-service owns the clones; the sidecar redeems the ticket at central
+            itself, so the clone's credential never passes through this command):
+              registration-ticket --name N (--package-id ID | --tables s.t1,s.t2) [--clone-id UUID]
+                                  [--valid-for-hours H]
+                                             a single-use ticket for a clone (--clone-id: redeploy that clone),
+                                             alone on stdout (> FILE), its expiry on stderr; carry FILE to a
+                                             clone without network: deploy ... --registration-ticket-file FILE
+                                             (H: 1 to 720, default 24)
+              revoke-clone --clone-id UUID   revoke every exchange credential of a clone (its next sync is refused)
 
             Names: comma separated; double-quote a name holding a dot, a comma or blanks at its ends,
             doubling any quote in it: --tables 'field.trees,"my.schema"."tab,le"'.
             Addresses: the option, else the environment variable, else --config FILE ($LIZSYNC_CONFIG,
             default ~/.config/lizsync/cli.conf: lines "central = HOST:PORT", "sidecar = ...",
-            "packaging = ..."), else the default. No command takes a password on its command line.
+            "packaging = ...", "registry = ..."), else the default. No command takes a password or a
+            ticket on its command line.
 
             Links: TLS to every service beyond loopback, verified against $LIZSYNC_CA_FILE (the CA of the
             mesh's certificates) or the system's trust store; with $LIZSYNC_CA_FILE, TLS on loopback too.
@@ -212,9 +224,11 @@ public class LizsyncCli implements QuarkusApplication {
             Map.entry("package-download", Set.of("packaging", "package-id", "zip-file")),
             Map.entry("package-delete", Set.of("packaging", "package-id")),
             Map.entry("deploy", Set.of("sidecar", "sidecar-token-file", "package-id", "zip-file", "force",
-                    "new-server-id", "name")),
-            Map.entry("join-clone", Set.of("central", "sidecar", "name", "tables", "clone-id")),
-            Map.entry("revoke-clone", Set.of("central", "clone-id")),
+                    "new-server-id", "name", "registration-ticket-file", "registry", "packaging")),
+            Map.entry("registration-ticket", Set.of("registry", "packaging", "name", "package-id", "tables",
+                    "clone-id", "valid-for-hours")),
+            Map.entry("join-clone", Set.of("registry", "sidecar", "name", "tables")),
+            Map.entry("revoke-clone", Set.of("registry", "clone-id")),
             Map.entry("synchronize", Set.of("sidecar", "sidecar-token-file")),
             Map.entry("clone-status", Set.of("sidecar", "sidecar-token-file")));
 
@@ -266,14 +280,9 @@ public class LizsyncCli implements QuarkusApplication {
             case "package-download" -> downloadPackage(args);
             case "package-delete" -> deletePackage(args);
             case "deploy" -> deploy(args);
-            case "join-clone" -> joinClone(args);
-            case "revoke-clone" -> withCentral(args, ch -> {
-                boolean revoked = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .revokeCloneCredential(RevokeCloneCredentialRequest.newBuilder()
-                                .setCloneId(args.option("clone-id", "")).build()).getRevoked();
-                out.println(revoked ? "OK: credential revoked" : "REFUSED: no live credential for this clone");
-                return revoked ? OK : REFUSED;
-            });
+            case "registration-ticket" -> registration().printTicket(args);
+            case "join-clone" -> registration().joinClone(args);
+            case "revoke-clone" -> registration().revoke(args);
             case "synchronize" -> withSidecar(args, ch -> {
                 var r = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.MINUTES)
                         .synchronize(SynchronizeRequest.getDefaultInstance());
@@ -567,15 +576,17 @@ public class LizsyncCli implements QuarkusApplication {
                 .setForce(args.flag("force"))
                 .setNewServerId(args.flag("new-server-id"))
                 .setCloneName(args.option("name", ""));
+        // The sidecar reads the file on the clone's machine: send an absolute path.
+        Path zip = byId ? null : Path.of(args.option("zip-file")).toAbsolutePath().normalize();
         if (byId) {
             request.setPackageId(packageId(args, "deploy"));
         } else {
-            // The sidecar reads the file on the clone's machine: send an absolute path.
-            Path zip = Path.of(args.option("zip-file")).toAbsolutePath().normalize();
-            if (!Files.isRegularFile(zip)) {
-                err.println("lizsync: note: " + zip + " is not a file here; the sidecar looks for it on its machine");
-            }
             request.setZipPath(zip.toString());
+        }
+        // the clone registers at central with it (ADR 0013); never printed
+        request.setRegistrationTicket(registration().forDeploy(args, byId ? request.getPackageId() : null, zip));
+        if (zip != null && !Files.isRegularFile(zip)) {
+            err.println("lizsync: note: " + zip + " is not a file here; the sidecar looks for it on its machine");
         }
         return withSidecar(args, ch -> {
             Iterator<DeployProgress> steps = CloneAgentGrpc.newBlockingStub(ch)
@@ -603,47 +614,26 @@ public class LizsyncCli implements QuarkusApplication {
         });
     }
 
-    private int joinClone(Args args) throws IOException {
-        String name = args.option("name", "");
-        String tables = args.option("tables", "");
-        if (name.isBlank() || tables.isBlank()) {
-            throw new Args.UsageException("join-clone needs --name and --tables schema.table,...");
-        }
-        var register = RegisterCloneRequest.newBuilder().setCloneName(name).setCloneId(args.option("clone-id", ""));
-        var attach = AttachRequest.newBuilder().setCloneName(name);
-        for (NameList.Table t : NameList.tables("tables", tables)) {
-            TableName tn = TableName.newBuilder().setSchemaName(t.schema()).setTableName(t.table()).build();
-            register.addTables(tn);
-            attach.addTables(tn);
-        }
-        RegisterCloneResponse[] registration = new RegisterCloneResponse[1];
-        int code = withCentral(args, ch -> {
-            registration[0] = CentralAdminGrpc.newBlockingStub(ch).withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .registerClone(register.build());
-            return OK;
-        });
-        if (code != OK) {
-            return code;
-        }
-        return withSidecar(args, ch -> {
-            var r = CloneAgentGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.MINUTES)
-                    .attach(attach.setRegistration(registration[0]).build());
-            out.println((r.getStatus() == 1 ? "OK: " : "REFUSED: ") + r.getMessage() + " (central position "
-                    + registration[0].getTickId() + ")");
-            return r.getStatus() == 1 ? OK : REFUSED;
-        });
-    }
-
     // ----------------------------------------------------------------------------------------
     // Helpers.
     // ----------------------------------------------------------------------------------------
 
     private static String packageId(Args args, String command) {
-        String id = args.required("package-id", command + " needs --package-id ID").strip();
-        if (!UUID.matcher(id).matches()) {
-            throw new Args.UsageException("--package-id: '" + id + "' is not a package id (a uuid)");
+        args.required("package-id", command + " needs --package-id ID");
+        return uuidOption(args, "package-id", "a package id");
+    }
+
+    /** The uuid of option {@code name}; a usage error saying it is not {@code what} when it is not one. */
+    static String uuidOption(Args args, String name, String what) {
+        String id = args.required(name, "--" + name + " needs " + what).strip();
+        if (!isUuid(id)) {
+            throw new Args.UsageException("--" + name + ": '" + id + "' is not " + what + " (a uuid)");
         }
         return id;
+    }
+
+    static boolean isUuid(String text) {
+        return UUID.matcher(text).matches();
     }
 
     /** Who asks for a package: the operating system user. */
@@ -705,6 +695,11 @@ public class LizsyncCli implements QuarkusApplication {
         int run(ManagedChannel channel) throws IOException;
     }
 
+    /** A call on a channel that answers something. */
+    interface ChannelCall<T> {
+        T run(ManagedChannel channel) throws IOException;
+    }
+
     private int withCentral(Args args, ChannelWork work) throws IOException {
         return withChannel(args, "central", work);
     }
@@ -718,9 +713,16 @@ public class LizsyncCli implements QuarkusApplication {
     }
 
     private int withChannel(Args args, String service, ChannelWork work) throws IOException {
+        return call(args, service, work::run);
+    }
+
+    /**
+     * Runs {@code work} on a channel to {@code service} (central, packaging, sidecar, registry) as
+     * the caller: the access token, or for the sidecar its local token when one is given.
+     */
+    <T> T call(Args args, String service, ChannelCall<T> work) throws IOException {
         String target = address(args, service);
-        String sidecarToken = service.equals("sidecar") ? args.option("sidecar-token-file",
-                env.getOrDefault("LIZSYNC_SIDECAR_TOKEN_FILE", "")) : "";
+        String sidecarToken = service.equals("sidecar") ? sidecarTokenFile(args) : "";
         ManagedChannel channel = Channels.open(target, sidecarToken.isEmpty()
                 ? login().credentials(address(args, "registry")) : Login.localToken(Path.of(sidecarToken)),
                 Channels.security(env));
@@ -734,6 +736,15 @@ public class LizsyncCli implements QuarkusApplication {
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /** The sidecar's local token file ({@code --sidecar-token-file}, else the environment); empty when none. */
+    String sidecarTokenFile(Args args) {
+        return args.option("sidecar-token-file", env.getOrDefault("LIZSYNC_SIDECAR_TOKEN_FILE", ""));
+    }
+
+    private CloneRegistration registration() {
+        return new CloneRegistration(this, out, err);
     }
 
     private Login login() {

@@ -37,7 +37,7 @@ class CommandLineTest {
         out.reset();
         err.reset();
         Map<String, String> env = Map.of("LIZSYNC_CENTRAL", "127.0.0.1:1", "LIZSYNC_SIDECAR", "127.0.0.1:1",
-                "LIZSYNC_PACKAGING", "127.0.0.1:1");
+                "LIZSYNC_PACKAGING", "127.0.0.1:1", "LIZSYNC_REGISTRY", "127.0.0.1:1");
         return new LizsyncCli(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, dir).run(argv);
     }
@@ -128,6 +128,59 @@ class CommandLineTest {
     void joinCloneTablesUseTheNameListParser() {
         assertUsage("--tables: expected schema.table", "join-clone", "--name", "n", "--tables", "s.t,u");
         assertUsage("is given twice", "join-clone", "--name", "n", "--tables", "s.t, s.t");
+        assertUsage("join-clone needs --name and --tables", "join-clone", "--tables", "s.t");
+        assertUsage("join-clone needs --name and --tables", "join-clone", "--name", "n");
+    }
+
+    @Test
+    void joinCloneAndRevokeCloneNoLongerTalkToCentralAndTheSidecarMakesTheId() {
+        assertUsage("unknown option(s) for 'join-clone': --clone-id", "join-clone", "--name", "n", "--tables", "s.t",
+                "--clone-id", ID);
+        assertUsage("unknown option(s) for 'join-clone': --central", "join-clone", "--name", "n", "--tables", "s.t",
+                "--central", "h:1");
+        assertUsage("unknown option(s) for 'revoke-clone': --central", "revoke-clone", "--clone-id", ID,
+                "--central", "h:1");
+        assertUsage("--clone-id needs a clone id", "revoke-clone");
+        assertUsage("--clone-id: 'x' is not a clone id (a uuid)", "revoke-clone", "--clone-id", "x");
+    }
+
+    @Test
+    void registrationTicketNeedsANameAndExactlyOneOfPackageAndTables() {
+        assertUsage("registration-ticket needs --name", "registration-ticket", "--tables", "s.t");
+        assertUsage("needs either --package-id ID (a deploy) or --tables", "registration-ticket", "--name", "n");
+        assertUsage("not both", "registration-ticket", "--name", "n", "--tables", "s.t", "--package-id", ID);
+        assertUsage("--package-id: 'p' is not a package id", "registration-ticket", "--name", "n", "--package-id", "p");
+        assertUsage("--clone-id: 'c' is not a clone id", "registration-ticket", "--name", "n", "--tables", "s.t",
+                "--clone-id", "c");
+        assertUsage("--valid-for-hours takes a whole number from 1 to 720", "registration-ticket", "--name", "n",
+                "--tables", "s.t", "--valid-for-hours", "721");
+        assertUsage("--valid-for-hours takes a whole number from 1 to 720", "registration-ticket", "--name", "n",
+                "--tables", "s.t", "--valid-for-hours", "0");
+        assertUsage("--tables: expected schema.table", "registration-ticket", "--name", "n", "--tables", "t");
+        assertUsage("unknown option(s) for 'registration-ticket': --sidecar", "registration-ticket", "--name", "n",
+                "--tables", "s.t", "--sidecar", "h:1");
+    }
+
+    @Test
+    void aDeploysTicketFileIsCheckedBeforeAnyCall() throws IOException {
+        assertUsage("--registration-ticket-file needs a file name", "deploy", "--package-id", ID,
+                "--registration-ticket-file=");
+        assertUsage("is not a readable file", "deploy", "--package-id", ID, "--registration-ticket-file",
+                dir.resolve("none.ticket").toString());
+        Path token = Files.writeString(dir.resolve("local-token"), "a-local-token-value\n");
+        assertUsage("is not a registration ticket", "deploy", "--package-id", ID, "--registration-ticket-file",
+                token.toString());
+        assertTrue(!err().contains("a-local-token-value"), err());
+        // a good one goes on to the sidecar (closed port here)
+        Path ticket = Files.writeString(dir.resolve("ok.ticket"), "lzr_0123456789abcdef\n");
+        assertEquals(LizsyncCli.UNAVAILABLE, run("deploy", "--package-id", ID, "--registration-ticket-file",
+                ticket.toString()), err());
+    }
+
+    @Test
+    void aDeployByZipNeedsTheFileHereToAskForItsTicket() {
+        assertUsage("is not a readable file here, so its package id (for the registration ticket) is unknown",
+                "deploy", "--zip-file", dir.resolve("elsewhere.zip").toString(), "--name", "n");
     }
 
     @Test
@@ -150,7 +203,8 @@ class CommandLineTest {
         assertEquals(LizsyncCli.OK, run("help"));
         String usage = out.toString(StandardCharsets.UTF_8);
         for (String command : Set.of("package ", "package-list", "package-show", "package-download", "package-delete",
-                "deploy ", "clone-status")) {
+                "deploy ", "clone-status", "registration-ticket --name", "--registration-ticket-file",
+                "join-clone --name N --tables", "revoke-clone --clone-id")) {
             assertTrue(usage.contains(command), command);
         }
     }
