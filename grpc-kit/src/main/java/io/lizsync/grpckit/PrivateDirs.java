@@ -47,4 +47,22 @@ public final class PrivateDirs {
         }
         return dir;
     }
+
+    /**
+     * Writes a secret (a credential, a ticket) into {@code dir}/{@code name}, readable by the
+     * service's user only (0600): written whole under a temporary name, then renamed, so that a
+     * reader never sees half of it. {@code dir} is made with {@link #create} when missing.
+     */
+    public static Path writeSecret(Path dir, String name, String secret) throws IOException {
+        create(dir);
+        Path tmp = Files.createTempFile(dir, "." + name, ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, secret, java.nio.charset.StandardCharsets.UTF_8);
+            return Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
 }

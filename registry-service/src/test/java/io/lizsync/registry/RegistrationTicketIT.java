@@ -61,6 +61,8 @@ class RegistrationTicketIT {
 
     RegistryServiceBlockingStub operator;
     RegistryServiceBlockingStub service;
+    /** Registers the central server when no test before did (RegisterServer is an administrator's). */
+    RegistryServiceBlockingStub administrator;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -73,6 +75,7 @@ class RegistrationTicketIT {
     void credentials() {
         operator = anonymous.withCallCredentials(TestKeys.get().as("test-operator", Roles.OPERATOR));
         service = anonymous.withCallCredentials(TestKeys.get().as("sync-service", Roles.SERVICE));
+        administrator = anonymous.withCallCredentials(TestKeys.get().administrator());
     }
 
     private IssueRegistrationTicketRequest.Builder request(String name) {
@@ -95,14 +98,14 @@ class RegistrationTicketIT {
         assertEquals(packageId, t.getPackageId());
 
         String cloneId = UUID.randomUUID().toString();
-        RedeemedRegistration r = service.redeemRegistrationTicket(redemption(operator, t, cloneId)
+        RedeemedRegistration r = service.redeemRegistrationTicket(redemption(administrator, t, cloneId)
                 .clearTables().addTables(TREES).addTables(PARCELS).build()); // a set: order does not matter
         Server clone = r.getServer();
         assertEquals(cloneId, clone.getId());
         assertEquals(name, clone.getName());
         assertEquals(ServerKind.SERVER_KIND_CLONE, clone.getKind());
         assertEquals(ServerStatus.SERVER_STATUS_ACTIVE, clone.getStatus());
-        assertEquals(central(operator).getId(), clone.getParentId());
+        assertEquals(central(administrator).getId(), clone.getParentId());
         assertEquals(t.getTablesList(), r.getTablesList());
         assertEquals(historyId, r.getPackageHistorySyncId());
         assertTrue(r.getSecret().matches("lzc_[A-Za-z0-9_-]{43}"));
@@ -130,13 +133,30 @@ class RegistrationTicketIT {
     @Test
     void aTicketIsUsedOnce() {
         RegistrationTicket t = ticket(operator, unique("once"), PARCELS);
-        service.redeemRegistrationTicket(redemption(operator, t, UUID.randomUUID().toString()).build());
+        service.redeemRegistrationTicket(redemption(administrator, t, UUID.randomUUID().toString()).build());
         var used = fails(Status.Code.UNAUTHENTICATED, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, UUID.randomUUID().toString()).build()));
+                redemption(administrator, t, UUID.randomUUID().toString()).build()));
         assertEquals(REFUSED, used.getStatus().getDescription());
         var unknown = fails(Status.Code.UNAUTHENTICATED, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, UUID.randomUUID().toString()).setTicket(t.getTicket() + "x").build()));
+                redemption(administrator, t, UUID.randomUUID().toString()).setTicket(t.getTicket() + "x").build()));
         assertEquals(REFUSED, unknown.getStatus().getDescription());
+    }
+
+    @Test
+    void aCheckTellsWhatATicketRegistersWithoutSpendingIt() {
+        RegistrationTicket t = ticket(operator, unique("checked"), PARCELS);
+        var check = io.lizsync.proto.registry.v1.CheckRegistrationTicketRequest.newBuilder().setTicket(t.getTicket())
+                .build();
+        for (int i = 0; i < 2; i++) {
+            RegistrationTicket seen = service.checkRegistrationTicket(check);
+            assertEquals(t.getTicketId(), seen.getTicketId());
+            assertEquals(t.getCloneName(), seen.getCloneName());
+            assertEquals("", seen.getTicket(), "a check never answers the secret");
+        }
+        fails(Status.Code.PERMISSION_DENIED, () -> operator.checkRegistrationTicket(check));
+        service.redeemRegistrationTicket(redemption(administrator, t, UUID.randomUUID().toString()).build());
+        var used = fails(Status.Code.UNAUTHENTICATED, () -> service.checkRegistrationTicket(check));
+        assertEquals(REFUSED, used.getStatus().getDescription());
     }
 
     @Test
@@ -144,7 +164,7 @@ class RegistrationTicketIT {
         RegistrationTicket t = operator.issueRegistrationTicket(request(unique("late")).setValidForSeconds(1).build());
         Thread.sleep(1500);
         var late = fails(Status.Code.UNAUTHENTICATED, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, UUID.randomUUID().toString()).build()));
+                redemption(administrator, t, UUID.randomUUID().toString()).build()));
         assertEquals(REFUSED, late.getStatus().getDescription());
     }
 
@@ -154,20 +174,20 @@ class RegistrationTicketIT {
                 .setPackageId(UUID.randomUUID().toString()).build());
         String cloneId = UUID.randomUUID().toString();
         var pkg = fails(Status.Code.FAILED_PRECONDITION, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, cloneId).setPackageId(UUID.randomUUID().toString()).build()));
+                redemption(administrator, t, cloneId).setPackageId(UUID.randomUUID().toString()).build()));
         assertTrue(pkg.getStatus().getDescription().contains("package"), pkg.getStatus().getDescription());
         fails(Status.Code.FAILED_PRECONDITION, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, cloneId).setPackageId("").build()));
+                redemption(administrator, t, cloneId).setPackageId("").build()));
         var extra = fails(Status.Code.FAILED_PRECONDITION, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, cloneId).addTables(TREES).build()));
+                redemption(administrator, t, cloneId).addTables(TREES).build()));
         assertTrue(extra.getStatus().getDescription().contains("\"Trees é\""), extra.getStatus().getDescription());
         var missing = fails(Status.Code.FAILED_PRECONDITION, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, cloneId).clearTables().build()));
+                redemption(administrator, t, cloneId).clearTables().build()));
         assertTrue(missing.getStatus().getDescription().contains("missing \"gis\".\"parcels\""),
                 missing.getStatus().getDescription());
         // none of that consumed it, nor registered anything
         fails(Status.Code.NOT_FOUND, () -> operator.getServer(GetServerRequest.newBuilder().setId(cloneId).build()));
-        assertEquals(cloneId, service.redeemRegistrationTicket(redemption(operator, t, cloneId).build()).getServer().getId());
+        assertEquals(cloneId, service.redeemRegistrationTicket(redemption(administrator, t, cloneId).build()).getServer().getId());
     }
 
     @Test
@@ -176,8 +196,8 @@ class RegistrationTicketIT {
         RegistrationTicket t = operator.issueRegistrationTicket(request(clone.getName()).setCloneId(clone.getId()).build());
         assertEquals(clone.getId(), t.getCloneId());
         fails(Status.Code.PERMISSION_DENIED, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, UUID.randomUUID().toString()).build()));
-        assertEquals(clone.getId(), service.redeemRegistrationTicket(redemption(operator, t, clone.getId()).build())
+                redemption(administrator, t, UUID.randomUUID().toString()).build()));
+        assertEquals(clone.getId(), service.redeemRegistrationTicket(redemption(administrator, t, clone.getId()).build())
                 .getServer().getId());
     }
 
@@ -186,10 +206,10 @@ class RegistrationTicketIT {
         Server existing = registerByTicket(operator, service, unique("taken")).getServer();
         RegistrationTicket t = ticket(operator, unique("intruder"), PARCELS);
         fails(Status.Code.ALREADY_EXISTS, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, existing.getId()).build()));
+                redemption(administrator, t, existing.getId()).build()));
         fails(Status.Code.ALREADY_EXISTS, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, central(operator).getId()).setParentId(existing.getId()).build()));
-        service.redeemRegistrationTicket(redemption(operator, t, UUID.randomUUID().toString()).build());
+                redemption(administrator, t, central(administrator).getId()).setParentId(existing.getId()).build()));
+        service.redeemRegistrationTicket(redemption(administrator, t, UUID.randomUUID().toString()).build());
     }
 
     @Test
@@ -198,7 +218,7 @@ class RegistrationTicketIT {
         var async = anonymousAsync.withCallCredentials(TestKeys.get().as("sync-service", Roles.SERVICE));
         List<Uni<String>> attempts = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            attempts.add(async.redeemRegistrationTicket(redemption(operator, t, UUID.randomUUID().toString()).build())
+            attempts.add(async.redeemRegistrationTicket(redemption(administrator, t, UUID.randomUUID().toString()).build())
                     .map(r -> "OK")
                     .onFailure(StatusRuntimeException.class)
                     .recoverWithItem(e -> ((StatusRuntimeException) e).getStatus().getCode().name()));
@@ -210,18 +230,18 @@ class RegistrationTicketIT {
 
     @Test
     void theParentMustBeKnownAndAParentCloneBecomesATier() {
-        central(operator);
+        central(administrator);
         RegistrationTicket t = ticket(operator, unique("orphan"), PARCELS);
         String cloneId = UUID.randomUUID().toString();
         fails(Status.Code.FAILED_PRECONDITION, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, cloneId).setParentId(UUID.randomUUID().toString()).build()));
+                redemption(administrator, t, cloneId).setParentId(UUID.randomUUID().toString()).build()));
         fails(Status.Code.INVALID_ARGUMENT, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, cloneId).setParentId(cloneId).build()));
+                redemption(administrator, t, cloneId).setParentId(cloneId).build()));
         fails(Status.Code.INVALID_ARGUMENT, () -> service.redeemRegistrationTicket(
-                redemption(operator, t, cloneId).setParentId("not-a-uuid").build()));
+                redemption(administrator, t, cloneId).setParentId("not-a-uuid").build()));
 
         Server relay = registerByTicket(operator, service, unique("relay")).getServer();
-        Server child = service.redeemRegistrationTicket(redemption(operator, t, cloneId).setParentId(relay.getId())
+        Server child = service.redeemRegistrationTicket(redemption(administrator, t, cloneId).setParentId(relay.getId())
                 .build()).getServer();
         assertEquals(relay.getId(), child.getParentId());
         assertEquals(ServerKind.SERVER_KIND_TIER,
@@ -229,7 +249,7 @@ class RegistrationTicketIT {
         // the relay re-registered below its own clone would make a cycle
         RegistrationTicket back = operator.issueRegistrationTicket(request(relay.getName()).setCloneId(relay.getId()).build());
         fails(Status.Code.FAILED_PRECONDITION, () -> service.redeemRegistrationTicket(
-                redemption(operator, back, relay.getId()).setParentId(child.getId()).build()));
+                redemption(administrator, back, relay.getId()).setParentId(child.getId()).build()));
     }
 
     @Test
@@ -253,7 +273,7 @@ class RegistrationTicketIT {
         // the name may stay with the clone the ticket names
         operator.issueRegistrationTicket(request(taken.getName()).setCloneId(taken.getId()).build());
         fails(Status.Code.UNAUTHENTICATED, () -> service.redeemRegistrationTicket(
-                redemption(operator, ticket(operator, unique("x"), PARCELS), UUID.randomUUID().toString())
+                redemption(administrator, ticket(operator, unique("x"), PARCELS), UUID.randomUUID().toString())
                         .setTicket("").build()));
     }
 
@@ -263,9 +283,9 @@ class RegistrationTicketIT {
             RegistrationTicket t = ticket(operator, unique("quiet"), PARCELS);
             String cloneId = UUID.randomUUID().toString();
             fails(Status.Code.FAILED_PRECONDITION, () -> service.redeemRegistrationTicket(
-                    redemption(operator, t, cloneId).addTables(TREES).build()));
-            RedeemedRegistration r = service.redeemRegistrationTicket(redemption(operator, t, cloneId).build());
-            fails(Status.Code.UNAUTHENTICATED, () -> service.redeemRegistrationTicket(redemption(operator, t, cloneId).build()));
+                    redemption(administrator, t, cloneId).addTables(TREES).build()));
+            RedeemedRegistration r = service.redeemRegistrationTicket(redemption(administrator, t, cloneId).build());
+            fails(Status.Code.UNAUTHENTICATED, () -> service.redeemRegistrationTicket(redemption(administrator, t, cloneId).build()));
             service.verifyCloneCredential(VerifyCloneCredentialRequest.newBuilder().setServerId(cloneId)
                     .setSecret(r.getSecret()).build());
             assertTrue(log.size() > 0, "the capture sees the registry's log");

@@ -21,6 +21,8 @@ public class CentralDatabaseResource implements QuarkusTestResourceLifecycleMana
             int httpPort = freePort();
             return Map.of(
                     "lizsync.auth.public-key-file", io.lizsync.testkit.TestKeys.get().publicKeyFile().toString(),
+                    // no clone exchanges here, but a central serving the exchange starts only with it
+                    "lizsync.sync.registry.token-file", io.lizsync.testkit.TestKeys.get().serviceTokenFile().toString(),
                     "quarkus.datasource.jdbc.url", cluster.jdbcUrl(),
                     "quarkus.datasource.reactive.url", cluster.reactiveUrl(),
                     "quarkus.datasource.username", cluster.user(),

@@ -39,6 +39,7 @@ public final class TestKeys {
     private final Path packageSigningPublicKey;
     private final KeyPair packageSigningPair;
     private final AccessTokens.Signer signer;
+    private final Path serviceToken;
 
     private TestKeys() {
         try {
@@ -51,6 +52,12 @@ public final class TestKeys {
             packageSigningKey = dir.resolve("package-signing.key");
             packageSigningPublicKey = dir.resolve("package-signing.pub");
             packageSigningPair = KeyFiles.generateEd25519(packageSigningKey, packageSigningPublicKey);
+            serviceToken = dir.resolve("service-token");
+            byte[] random = new byte[32];
+            new java.security.SecureRandom().nextBytes(random);
+            Files.writeString(Files.createFile(serviceToken,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    "lzt_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the test access token keys", e);
         }
@@ -60,6 +67,7 @@ public final class TestKeys {
                 Files.deleteIfExists(publicKey);
                 Files.deleteIfExists(packageSigningKey);
                 Files.deleteIfExists(packageSigningPublicKey);
+                Files.deleteIfExists(serviceToken);
                 Files.deleteIfExists(dir);
             } catch (IOException ignored) {
                 // a leftover temp dir is harmless
@@ -83,6 +91,11 @@ public final class TestKeys {
     }
 
     /** Central's package-signing private key (PEM, PKCS#8): packaging-service's. */
+    /** The services' API token file (what registry's bootstrap makes the service account from). */
+    public Path serviceTokenFile() {
+        return serviceToken;
+    }
+
     public Path packageSigningKeyFile() {
         return packageSigningKey;
     }
@@ -115,7 +128,8 @@ public final class TestKeys {
     /**
      * The variables a service process reads its key files from: the access token public key for
      * every service (the private one for registry-service), the package-signing private key for
-     * packaging-service and its public key for sidecars.
+     * packaging-service and its public key for sidecars, and the services' API token (registry
+     * makes the service account from it, central's sync-service exchanges it for access tokens).
      */
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
@@ -123,6 +137,8 @@ public final class TestKeys {
         env.put("LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE", privateKey.toString());
         env.put("LIZSYNC_PACKAGING_SIGNING_PRIVATE_KEY_FILE", packageSigningKey.toString());
         env.put("LIZSYNC_SYNC_PACKAGE_SIGNING_PUBLIC_KEY_FILE", packageSigningPublicKey.toString());
+        env.put("LIZSYNC_REGISTRY_BOOTSTRAP_SERVICE_TOKEN_FILE", serviceToken.toString());
+        env.put("LIZSYNC_SYNC_REGISTRY_TOKEN_FILE", serviceToken.toString());
         return env;
     }
 }

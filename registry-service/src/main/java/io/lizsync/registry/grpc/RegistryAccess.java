@@ -35,6 +35,7 @@ public final class RegistryAccess {
                 .roles(RegistryServiceGrpc.getIssueRegistrationTicketMethod(), ADMINISTRATOR, OPERATOR)
                 // central's exchange, for the clone that presents the ticket
                 .roles(RegistryServiceGrpc.getRedeemRegistrationTicketMethod(), SERVICE)
+                .roles(RegistryServiceGrpc.getCheckRegistrationTicketMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getVerifyCloneCredentialMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getRevokeCloneCredentialMethod(), ADMINISTRATOR)
                 .roles(RegistryServiceGrpc.getListCloneCredentialsMethod(), ADMINISTRATOR)

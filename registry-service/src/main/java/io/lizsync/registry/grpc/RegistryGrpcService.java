@@ -148,6 +148,11 @@ public class RegistryGrpcService implements RegistryService {
                 r.getParentName())).map(ProtoMapper::redeemed));
     }
 
+    @Override
+    public Uni<RegistrationTicket> checkRegistrationTicket(io.lizsync.proto.registry.v1.CheckRegistrationTicketRequest r) {
+        return call(() -> tickets.check(r.getTicket()).map(ProtoMapper::ticket));
+    }
+
     private static java.util.List<ServerService.TableName> tableNames(java.util.List<TableRef> tables) {
         return tables.stream().map(t -> new ServerService.TableName(t.getSchemaName(), t.getTableName())).toList();
     }

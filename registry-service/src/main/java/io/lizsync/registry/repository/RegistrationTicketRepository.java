@@ -20,4 +20,9 @@ public class RegistrationTicketRepository implements PanacheRepositoryBase<Regis
     public Uni<RegistrationTicket> findByHashForUpdate(String tokenHash) {
         return find("tokenHash", tokenHash).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
+
+    /** The ticket with this hash, read without a lock (a check that spends nothing). */
+    public Uni<RegistrationTicket> findByHash(String tokenHash) {
+        return find("tokenHash", tokenHash).firstResult();
+    }
 }

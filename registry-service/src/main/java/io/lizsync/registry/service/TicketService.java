@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.lizsync.registry.error.UnauthenticatedException;
 import io.lizsync.registry.error.AlreadyExistsException;
 import io.lizsync.registry.error.FailedPreconditionException;
 import io.lizsync.registry.model.RegistrationTicket;
@@ -16,6 +17,7 @@ import io.lizsync.registry.repository.RegistrationTicketRepository;
 import io.lizsync.registry.repository.RegistrationTicketTableRepository;
 import io.lizsync.registry.repository.ServerRepository;
 import io.lizsync.registry.service.ServerService.TableName;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
@@ -83,6 +85,25 @@ public class TicketService {
                                     .toList()))
                             .map(saved -> new IssuedTicket(saved, tables, secret));
                 });
+    }
+
+    /**
+     * A ticket still valid (unknown, used or expired: {@link TicketRedemption#INVALID}), with its
+     * tables; nothing is spent. The answer carries no secret ({@code secret} empty).
+     */
+    @WithSession
+    public Uni<IssuedTicket> check(String ticket) {
+        if (ticket == null || ticket.isEmpty()) {
+            throw new UnauthenticatedException(TicketRedemption.INVALID);
+        }
+        java.time.Instant now = TimeSource.now();
+        return tickets.findByHash(Secrets.sha256Hex(ticket)).chain(t -> {
+            if (t == null || !t.isRedeemable(now)) {
+                throw new UnauthenticatedException(TicketRedemption.INVALID);
+            }
+            return ticketTables.listByTicket(t.id).map(rows -> new IssuedTicket(t, rows.stream()
+                    .map(row -> new TableName(row.schemaName, row.tableName)).toList(), ""));
+        });
     }
 
     /** A re-registration ticket names a clone or tier that exists. */

@@ -149,7 +149,10 @@ public interface SyncConfig {
     @WithDefault("off")
     String schedule();
 
-    /** Clone role: where packaging-service is (deploys by package id download from it). */
+    /**
+     * Where packaging-service is: a clone downloads a deploy by package id from it with the caller's
+     * access token; central relays a package from it to a clone deploying with a ticket (ADR 0013).
+     */
     Packaging packaging();
 
     /** Address of packaging-service. */
@@ -167,6 +170,37 @@ public interface SyncConfig {
          * ({@code LIZSYNC_SYNC_PACKAGING_CA_FILE}).
          */
         Optional<java.nio.file.Path> caFile();
+    }
+
+    /**
+     * Central role: where registry-service is, the owner of the clones' identities (ADR 0013):
+     * central redeems registration tickets there and checks each clone's credential there at hello.
+     */
+    Registry registry();
+
+    /** Address of registry-service and this service's own credential for it. */
+    interface Registry {
+        /** Host name of registry-service. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Port (gRPC on its HTTP port). */
+        @WithDefault("8081")
+        int port();
+
+        /** PEM file of the certificate authority of registry-service's certificate ({@code LIZSYNC_SYNC_REGISTRY_CA_FILE}). */
+        Optional<java.nio.file.Path> caFile();
+
+        /**
+         * File holding this service's API token (a Secret; the one registry-service's
+         * {@code LIZSYNC_REGISTRY_BOOTSTRAP_SERVICE_TOKEN_FILE} names), exchanged at registry for a
+         * short-lived access token with role service ({@code LIZSYNC_SYNC_REGISTRY_TOKEN_FILE}).
+         */
+        Optional<java.nio.file.Path> tokenFile();
+
+        /** Deadline of each call to registry-service (in seconds). */
+        @WithDefault("10")
+        int deadlineSeconds();
     }
 
     /** Clone role: limits applied to package archives before anything is deployed. */

@@ -36,6 +36,7 @@ public final class GrpcErrors {
                 case NOT_FOUND -> Status.NOT_FOUND;
                 case PRECONDITION -> Status.FAILED_PRECONDITION;
                 case ABORTED -> Status.ABORTED;
+                case UNAVAILABLE -> Status.UNAVAILABLE;
             };
             return status.withDescription(ex.getMessage()).asRuntimeException();
         }

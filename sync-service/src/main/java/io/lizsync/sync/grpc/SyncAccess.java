@@ -36,6 +36,7 @@ public final class SyncAccess {
         java.util.Set<String> served = new java.util.HashSet<>();
         if (surfaces.contains(io.lizsync.sync.config.SyncConfig.Surface.exchange)) {
             served.add(ExchangeGrpc.SERVICE_NAME);
+            served.add(io.lizsync.proto.sync.v1.PackageRelayGrpc.SERVICE_NAME);
         }
         if (surfaces.contains(io.lizsync.sync.config.SyncConfig.Surface.admin)) {
             served.addAll(java.util.List.of(CentralAdminGrpc.SERVICE_NAME, SyncReviewGrpc.SERVICE_NAME,
@@ -50,18 +51,15 @@ public final class SyncAccess {
     public static AccessPolicy policy() {
         return AccessPolicy.builder()
                 .services(CentralAdminGrpc.getServiceDescriptor(), SyncReviewGrpc.getServiceDescriptor(),
-                        ExchangeGrpc.getServiceDescriptor(), CloneAgentGrpc.getServiceDescriptor())
+                        ExchangeGrpc.getServiceDescriptor(), CloneAgentGrpc.getServiceDescriptor(),
+                        io.lizsync.proto.sync.v1.PackageRelayGrpc.getServiceDescriptor())
                 .openService("grpc.health.v1.Health")
-                // central: the tools and the clones' registrations
+                // central: the tools
                 .roles(CentralAdminGrpc.getInstallMethod(), ADMINISTRATOR)
                 .roles(CentralAdminGrpc.getUpgradeMethod(), ADMINISTRATOR)
                 .roles(CentralAdminGrpc.getPrepareMethod(), ADMINISTRATOR)
                 // ids and versions; a deploying sidecar reads it with its operator's token
                 .roles(CentralAdminGrpc.getGetToolsStatusMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
-                // an operator's: the sidecar registers a clone with the token of the operator who
-                // deploys it (or, after an offline deploy, of the one who runs its first sync)
-                .roles(CentralAdminGrpc.getRegisterCloneMethod(), ADMINISTRATOR, OPERATOR)
-                .roles(CentralAdminGrpc.getRevokeCloneCredentialMethod(), ADMINISTRATOR)
                 // central: history, conflicts, policies
                 .roles(SyncReviewGrpc.getListHistoryMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 .roles(SyncReviewGrpc.getListConflictsMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
@@ -76,8 +74,14 @@ public final class SyncAccess {
                 .cloneCredential(ExchangeGrpc.getPushMethod())
                 .cloneCredential(ExchangeGrpc.getPullMethod())
                 .cloneCredential(ExchangeGrpc.getAcknowledgeMethod())
+                // a clone not registered yet: its single-use registration ticket, in the request,
+                // is checked by registry-service when central redeems it (ADR 0013)
+                .anyone(ExchangeGrpc.getRegisterCloneMethod())
+                // the package of a deploy, for the holder of a registration ticket issued for it
+                // (checked at registry-service, not spent)
+                .anyone(io.lizsync.proto.sync.v1.PackageRelayGrpc.getDownloadPackageMethod())
                 // clone sidecar; LOCAL: the holder of its local token (a 0600 file on the clone's
-                // machine), whose deploys register with central only at an operator's next sync
+                // machine); registering with central takes a ticket in the request as well
                 .roles(CloneAgentGrpc.getSynchronizeMethod(), ADMINISTRATOR, OPERATOR, FIELD, LOCAL)
                 .roles(CloneAgentGrpc.getDeployMethod(), ADMINISTRATOR, OPERATOR, LOCAL)
                 .roles(CloneAgentGrpc.getGetCloneStatusMethod(), ADMINISTRATOR, OPERATOR, FIELD, SERVICE, LOCAL)

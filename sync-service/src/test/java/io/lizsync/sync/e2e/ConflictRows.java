@@ -36,7 +36,7 @@ final class ConflictRows {
     /** Every conflict recorded on central for these row uids, in the order recorded. */
     static List<Conflict> of(Mesh mesh, Collection<String> uids) throws Exception {
         Map<String, String> names = new java.util.HashMap<>();
-        mesh.registrations.forEach((name, r) -> names.put(r.getCloneId(), name));
+        mesh.cloneIds().forEach((name, id) -> names.put(id, name));
         List<Conflict> out = new ArrayList<>();
         try (Connection c = mesh.db("central").connect(); PreparedStatement st = c.prepareStatement("""
                 SELECT id, object_uid::text, field_name, clone_id::text, central_action::text, central_value #>> '{}',

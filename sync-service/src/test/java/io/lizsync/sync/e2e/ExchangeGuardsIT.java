@@ -57,7 +57,7 @@ class ExchangeGuardsIT {
 
     private static ChangeBatch ownerUpdate(String session, String uid, String owner, java.time.Instant editedAt,
             long forgedOffsetMs) {
-        Change ch = Change.newBuilder().setOriginId(mesh.registrations.get("clone-b").getCloneId()).setOriginEventId(1)
+        Change ch = Change.newBuilder().setOriginId(mesh.cloneId("clone-b")).setOriginEventId(1)
                 .setSchemaName("field").setTableName("parcel").setUid(uid).setAction(ChangeAction.CHANGE_ACTION_UPDATE)
                 .setNewValuesJson("{\"owner\":\"" + owner + "\"}").setEditedAt(Wire.timestamp(editedAt)).build();
         @SuppressWarnings("deprecation")
@@ -87,7 +87,7 @@ class ExchangeGuardsIT {
         assertEquals("central", mesh.one("central", "SELECT winner FROM lizsync.conflicts WHERE object_uid = '" + uid
                 + "' AND field_name = 'owner'"));
         long recorded = Long.parseLong(mesh.one("central", "SELECT clock_offset_ms FROM lizsync.history WHERE "
-                + "server_from = '" + mesh.registrations.get("clone-b").getCloneId() + "' ORDER BY sync_time DESC LIMIT 1"));
+                + "server_from = '" + mesh.cloneId("clone-b") + "' ORDER BY sync_time DESC LIMIT 1"));
         assertEquals(clock.getOffsetMs(), recorded, "the history records central's measurement, not the batch's figure");
         assertTrue(Math.abs(recorded) < 1000, "recorded offset " + recorded);
 
@@ -127,7 +127,7 @@ class ExchangeGuardsIT {
         mesh.sql("clone-a", "CREATE TABLE field.local_notes (uid uuid PRIMARY KEY, body text)");
         mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('beside an injection', 'central')");
         String injected = UUID.randomUUID().toString();
-        String centralId = mesh.registrations.get("clone-a").getCentralId();
+        String centralId = mesh.centralId();
         java.util.concurrent.atomic.AtomicInteger injections = new java.util.concurrent.atomic.AtomicInteger();
         relayOfA.tamper((method, message) -> {
             if (!method.equals(io.lizsync.proto.sync.v1.ExchangeGrpc.getPullMethod().getFullMethodName())

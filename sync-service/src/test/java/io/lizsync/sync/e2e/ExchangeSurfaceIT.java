@@ -32,6 +32,7 @@ class ExchangeSurfaceIT {
         mesh = Mesh.start(SyncScenariosIT.DDL, "field", ExchangeGuardsIT.TABLES, "clone-a");
         Map<String, String> env = new HashMap<>(Mesh.dbEnv(mesh.db("central"), "central"));
         env.put("LIZSYNC_SYNC_SERVE", "exchange");
+        env.putAll(RegistryProcess.centralEnv(mesh.registry));
         exchangeOnly = ServiceProcess.start("central-exchange-only", env);
     }
 

@@ -9,8 +9,6 @@ import io.lizsync.proto.sync.v1.CentralAdminGrpc;
 import io.lizsync.proto.sync.v1.CloneAgentGrpc;
 import io.lizsync.proto.sync.v1.InstallRequest;
 import io.lizsync.proto.sync.v1.PrepareRequest;
-import io.lizsync.proto.sync.v1.RegisterCloneRequest;
-import io.lizsync.proto.sync.v1.RegisterCloneResponse;
 import io.lizsync.proto.sync.v1.SynchronizeRequest;
 import io.lizsync.proto.sync.v1.SynchronizeResponse;
 import io.lizsync.proto.sync.v1.TableName;
@@ -40,8 +38,10 @@ final class Mesh implements AutoCloseable {
 
     final PgClusters dbs;
     final ServiceProcess central;
+    /** registry-service on central's database: the owner of the clones' identities. */
+    final ServiceProcess registry;
     final Map<String, ServiceProcess> sidecars = new LinkedHashMap<>();
-    final Map<String, RegisterCloneResponse> registrations = new HashMap<>();
+    private final Map<String, String> cloneIds = new HashMap<>();
     /** Each clone's sidecar state directory (its exchange credential, its local token). */
     final Map<String, Path> stateDirs = new HashMap<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
@@ -49,8 +49,9 @@ final class Mesh implements AutoCloseable {
     /** Central serves TLS only (testkit's certificates); its sidecars and this mesh's channels verify it. */
     final boolean tls;
 
-    private Mesh(PgClusters dbs, ServiceProcess central, List<String[]> tables, boolean tls) {
+    private Mesh(PgClusters dbs, ServiceProcess registry, ServiceProcess central, List<String[]> tables, boolean tls) {
         this.dbs = dbs;
+        this.registry = registry;
         this.central = central;
         this.tables = tables;
         this.tls = tls;
@@ -123,18 +124,21 @@ final class Mesh implements AutoCloseable {
         names.addAll(List.of(clones));
         PgClusters dbs = PgClusters.start(names.stream().map(n -> clusters
                 .getOrDefault(n, java.util.function.UnaryOperator.identity()).apply(PgCluster.options(n))).toList());
+        ServiceProcess registry = null;
         ServiceProcess central = null;
         Mesh mesh = null;
         try {
             for (PgCluster db : dbs) {
                 db.execute(ddl);
             }
+            registry = RegistryProcess.start("registry", dbs.get("central"));
             Map<String, String> centralEnv = dbEnv(dbs.get("central"), "central");
+            centralEnv.putAll(RegistryProcess.centralEnv(registry));
             if (tls) {
                 centralEnv.putAll(io.lizsync.testkit.TestCertificates.get().serverEnvironment());
             }
             central = ServiceProcess.start("central", centralEnv);
-            mesh = new Mesh(dbs, central, tables, tls);
+            mesh = new Mesh(dbs, registry, central, tables, tls);
             var admin = mesh.admin();
             assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
             var prepared = admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
@@ -154,6 +158,9 @@ final class Mesh implements AutoCloseable {
                 if (central != null) {
                     central.close();
                 }
+                if (registry != null) {
+                    registry.close();
+                }
                 dbs.close();
             }
             throw e;
@@ -162,11 +169,10 @@ final class Mesh implements AutoCloseable {
 
     private void addClone(String clone, String parent, int centralPort, java.time.Duration sidecarClock, boolean tier)
             throws Exception {
-        var reg = RegisterCloneRequest.newBuilder().setCloneName(clone);
-        tables.forEach(t -> reg.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
-        RegisterCloneResponse r = admin(parent).registerClone(reg.build());
-        registrations.put(clone, r);
         Map<String, String> env = dbEnv(dbs.get(clone), tier ? "central,clone" : "clone");
+        if (tier) {
+            env.putAll(RegistryProcess.centralEnv(registry));
+        }
         env.put("LIZSYNC_SYNC_CENTRAL_HOST", "127.0.0.1");
         env.put("LIZSYNC_SYNC_CENTRAL_PORT", Integer.toString(centralPort));
         Path state = Files.createTempDirectory("lizsync-sidecar-" + clone);
@@ -178,9 +184,40 @@ final class Mesh implements AutoCloseable {
         }
         ServiceProcess p = ServiceProcess.start("sidecar-" + clone, env, sidecarClock);
         sidecars.put(clone, p);
-        var attach = AttachRequest.newBuilder().setRegistration(r).setCloneName(clone);
+        var attach = AttachRequest.newBuilder().setRegistrationTicket(ticket(clone)).setCloneName(clone);
         tables.forEach(t -> attach.addTables(TableName.newBuilder().setSchemaName(t[0]).setTableName(t[1])));
-        assertEquals(1, agent(clone).attach(attach.build()).getStatus());
+        var attached = agent(clone).attach(attach.build());
+        assertEquals(1, attached.getStatus(), attached.getMessage());
+        cloneIds.put(clone, one(clone, "SELECT server_id::text FROM lizsync.server_metadata"));
+    }
+
+    /** An operator's single-use registration ticket for attaching {@code clone} with the mesh's tables. */
+    String ticket(String clone) {
+        return RegistryProcess.ticket(registry, clone, tables);
+    }
+
+    /** The clone's server id. */
+    String cloneId(String clone) {
+        return cloneIds.get(clone);
+    }
+
+    /** Every clone's server id, by clone name. */
+    Map<String, String> cloneIds() {
+        return java.util.Collections.unmodifiableMap(cloneIds);
+    }
+
+    /** The clone's exchange credential, as its sidecar keeps it in its state directory. */
+    String credential(String clone) {
+        try {
+            return Files.readString(stateDirs.get(clone).resolve("credential")).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Central's server id. */
+    String centralId() throws Exception {
+        return one("central", "SELECT server_id::text FROM lizsync.server_metadata");
     }
 
     static Map<String, String> dbEnv(PgCluster db, String role) {
@@ -274,6 +311,7 @@ final class Mesh implements AutoCloseable {
         channels.forEach(ManagedChannel::shutdownNow);
         sidecars.values().forEach(ServiceProcess::close);
         central.close();
+        registry.close();
         dbs.close();
     }
 }

@@ -65,6 +65,7 @@ class PackageDeployIT {
     private static final List<String> TABLES = List.of("survey.observation", "survey.parcel");
 
     static PgClusters dbs;
+    static ServiceProcess registry;
     static ServiceProcess central;
     static ServiceProcess packaging;
     static final Map<String, ServiceProcess> sidecars = new LinkedHashMap<>();
@@ -87,7 +88,13 @@ class PackageDeployIT {
         dbs = PgClusters.start("central", "clone-a", "clone-b");
         try {
             sql("central", DDL);
-            central = ServiceProcess.start("pkg-central", Mesh.dbEnv(dbs.get("central"), "central"));
+            // packaging-service first: central relays packages from it to deploying clones
+            packaging = ServiceProcess.start("pkg-packaging", ServiceProcess.PACKAGING_JAR,
+                    PackageProcesses.packagingEnv(dbs.get("central"), Files.createTempDirectory("lizsync-packages")));
+            var centralProcesses = PackageProcesses.startCentral("pkg-central", dbs.get("central"),
+                    Map.of("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port)));
+            registry = centralProcesses[0];
+            central = centralProcesses[1];
             var admin = admin();
             assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
             assertEquals(1, admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
@@ -104,8 +111,6 @@ class PackageDeployIT {
                            ST_SetSRID(ST_MakePoint(650000 + g * 10, 6860040), 2154), p.uid
                     FROM generate_series(1, 30000) g JOIN survey.parcel p ON p.id = 1 + g % 40;
                     """);
-            packaging = ServiceProcess.start("pkg-packaging", ServiceProcess.PACKAGING_JAR,
-                    PackageProcesses.packagingEnv(dbs.get("central"), Files.createTempDirectory("lizsync-packages")));
             for (String clone : List.of("clone-a", "clone-b")) {
                 sidecars.put(clone, sidecar(clone, Files.createTempDirectory("lizsync-sidecar-" + clone)));
             }
@@ -131,6 +136,9 @@ class PackageDeployIT {
         if (central != null) {
             central.close();
         }
+        if (registry != null) {
+            registry.close();
+        }
         if (dbs != null) {
             dbs.close();
         }
@@ -152,13 +160,16 @@ class PackageDeployIT {
         assertEquals(30000, pkg.getTablesList().stream().filter(t -> t.getTable().getTableName().equals("observation"))
                 .findFirst().orElseThrow().getRowCount());
 
-        var a = deploy("clone-a", DeployRequest.newBuilder().setPackageId(pkg.getPackageId()).setCloneName("laptop-a"));
+        var a = deploy("clone-a", DeployRequest.newBuilder().setPackageId(pkg.getPackageId()).setCloneName("laptop-a")
+                .setRegistrationTicket(ticket("clone-a", "laptop-a", pkg)));
         assertEquals(1, a.getStatus(), a.getMessage());
         assertTrue(a.getMessage().contains("registered with central"), a.getMessage());
         // clone-b: the package copied to its disk (by USB, say), deployed from the file.
         Path zip = Files.createTempFile(IMPORT, "package", ".zip");
         download(pkg.getPackageId(), zip);
-        var b = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setCloneName("tablet-b"));
+        var b = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setCloneName("tablet-b")
+                .setRegistrationTicket(ticket("clone-b", "tablet-b", pkg)));
+        assertTrue(b.getMessage().contains("registered with central"), b.getMessage());
         assertEquals(1, b.getStatus(), b.getMessage());
         assertNotEquals(a.getCloneId(), b.getCloneId());
         assertEquals("before the package", one("clone-a", "SELECT owner FROM survey.parcel WHERE code = 'P-8'"));
@@ -206,7 +217,8 @@ class PackageDeployIT {
         assertTrue(past.getStatus().getDescription().contains("past the package"), past.getStatus().getDescription());
         // A fresh package deploys and keeps the clone's id; the clone syncs on from there.
         PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
-        var again = deploy("clone-a", DeployRequest.newBuilder().setPackageId(fresh.getPackageId()));
+        var again = deploy("clone-a", DeployRequest.newBuilder().setPackageId(fresh.getPackageId())
+                .setRegistrationTicket(ticket("clone-a", "laptop-a", fresh)));
         assertEquals(id, again.getCloneId());
         sql("central", "UPDATE survey.parcel SET owner = 'after redeploy' WHERE code = 'P-9'");
         assertEquals(1, sync("clone-a").getNumberReplayedToClone());
@@ -251,7 +263,8 @@ class PackageDeployIT {
         PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
         Iterator<DeployProgress> it = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port)).withCallCredentials(Mesh.ADMIN)
                 .withDeadlineAfter(300, TimeUnit.SECONDS)
-                .deploy(DeployRequest.newBuilder().setPackageId(fresh.getPackageId()).setForce(true).build());
+                .deploy(DeployRequest.newBuilder().setPackageId(fresh.getPackageId()).setForce(true)
+                        .setRegistrationTicket(ticket("clone-b", "tablet-b", fresh)).build());
         boolean killed = false;
         try {
             while (it.hasNext()) {
@@ -282,10 +295,12 @@ class PackageDeployIT {
         PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
         Path zip = Files.createTempFile(IMPORT, "offline", ".zip");
         download(fresh.getPackageId(), zip);
+        String ticket = ticket("clone-b", "tablet-b", fresh);
         sql("central", "UPDATE survey.parcel SET owner = 'while the device was offline' WHERE code = 'P-12'");
         central.kill();
         try {
-            var offline = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setForce(true));
+            var offline = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setForce(true)
+                    .setRegistrationTicket(ticket));
             assertEquals(1, offline.getStatus(), offline.getMessage());
             assertTrue(offline.getMessage().contains("registers at its first sync"), offline.getMessage());
             var status = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port)).withCallCredentials(Mesh.ADMIN)
@@ -297,21 +312,70 @@ class PackageDeployIT {
         } finally {
             central.restart(Map.of());
         }
-        // RegisterClone is an operator's: a sync from SQL (no access token) cannot complete the
-        // registration, and says who can; nothing is pushed or pulled meanwhile.
-        var fromSql = assertThrows(java.sql.SQLException.class,
-                () -> one("clone-b", "SELECT * FROM lizsync.synchronize(60)"));
-        assertTrue(fromSql.getMessage().contains("an operator completes it"), fromSql.getMessage());
-        assertEquals("while the device was offline", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-12'"));
-        assertTrue(!"while the device was offline".equals(one("clone-b",
-                "SELECT owner FROM survey.parcel WHERE code = 'P-12'")), "nothing pulled before the registration");
-        // First contact run by an operator: registration (with the operator's token) from the
-        // package's position, then the change made meanwhile.
-        assertEquals(1, sync("clone-b").getNumberReplayedToClone());
+        // The deploy's ticket (kept 0600 in the sidecar's state directory) registers the clone at its
+        // first contact, whoever asks for the sync (here SQL on the clone): from the package's
+        // position, then the change made meanwhile.
+        assertEquals(1, Integer.parseInt(one("clone-b", "SELECT number_replayed_to_clone FROM lizsync.synchronize(60)")));
+        assertEquals("while the device was offline", one("clone-b", "SELECT owner FROM survey.parcel WHERE code = 'P-12'"));
         assertTrue(CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-b").port)).withCallCredentials(Mesh.ADMIN)
                 .getCloneStatus(GetCloneStatusRequest.getDefaultInstance()).getRegistered());
         sync("clone-a");
         assertConverged();
+    }
+
+    @Test
+    @Order(7)
+    void aDeployWithoutItsTicketCannotSyncUntilDeployedWithOne() throws Exception {
+        PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
+        // The exchange's package relay gives a package only to the holder of a ticket for it.
+        var relay = io.lizsync.proto.sync.v1.PackageRelayGrpc.newBlockingStub(channel(central.port))
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+        var forFresh = io.lizsync.proto.sync.v1.RelayDownloadRequest.newBuilder().setPackageId(fresh.getPackageId());
+        var none = assertThrows(StatusRuntimeException.class, () -> relay.downloadPackage(forFresh.build()).hasNext());
+        assertEquals(Status.Code.UNAUTHENTICATED, none.getStatus().getCode(), none.getStatus().toString());
+        String attachTicket = RegistryProcess.ticket(registry, "attach-only",
+                List.<String[]>of(new String[] {"survey", "parcel"}));
+        var attachOnly = assertThrows(StatusRuntimeException.class, () -> relay.downloadPackage(
+                forFresh.setRegistrationTicket(attachTicket).build()).hasNext());
+        assertEquals(Status.Code.PERMISSION_DENIED, attachOnly.getStatus().getCode(), attachOnly.getStatus().toString());
+        var unknown = assertThrows(StatusRuntimeException.class, () -> relay.downloadPackage(
+                forFresh.setRegistrationTicket("lzr_not-a-ticket").build()).hasNext());
+        assertEquals(Status.Code.UNAUTHENTICATED, unknown.getStatus().getCode(), unknown.getStatus().toString());
+        var bare = deploy("clone-b", DeployRequest.newBuilder().setPackageId(fresh.getPackageId()).setForce(true));
+        assertEquals(1, bare.getStatus(), bare.getMessage());
+        assertTrue(bare.getMessage().contains("without a registration ticket"), bare.getMessage());
+        // Central still holds the clone's previous registration (its cursor of the older package):
+        // syncing on it would be wrong, so nothing moves.
+        var refused = assertThrows(StatusRuntimeException.class, () -> sync("clone-b"));
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("without a registration ticket"),
+                refused.getStatus().getDescription());
+        // A ticket for another package: its download through the exchange is refused, nothing deployed.
+        PackageInfo other = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
+        String before = snapshot("clone-b");
+        var wrong = assertThrows(StatusRuntimeException.class, () -> deploy("clone-b", DeployRequest.newBuilder()
+                .setPackageId(fresh.getPackageId()).setForce(true)
+                .setRegistrationTicket(ticket("clone-b", "tablet-b", other))));
+        assertEquals(Status.Code.PERMISSION_DENIED, wrong.getStatus().getCode(), wrong.getStatus().toString());
+        assertEquals(before, snapshot("clone-b"));
+        // From the clone's disk the package deploys, but the other package's ticket does not register it.
+        Path zip = Files.createTempFile(IMPORT, "fresh", ".zip");
+        download(fresh.getPackageId(), zip);
+        var unregistered = deploy("clone-b", DeployRequest.newBuilder().setZipPath(zip.toString()).setForce(true)
+                .setRegistrationTicket(ticket("clone-b", "tablet-b", other)));
+        assertTrue(unregistered.getMessage().contains("FAILED_PRECONDITION"), unregistered.getMessage());
+        assertThrows(StatusRuntimeException.class, () -> sync("clone-b"));
+        var ticketed = deploy("clone-b", DeployRequest.newBuilder().setPackageId(other.getPackageId()).setForce(true)
+                .setRegistrationTicket(ticket("clone-b", "tablet-b", other)));
+        assertTrue(ticketed.getMessage().contains("registered with central"), ticketed.getMessage());
+        sync("clone-b");
+        sync("clone-a");
+        assertConverged();
+    }
+
+    /** An operator's ticket for deploying {@code p} on {@code clone}, registered as {@code name}. */
+    static String ticket(String clone, String name, PackageInfo p) {
+        return PackageProcesses.ticket(registry, channel(sidecars.get(clone).port), name, p);
     }
 
     // ------------------------------------------------------------------ helpers

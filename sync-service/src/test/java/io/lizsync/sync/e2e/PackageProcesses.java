@@ -37,4 +37,44 @@ final class PackageProcesses {
         env.put("LIZSYNC_SYNC_DEPLOY_IMPORT_DIR", PackageDeployIT.IMPORT.toString());
         return env;
     }
+
+    /**
+     * registry-service and central's sync-service on {@code central}'s database, the registry
+     * first (central asks it about every clone); {@code extra} is added to central's environment.
+     */
+    static ServiceProcess[] startCentral(String name, PgCluster central, Map<String, String> extra) throws Exception {
+        ServiceProcess registry = RegistryProcess.start(name + "-registry", central);
+        try {
+            Map<String, String> env = Mesh.dbEnv(central, "central");
+            env.putAll(RegistryProcess.centralEnv(registry));
+            env.putAll(extra);
+            return new ServiceProcess[] {registry, ServiceProcess.start(name, env)};
+        } catch (Exception | Error e) {
+            registry.close();
+            throw e;
+        }
+    }
+
+    /**
+     * An operator's registration ticket for deploying {@code pkg} on the clone behind
+     * {@code sidecar}: for the clone it already is when it is one (a redeploy keeps its id), else
+     * for a new clone named {@code cloneName}.
+     */
+    static String ticket(ServiceProcess registry, io.grpc.Channel sidecar, String cloneName,
+            io.lizsync.proto.packaging.v1.PackageInfo pkg) {
+        String id = "";
+        try {
+            id = io.lizsync.proto.sync.v1.CloneAgentGrpc.newBlockingStub(sidecar).withCallCredentials(Mesh.ADMIN)
+                    .getCloneStatus(io.lizsync.proto.sync.v1.GetCloneStatusRequest.getDefaultInstance()).getCloneId();
+        } catch (io.grpc.StatusRuntimeException notACloneYet) {
+            // a new clone
+        }
+        var request = io.lizsync.proto.registry.v1.IssueRegistrationTicketRequest.newBuilder().setCloneName(cloneName)
+                .setCloneId(id).setPackageId(pkg.getPackageId()).setPackageHistorySyncId(pkg.getHistorySyncId());
+        for (var t : pkg.getTablesList()) {
+            request.addTables(io.lizsync.proto.registry.v1.TableRef.newBuilder()
+                    .setSchemaName(t.getTable().getSchemaName()).setTableName(t.getTable().getTableName()));
+        }
+        return RegistryProcess.ticket(registry, request, java.util.List.of());
+    }
 }

@@ -35,7 +35,7 @@ final class RawExchange {
         this.mesh = mesh;
         this.clone = clone;
         var channel = mesh.channel(mesh.central.port);
-        CallCredentials bearer = bearer(mesh.registrations.get(clone).getCredential());
+        CallCredentials bearer = bearer(mesh.credential(clone));
         this.blocking = ExchangeGrpc.newBlockingStub(channel).withCallCredentials(bearer)
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
         this.async = ExchangeGrpc.newStub(channel).withCallCredentials(bearer);
@@ -47,7 +47,7 @@ final class RawExchange {
 
     /** Opens a session as the clone, with its real fingerprints and cursor. */
     HelloResponse hello(List<String[]> tables) throws Exception {
-        var b = HelloRequest.newBuilder().setCloneId(mesh.registrations.get(clone).getCloneId())
+        var b = HelloRequest.newBuilder().setCloneId(mesh.cloneId(clone))
                 .setToolsVersion(mesh.one(clone, "SELECT lizsync.tools_version()"))
                 .setCursor(mesh.one(clone, "SELECT coalesce(last_tick_id::text, '') FROM lizsync.clone_state"))
                 .setNothingToPush(false);

@@ -182,7 +182,7 @@ class SyncClockIT {
         String where = """
                 FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
                 WHERE p.code = '%s' AND c.field_name = 'owner' AND c.clone_id = '%s'::uuid"""
-                .formatted(code, mesh.registrations.get(clone).getCloneId());
+                .formatted(code, mesh.cloneId(clone));
         checks.add(() -> {
             assertEquals("1", mesh.one("central", "SELECT count(*) " + where), code + ": one conflict recorded");
             assertEquals(winner + "|\"" + centralValue + "\"|\"" + cloneValue + "\"|last_edit_wins", mesh.one("central",

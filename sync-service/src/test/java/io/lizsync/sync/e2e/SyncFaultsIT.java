@@ -180,7 +180,7 @@ class SyncFaultsIT {
     @Test
     void centralPostgresRestartedWhileApplyingAPush() throws Exception {
         ServiceProcess central = mesh.central;
-        String cloneId = mesh.registrations.get("clone-a").getCloneId();
+        String cloneId = mesh.cloneId("clone-a");
         mesh.sync("clone-a");
         assertEquals(0, count("clone-a", "SELECT count(*) FROM audit.logged_actions"));
         // About 6 MiB of net changes: several batches of at most 1 MiB.
@@ -292,7 +292,7 @@ class SyncFaultsIT {
     private void killAtRandom(int rounds, long seed, int maxDelayMs) throws Exception {
         Random random = new Random(seed);
         var sidecar = mesh.sidecars.get("clone-a");
-        String cloneId = mesh.registrations.get("clone-a").getCloneId();
+        String cloneId = mesh.cloneId("clone-a");
         // Expected state of the rows of this test, by code: the owner they must hold in the end.
         Map<String, String> expected = new TreeMap<>();
         List<String> aliveOnA = new ArrayList<>();

@@ -391,28 +391,28 @@ class SyncScenariosIT {
         assertEquals("clone, later", parcel("clone-b", "M-1", "owner"));
         mesh.assertConverged();
         var history = review.listHistory(io.lizsync.proto.sync.v1.ListHistoryRequest.newBuilder()
-                .setServerId(mesh.registrations.get("clone-a").getCloneId()).setLimit(5).build());
+                .setServerId(mesh.cloneId("clone-a")).setLimit(5).build());
         assertTrue(history.getItemsCount() > 0, "both directions of every session are in the history");
     }
 
     @Test
     void aCloneSpeaksOnlyAsItself() throws Exception {
         var channel = mesh.channel(mesh.central.port);
-        String a = mesh.registrations.get("clone-a").getCredential();
-        String b = mesh.registrations.get("clone-b").getCloneId();
+        String a = mesh.credential("clone-a");
+        String b = mesh.cloneId("clone-b");
         var hello = io.lizsync.proto.sync.v1.HelloRequest.newBuilder().setCloneId(b).setToolsVersion("2").build();
         var asA = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel).withCallCredentials(bearer(a));
         var e = assertThrows(StatusRuntimeException.class, () -> asA.hello(hello));
         assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), "clone a cannot open a session as clone b");
 
-        String forged = mesh.registrations.get("clone-a").getCloneId() + ".not-the-secret";
+        String forged = mesh.cloneId("clone-a") + ".not-the-secret";
         var wrong = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel).withCallCredentials(bearer(forged));
         e = assertThrows(StatusRuntimeException.class, () -> wrong.hello(hello));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
         assertTrue(!e.getStatus().getDescription().contains("not-the-secret"), "a secret never appears in an error");
         String sessionsBefore = mesh.one("central", "SELECT string_agg(clone_id || ':' || coalesce(session_id::text, '-') "
                 + "|| ':' || coalesce(last_sync::text, '-'), ',' ORDER BY clone_id) FROM lizsync.clone_state");
-        var asItself = hello.toBuilder().setCloneId(mesh.registrations.get("clone-a").getCloneId()).build();
+        var asItself = hello.toBuilder().setCloneId(mesh.cloneId("clone-a")).build();
         e = assertThrows(StatusRuntimeException.class, () -> wrong.hello(asItself));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), "a wrong secret, even for its own id");
         assertEquals(sessionsBefore, mesh.one("central", "SELECT string_agg(clone_id || ':' || coalesce(session_id::text, "
@@ -432,17 +432,33 @@ class SyncScenariosIT {
         assertEquals(Status.Code.UNAUTHENTICATED, assertThrows(StatusRuntimeException.class, () -> none.hello(hello))
                 .getStatus().getCode());
 
-        var extra = mesh.admin().registerClone(io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder()
-                .setCloneName("revoked one").addTables(io.lizsync.proto.sync.v1.TableName.newBuilder()
-                        .setSchemaName("field").setTableName("parcel")).build());
-        assertTrue(mesh.admin().revokeCloneCredential(io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest.newBuilder()
-                .setCloneId(extra.getCloneId()).build()).getRevoked());
+        // A clone registered with a ticket, then revoked at registry-service (the owner of clone
+        // identities): its next hello is refused, and the exchange's read model says so.
+        String extraId = java.util.UUID.randomUUID().toString();
+        var register = io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder().setCloneId(extraId)
+                .setRegistrationTicket(RegistryProcess.ticket(mesh.registry, "revoked one",
+                        java.util.List.<String[]>of(new String[] {"field", "parcel"})))
+                .addTables(io.lizsync.proto.sync.v1.TableName.newBuilder().setSchemaName("field").setTableName("parcel"))
+                .build();
+        var extra = none.registerClone(register);
+        assertEquals(extraId, extra.getCloneId());
+        e = assertThrows(StatusRuntimeException.class, () -> none.registerClone(register));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), "a ticket registers once: " + e.getStatus());
+        var registryChannel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", mesh.registry.port).usePlaintext()
+                .build();
+        try {
+            RegistryProcess.admin(registryChannel).revokeCloneCredential(
+                    io.lizsync.proto.registry.v1.RevokeCloneCredentialRequest.newBuilder().setServerId(extraId).build());
+        } finally {
+            registryChannel.shutdownNow();
+        }
         var revoked = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(channel)
                 .withCallCredentials(bearer(extra.getCredential()));
-        var self = hello.toBuilder().setCloneId(extra.getCloneId()).build();
+        var self = hello.toBuilder().setCloneId(extraId).build();
         e = assertThrows(StatusRuntimeException.class, () -> revoked.hello(self));
         assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("revoked"));
+        assertEquals("true", mesh.one("central", "SELECT (credential_revoked_at IS NOT NULL)::text FROM"
+                + " lizsync.clone_state WHERE clone_id = '" + extraId + "'"), "registry's refusal reached the read model");
     }
 
     private static io.grpc.CallCredentials bearer(String credential) {
@@ -516,7 +532,7 @@ class SyncScenariosIT {
         SynchronizeResponse r = agentA.synchronize(io.lizsync.proto.sync.v1.SynchronizeRequest.getDefaultInstance());
         assertEquals(1, r.getStatus(), r.getMessage());
         assertEquals("1", mesh.one("clone-a", "SELECT count(*) FROM field.parcel WHERE code = 'by the local token'"));
-        assertEquals(mesh.registrations.get("clone-a").getCloneId(), agentA.getCloneStatus(
+        assertEquals(mesh.cloneId("clone-a"), agentA.getCloneStatus(
                 io.lizsync.proto.sync.v1.GetCloneStatusRequest.getDefaultInstance()).getCloneId());
 
         var attach = assertThrows(StatusRuntimeException.class, () -> agentA.attach(

@@ -55,9 +55,10 @@ class TierIT {
     @Test
     void theTierProcessHoldsBothRoles() {
         assertEquals("central,clone", mesh.admin(TIER).getToolsStatus(GetToolsStatusRequest.getDefaultInstance()).getRole());
-        var plain = mesh.admin(SIDE);
+        var plain = io.lizsync.proto.sync.v1.ExchangeGrpc.newBlockingStub(mesh.channel(mesh.sidecars.get(SIDE).port));
         var refused = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
-                () -> plain.registerClone(io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder().setCloneName("x")
+                () -> plain.registerClone(io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder()
+                        .setCloneId(java.util.UUID.randomUUID().toString()).setRegistrationTicket("lzr_x")
                         .addTables(io.lizsync.proto.sync.v1.TableName.newBuilder().setSchemaName("tree")
                                 .setTableName("item")).build()));
         assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -314,23 +315,23 @@ public class CentralClient {
     }
 
     /**
-     * Registers this clone with central as deployed from a package (its cursor starts at the
-     * package's position), with the access token of the operator behind it (RegisterClone is
-     * theirs); central's credential goes to the state directory.
+     * Registers this clone with central's exchange with its single-use registration ticket (ADR
+     * 0013): as deployed from {@code packageId}, or attached (no package). Central's credential
+     * goes to the state directory; the registration is returned (central's id, the cursor).
      */
-    public void register(CloneStore.Identity me, String cloneName, String historySyncId, String accessToken)
-            throws IOException {
-        var request = io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder().setCloneId(me.cloneId())
-                .setCloneName(cloneName).setPackageHistorySyncId(historySyncId);
-        for (TableRef t : me.tables()) {
+    public io.lizsync.proto.sync.v1.RegisterCloneResponse register(String cloneId, List<TableRef> tables, String ticket,
+            String packageId) throws IOException {
+        var request = io.lizsync.proto.sync.v1.RegisterCloneRequest.newBuilder().setCloneId(cloneId)
+                .setRegistrationTicket(ticket).setPackageId(packageId == null ? "" : packageId);
+        for (TableRef t : tables) {
             request.addTables(io.lizsync.proto.sync.v1.TableName.newBuilder().setSchemaName(t.schema())
                     .setTableName(t.table()));
         }
-        var reg = link.onceMoreIfUnavailable("registration", link.adminChannel(), () -> io.lizsync.proto.sync.v1.CentralAdminGrpc
-                .newBlockingStub(link.adminChannel()).withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(accessToken))
+        var reg = link.onceMoreIfUnavailable("registration", () -> ExchangeGrpc.newBlockingStub(link.channel())
                 .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                 .registerClone(request.build()));
         link.storeCredential(reg.getCredential());
+        return reg;
     }
 
     /**

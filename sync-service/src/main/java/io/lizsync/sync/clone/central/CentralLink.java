@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.jboss.logging.Logger;
 
 /**
@@ -82,8 +81,7 @@ public class CentralLink {
     }
 
     /**
-     * The channel to central's administration (GetToolsStatus and RegisterClone, with an
-     * operator's token): the exchange's unless central serves it at another address
+     * The channel to central's administration (GetToolsStatus, with an operator's token): the exchange's unless central serves it at another address
      * (LIZSYNC_SYNC_CENTRAL_ADMIN_HOST / _PORT), as when only the exchange faces the internet.
      */
     public ManagedChannel adminChannel() {
@@ -126,13 +124,7 @@ public class CentralLink {
 
     /** Keeps the exchange credential in the state directory (mode 0600, written whole then renamed). */
     public void storeCredential(String credential) throws IOException {
-        Path dir = Path.of(config.stateDir());
-        PrivateDirs.create(dir);
-        Path tmp = Files.createTempFile(dir, "credential", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, credential);
-        Files.move(tmp, dir.resolve("credential"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        PrivateDirs.writeSecret(Path.of(config.stateDir()), "credential", credential);
     }
 
     /** The clone's exchange credential as call credentials (read from the state directory now). */

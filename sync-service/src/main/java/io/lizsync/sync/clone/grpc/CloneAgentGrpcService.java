@@ -9,7 +9,7 @@ import io.lizsync.proto.sync.v1.DeployRequest;
 import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
 import io.lizsync.proto.sync.v1.SynchronizeRequest;
 import io.lizsync.proto.sync.v1.SynchronizeResponse;
-import io.lizsync.sync.clone.central.CentralLink;
+import io.lizsync.sync.clone.central.CentralClient;
 import io.lizsync.sync.clone.repository.CloneStore;
 import io.lizsync.sync.clone.service.DeployService;
 import io.lizsync.sync.clone.service.SyncRunner;
@@ -33,10 +33,10 @@ public class CloneAgentGrpcService implements CloneAgent {
     private final CloneStore store;
     private final Calls calls;
     private final DeployService deployer;
-    private final CentralLink central;
+    private final CentralClient central;
 
     CloneAgentGrpcService(SyncRunner runner, CloneStore store, NodeRoles roles, DeployService deployer,
-            CentralLink central) {
+            CentralClient central) {
         this.deployer = deployer;
         this.central = central;
         this.runner = runner;
@@ -46,9 +46,8 @@ public class CloneAgentGrpcService implements CloneAgent {
 
     @Override
     public Uni<SynchronizeResponse> synchronize(SynchronizeRequest request) {
-        String token = callerToken();
         return call(() -> {
-            var o = runner.synchronize(token);
+            var o = runner.synchronize();
             return SynchronizeResponse.newBuilder().setStatus(1)
                     .setMessage(o.toCentral() + " change(s) replayed to central, " + o.toClone() + " to the clone, "
                             + o.conflicts() + " conflict(s)")
@@ -86,21 +85,20 @@ public class CloneAgentGrpcService implements CloneAgent {
     @Override
     public Uni<AttachResponse> attach(AttachRequest request) {
         return call(() -> {
-            var reg = request.getRegistration();
-            if (reg.getCredential().isBlank() || reg.getCloneId().isBlank() || reg.getCentralId().isBlank()) {
-                throw new IllegalArgumentException("registration: clone id, central id and credential are required");
-            }
-            if (!reg.getCredential().startsWith(reg.getCloneId() + ".")) {
-                throw new IllegalArgumentException("registration: the credential belongs to another clone");
+            if (request.getRegistrationTicket().isBlank()) {
+                throw new IllegalArgumentException("registration_ticket: a ticket from registry-service is required"
+                        + " (IssueRegistrationTicket without package; lizsync join-clone asks for one)");
             }
             var tables = request.getTablesList().stream().map(t -> new TableRef(t.getSchemaName(), t.getTableName()))
                     .toList();
             if (tables.isEmpty()) {
                 throw new IllegalArgumentException("tables: at least one table");
             }
+            String cloneId = java.util.UUID.randomUUID().toString();
+            // central first (the ticket is spent there), then this database
+            var reg = central.register(cloneId, tables, request.getRegistrationTicket(), "");
             store.attach(reg.getCloneId(), request.getCloneName().isBlank() ? "clone" : request.getCloneName(),
                     reg.getCentralId(), reg.getTickId(), tables);
-            central.storeCredential(reg.getCredential());
             return AttachResponse.newBuilder().setStatus(1)
                     .setMessage("attached as clone " + reg.getCloneId() + " with " + tables.size() + " table(s)").build();
         });
@@ -108,7 +106,7 @@ public class CloneAgentGrpcService implements CloneAgent {
 
     /**
      * The access token the caller came with (read on the call's thread, where the gRPC context is):
-     * the sidecar registers the clone with central on its behalf.
+     * a deploy by package id downloads the package with it.
      */
     private static String callerToken() {
         Caller caller = Caller.current();

@@ -68,8 +68,9 @@ public class DeployService {
     }
 
     /**
-     * Runs a deploy, reporting progress; returns the final message (done = true). The clone is
-     * registered with central with {@code accessToken}, the deploying operator's.
+     * Runs a deploy, reporting progress; returns the final message (done = true). A deploy by id
+     * downloads with {@code accessToken}, the deploying operator's; the clone registers with
+     * central with the request's ticket.
      */
     public DeployProgress deploy(DeployRequest request, Consumer<DeployProgress> progress, String accessToken)
             throws Exception {
@@ -79,13 +80,14 @@ public class DeployService {
             throw new IllegalArgumentException("give either package_id or zip_path (exactly one)");
         }
         String packageId = byId ? parseUuid(request.getPackageId()) : null;
-        if (byId && accessToken == null) {
-            throw new IllegalArgumentException("a deploy by package_id downloads from packaging-service with the"
-                    + " caller's access token: log in (lizsync login), or copy the package into the import folder"
-                    + " and deploy it by zip_path with the local token");
+        String ticket = request.getRegistrationTicket().strip();
+        if (byId && accessToken == null && ticket.isEmpty()) {
+            throw new IllegalArgumentException("a deploy by package_id downloads the package with its registration"
+                    + " ticket (through central's exchange) or with the caller's access token (from packaging-service):"
+                    + " give one, or copy the package into the import folder and deploy it by zip_path");
         }
         return runner.exclusive(() -> {
-            Path zip = byId ? download(packageId, progress, accessToken) : localZip(request.getZipPath());
+            Path zip = byId ? download(packageId, progress, accessToken, ticket) : localZip(request.getZipPath());
             try (PackageArchive archive = PackageArchive.open(zip, new PackageArchive.Limits(
                     config.deploy().maxTotalBytes(), config.deploy().maxTotalBytes(),
                     PackageArchive.Limits.defaults().maxEntries(), config.deploy().maxRatio()), trust.verifier())) {
@@ -102,20 +104,8 @@ public class DeployService {
                                 config.deploy().additionalSqlRole().orElse(null)),
                         central, (step, percent, message, table, rows) -> progress.accept(DeployProgress.newBuilder()
                                 .setStep(step + ": " + message).setPercent(percent).build()));
-                String registration;
-                try {
-                    if (accessToken == null) {
-                        throw io.grpc.Status.UNAUTHENTICATED.withDescription("no access token to register with")
-                                .asRuntimeException();
-                    }
-                    runner.register(store.identity(), result.cloneName(), m.historySyncId(), accessToken);
-                    registration = "registered with central";
-                } catch (StatusRuntimeException e) {
-                    runner.registrationPending(m.historySyncId());
-                    registration = "not registered with central (" + e.getStatus().getCode()
-                            + "): the clone registers at its first sync run by an operator (lizsync synchronize)";
-                }
-                if (registration.startsWith("registered")) {
+                String registration = register(request.getRegistrationTicket(), m.packageId());
+                if (registration.startsWith("registered") && accessToken != null) {
                     registration += recordDeployment(m.packageId(), result.cloneId(), result.cloneName(), accessToken);
                 }
                 LOG.infof("%s; %s", result.message(), registration);
@@ -128,6 +118,33 @@ public class DeployService {
                 }
             }
         });
+    }
+
+    /**
+     * Registers the deployed clone with central with the deploy's single-use ticket (ADR 0013);
+     * when central cannot be reached (or no ticket came with the deploy), the ticket is kept for
+     * the first sync, which registers the clone before anything else.
+     */
+    private String register(String ticket, String packageId) throws Exception {
+        if (ticket == null || ticket.isBlank()) {
+            runner.registrationPending("", packageId);
+            return "not registered with central: the deploy came without a registration ticket (lizsync deploy"
+                    + " asks registry-service for one); deploy again with one before the clone can sync";
+        }
+        try {
+            runner.register(store.identity(), ticket, packageId);
+            return "registered with central";
+        } catch (StatusRuntimeException e) {
+            var code = e.getStatus().getCode();
+            if (code == io.grpc.Status.Code.UNAVAILABLE || code == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+                runner.registrationPending(ticket, packageId);
+                return "not registered with central (" + code + "): the clone registers at its first sync";
+            }
+            // refused (a used or expired ticket, another package's): keeping it would only fail again
+            runner.registrationPending("", packageId);
+            return "not registered with central: " + code + ": " + e.getStatus().getDescription()
+                    + "; deploy again with a new ticket";
+        }
     }
 
     /** Tells packaging-service which clone deployed the package (its deployment list); best effort. */
@@ -153,7 +170,7 @@ public class DeployService {
     private PackageDeployer.Central central(Consumer<DeployProgress> progress, String accessToken) {
         if (accessToken == null) {
             progress.accept(DeployProgress.newBuilder().setStep("check: no operator's access token to ask central with"
-                    + " (local token), deploying offline; central checks happen at the first sync by an operator")
+                    + " (local token), deploying offline; central checks happen at the first sync")
                     .setPercent(1).build());
             return null;
         }
@@ -175,8 +192,13 @@ public class DeployService {
         return new ImportFolder(config.deploy().importDir().orElse(Path.of(config.stateDir(), "import"))).resolve(text);
     }
 
-    /** Downloads a package into the state directory, resuming a partial download, checking its SHA-256. */
-    private Path download(String packageId, Consumer<DeployProgress> progress, String accessToken) throws Exception {
+    /**
+     * Downloads a package into the state directory, resuming a partial download, checking its
+     * SHA-256: with the deploy's registration ticket through central's exchange (the one address a
+     * field device reaches; ADR 0013), else with the caller's access token from packaging-service.
+     */
+    private Path download(String packageId, Consumer<DeployProgress> progress, String accessToken, String ticket)
+            throws Exception {
         Path dir = Path.of(config.stateDir(), "downloads");
         PrivateDirs.create(dir);
         Path part = dir.resolve(packageId + ".zip.part");
@@ -188,13 +210,21 @@ public class DeployService {
         }
         progress.accept(DeployProgress.newBuilder().setStep(offset > 0 ? "download: resuming at byte " + offset
                 : "download: starting").build());
-        StreamReader<DownloadPackageRequest, PackageChunk> chunks = new StreamReader<>(CHUNKS_AHEAD,
+        StreamReader<Object, PackageChunk> chunks = new StreamReader<>(CHUNKS_AHEAD,
                 config.central().deadlineSeconds(), "packaging-service");
-        PackagingServiceGrpc.newStub(packaging()).withCallCredentials(BearerCredentials.of(accessToken))
-                .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
-                .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
-                        .setChunkSize(Math.min(config.deploy().downloadChunkBytes(), MessageLimits.CHUNK_CEILING)).build(),
-                        chunks);
+        int chunkSize = Math.min(config.deploy().downloadChunkBytes(), MessageLimits.CHUNK_CEILING);
+        if (!ticket.isEmpty()) {
+            central.channel().resetConnectBackoff();
+            io.lizsync.proto.sync.v1.PackageRelayGrpc.newStub(central.channel())
+                    .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+                    .downloadPackage(io.lizsync.proto.sync.v1.RelayDownloadRequest.newBuilder().setRegistrationTicket(ticket)
+                            .setPackageId(packageId).setOffset(offset).setChunkSize(chunkSize).build(), chunks);
+        } else {
+            PackagingServiceGrpc.newStub(packaging()).withCallCredentials(BearerCredentials.of(accessToken))
+                    .withDeadlineAfter(config.central().deadlineSeconds(), TimeUnit.SECONDS)
+                    .downloadPackage(DownloadPackageRequest.newBuilder().setPackageId(packageId).setOffset(offset)
+                            .setChunkSize(chunkSize).build(), chunks);
+        }
         long total = -1;
         String sha = null;
         long got = offset;

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -47,19 +48,12 @@ public class SyncRunner {
     public record Outcome(long toCentral, long toClone, long conflicts, long durationMs) {
     }
 
+    /** Runs one session now (on demand, the schedule, or {@code SELECT lizsync.synchronize()}). */
     public Outcome synchronize() throws Exception {
-        return synchronize(null);
-    }
-
-    /**
-     * A session on behalf of a caller whose access token (null: none, the SQL path and the
-     * schedule) completes a registration an offline deploy left pending.
-     */
-    public Outcome synchronize(String accessToken) throws Exception {
         roles.require(SyncConfig.Role.clone, "a sync session with central");
         return exclusive(() -> {
             try {
-                return session(accessToken);
+                return session();
             } catch (io.grpc.StatusRuntimeException e) {
                 throw central.explain(e);
             }
@@ -78,51 +72,53 @@ public class SyncRunner {
         }
     }
 
-    /** What a deploy done without central must still tell central at the first contact. */
+    /** A deploy's registration ticket kept until central is reached (0600: the ticket is a secret). */
     private Path pendingRegistrationFile() {
         return Path.of(config.stateDir(), "pending-registration");
     }
 
-    /** True while an offline deploy has not yet been announced to central. */
+    /** True while a deploy has not yet been registered with central. */
     public boolean registrationIsPending() {
         return Files.isRegularFile(pendingRegistrationFile());
     }
 
-    /** Records that central must still register this clone (offline deploy) from the package's history item. */
-    void registrationPending(String historySyncId) throws IOException {
-        PrivateDirs.create(Path.of(config.stateDir()));
-        Files.writeString(pendingRegistrationFile(), historySyncId);
+    /**
+     * Keeps a deploy's registration ticket (and its package) for the first contact with central;
+     * without a ticket, nothing can register the clone and the sync says so.
+     */
+    void registrationPending(String ticket, String packageId) throws IOException {
+        PrivateDirs.writeSecret(Path.of(config.stateDir()), "pending-registration",
+                (ticket == null ? "" : ticket.strip()) + "\n" + packageId + "\n");
     }
 
-    /** Registers this clone with central as deployed from a package (see {@link CentralClient#register}). */
-    void register(CloneStore.Identity me, String cloneName, String historySyncId, String accessToken)
-            throws IOException {
-        central.register(me, cloneName, historySyncId, accessToken);
+    /** Registers this clone with central as deployed from {@code packageId} with the deploy's ticket. */
+    void register(CloneStore.Identity me, String ticket, String packageId) throws IOException {
+        central.register(me.cloneId(), me.tables(), ticket, packageId);
         Files.deleteIfExists(pendingRegistrationFile());
     }
 
-    private void registerIfPending(CloneStore.Identity me, String accessToken) throws IOException {
+    private void registerIfPending(CloneStore.Identity me) throws IOException {
         Path pending = pendingRegistrationFile();
         if (Files.isRegularFile(pending)) {
-            if (accessToken == null) {
-                throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("clone " + me.cloneId() + " was deployed without central and"
-                        + " is not registered yet: an operator completes it with 'lizsync synchronize' (their access"
-                        + " token registers the clone); until then no sync can run");
+            List<String> lines = Files.readAllLines(pending);
+            String ticket = lines.isEmpty() ? "" : lines.get(0).strip();
+            String packageId = lines.size() < 2 ? "" : lines.get(1).strip();
+            if (ticket.isEmpty()) {
+                throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("clone " + me.cloneId() + " was"
+                        + " deployed without a registration ticket and is not registered with central: deploy it again"
+                        + " with one (lizsync deploy, which asks registry-service for it); until then no sync can run");
             }
-            String item = Files.readString(pending).trim();
-            LOG.infof("first contact with central since an offline deploy: registering clone %s", me.cloneId());
-            register(me, store.cloneName(), item, accessToken);
+            LOG.infof("first contact with central since the deploy: registering clone %s", me.cloneId());
+            register(me, ticket, packageId);
         }
     }
 
-
-
-    private Outcome session(String accessToken) throws Exception {
+    private Outcome session() throws Exception {
         long start = System.nanoTime();
         link.wakeUp();
         CloneStore.Identity me = store.identity();
         long tIdentity = System.nanoTime();
-        registerIfPending(me, accessToken);
+        registerIfPending(me);
         var shapes = store.shapes(me.tables());
         long tShapes = System.nanoTime();
         var hello = central.hello(me, shapes);

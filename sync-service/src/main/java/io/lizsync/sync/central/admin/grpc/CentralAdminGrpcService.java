@@ -13,13 +13,7 @@ import io.lizsync.proto.sync.v1.ToolsStatus;
 import io.lizsync.proto.sync.v1.UpgradeRequest;
 import io.lizsync.sql.Preparer;
 import io.lizsync.sql.ToolsInstaller;
-import io.lizsync.proto.sync.v1.RegisterCloneRequest;
-import io.lizsync.proto.sync.v1.RegisterCloneResponse;
-import io.lizsync.proto.sync.v1.RevokeCloneCredentialRequest;
-import io.lizsync.proto.sync.v1.RevokeCloneCredentialResponse;
 import io.lizsync.sync.central.admin.service.ToolsAdminService;
-import io.lizsync.sync.engine.TableRef;
-import io.lizsync.sync.central.exchange.service.CloneAccess;
 import io.lizsync.sync.config.NodeRoles;
 import io.lizsync.sync.config.SyncConfig;
 import io.lizsync.sync.grpc.Calls;
@@ -35,33 +29,13 @@ import java.util.concurrent.Callable;
 public class CentralAdminGrpcService implements CentralAdmin {
 
     private final ToolsAdminService service;
-    private final CloneAccess exchange;
     private final NodeRoles roles;
     private final Calls calls;
 
-    CentralAdminGrpcService(ToolsAdminService service, CloneAccess exchange, NodeRoles roles) {
+    CentralAdminGrpcService(ToolsAdminService service, NodeRoles roles) {
         this.service = service;
-        this.exchange = exchange;
         this.roles = roles;
         this.calls = Calls.of(roles, SyncConfig.Role.central, "tools administration");
-    }
-
-    @Override
-    public Uni<RegisterCloneResponse> registerClone(RegisterCloneRequest request) {
-        return call(() -> {
-            var tables = request.getTablesList().stream()
-                    .map(t -> new TableRef(t.getSchemaName(), t.getTableName())).toList();
-            var r = exchange.register(request.getCloneId(), request.getCloneName(), tables,
-                    request.getPackageHistorySyncId());
-            return RegisterCloneResponse.newBuilder().setCloneId(r.cloneId()).setCredential(r.credential())
-                    .setCentralId(r.centralId()).setTickId(r.tickId()).build();
-        });
-    }
-
-    @Override
-    public Uni<RevokeCloneCredentialResponse> revokeCloneCredential(RevokeCloneCredentialRequest request) {
-        return call(() -> RevokeCloneCredentialResponse.newBuilder()
-                .setRevoked(exchange.revoke(request.getCloneId())).build());
     }
 
     @Override

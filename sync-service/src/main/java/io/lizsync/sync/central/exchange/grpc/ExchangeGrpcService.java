@@ -11,6 +11,8 @@ import io.lizsync.proto.sync.v1.HelloRequest;
 import io.lizsync.proto.sync.v1.HelloResponse;
 import io.lizsync.proto.sync.v1.PullRequest;
 import io.lizsync.proto.sync.v1.PushProgress;
+import io.lizsync.proto.sync.v1.RegisterCloneRequest;
+import io.lizsync.proto.sync.v1.RegisterCloneResponse;
 import io.lizsync.proto.sync.v1.PushResult;
 import io.lizsync.proto.sync.v1.TableFingerprint;
 import io.lizsync.sync.central.exchange.service.ClockService;
@@ -217,6 +219,17 @@ public class ExchangeGrpcService implements Exchange {
             String clone = access.authenticate(credential);
             return AckResponse.newBuilder()
                     .setHistoryId(sessions.acknowledge(clone, r.getSessionId(), r.getPosition(), r.getApplied())).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<RegisterCloneResponse> registerClone(RegisterCloneRequest r) {
+        return call(() -> {
+            var tables = r.getTablesList().stream().map(t -> new TableRef(t.getSchemaName(), t.getTableName())).toList();
+            var reg = access.register(r.getRegistrationTicket(), r.getCloneId(), r.getPackageId(), tables);
+            return RegisterCloneResponse.newBuilder().setCloneId(reg.cloneId()).setCredential(reg.credential())
+                    .setCentralId(reg.centralId()).setTickId(reg.tickId()).build();
         });
     }
 

@@ -1,29 +1,31 @@
 package io.lizsync.sync.central.exchange.service;
 
+import io.lizsync.sync.central.exchange.repository.CloneReadModel;
 import io.lizsync.sync.central.exchange.repository.ExchangeRepository;
+import io.lizsync.sync.central.registry.CloneRegistry;
 import io.lizsync.sync.central.exchange.service.ExchangeException.Reason;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Who may exchange with central: clone registration, credentials, revocation, authentication. */
+/** Who may exchange with central: a clone's registration by ticket, and each call's credential (read model). */
 @ApplicationScoped
 public class CloneAccess {
 
     private static final Logger LOG = Logger.getLogger(CloneAccess.class);
 
     private final Pool pool;
+    private final CloneRegistry registry;
 
-    CloneAccess(Pool pool) {
+    CloneAccess(Pool pool, CloneRegistry registry) {
         this.pool = pool;
+        this.registry = registry;
     }
 
     /** What RegisterClone returns. */
@@ -31,81 +33,75 @@ public class CloneAccess {
     }
 
     /**
-     * Registers a clone and issues its credential. With {@code packageHistoryId}, the clone was
-     * deployed from that package: its cursor starts at the package's tick and it joins the
-     * package's history item; otherwise it starts at central's current position.
+     * Registers the calling clone with its single-use ticket (ADR 0013): registry-service, the
+     * owner of clone identities, redeems it (the clone, its credential and its tables are
+     * recorded there) while this transaction holds central's side; the read model and the
+     * clone's cursor are written from registry's answer. The cursor starts at the ticket's
+     * package position (a deploy) or at central's current position (an attach).
      */
-    public Registration register(String requestedId, String name, List<TableRef> tables, String packageHistoryId)
+    public Registration register(String ticket, String requestedId, String packageId, List<TableRef> tables)
             throws Exception {
+        if (ticket == null || ticket.isBlank()) {
+            throw new ExchangeException(Reason.UNAUTHENTICATED, "a registration ticket is required"
+                    + " (registry-service IssueRegistrationTicket, given to the sidecar's deploy or attach)");
+        }
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("tables: a clone synchronises at least one table");
         }
-        String cloneId = requestedId == null || requestedId.isBlank() ? UUID.randomUUID().toString()
-                : parseUuid(requestedId, "clone_id");
-        String cloneName = name == null || name.isBlank() ? "clone-" + cloneId.substring(0, 8) : name;
-        String secret = Credentials.newSecret();
+        String cloneId = parseUuid(requestedId, "clone_id");
+        String claimedPackage = packageId == null || packageId.isBlank() ? "" : parseUuid(packageId, "package_id");
         return Db.inTransaction(pool, c -> {
             String centralId = ExchangeRepository.centralId(c);
             if (centralId.equals(cloneId)) {
                 throw new IllegalArgumentException("clone_id is central's own id");
             }
-            for (TableRef t : tables) {
-                var rs = Db.query(c, """
-                        SELECT EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid
-                                       JOIN pg_namespace n ON n.oid = r.relnamespace
-                                       WHERE n.nspname = $1 AND r.relname = $2 AND g.tgname = 'lizsync_audit')""",
-                        t.schema(), t.table());
-                if (!rs.iterator().next().getBoolean(0)) {
-                    throw new ExchangeException(Reason.PRECONDITION,
-                            "table " + t + " is not prepared on central (no audit trigger): run prepare first");
-                }
-            }
-            long tick;
-            if (packageHistoryId == null || packageHistoryId.isBlank()) {
-                tick = ExchangeRepository.newTick(c);
-            } else {
-                String item = parseUuid(packageHistoryId, "package_history_sync_id");
-                var rs = Db.query(c, """
-                        SELECT h.tick_id, EXISTS (SELECT 1 FROM lizsync.ticks k WHERE k.tick_id = h.tick_id)
-                        FROM lizsync.history h WHERE h.sync_id = $1::uuid AND h.sync_type = 'full'""", item);
-                if (rs.size() == 0) {
-                    throw new ExchangeException(Reason.NOT_FOUND, "no package history item " + item + " on central");
-                }
-                Row r = rs.iterator().next();
-                if (r.getLong(0) == null || !r.getBoolean(1)) {
-                    throw new ExchangeException(Reason.PRECONDITION, "the package of history item " + item
-                            + " is older than central's log retention: deploy a new package");
-                }
-                tick = r.getLong(0);
-                Db.query(c, """
-                        UPDATE lizsync.history SET server_to = array_append(server_to, $2::uuid)
-                        WHERE sync_id = $1::uuid AND NOT ($2::uuid = ANY (server_to))""", item, cloneId);
-            }
-            Db.query(c, """
-                    INSERT INTO lizsync.clone_state (clone_id, clone_name, central_id, last_tick_id, credential_hash,
-                                                     credential_issued_at)
-                    VALUES ($1::uuid, $2, $3::uuid, $4, $5, now())
-                    ON CONFLICT (clone_id) DO UPDATE SET clone_name = EXCLUDED.clone_name,
-                        last_tick_id = EXCLUDED.last_tick_id, credential_hash = EXCLUDED.credential_hash,
-                        credential_issued_at = now(), credential_revoked_at = NULL, redeploy_required = false,
-                        session_id = NULL""", cloneId, cloneName, centralId, tick, Credentials.hash(secret));
-            Db.query(c, "DELETE FROM lizsync.synchronized_tables WHERE server_id = $1::uuid", cloneId);
-            List<Tuple> rows = new ArrayList<>();
-            for (TableRef t : tables) {
-                rows.add(Tuple.of(cloneId, t.schema(), t.table()));
-            }
-            Db.batch(c, "INSERT INTO lizsync.synchronized_tables (server_id, schema_name, table_name) "
-                    + "VALUES ($1::uuid, $2, $3) ON CONFLICT DO NOTHING", rows);
-            LOG.infof("registered clone %s (%s) with %d table(s) at tick %d", cloneId, cloneName, tables.size(), tick);
+            checkPrepared(c, tables);
+            String centralName = Db.query(c, "SELECT server_name FROM lizsync.server_metadata LIMIT 1")
+                    .iterator().next().getString(0);
+            CloneRegistry.Redeemed redeemed = registry.redeem(ticket.strip(), cloneId, claimedPackage, tables,
+                    centralId, centralName);
+            long tick = redeemed.historySyncId().isBlank() ? ExchangeRepository.newTick(c)
+                    : packageTick(c, redeemed.historySyncId(), cloneId);
+            String secret = redeemed.secret();
+            CloneReadModel.register(c, redeemed.identity(), Credentials.hash(secret), centralId, tick);
+            LOG.infof("registered clone %s (%s) with %d table(s) at tick %d", cloneId, redeemed.identity().name(),
+                    redeemed.identity().tables().size(), tick);
             return new Registration(cloneId, cloneId + "." + secret, centralId, tick);
         });
     }
 
-    public boolean revoke(String cloneId) throws Exception {
-        String id = parseUuid(cloneId, "clone_id");
-        return Db.inTransaction(pool, c -> Db.query(c, """
-                UPDATE lizsync.clone_state SET credential_revoked_at = now(), session_id = NULL
-                WHERE clone_id = $1::uuid AND credential_revoked_at IS NULL""", id).rowCount() > 0);
+    private static void checkPrepared(io.vertx.mutiny.sqlclient.SqlConnection c, List<TableRef> tables) {
+        for (TableRef t : tables) {
+            var rs = Db.query(c, """
+                    SELECT EXISTS (SELECT 1 FROM pg_trigger g JOIN pg_class r ON r.oid = g.tgrelid
+                                   JOIN pg_namespace n ON n.oid = r.relnamespace
+                                   WHERE n.nspname = $1 AND r.relname = $2 AND g.tgname = 'lizsync_audit')""",
+                    t.schema(), t.table());
+            if (!rs.iterator().next().getBoolean(0)) {
+                throw new ExchangeException(Reason.PRECONDITION,
+                        "table " + t + " is not prepared on central (no audit trigger): run prepare first");
+            }
+        }
+    }
+
+    /** The tick of a package's history item; the clone joins the item's server_to. */
+    private static long packageTick(io.vertx.mutiny.sqlclient.SqlConnection c, String historySyncId, String cloneId) {
+        String item = parseUuid(historySyncId, "package_history_sync_id");
+        var rs = Db.query(c, """
+                SELECT h.tick_id, EXISTS (SELECT 1 FROM lizsync.ticks k WHERE k.tick_id = h.tick_id)
+                FROM lizsync.history h WHERE h.sync_id = $1::uuid AND h.sync_type = 'full'""", item);
+        if (rs.size() == 0) {
+            throw new ExchangeException(Reason.NOT_FOUND, "no package history item " + item + " on central");
+        }
+        Row r = rs.iterator().next();
+        if (r.getLong(0) == null || !r.getBoolean(1)) {
+            throw new ExchangeException(Reason.PRECONDITION, "the package of history item " + item
+                    + " is older than central's log retention: deploy a new package (with a new ticket)");
+        }
+        Db.query(c, """
+                UPDATE lizsync.history SET server_to = array_append(server_to, $2::uuid)
+                WHERE sync_id = $1::uuid AND NOT ($2::uuid = ANY (server_to))""", item, cloneId);
+        return r.getLong(0);
     }
 
     /** Checks a presented credential; returns the clone id it proves. */

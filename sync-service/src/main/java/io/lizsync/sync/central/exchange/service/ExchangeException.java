@@ -14,7 +14,9 @@ public class ExchangeException extends RuntimeException {
         /** The state does not allow it (structure, versions, retention, configuration). */
         PRECONDITION,
         /** The session was taken over or ended: start again. */
-        ABORTED
+        ABORTED,
+        /** A service central depends on (registry-service) cannot answer now: try again later. */
+        UNAVAILABLE
     }
 
     private final Reason reason;
