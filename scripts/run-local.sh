@@ -98,8 +98,12 @@ rm -rf "$KEYS"; mkdir -p -m 700 "$KEYS"
   openssl pkey -in "$KEYS/access-token.key" -pubout -out "$KEYS/access-token.pub" 2>/dev/null
   openssl genpkey -algorithm ed25519 -out "$KEYS/package-signing.key"
   openssl pkey -in "$KEYS/package-signing.key" -pubout -out "$KEYS/package-signing.pub" 2>/dev/null
-  openssl rand -base64 18 > "$KEYS/admin-password" )
+  openssl rand -base64 18 > "$KEYS/admin-password"
+  # The services' own API token (registry makes the service account from it; central exchanges it
+  # for short-lived access tokens to ask registry about clones): lzt_ + 32 random bytes, base64url.
+  printf 'lzt_%s\n' "$(openssl rand 32 | base64 -w0 | tr '+/' '-_' | tr -d '=')" > "$KEYS/service-token" )
 echo "  $KEYS/access-token.key (registry only), access-token.pub (every service), admin-password (login admin)"
+echo "  $KEYS/service-token (registry and central's sync-service: the services' own API token)"
 # The key id packages name their signer by: SHA-256 of the public key's DER form.
 key_id() { openssl pkey -pubin -in "$1" -outform DER | sha256sum | cut -d' ' -f1; }
 echo "  $KEYS/package-signing.key (packaging-service only), package-signing.pub (every sidecar), key id $(key_id "$KEYS/package-signing.pub")"
@@ -129,15 +133,20 @@ CURL="curl --cacert $CA"
 say "Starting the services"
 free_port 18081; start_service registry registry-service "$FREE" $(db_env central) "$AUTH" \
   LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE="$KEYS/access-token.key" \
-  LIZSYNC_REGISTRY_BOOTSTRAP_ADMIN_PASSWORD_FILE="$KEYS/admin-password"
+  LIZSYNC_REGISTRY_BOOTSTRAP_ADMIN_PASSWORD_FILE="$KEYS/admin-password" \
+  LIZSYNC_REGISTRY_BOOTSTRAP_SERVICE_TOKEN_FILE="$KEYS/service-token"
 free_port 18082; start_service packaging packaging-service "$FREE" $(db_env central) "$AUTH" \
   LIZSYNC_PACKAGING_STORAGE_DIR="$STATE/packages" LIZSYNC_PACKAGING_SIGNING_PRIVATE_KEY_FILE="$KEYS/package-signing.key"
-free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) "$AUTH" LIZSYNC_SYNC_ROLES=central
+# A sync-service holding the central role asks registry-service about every clone (ADR 0013).
+ASK_REGISTRY="LIZSYNC_SYNC_REGISTRY_HOST=127.0.0.1 LIZSYNC_SYNC_REGISTRY_PORT=${PORT[registry]} LIZSYNC_SYNC_REGISTRY_CA_FILE=$TLS/ca.crt LIZSYNC_SYNC_REGISTRY_TOKEN_FILE=$KEYS/service-token"
+# It relays packages from packaging-service to the clones deploying them with a ticket.
+free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) "$AUTH" LIZSYNC_SYNC_ROLES=central $ASK_REGISTRY \
+  LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}" LIZSYNC_SYNC_PACKAGING_CA_FILE="$CA"
 free_port 18084; start_service files file-service "$FREE" "$AUTH" LIZSYNC_FILES_WORK_DIR="$STATE/files"
 # clone-b is a field server holding both roles: the clone of central and the central of a tablet.
 for clone in clone-a clone-b; do
-  roles=clone; [ "$clone" = clone-b ] && roles=central,clone
-  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") "$AUTH" "$TRUST" LIZSYNC_SYNC_ROLES=$roles \
+  roles=clone; central_env=""; [ "$clone" = clone-b ] && roles=central,clone && central_env=$ASK_REGISTRY
+  free_port 18090; start_service "sync-$clone" sync-service "$FREE" $(db_env "$clone") "$AUTH" "$TRUST" LIZSYNC_SYNC_ROLES=$roles $central_env \
     LIZSYNC_SYNC_STATE_DIR="$STATE/sidecar-$clone" \
     LIZSYNC_SYNC_CENTRAL_HOST=127.0.0.1 LIZSYNC_SYNC_CENTRAL_PORT="${PORT[sync-central]}" \
     LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}" \
@@ -240,7 +249,7 @@ PACKAGE_ID=$(grep -Eo '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 wait "$late"
 $CLI package-list | sed 's/^/  /'
 
-say "Walk 7: deploy it: clone-a by package id (streamed from packaging-service), clone-b from the ZIP file"
+say "Walk 7: deploy it: clone-a by package id (through central's exchange, with its registration ticket), clone-b from the ZIP file"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI deploy --package-id "$PACKAGE_ID" --name clone-a \
   2>"$STATE/logs/deploy-clone-a.log" | sed 's/^/  clone-a: /'
 # A package on the clone's disk is deployed only from the sidecars' import folder (ADR 0012).
@@ -251,7 +260,13 @@ if LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$ST
 fi
 echo "  clone-b, from outside the import folder: $(grep -o 'is outside[^:]*' "$STATE/logs/deploy-outside.log" | head -1)"
 cp "$STATE/field-package.zip" "$STATE/import/field-package.zip"
-LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/import/field-package.zip" --name clone-b \
+# clone-b as on a machine without the registry: the operator made a single-use registration ticket
+# for this package (ADR 0013) and carried it with the ZIP; the sidecar's local token does the rest.
+( umask 077; $CLI registration-ticket --name clone-b --package-id "$PACKAGE_ID" > "$STATE/import/clone-b.ticket" \
+    2>"$STATE/logs/ticket-clone-b.log" )
+echo "  a registration ticket for clone-b: $(cat "$STATE/logs/ticket-clone-b.log" | head -1)"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI deploy --zip-file "$STATE/import/field-package.zip" \
+  --sidecar-token-file "$STATE/sidecar-clone-b/local-token" --registration-ticket-file "$STATE/import/clone-b.ticket" \
   2>"$STATE/logs/deploy-clone-b.log" | sed 's/^/  clone-b: /'
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI clone-status | sed 's/^/  clone-a: /'
 # On the clone's machine, without the registry: the sidecar's local token (0600, its state directory).
@@ -345,7 +360,7 @@ say "Walk 12: a tier: clone-b, a field server holding both roles, becomes the ce
 # The tablet starts from a copy of clone-b's tables (without the capture triggers: attach adds them).
 PGPASSWORD=$(db_password clone-b) pg_dump -h 127.0.0.1 -p "${DB[clone-b]}" -U postgres -d lizsync -n field --no-owner \
   | grep -v '^CREATE TRIGGER' | psql_db tablet >/dev/null
-LIZSYNC_CENTRAL="127.0.0.1:${PORT[sync-clone-b]}" LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" \
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" \
   $CLI join-clone --name tablet --tables field.parcel,field.observation | sed 's/^/  tablet: /'
 psql_db tablet -c "UPDATE field.observation SET remarks = 'counted again on the tablet' WHERE id = 3"
 psql_db central -c "UPDATE field.parcel SET land_use = 'vineyard' WHERE code = 'P-003'"
@@ -366,16 +381,26 @@ for n in clone-a tablet; do
   [ "$got" = "$want" ] || { echo "run-local: $n holds '$got', expected '$want' after the relay" >&2; false; }
 done
 
+say "Walk 12b: registry-service owns the clones: revoke the tablet there, and central's tier refuses it"
+$CLI revoke-clone --clone-id "$(psql_db tablet -At -c "SELECT clone_id FROM lizsync.clone_state")" | sed 's/^/  /'
+if LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" $CLI synchronize >"$STATE/logs/revoked-sync.log" 2>&1; then
+  echo "run-local: a revoked clone synchronised" >&2; false
+fi
+echo "  tablet: $(grep -o 'UNAUTHENTICATED[^;]*' "$STATE/logs/revoked-sync.log" | head -1 | cut -c1-100)"
+
 say "Walk 13: no password or token of this run in any log"
 leaks=0
 for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
               "$(cat "$STATE/sidecar-clone-a/local-token")" "$(sed -n 2p "$TLS/service.key")" \
+              "$(cat "$KEYS/service-token")" "$(cat "$STATE/import/clone-b.ticket")" \
+              "$(cut -d. -f2 "$STATE/sidecar-clone-a/credential")" \
               "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
               "$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue
   if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
 done
-echo "  administrator password, package-signing key, a local token, the TLS key, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
+echo "  administrator password, package-signing key, a local token, the TLS key, the services' token, a registration ticket,"
+echo "  a clone's exchange secret, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
 [ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
 
 say "Walk 14: health of every service"
