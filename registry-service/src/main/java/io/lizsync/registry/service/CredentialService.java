@@ -16,7 +16,7 @@ import io.lizsync.registry.model.ServerStatus;
 import io.lizsync.registry.model.ServerTable;
 import io.lizsync.registry.repository.CloneCredentialRepository;
 import io.lizsync.registry.repository.ServerRepository;
-import io.lizsync.registry.repository.ServerTableRepository;
+import io.lizsync.registry.repository.CloneCredentialCheck;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -36,13 +36,13 @@ public class CredentialService {
 
     private final ServerRepository servers;
     private final CloneCredentialRepository credentials;
-    private final ServerTableRepository serverTables;
+    private final CloneCredentialCheck check;
 
     public CredentialService(ServerRepository servers, CloneCredentialRepository credentials,
-            ServerTableRepository serverTables) {
+            CloneCredentialCheck check) {
         this.servers = servers;
         this.credentials = credentials;
-        this.serverTables = serverTables;
+        this.check = check;
     }
 
     /** A new credential and its clear secret, to be shown once. */
@@ -73,30 +73,29 @@ public class CredentialService {
         });
     }
 
-    @WithTransaction
+    /**
+     * Checks a clone's secret (central asks at every hello): one query, no ORM session
+     * ({@link CloneCredentialCheck}); the use is recorded at most once a minute.
+     */
     public Uni<Verified> verify(UUID serverId, String secret) {
         if (secret == null || secret.isEmpty()) {
             throw new UnauthenticatedException(INVALID);
         }
         Instant now = TimeSource.now();
-        return credentials.findByHash(Secrets.sha256Hex(secret))
-                .invoke(c -> {
-                    if (c == null || c.revokedAt != null || !c.serverId.equals(serverId)) {
-                        throw new UnauthenticatedException(INVALID);
-                    }
-                    if (c.lastUsedAt == null || c.lastUsedAt.plus(USE_RECORD_INTERVAL).isBefore(now)) {
-                        c.lastUsedAt = now;
-                    }
-                })
-                .chain(c -> servers.findById(serverId).map(s -> {
-                    if (s == null) {
-                        throw new UnauthenticatedException(INVALID);
-                    }
-                    if (s.status == ServerStatus.DISABLED) {
-                        throw new PermissionDeniedException("server '" + s.name + "' is disabled");
-                    }
-                    return s;
-                }).chain(s -> serverTables.listByServer(serverId).map(tables -> new Verified(s, c, tables))));
+        return check.find(Secrets.sha256Hex(secret), serverId).chain(found -> {
+            if (found == null) {
+                throw new UnauthenticatedException(INVALID);
+            }
+            if (found.server().status == ServerStatus.DISABLED) {
+                throw new PermissionDeniedException("server '" + found.server().name + "' is disabled");
+            }
+            Verified verified = new Verified(found.server(), found.credential(), found.tables());
+            CloneCredential c = found.credential();
+            if (c.lastUsedAt == null || c.lastUsedAt.plus(USE_RECORD_INTERVAL).isBefore(now)) {
+                return check.used(c.id, now).replaceWith(verified);
+            }
+            return Uni.createFrom().item(verified);
+        });
     }
 
     /** Revokes one credential, or every valid one when {@code credentialId} is null; returns how many. */

@@ -201,6 +201,14 @@ public interface SyncConfig {
         /** Deadline of each call to registry-service (in seconds). */
         @WithDefault("10")
         int deadlineSeconds();
+
+        /**
+         * How long registry's answer about a clone's credential is used without asking again
+         * (back-to-back hellos of one clone): a revocation at registry stops new sessions at most
+         * this much later. 0s asks at every hello ({@code LIZSYNC_SYNC_REGISTRY_VOUCH_TTL}).
+         */
+        @WithDefault("5s")
+        java.time.Duration vouchTtl();
     }
 
     /** Clone role: limits applied to package archives before anything is deployed. */

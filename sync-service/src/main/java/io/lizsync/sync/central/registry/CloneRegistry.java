@@ -30,9 +30,11 @@ public class CloneRegistry {
     }
 
     private final RegistryLink link;
+    private final Vouches vouches;
 
-    CloneRegistry(RegistryLink link) {
+    CloneRegistry(RegistryLink link, io.lizsync.sync.config.SyncConfig config) {
         this.link = link;
+        this.vouches = new Vouches(config.registry().vouchTtl(), java.time.Clock.systemUTC());
     }
 
     /**
@@ -57,8 +59,17 @@ public class CloneRegistry {
                 r.getSecret(), r.getPackageHistorySyncId());
     }
 
-    /** Starts checking a clone's secret at registry; {@link Pending#await()} gives its identity or the refusal. */
+    /**
+     * Starts checking a clone's secret at registry; {@link Pending#await()} gives its identity or
+     * the refusal. registry's answer of the last few seconds ({@code lizsync.sync.registry.vouch-ttl})
+     * is used without asking again.
+     */
     public Pending verify(String cloneId, String secret) {
+        String hash = io.lizsync.sync.central.exchange.service.Credentials.hash(secret);
+        CloneIdentity known = vouches.fresh(cloneId, hash);
+        if (known != null) {
+            return new Pending(known, null, null, cloneId, hash);
+        }
         var request = io.lizsync.proto.registry.v1.VerifyCloneCredentialRequest.newBuilder().setServerId(cloneId)
                 .setSecret(secret).build();
         ListenableFuture<CloneCredentialVerification> first;
@@ -68,22 +79,44 @@ public class CloneRegistry {
         } catch (RuntimeException e) {
             throw refusal("checking the clone's credential", e);
         }
-        return new Pending(first, request);
+        return new Pending(null, first, request, cloneId, hash);
     }
 
     /** A credential check under way (started before hello's transaction, awaited inside it). */
     public final class Pending {
+        private final CloneIdentity known;
         private final ListenableFuture<CloneCredentialVerification> future;
         private final io.lizsync.proto.registry.v1.VerifyCloneCredentialRequest request;
+        private final String cloneId;
+        private final String hash;
 
-        private Pending(ListenableFuture<CloneCredentialVerification> future,
-                io.lizsync.proto.registry.v1.VerifyCloneCredentialRequest request) {
+        private Pending(CloneIdentity known, ListenableFuture<CloneCredentialVerification> future,
+                io.lizsync.proto.registry.v1.VerifyCloneCredentialRequest request, String cloneId, String hash) {
+            this.known = known;
             this.future = future;
             this.request = request;
+            this.cloneId = cloneId;
+            this.hash = hash;
         }
 
         /** The clone's identity when registry vouches for the secret; else the refusal. */
         public CloneIdentity await() {
+            if (known != null) {
+                return known;
+            }
+            try {
+                CloneIdentity vouched = ask();
+                vouches.remember(cloneId, hash, vouched);
+                return vouched;
+            } catch (ExchangeException e) {
+                if (e.reason() == Reason.UNAUTHENTICATED) {
+                    vouches.forget(cloneId);
+                }
+                throw e;
+            }
+        }
+
+        private CloneIdentity ask() {
             CloneCredentialVerification v;
             try {
                 v = future.get(link.deadlineSeconds() + 1L, TimeUnit.SECONDS);
