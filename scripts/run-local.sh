@@ -383,8 +383,8 @@ done
 
 say "Walk 12b: registry-service owns the clones: revoke the tablet there, and central's tier refuses it"
 $CLI revoke-clone --clone-id "$(psql_db tablet -At -c "SELECT clone_id FROM lizsync.clone_state")" | sed 's/^/  /'
-# The tier uses registry's answer about a clone for 5 s at most (LIZSYNC_SYNC_REGISTRY_VOUCH_TTL).
-sleep 5
+# The tier follows registry's clone changes every 2 s (LIZSYNC_SYNC_REGISTRY_FEED_INTERVAL).
+sleep 3
 if LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" $CLI synchronize >"$STATE/logs/revoked-sync.log" 2>&1; then
   echo "run-local: a revoked clone synchronised" >&2; false
 fi

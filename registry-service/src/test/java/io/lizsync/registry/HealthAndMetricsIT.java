@@ -22,7 +22,7 @@ class HealthAndMetricsIT {
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("Reactive PostgreSQL connections health check")))
                 .body("checks.name", hasItem("registry schema"))
-                .body("checks.find { it.name == 'registry schema' }.data.version", equalTo(3));
+                .body("checks.find { it.name == 'registry schema' }.data.version", equalTo(4));
     }
 
     @Test

@@ -160,6 +160,42 @@ class RegistrationTicketIT {
     }
 
     @Test
+    void theFeedOfCloneChangesGivesEachChangedCloneWholeAndNothingTwice() {
+        var everything = service.listCloneChanges(io.lizsync.proto.registry.v1.ListCloneChangesRequest.getDefaultInstance());
+        String snapshot = everything.getSnapshot();
+        assertTrue(everything.getClonesList().stream().noneMatch(c -> c.getServerId().equals(
+                central(administrator).getId())), "the central server is not a clone");
+        RegistrationTicket t = ticket(operator, unique("fed"), PARCELS);
+        String id = UUID.randomUUID().toString();
+        var redeemed = service.redeemRegistrationTicket(redemption(administrator, t, id).build());
+        var since = service.listCloneChanges(io.lizsync.proto.registry.v1.ListCloneChangesRequest.newBuilder()
+                .setAfterSnapshot(snapshot).build());
+        var fed = since.getClonesList().stream().filter(c -> c.getServerId().equals(id)).findFirst().orElseThrow();
+        assertTrue(fed.getExists());
+        assertEquals(t.getCloneName(), fed.getName());
+        assertEquals(io.lizsync.registry.service.Secrets.sha256Hex(redeemed.getSecret()), fed.getCredentialHash());
+        assertEquals(List.of(PARCELS), fed.getTablesList());
+        var nothing = service.listCloneChanges(io.lizsync.proto.registry.v1.ListCloneChangesRequest.newBuilder()
+                .setAfterSnapshot(since.getSnapshot()).build());
+        assertTrue(nothing.getClonesList().stream().noneMatch(c -> c.getServerId().equals(id)), "nothing twice");
+        administrator.revokeCloneCredential(io.lizsync.proto.registry.v1.RevokeCloneCredentialRequest.newBuilder()
+                .setServerId(id).build());
+        var revoked = service.listCloneChanges(io.lizsync.proto.registry.v1.ListCloneChangesRequest.newBuilder()
+                .setAfterSnapshot(nothing.getSnapshot()).build());
+        assertEquals("", revoked.getClonesList().stream().filter(c -> c.getServerId().equals(id)).findFirst()
+                .orElseThrow().getCredentialHash(), "revoked: no live credential");
+        administrator.deleteServer(io.lizsync.proto.registry.v1.DeleteServerRequest.newBuilder().setId(id).build());
+        var deleted = service.listCloneChanges(io.lizsync.proto.registry.v1.ListCloneChangesRequest.newBuilder()
+                .setAfterSnapshot(revoked.getSnapshot()).build());
+        assertFalse(deleted.getClonesList().stream().filter(c -> c.getServerId().equals(id)).findFirst().orElseThrow()
+                .getExists());
+        fails(Status.Code.INVALID_ARGUMENT, () -> service.listCloneChanges(io.lizsync.proto.registry.v1
+                .ListCloneChangesRequest.newBuilder().setAfterSnapshot("'; DROP TABLE x; --").build()));
+        fails(Status.Code.PERMISSION_DENIED, () -> operator.listCloneChanges(
+                io.lizsync.proto.registry.v1.ListCloneChangesRequest.getDefaultInstance()));
+    }
+
+    @Test
     void anExpiredTicketIsRefusedLikeAnUnknownOne() throws InterruptedException {
         RegistrationTicket t = operator.issueRegistrationTicket(request(unique("late")).setValidForSeconds(1).build());
         Thread.sleep(1500);

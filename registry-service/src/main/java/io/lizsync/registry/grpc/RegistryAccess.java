@@ -36,6 +36,7 @@ public final class RegistryAccess {
                 // central's exchange, for the clone that presents the ticket
                 .roles(RegistryServiceGrpc.getRedeemRegistrationTicketMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getCheckRegistrationTicketMethod(), SERVICE)
+                .roles(RegistryServiceGrpc.getListCloneChangesMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getVerifyCloneCredentialMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getRevokeCloneCredentialMethod(), ADMINISTRATOR)
                 .roles(RegistryServiceGrpc.getListCloneCredentialsMethod(), ADMINISTRATOR)

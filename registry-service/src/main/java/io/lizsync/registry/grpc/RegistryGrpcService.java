@@ -149,6 +149,12 @@ public class RegistryGrpcService implements RegistryService {
     }
 
     @Override
+    public Uni<io.lizsync.proto.registry.v1.CloneChanges> listCloneChanges(
+            io.lizsync.proto.registry.v1.ListCloneChangesRequest r) {
+        return call(() -> credentials.changes(r.getAfterSnapshot()).map(ProtoMapper::cloneChanges));
+    }
+
+    @Override
     public Uni<RegistrationTicket> checkRegistrationTicket(io.lizsync.proto.registry.v1.CheckRegistrationTicketRequest r) {
         return call(() -> tickets.check(r.getTicket()).map(ProtoMapper::ticket));
     }

@@ -170,6 +170,19 @@ public final class ProtoMapper {
                 .build();
     }
 
+    public static io.lizsync.proto.registry.v1.CloneChanges cloneChanges(
+            io.lizsync.registry.repository.CloneChangesQuery.Changes changes) {
+        var out = io.lizsync.proto.registry.v1.CloneChanges.newBuilder().setSnapshot(changes.snapshot());
+        for (var c : changes.clones()) {
+            var state = io.lizsync.proto.registry.v1.CloneState.newBuilder().setServerId(c.serverId().toString())
+                    .setExists(c.exists()).setName(str(c.name())).setDisabled(c.disabled())
+                    .setCredentialHash(str(c.credentialHash()));
+            c.tables().forEach(t -> state.addTables(table(t[0], t[1])));
+            out.addClones(state);
+        }
+        return out.build();
+    }
+
     public static CloneCredentialVerification verification(CredentialService.Verified v) {
         return CloneCredentialVerification.newBuilder()
                 .setServer(server(v.server()))

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.lizsync.registry.error.InvalidArgumentException;
 import io.lizsync.registry.error.NotFoundException;
 import io.lizsync.registry.error.PermissionDeniedException;
 import io.lizsync.registry.error.UnauthenticatedException;
@@ -16,6 +17,7 @@ import io.lizsync.registry.model.ServerStatus;
 import io.lizsync.registry.model.ServerTable;
 import io.lizsync.registry.repository.CloneCredentialRepository;
 import io.lizsync.registry.repository.ServerRepository;
+import io.lizsync.registry.repository.CloneChangesQuery;
 import io.lizsync.registry.repository.CloneCredentialCheck;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -37,12 +39,26 @@ public class CredentialService {
     private final ServerRepository servers;
     private final CloneCredentialRepository credentials;
     private final CloneCredentialCheck check;
+    private final CloneChangesQuery changes;
 
     public CredentialService(ServerRepository servers, CloneCredentialRepository credentials,
-            CloneCredentialCheck check) {
+            CloneCredentialCheck check, CloneChangesQuery changes) {
         this.servers = servers;
         this.credentials = credentials;
         this.check = check;
+        this.changes = changes;
+    }
+
+    /**
+     * The clones changed since {@code afterSnapshot} (empty: every clone), for central's read model
+     * (ADR 0013): one statement, no ORM session.
+     */
+    public Uni<CloneChangesQuery.Changes> changes(String afterSnapshot) {
+        String after = afterSnapshot == null ? "" : afterSnapshot.strip();
+        if (!after.isEmpty() && !after.matches("[0-9]{1,20}:[0-9]{1,20}:[0-9,]{0,100000}")) {
+            throw new InvalidArgumentException("after_snapshot: not a snapshot of an earlier answer");
+        }
+        return changes.since(after);
     }
 
     /** A new credential and its clear secret, to be shown once. */

@@ -203,12 +203,15 @@ public interface SyncConfig {
         int deadlineSeconds();
 
         /**
-         * How long registry's answer about a clone's credential is used without asking again
-         * (back-to-back hellos of one clone): a revocation at registry stops new sessions at most
-         * this much later. 0s asks at every hello ({@code LIZSYNC_SYNC_REGISTRY_VOUCH_TTL}).
+         * How often central reads the clones changed at registry (a revocation there stops new
+         * sessions this much later at most) ({@code LIZSYNC_SYNC_REGISTRY_FEED_INTERVAL}).
          */
-        @WithDefault("5s")
-        java.time.Duration vouchTtl();
+        @WithDefault("2s")
+        java.time.Duration feedInterval();
+
+        /** How often central reads every clone again from registry (and at start). */
+        @WithDefault("5m")
+        java.time.Duration fullReadInterval();
     }
 
     /** Clone role: limits applied to package archives before anything is deployed. */

@@ -60,7 +60,8 @@ public class RegistryLink {
                 if (channel == null) {
                     channel = io.grpc.Grpc.newChannelBuilderForAddress(config.host(), config.port(),
                             sync.linkSecurity(config.caFile()).credentials(config.host(),
-                                    "registry-service (LIZSYNC_SYNC_REGISTRY_CA_FILE)")).build();
+                                    "registry-service (LIZSYNC_SYNC_REGISTRY_CA_FILE)"))
+                            .maxInboundMessageSize(sync.maxMessageBytes()).build();
                 }
                 c = channel;
             }

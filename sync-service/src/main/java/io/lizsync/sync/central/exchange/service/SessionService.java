@@ -1,9 +1,6 @@
 package io.lizsync.sync.central.exchange.service;
 
-import io.lizsync.sync.central.exchange.repository.CloneReadModel;
 import io.lizsync.sync.central.exchange.repository.ExchangeRepository;
-import io.lizsync.sync.central.registry.CloneIdentity;
-import io.lizsync.sync.central.registry.CloneRegistry;
 import io.lizsync.sync.central.exchange.repository.ExchangeRepository.CloneState;
 import io.lizsync.sync.central.exchange.service.ExchangeException.Reason;
 import io.lizsync.sync.db.Catalog;
@@ -29,27 +26,9 @@ import java.util.UUID;
 public class SessionService {
 
     private final Pool pool;
-    private final CloneRegistry registry;
 
-    SessionService(Pool pool, CloneRegistry registry) {
+    SessionService(Pool pool) {
         this.pool = pool;
-        this.registry = registry;
-    }
-
-    /** registry refused the clone's credential. */
-    private static final class Refused extends ExchangeException {
-        Refused(ExchangeException e) {
-            super(e.reason(), e.getMessage());
-        }
-    }
-
-    /** registry's answer about the clone's credential. */
-    private static CloneIdentity vouched(CloneRegistry.Pending vouching) {
-        try {
-            return vouching.await();
-        } catch (ExchangeException e) {
-            throw e.reason() == Reason.UNAUTHENTICATED ? new Refused(e) : e;
-        }
     }
 
     /** A table's structure fingerprint as a node states it. */
@@ -70,42 +49,21 @@ public class SessionService {
             String cursor, boolean nothingToPush) throws Exception {
         String[] credentialParts = CloneAccess.credentialParts(credential);
         String cloneId = credentialParts[0];
-        String credentialHash = Credentials.hash(credentialParts[1]);
-        // registry-service, the owner of clone identities, vouches for the credential (ADR 0013);
-        // asked now, answered while the transaction's first statements run.
-        CloneRegistry.Pending vouching = registry.verify(cloneId, credentialParts[1]);
         if (!cloneId.equals(claimedId)) {
             // The credential is checked first: an unauthenticated caller learns nothing here.
-            try {
-                vouched(vouching);
-            } catch (Refused e) {
-                CloneReadModel.refused(pool, cloneId, credentialHash);
-                throw e;
-            }
+            CloneAccess.checkCredential(credentialParts, Db.query(pool, ExchangeRepository.CREDENTIAL_QUERY, cloneId));
             throw new ExchangeException(Reason.PERMISSION_DENIED,
                     "clone " + cloneId + " cannot open a session as " + claimedId);
         }
         Long claimedTick = cursor == null || cursor.isBlank() ? null : parseTick(cursor);
         List<TableRef> claimedTables = new ArrayList<>();
         cloneTables.forEach(f -> claimedTables.add(f.table()));
-        try {
-            return open(cloneId, credentialHash, vouching, toolsVersion, cloneTables, claimedTick, claimedTables,
-                    nothingToPush);
-        } catch (Refused e) {
-            // Written once the session's transaction is over: the credential the read model holds
-            // was refused at registry (revoked or deleted there), so no call of the clone passes.
-            CloneReadModel.refused(pool, cloneId, credentialHash);
-            throw e;
-        }
-    }
-
-    private Hello open(String cloneId, String credentialHash, CloneRegistry.Pending vouching, String toolsVersion,
-            List<Fingerprint> cloneTables, Long claimedTick, List<TableRef> claimedTables, boolean nothingToPush)
-            throws Exception {
         return Db.inTransaction(pool, c -> {
-            // One round trip for the usual case, statements pipelined in this order: the clone's
-            // state (locked), the shapes of the tables the clone names and whether anything waits
-            // since the cursor it names; both guesses are checked against the state.
+            // One round trip for the usual case, statements pipelined in this order: the credential
+            // (the read model of registry's clones, ADR 0013), the clone's state (locked), the shapes
+            // of the tables the clone names and whether anything waits since the cursor it names;
+            // both guesses are checked against the state.
+            var credentialRows = Db.send(c, ExchangeRepository.CREDENTIAL_QUERY, cloneId);
             var stateRows = Db.send(c, """
                     SELECT s.redeploy_required, s.last_tick_id,
                            (SELECT m.server_id::text FROM lizsync.server_metadata m LIMIT 1),
@@ -114,17 +72,15 @@ public class SessionService {
                                  WHERE t.server_id = s.clone_id ORDER BY t.schema_name, t.table_name),
                            ARRAY(SELECT t.table_name FROM lizsync.synchronized_tables t
                                  WHERE t.server_id = s.clone_id ORDER BY t.schema_name, t.table_name),
-                           $2::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM lizsync.ticks k WHERE k.tick_id = $2),
-                           s.clone_name, s.credential_hash, s.credential_revoked_at IS NOT NULL
+                           $2::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM lizsync.ticks k WHERE k.tick_id = $2)
                     FROM lizsync.clone_state s WHERE s.clone_id = $1::uuid FOR UPDATE OF s""", cloneId, claimedTick);
             var claimedShapes = Catalog.sendShapes(c, claimedTables);
             var pendingSinceClaimed = claimedTick == null ? null
                     : ExchangeRepository.sendPendingFor(c, cloneId, claimedTick);
-            CloneIdentity identity = vouched(vouching);
+            CloneAccess.checkCredential(credentialParts, Db.await(credentialRows));
             var rs = Db.await(stateRows);
             if (rs.size() == 0) {
-                throw new ExchangeException(Reason.NOT_FOUND, "clone " + cloneId + " is registered with"
-                        + " registry-service but never joined central's exchange: register it with a new ticket");
+                throw new ExchangeException(Reason.NOT_FOUND, "unknown clone " + cloneId);
             }
             Row state = rs.iterator().next();
             String centralId = state.getString(2);
@@ -137,16 +93,12 @@ public class SessionService {
                 throw new ExchangeException(Reason.PRECONDITION, "tools version differs: central has "
                         + centralVersion + ", clone has " + toolsVersion + "; upgrade or redeploy the clone");
             }
-            List<TableRef> held = new ArrayList<>();
+            List<TableRef> tables = new ArrayList<>();
             String[] schemas = state.getArrayOfStrings(4);
             String[] names = state.getArrayOfStrings(5);
             for (int i = 0; i < schemas.length; i++) {
-                held.add(new TableRef(schemas[i], names[i]));
+                tables.add(new TableRef(schemas[i], names[i]));
             }
-            var changes = CloneReadModel.changes(new CloneReadModel.Held(state.getString(7), state.getString(8),
-                    state.getBoolean(9), held), identity, credentialHash);
-            CloneReadModel.apply(c, identity, credentialHash, changes);
-            List<TableRef> tables = identity.tables();
             Map<TableRef, Fingerprint> theirs = new HashMap<>();
             for (Fingerprint f : cloneTables) {
                 theirs.put(f.table(), f);
@@ -186,8 +138,7 @@ public class SessionService {
                 }
             }
             boolean pending;
-            // The pipelined guess read the tables the read model held before registry's answer.
-            if (tick != null && tick.equals(claimedTick) && pendingSinceClaimed != null && !changes.tables()) {
+            if (tick != null && tick.equals(claimedTick) && pendingSinceClaimed != null) {
                 pending = ExchangeRepository.pendingResult(Db.await(pendingSinceClaimed));
             } else {
                 pending = tick != null && ExchangeRepository.pendingFor(c, cloneId, tick);
