@@ -45,8 +45,7 @@ public final class CloneReadModel {
      * Records a new registration: the clone's identity from registry with its cursor at
      * {@code tick} (a re-registration starts over: cursor, session and redeploy flag reset).
      */
-    public static void register(SqlConnection c, RegisteredClone registered, String credentialHash, String centralId,
-            long tick) {
+    public static void register(SqlConnection c, RegisteredClone registered, String centralId, long tick) {
         Db.query(c, """
                 INSERT INTO lizsync.clone_state (clone_id, clone_name, central_id, last_tick_id, credential_hash,
                                                  credential_issued_at)
@@ -54,7 +53,8 @@ public final class CloneReadModel {
                 ON CONFLICT (clone_id) DO UPDATE SET clone_name = EXCLUDED.clone_name,
                     last_tick_id = EXCLUDED.last_tick_id, credential_hash = EXCLUDED.credential_hash,
                     credential_issued_at = now(), credential_revoked_at = NULL, redeploy_required = false,
-                    session_id = NULL""", registered.cloneId(), registered.name(), centralId, tick, credentialHash);
+                    session_id = NULL""", registered.cloneId(), registered.name(), centralId, tick,
+                registered.credentialHash());
         replaceTables(c, registered);
     }
 

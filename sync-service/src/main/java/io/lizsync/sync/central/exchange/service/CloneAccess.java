@@ -63,7 +63,7 @@ public class CloneAccess {
             long tick = redeemed.historySyncId().isBlank() ? ExchangeRepository.newTick(c)
                     : packageTick(c, redeemed.historySyncId(), cloneId);
             String secret = redeemed.secret();
-            CloneReadModel.register(c, redeemed.registered(), Credentials.hash(secret), centralId, tick);
+            CloneReadModel.register(c, redeemed.registered(), centralId, tick);
             LOG.infof("registered clone %s (%s) with %d table(s) at tick %d", cloneId, redeemed.registered().name(),
                     redeemed.registered().tables().size(), tick);
             return new Registration(cloneId, cloneId + "." + secret, centralId, tick);
