@@ -3,12 +3,9 @@ package io.lizsync.gateway.error;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lizsync.grpckit.MessageSizeErrors;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,7 +18,6 @@ import org.jboss.logging.Logger;
 public class ProblemMapper implements ExceptionMapper<StatusRuntimeException> {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    public static final String PROBLEM_JSON = "application/problem+json";
     /** Inbound limit of the gateway's channels (application.properties: every quarkus.grpc.clients.*). */
     public static final String LIMIT_KEY = "lizsync.gateway.max-message-bytes";
 
@@ -43,9 +39,10 @@ public class ProblemMapper implements ExceptionMapper<StatusRuntimeException> {
         } else {
             LOG.debugf("request refused %s: %s", code, e.getStatus().getDescription());
         }
-        return problem(http, code.name(), e.getStatus().getDescription());
+        return Problems.of(http, code.name(), e.getStatus().getDescription());
     }
 
+    /** The one table from a service's gRPC status to the REST answer's HTTP status. */
     public static int httpStatus(Status.Code code) {
         return switch (code) {
             case NOT_FOUND -> 404;
@@ -61,12 +58,4 @@ public class ProblemMapper implements ExceptionMapper<StatusRuntimeException> {
         };
     }
 
-    public static Response problem(int status, String title, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put("title", title);
-        body.put("status", status);
-        body.put("detail", detail == null ? "" : detail);
-        return Response.status(status).type(MediaType.valueOf(PROBLEM_JSON)).entity(body).build();
-    }
 }

@@ -1,0 +1,36 @@
+package io.lizsync.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The gateway's settings ({@code lizsync.gateway.*}). */
+@ConfigMapping(prefix = "lizsync.gateway")
+public interface GatewayConfig {
+
+    /** Largest answer the gateway takes from a service (every gRPC client's inbound limit). */
+    @WithDefault("16777216")
+    int maxMessageBytes();
+
+    /**
+     * The registry's public key (PEM): the gateway verifies access tokens itself, as every service
+     * does ({@code LIZSYNC_AUTH_PUBLIC_KEY_FILE}, the same file for all).
+     */
+    Path authPublicKeyFile();
+
+    /** How many exchanged credentials (API tokens, sessions) the gateway keeps until their access token expires. */
+    @WithDefault("10000")
+    int credentialCacheSize();
+
+    /** Longest wait for a call that does heavy work in one answer (install, prepare). */
+    @WithDefault("PT30M")
+    Duration longCallTimeout();
+
+    /** Default and largest page of the lists. */
+    @WithDefault("50")
+    int defaultPageSize();
+
+    @WithDefault("500")
+    int maxPageSize();
+}

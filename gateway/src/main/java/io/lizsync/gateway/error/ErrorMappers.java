@@ -1,0 +1,115 @@
+package io.lizsync.gateway.error;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Every failure that is not a service's answer (those are {@link ProblemMapper}'s), as a problem
+ * document: no credential or a bad one 401, a role missing 403, invalid input 400 naming the
+ * fields, the gateway's own request errors with their status, anything unexpected 500 with a
+ * reference (the exception goes to the log, never to the caller).
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e) {
+        return withChallenge(Problems.of(401, "Unauthenticated",
+                e.getMessage() == null ? "the credential was refused" : e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return withChallenge(Problems.of(401, "Unauthenticated",
+                "this operation needs a credential: Authorization: Bearer <API token>, or the session cookie of POST /api/v1/session"));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Problems.of(403, "Forbidden", "your roles do not allow this operation");
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Problems.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            errors.add(new Problems.FieldError(field(v.getPropertyPath()), v.getMessage()));
+        }
+        errors.sort(Comparator.comparing(Problems.FieldError::field));
+        StringBuilder detail = new StringBuilder();
+        for (Problems.FieldError f : errors) {
+            detail.append(detail.isEmpty() ? "" : "; ").append(f.field()).append(": ").append(f.message());
+        }
+        return Problems.invalid(detail.toString(), errors);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidArgument(IllegalArgumentException e) {
+        return Problems.of(400, "Invalid request", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String detail = e.getMessage();
+        if (status == 400 && e.getCause() != null) {
+            // A body that is not JSON, or not the expected shape: say so, without the parser's internals.
+            detail = "the request body is not valid JSON of the expected shape";
+        }
+        return Problems.of(status, known == null ? "Error" : known.getReasonPhrase(), detail);
+    }
+
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected failure, reference %s", reference);
+        return Problems.internal(reference);
+    }
+
+    /**
+     * The name the caller knows: a body property path ("tables[0].schema"), or a query or path
+     * parameter's name; the Java method and body parameter names are left out.
+     */
+    static String field(Path path) {
+        StringBuilder out = new StringBuilder();
+        String lastParameter = null;
+        for (Path.Node n : path) {
+            if (n.getKind() == ElementKind.METHOD) {
+                continue;
+            }
+            if (n.getKind() == ElementKind.PARAMETER) {
+                lastParameter = n.getName();
+                continue;
+            }
+            if (n.isInIterable()) {
+                out.append('[').append(n.getIndex() == null ? (n.getKey() == null ? "" : n.getKey()) : n.getIndex()).append(']');
+            }
+            if (n.getName() != null) {
+                if (!out.isEmpty()) {
+                    out.append('.');
+                }
+                out.append(n.getName());
+            }
+        }
+        return out.isEmpty() ? (lastParameter == null ? "request" : lastParameter) : out.toString();
+    }
+
+    private static Response withChallenge(Response r) {
+        return Response.fromResponse(r).header("WWW-Authenticate", "Bearer realm=\"lizsync\"").build();
+    }
+}
