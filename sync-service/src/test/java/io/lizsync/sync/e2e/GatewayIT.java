@@ -1,0 +1,271 @@
+package io.lizsync.sync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lizsync.proto.packaging.v1.BuildPackageEvent;
+import io.lizsync.proto.packaging.v1.BuildPackageRequest;
+import io.lizsync.proto.packaging.v1.PackageInfo;
+import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
+import io.lizsync.proto.registry.v1.CreateUserRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The REST gateway in front of the real services (registry, central's sync-service,
+ * packaging-service, a clone), each its own process: login with the session cookie and CSRF, API
+ * tokens for scripts, the clone's lag, ETags, package download with Range against the direct gRPC
+ * download, unknown ids, hostile identifiers, revocation, logout.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class GatewayIT {
+
+    static final String DDL = """
+            CREATE SCHEMA survey;
+            CREATE TABLE survey.site (id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+                name text, geom geometry(Point, 2154));
+            INSERT INTO survey.site (name, geom) SELECT 'site ' || g, ST_SetSRID(ST_MakePoint(g, g), 2154)
+                FROM generate_series(1, 2000) g;
+            """;
+    static final Path GATEWAY_JAR = Path.of("..", "gateway", "target", "quarkus-app", "quarkus-run.jar");
+    static final String PASSWORD = "a long operator passphrase";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static Mesh mesh;
+    static ServiceProcess packaging;
+    static ServiceProcess gateway;
+    static HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        mesh = Mesh.start(DDL, "survey", List.<String[]>of(new String[] {"survey", "site"}), "clone-a");
+        packaging = ServiceProcess.start("gw-packaging", ServiceProcess.PACKAGING_JAR,
+                PackageProcesses.packagingEnv(mesh.db("central"), Files.createTempDirectory("lizsync-gw-packages")));
+        gateway = ServiceProcess.start("gateway", GATEWAY_JAR, Map.of(
+                "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
+                "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port),
+                "QUARKUS_GRPC_CLIENTS_PACKAGING_PORT", Integer.toString(packaging.port)));
+        var channel = mesh.channel(mesh.registry.port);
+        RegistryProcess.admin(channel).createUser(CreateUserRequest.newBuilder().setLogin("olga").setPassword(PASSWORD)
+                .addRoles("operator").build());
+        RegistryProcess.admin(channel).createUser(CreateUserRequest.newBuilder().setLogin("fred").setPassword(PASSWORD)
+                .addRoles("field").build());
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {gateway, packaging, mesh}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // the next one still closes
+            }
+        }
+    }
+
+    static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + path)).timeout(Duration.ofSeconds(60));
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder r) throws Exception {
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpRequest.Builder json(String path, String method, String body) {
+        return request(path).header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    static String bearer() {
+        return "Bearer " + io.lizsync.testkit.TestKeys.get().token("admin", "administrator");
+    }
+
+    /** A login session: the session cookie and the CSRF token of its answer. */
+    record Session(String cookie, String csrf, JsonNode body) {
+    }
+
+    static Session login(String login) throws Exception {
+        HttpResponse<String> r = send(json("/api/v1/session", "POST",
+                "{\"login\":\"" + login + "\",\"password\":\"" + PASSWORD + "\"}"));
+        assertEquals(200, r.statusCode(), r.body());
+        String setCookie = r.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("lizsync_session=")).findFirst()
+                .orElseThrow();
+        assertTrue(setCookie.contains("HttpOnly"), setCookie);
+        assertTrue(setCookie.toLowerCase().contains("samesite=strict"), setCookie);
+        JsonNode body = JSON.readTree(r.body());
+        return new Session(setCookie.substring(0, setCookie.indexOf(';')), body.get("csrfToken").asText(), body);
+    }
+
+    @Test
+    void aBrowserSessionReadsFreelyWritesWithItsCsrfTokenAndEndsAtLogout() throws Exception {
+        Session s = login("olga");
+        assertEquals("olga", s.body().path("user").path("login").asText());
+        HttpResponse<String> me = send(request("/api/v1/session").header("Cookie", s.cookie()));
+        assertEquals(200, me.statusCode(), me.body());
+        assertTrue(me.body().contains("operator"), me.body());
+        // A write without the CSRF token is refused; with it, it runs (a policy on a real table).
+        String policy = "{\"policy\":\"central_wins\"}";
+        assertEquals(403, send(json("/api/v1/table-policies/survey/site", "PUT", policy).header("Cookie", s.cookie())).statusCode());
+        // Operators may not set policies: the role check comes after the CSRF check.
+        assertEquals(403, send(json("/api/v1/table-policies/survey/site", "PUT", policy).header("Cookie", s.cookie())
+                .header("X-CSRF-Token", s.csrf())).statusCode());
+        HttpResponse<String> out = send(request("/api/v1/session").header("Cookie", s.cookie()).header("X-CSRF-Token", s.csrf())
+                .DELETE());
+        assertEquals(204, out.statusCode(), out.body());
+        assertEquals(401, send(request("/api/v1/session").header("Cookie", s.cookie())).statusCode());
+        // A wrong password: 401, a problem document.
+        HttpResponse<String> wrong = send(json("/api/v1/session", "POST", "{\"login\":\"olga\",\"password\":\"nope\"}"));
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertTrue(wrong.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"));
+    }
+
+    @Test
+    void anApiTokenMadeOverRestWorksForScriptsAndAFieldUserIsKeptOut() throws Exception {
+        HttpResponse<String> users = send(request("/api/v1/users").header("Authorization", bearer()));
+        assertEquals(200, users.statusCode(), users.body());
+        String olga = null;
+        for (JsonNode u : JSON.readTree(users.body()).get("items")) {
+            if (u.get("login").asText().equals("olga")) {
+                olga = u.get("id").asText();
+            }
+        }
+        assertNotNull(olga, users.body());
+        HttpResponse<String> made = send(json("/api/v1/tokens", "POST",
+                "{\"userId\":\"" + olga + "\",\"name\":\"nightly script\",\"scopes\":[\"role:operator\"]}")
+                .header("Authorization", bearer()));
+        assertEquals(201, made.statusCode(), made.body());
+        String secret = JSON.readTree(made.body()).get("secret").asText();
+        assertTrue(secret.startsWith("lzt_"));
+        HttpResponse<String> clones = send(request("/api/v1/clones").header("Authorization", "Bearer " + secret));
+        assertEquals(200, clones.statusCode(), clones.body());
+        assertTrue(clones.body().contains("clone-a"), clones.body());
+        // A field user's session reaches its own endpoints only.
+        Session field = login("fred");
+        assertEquals(403, send(request("/api/v1/clones").header("Cookie", field.cookie())).statusCode());
+        assertEquals(200, send(request("/api/v1/projects").header("Cookie", field.cookie())).statusCode());
+        // An API token revoked over REST stops working once its last access token expires; a bad one at once.
+        assertEquals(401, send(request("/api/v1/clones").header("Authorization", "Bearer lzt_not-a-token-at-all")).statusCode());
+    }
+
+    @Test
+    void theClonesLagShowsCentralEditsAndThePolledListAnswers304WhenUnchanged() throws Exception {
+        mesh.sync("clone-a");
+        mesh.sql("central", "UPDATE survey.site SET name = name || ' (checked)' WHERE id <= 5");
+        JsonNode clone = null;
+        HttpResponse<String> r = send(request("/api/v1/clones").header("Authorization", bearer()));
+        assertEquals(200, r.statusCode(), r.body());
+        for (JsonNode c : JSON.readTree(r.body()).get("items")) {
+            if (c.get("name").asText().equals("clone-a")) {
+                clone = c;
+            }
+        }
+        assertNotNull(clone, r.body());
+        assertTrue(clone.path("lag").path("pendingToClone").asLong() >= 5, clone.toString());
+        String etag = r.headers().firstValue("etag").orElseThrow();
+        assertEquals(304, send(request("/api/v1/clones").header("Authorization", bearer()).header("If-None-Match", etag)).statusCode());
+        mesh.sync("clone-a");
+        HttpResponse<String> after = send(request("/api/v1/clones").header("Authorization", bearer()).header("If-None-Match", etag));
+        assertEquals(200, after.statusCode(), "the list changed after the sync: a new body, a new tag");
+        HttpResponse<String> one = send(request("/api/v1/clones/" + mesh.cloneId("clone-a")).header("Authorization", bearer()));
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals(0, JSON.readTree(one.body()).path("lag").path("pendingToClone").asLong(), one.body());
+        HttpResponse<String> tables = send(request("/api/v1/clones/" + mesh.cloneId("clone-a") + "/tables").header("Authorization", bearer()));
+        assertTrue(tables.body().contains("\"site\""), tables.body());
+        HttpResponse<String> history = send(request("/api/v1/sync/history?clone=" + mesh.cloneId("clone-a"))
+                .header("Authorization", bearer()));
+        assertEquals(200, history.statusCode(), history.body());
+        assertTrue(JSON.readTree(history.body()).get("items").size() >= 1, history.body());
+    }
+
+    @Test
+    void aPackageDownloadsWholeAndByRangeAsTheDirectGrpcDownloadGivesIt() throws Exception {
+        var channel = mesh.channel(packaging.port);
+        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel).withCallCredentials(Mesh.ADMIN)
+                .withDeadlineAfter(120, TimeUnit.SECONDS).buildPackage(BuildPackageRequest.newBuilder().addSchemas("survey").build());
+        PackageInfo info = null;
+        while (events.hasNext()) {
+            BuildPackageEvent e = events.next();
+            if (e.hasPackage()) {
+                info = e.getPackage();
+            }
+        }
+        assertNotNull(info);
+        HttpResponse<byte[]> whole = http.send(request("/api/v1/packages/" + info.getPackageId() + "/archive")
+                .header("Authorization", bearer()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, whole.statusCode());
+        assertEquals(info.getSizeBytes(), whole.body().length);
+        assertEquals(info.getSha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(whole.body())));
+        assertEquals("\"" + info.getSha256() + "\"", whole.headers().firstValue("etag").orElseThrow());
+        long from = info.getSizeBytes() / 3;
+        HttpResponse<byte[]> rest = http.send(request("/api/v1/packages/" + info.getPackageId() + "/archive")
+                .header("Authorization", bearer()).header("Range", "bytes=" + from + "-").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, rest.statusCode());
+        assertEquals("bytes " + from + "-" + (info.getSizeBytes() - 1) + "/" + info.getSizeBytes(),
+                rest.headers().firstValue("content-range").orElseThrow());
+        assertArrayEquals(java.util.Arrays.copyOfRange(whole.body(), (int) from, whole.body().length), rest.body());
+        assertEquals(416, http.send(request("/api/v1/packages/" + info.getPackageId() + "/archive").header("Authorization", bearer())
+                .header("Range", "bytes=" + info.getSizeBytes() + "-").build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        HttpResponse<String> listed = send(request("/api/v1/packages").header("Authorization", bearer()));
+        assertTrue(listed.body().contains(info.getPackageId()), listed.body());
+    }
+
+    @Test
+    void unknownIdsAre404AndHostileIdentifiersReachSqlOnlyQuoted() throws Exception {
+        String unknown = "0b6f2a5e-3c1d-4e7f-9a8b-123456789abc";
+        for (String path : List.of("/api/v1/packages/" + unknown, "/api/v1/clones/" + unknown, "/api/v1/jobs/build-" + unknown,
+                "/api/v1/projects/" + unknown, "/api/v1/devices/" + unknown, "/api/v1/conflicts/999999")) {
+            HttpResponse<String> r = send(request(path).header("Authorization", bearer()));
+            assertEquals(404, r.statusCode(), path + ": " + r.body());
+            assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"), path);
+            assertFalse(r.body().contains("Exception"), r.body());
+        }
+        String hostile = java.net.URLEncoder.encode("site\"; DROP TABLE survey.site; --", java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        HttpResponse<String> r = send(json("/api/v1/table-policies/survey/" + hostile, "PUT", "{\"policy\":\"manual\"}")
+                .header("Authorization", bearer()));
+        assertTrue(r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 200, r.statusCode() + " " + r.body());
+        assertEquals("2000", mesh.one("central", "SELECT count(*) FROM survey.site"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void aCloneRevokedOverRestCannotSyncAnyMore() throws Exception {
+        // Last: the clone is done for after this.
+        String id = mesh.cloneId("clone-a");
+        HttpResponse<String> r = send(json("/api/v1/clones/" + id + "/revoke", "POST", "").header("Authorization", bearer()));
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(JSON.readTree(r.body()).get("credentialsRevoked").asInt() >= 1, r.body());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean refused = false;
+        while (!refused && System.nanoTime() < deadline) {
+            try {
+                mesh.sync("clone-a");
+                Thread.sleep(500);
+            } catch (io.grpc.StatusRuntimeException e) {
+                assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.getStatus().toString());
+                refused = true;
+            }
+        }
+        assertTrue(refused, "the revoked clone still syncs");
+    }
+}
