@@ -390,6 +390,42 @@ if LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-tablet]}" $CLI synchronize >"$STATE/lo
 fi
 echo "  tablet: $(grep -o 'UNAUTHENTICATED[^;]*' "$STATE/logs/revoked-sync.log" | head -1 | cut -c1-100)"
 
+say "Walk 12c: the REST gateway: log in (session cookie + CSRF), make an API token, and use it as a script would"
+GW="https://127.0.0.1:${PORT[gateway]}"
+JAR_COOKIES="$STATE/cli/gateway-cookies"
+$CURL -fsS -c "$JAR_COOKIES" -H 'Content-Type: application/json' \
+  --data-binary @<(printf '{"login":"admin","password":"%s"}' "$(cat "$KEYS/admin-password")") \
+  "$GW/api/v1/session" > "$STATE/cli/gateway-login.json"
+chmod 600 "$JAR_COOKIES" "$STATE/cli/gateway-login.json"
+CSRF=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrfToken"])' "$STATE/cli/gateway-login.json")
+ADMIN_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["user"]["id"])' "$STATE/cli/gateway-login.json")
+echo "  POST /api/v1/session: logged in as admin (HttpOnly, SameSite=Strict session cookie)"
+code=$($CURL -s -o /dev/null -w '%{http_code}' -b "$JAR_COOKIES" -X POST -H 'Content-Type: application/json' \
+  -d "{\"userId\":\"$ADMIN_ID\",\"name\":\"no csrf\",\"scopes\":[\"*\"]}" "$GW/api/v1/tokens")
+echo "  a cookie-authenticated write without its X-CSRF-Token: HTTP $code"
+[ "$code" = 403 ] || { echo "run-local: the gateway took a cookie write without its CSRF token ($code)" >&2; false; }
+$CURL -fsS -b "$JAR_COOKIES" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+  -d "{\"userId\":\"$ADMIN_ID\",\"name\":\"local walk script\",\"scopes\":[\"role:administrator\"]}" \
+  "$GW/api/v1/tokens" > "$STATE/cli/gateway-token.json"
+API_TOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret"])' "$STATE/cli/gateway-token.json")
+printf '%s\n' "$API_TOKEN" > "$STATE/api-token"; chmod 600 "$STATE/api-token" "$STATE/cli/gateway-token.json"
+H="Authorization: Bearer $API_TOKEN"
+echo "  GET /api/v1/clones (name, status, pending changes to the clone, last sync):"
+$CURL -fsS -H "$H" "$GW/api/v1/clones" | python3 -c '
+import json,sys
+for c in json.load(sys.stdin)["items"]:
+    lag = c.get("lag") or {}
+    print("    %-8s %-8s pending %s, last sync %s" % (c["name"], c["status"], lag.get("pendingToClone"), lag.get("lastSync")))'
+ETAG=$($CURL -fsS -D - -o /dev/null -H "$H" "$GW/api/v1/clones" | sed -n 's/^[Ee][Tt]ag: *//p' | tr -d '\r')
+echo "  polled again with If-None-Match: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" -H "If-None-Match: $ETAG" "$GW/api/v1/clones")"
+echo "  GET /api/v1/packages: $($CURL -fsS -H "$H" "$GW/api/v1/packages?limit=5" | python3 -c 'import json,sys; print(", ".join(p["id"][:8] + " (" + str(p["sizeBytes"]) + " B)" for p in json.load(sys.stdin)["items"]))')"
+$CURL -fsS -H "$H" -H 'Range: bytes=0-3' "$GW/api/v1/packages/$PACKAGE_ID/archive" -o "$STATE/cli/range.bin" \
+  -w '  GET /api/v1/packages/{id}/archive with Range: bytes=0-3: HTTP %{http_code}, '
+echo "$(od -An -c "$STATE/cli/range.bin" | tr -s ' ') (a ZIP starts with PK)"
+echo "  GET /api/v1/conflicts: $($CURL -fsS -H "$H" "$GW/api/v1/conflicts?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]), "conflicts")')"
+echo "  GET /api/v1/sync/history: $($CURL -fsS -H "$H" "$GW/api/v1/sync/history?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]), "history items")')"
+echo "  unknown package: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" "$GW/api/v1/packages/00000000-0000-4000-8000-000000000000"), malformed id: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" "$GW/api/v1/packages/not-an-id")"
+
 say "Walk 13: no password or token of this run in any log"
 leaks=0
 for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
@@ -397,12 +433,14 @@ for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signin
               "$(cat "$KEYS/service-token")" "$(cat "$STATE/import/clone-b.ticket")" \
               "$(cut -d. -f2 "$STATE/sidecar-clone-a/credential")" \
               "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
-              "$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
+              "$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")" "$API_TOKEN" "$CSRF" \
+              "$(sed -n 's/.*lizsync_session\t//p' "$JAR_COOKIES")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue
   if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
 done
 echo "  administrator password, package-signing key, a local token, the TLS key, the services' token, a registration ticket,"
-echo "  a clone's exchange secret, session token, access token, 4 database passwords: $leaks found in $STATE/logs"
+echo "  a clone's exchange secret, session token, access token, the gateway's API token, CSRF token and session cookie,"
+echo "  4 database passwords: $leaks found in $STATE/logs"
 [ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
 
 say "Walk 14: health of every service"
@@ -413,6 +451,10 @@ trap - ERR
 
 say "The system is running"
 echo "  addresses: $STATE/system.json    logs: $STATE/logs/"
+echo "  REST API: $GW/api/v1  (OpenAPI: $GW/q/openapi, Swagger UI: $GW/q/swagger-ui/)"
+echo "  an API token of the administrator (also in $STATE/api-token, 0600):"
+echo "    $API_TOKEN"
+echo "  try: curl --cacert $CA -H \"Authorization: Bearer \$(cat $STATE/api-token)\" $GW/api/v1/clones"
 if $EXIT_AFTER; then
   scripts/stop-local.sh
   exit 0

@@ -66,10 +66,10 @@ public class ClonesResource {
     }
 
     /** A clone. */
-    public record CloneView(String id, String name, String status, Instant createdAt, Instant lastContactAt,
+    public record CloneView(String id, String name, String kind, String status, Instant createdAt, Instant lastContactAt,
             String toolsVersion, String description, Lag lag) {
         static CloneView of(Server s, CloneState state) {
-            return new CloneView(s.getId(), s.getName(), s.getStatus().name().replace("SERVER_STATUS_", "").toLowerCase(),
+            return new CloneView(s.getId(), s.getName(), s.getKind().name().replace("SERVER_KIND_", "").toLowerCase(), s.getStatus().name().replace("SERVER_STATUS_", "").toLowerCase(),
                     Protos.time(s.getCreatedAt()), Protos.time(s.getLastContactAt()), Protos.text(s.getToolsVersion()),
                     Protos.text(s.getDescription()), Lag.of(state));
         }
@@ -86,15 +86,16 @@ public class ClonesResource {
 
     @GET
     @Polled
-    @Operation(summary = "Clones with their status and lag (pending changes, age of the oldest, last sync)")
+    @Operation(summary = "Clones (and tiers: clones that are the central of their own) with their status and lag")
     public Uni<Page<CloneView>> list(@Valid @BeanParam PageRequest page) {
         Uni<Map<String, CloneState>> states = downstream.asCaller(review).listCloneStates(ListCloneStatesRequest.getDefaultInstance())
                 .map(r -> r.getClonesList().stream().collect(Collectors.toMap(CloneState::getCloneId, Function.identity(), (a, b) -> a)));
         Uni<io.lizsync.proto.registry.v1.ListServersResponse> servers = downstream.asCaller(registry).listServers(
-                ListServersRequest.newBuilder().setKind(ServerKind.SERVER_KIND_CLONE).setPageSize(page.size())
+                ListServersRequest.newBuilder().setPageSize(page.size())
                         .setPageToken(page.token()).build());
         return Uni.combine().all().unis(servers, states).asTuple().map(t -> new Page<>(
-                t.getItem1().getServersList().stream().map(s -> CloneView.of(s, t.getItem2().get(s.getId()))).toList(),
+                t.getItem1().getServersList().stream().filter(s -> s.getKind() != ServerKind.SERVER_KIND_CENTRAL)
+                        .map(s -> CloneView.of(s, t.getItem2().get(s.getId()))).toList(),
                 t.getItem1().getNextPageToken()));
     }
 
