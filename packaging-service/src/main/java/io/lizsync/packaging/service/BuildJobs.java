@@ -60,6 +60,8 @@ public class BuildJobs {
     public static final String KIND = "package-build";
 
     private static final Logger LOG = Logger.getLogger(BuildJobs.class);
+    private static final String ABORTED_MESSAGE = "packaging-service restarted during the build; nothing of it "
+            + "was kept (no package, no tick, no history item): start it again";
 
     /** A build once started: its job as answered, and its package once built. */
     public record Started(Job job, CompletableFuture<PackageInfo> done) {
@@ -98,6 +100,7 @@ public class BuildJobs {
     private final Duration retention;
     private final int maxFinished;
     private final ExecutorService workers;
+    private volatile boolean stopping;
 
     BuildJobs(JobFileStore files, PackageFileStore packageFiles, PackageService packages, PackagingConfig config)
             throws IOException {
@@ -117,9 +120,7 @@ public class BuildJobs {
         for (Job job : files.loadAll()) {
             if (!state(job).isTerminal()) {
                 job = job.toBuilder().setState(proto(JobState.FAILED)).setErrorCode("ABORTED")
-                        .setMessage("packaging-service restarted during the build; nothing of it was kept "
-                                + "(no package, no tick, no history item): start it again")
-                        .setFinishedAt(timestamp(now)).build();
+                        .setMessage(ABORTED_MESSAGE).setFinishedAt(timestamp(now)).build();
                 files.save(job);
                 LOG.warnf("job %s was interrupted by a restart of packaging-service: marked FAILED (ABORTED)",
                         job.getId());
@@ -134,6 +135,7 @@ public class BuildJobs {
 
     @PreDestroy
     void stop() {
+        stopping = true;
         workers.shutdownNow();
     }
 
@@ -158,8 +160,9 @@ public class BuildJobs {
                     .setMessage("waiting for its turn (one build at a time)").build();
             Entry entry = new Entry(job, listener, plan.tables().size(), plan.estimatedRows());
             files.save(job);
-            jobs.put(id, entry);
+            // The worker is known before the job can be cancelled: a queued job leaves the queue at once.
             entry.worker = workers.submit(() -> run(entry, build, ticket));
+            jobs.put(id, entry);
             LOG.infof("job %s: build of %d table(s) queued by %s", id, plan.tables().size(), login);
             return new Started(job, entry.done);
         } catch (Exception e) {
@@ -282,6 +285,10 @@ public class BuildJobs {
                         .setFinishedAt(timestamp(Instant.now()))
                         .setMessage("cancelled: nothing of the build was kept (no package, no tick, no history item)"));
                 LOG.infof("job %s cancelled", e.job.getId());
+            } else if (stopping) {
+                // Interrupted by the shutdown: what a restart would find, said the same way.
+                update(e, b -> b.setState(proto(JobState.FAILED)).setFinishedAt(timestamp(Instant.now()))
+                        .setErrorCode("ABORTED").setMessage(ABORTED_MESSAGE));
             } else {
                 // The one table of errors decides the code, and logs the unexpected ones with a reference.
                 StatusRuntimeException status = GrpcErrors.toStatus(failure);
