@@ -134,9 +134,29 @@ class PackagingJobsRestartIT {
             Job again = last(jobs.withDeadlineAfter(120, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder()
                     .setJobId(packaging.startBuild(PackagingJobsIT.tables("medium")).getId()).build()));
             assertEquals(JobState.JOB_STATE_SUCCEEDED, again.getState(), again.toString());
+            process.destroyForcibly().waitFor();
+
+            // The history is bounded: started again to keep one finished job, it keeps the newest.
+            channel.shutdownNow();
+            port = start("third", Map.of("LIZSYNC_PACKAGING_MAX_FINISHED_JOBS", "1"));
+            channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            var third = JobsGrpc.newBlockingStub(channel).withCallCredentials(TestKeys.get().administrator());
+            assertEquals(List.of(again.getId()), third.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList().stream()
+                    .map(Job::getId).toList());
+            assertEquals(io.grpc.Status.Code.NOT_FOUND, assertThrowsStatus(() -> third.getJob(GetJobRequest.newBuilder()
+                    .setJobId(finished.getId()).build())));
+            try (Stream<Path> files = Files.list(storage.resolve("jobs"))) {
+                assertEquals(List.of(again.getId() + ".json"), files.map(f -> f.getFileName().toString()).toList(),
+                        "the files of forgotten jobs are gone");
+            }
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    static io.grpc.Status.Code assertThrowsStatus(Runnable call) {
+        return org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class, call::run).getStatus()
+                .getCode();
     }
 
     static Job last(Iterator<Job> stream) {
@@ -149,6 +169,10 @@ class PackagingJobsRestartIT {
 
     /** Starts the packaged service over the storage directory; returns its port once ready. */
     static int start(String name) throws Exception {
+        return start(name, Map.of());
+    }
+
+    static int start(String name, Map<String, String> settings) throws Exception {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: package the service first");
         }
@@ -168,6 +192,7 @@ class PackagingJobsRestartIT {
         env.put("LIZSYNC_PACKAGING_STORAGE_DIR", storage.toString());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.putAll(settings);
         pb.environment().putAll(env);
         process = pb.start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

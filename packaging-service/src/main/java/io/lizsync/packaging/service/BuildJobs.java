@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import io.lizsync.grpckit.jobs.JobFanOut;
 import io.lizsync.grpckit.jobs.JobId;
 import io.lizsync.grpckit.jobs.JobPages;
+import io.lizsync.grpckit.jobs.JobRetention;
 import io.lizsync.grpckit.jobs.JobState;
 import io.lizsync.grpckit.jobs.ProgressThrottle;
 import io.lizsync.packaging.config.PackagingConfig;
@@ -22,9 +23,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -97,8 +96,7 @@ public class BuildJobs {
     private final JobFileStore files;
     private final PackageService packages;
     private final BuildQueue queue;
-    private final Duration retention;
-    private final int maxFinished;
+    private final JobRetention retention;
     private final ExecutorService workers;
     private volatile boolean stopping;
 
@@ -107,8 +105,7 @@ public class BuildJobs {
         this.files = files;
         this.packages = packages;
         this.queue = new BuildQueue(config.maxWaitingBuilds());
-        this.retention = config.jobRetention();
-        this.maxFinished = config.maxFinishedJobs();
+        this.retention = new JobRetention(config.jobRetention(), config.maxFinishedJobs());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "package-build-" + n.incrementAndGet());
@@ -353,25 +350,20 @@ public class BuildJobs {
         watchers.publish(next.getId(), next);
     }
 
-    /** Forgets finished jobs older than the retention, and all but the newest {@code maxFinished}. */
+    /** Forgets finished jobs older than the retention, and all but the newest {@code max-finished-jobs}. */
     private synchronized void prune(Instant now) {
-        Instant oldest = now.minus(retention);
-        List<Job> finished = jobs.values().stream().map(e -> {
+        List<Job> all = jobs.values().stream().map(e -> {
             synchronized (e) {
                 return e.job;
             }
-        }).filter(j -> state(j).isTerminal()).sorted(Comparator.comparing(BuildJobs::key, JobPages.Key.NEWEST_FIRST))
-                .toList();
-        for (int i = 0; i < finished.size(); i++) {
-            Job j = finished.get(i);
-            Instant ended = instant(j.hasFinishedAt() ? j.getFinishedAt() : j.getCreatedAt());
-            if (i >= maxFinished || ended.isBefore(oldest)) {
-                jobs.remove(j.getId());
-                try {
-                    files.delete(j.getId());
-                } catch (IOException io) {
-                    LOG.warnf("job %s: cannot delete its file: %s", j.getId(), io.getMessage());
-                }
+        }).toList();
+        for (Job j : retention.toForget(all, j -> new JobRetention.Facts(key(j), state(j),
+                j.hasFinishedAt() ? instant(j.getFinishedAt()) : null), now)) {
+            jobs.remove(j.getId());
+            try {
+                files.delete(j.getId());
+            } catch (IOException io) {
+                LOG.warnf("job %s: cannot delete its file: %s", j.getId(), io.getMessage());
             }
         }
     }
