@@ -234,6 +234,48 @@ class PackagingJobsIT {
     }
 
     @Test
+    void beyondTheWaitingBuildsStartBuildIsRefusedAndCancelledOnesFreeTheirPlace() throws Exception {
+        List<Job> started = new ArrayList<>();
+        try (AutoCloseable lock = JobsFixture.lock(central, "field.small")) {
+            Job running = packaging.startBuild(tables("small"));
+            started.add(running);
+            readUntil(watch(running.getId()), new ArrayList<>(), j -> j.getState() == JobState.JOB_STATE_RUNNING);
+            for (int i = 0; i < config.maxWaitingBuilds(); i++) {
+                started.add(packaging.startBuild(tables("small")));
+            }
+            int jobsBefore = jobs.listJobs(ListJobsRequest.newBuilder().setPageSize(500).build()).getJobsCount();
+            var full = assertThrows(StatusRuntimeException.class, () -> packaging.startBuild(tables("small")));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode());
+            assertEquals(jobsBefore, jobs.listJobs(ListJobsRequest.newBuilder().setPageSize(500).build()).getJobsCount(),
+                    "a refused build makes no job");
+            Job waiting = started.get(1);
+            assertEquals(JobState.JOB_STATE_CANCELLED,
+                    jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(waiting.getId()).build()).getState());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            Job again = null;
+            while (again == null && System.nanoTime() < deadline) {
+                try {
+                    again = packaging.startBuild(tables("small"));
+                } catch (StatusRuntimeException stillFull) {
+                    assertEquals(Status.Code.RESOURCE_EXHAUSTED, stillFull.getStatus().getCode());
+                    Thread.sleep(20);
+                }
+            }
+            assertTrue(again != null, "the cancelled build's place is free again");
+            started.add(again);
+            for (Job j : started) {
+                Job now = jobs.getJob(GetJobRequest.newBuilder().setJobId(j.getId()).build());
+                if (!isFinal(now)) {
+                    jobs.cancelJob(CancelJobRequest.newBuilder().setJobId(j.getId()).build());
+                }
+            }
+        }
+        for (Job j : started) {
+            assertEquals(JobState.JOB_STATE_CANCELLED, awaitEnd(j.getId()).getState(), j.getId());
+        }
+    }
+
+    @Test
     void refusedRequestsMakeNoJob() {
         int jobsBefore = jobs.listJobs(ListJobsRequest.newBuilder().setPageSize(500).build()).getJobsCount();
         assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> packaging.startBuild(BuildPackageRequest.newBuilder()
