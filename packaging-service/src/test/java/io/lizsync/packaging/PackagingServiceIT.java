@@ -81,7 +81,9 @@ class PackagingServiceIT {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.toList()) {
-                    Files.delete(f);
+                    if (!Files.isDirectory(f)) { // jobs/ is the build jobs' (PackagingJobsIT)
+                        Files.delete(f);
+                    }
                 }
             }
         }
@@ -332,8 +334,10 @@ class PackagingServiceIT {
         var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             int checked = io.lizsync.testkit.AccessMatrix.check(channel,
-                    io.lizsync.packaging.grpc.PackagingAccess.policy(), PackagingServiceGrpc.getServiceDescriptor());
-            assertEquals(PackagingServiceGrpc.getServiceDescriptor().getMethods().size(), checked);
+                    io.lizsync.packaging.grpc.PackagingAccess.policy(), PackagingServiceGrpc.getServiceDescriptor(),
+                    io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor());
+            assertEquals(PackagingServiceGrpc.getServiceDescriptor().getMethods().size()
+                    + io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor().getMethods().size(), checked);
         } finally {
             channel.shutdownNow();
         }

@@ -64,4 +64,18 @@ public interface PackagingConfig {
      */
     @io.smallrye.config.WithDefault("4")
     int maxWaitingBuilds();
+
+    /**
+     * How long finished build jobs stay readable (GetJob, ListJobs) after they ended (default 30
+     * days). Environment: {@code LIZSYNC_PACKAGING_JOB_RETENTION}.
+     */
+    @WithDefault("P30D")
+    java.time.Duration jobRetention();
+
+    /**
+     * Most finished build jobs kept (the newest; default 1000), whatever their age. Environment:
+     * {@code LIZSYNC_PACKAGING_MAX_FINISHED_JOBS}.
+     */
+    @WithDefault("1000")
+    int maxFinishedJobs();
 }

@@ -27,11 +27,16 @@ public final class GrpcErrors {
             LOG.debugf("invalid argument: %s", t.getMessage());
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
         }
-        if (t instanceof io.lizsync.sql.pkg.PackageRefusedException) {
+        if (t instanceof io.lizsync.sql.pkg.PackageRefusedException
+                || t instanceof io.lizsync.packaging.service.JobFinishedException) {
             LOG.debugf("refused: %s", t.getMessage());
             return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
         }
-        if (t instanceof PackageNotFoundException) {
+        if (t instanceof io.lizsync.sql.pkg.PackageBuildCancelledException) {
+            LOG.debugf("cancelled: %s", t.getMessage());
+            return Status.CANCELLED.withDescription(t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof PackageNotFoundException || t instanceof io.lizsync.packaging.service.JobNotFoundException) {
             LOG.debugf("not found: %s", t.getMessage());
             return Status.NOT_FOUND.withDescription(t.getMessage()).asRuntimeException();
         }

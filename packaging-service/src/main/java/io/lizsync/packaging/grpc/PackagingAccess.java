@@ -5,6 +5,7 @@ import static io.lizsync.grpckit.auth.Roles.OPERATOR;
 import static io.lizsync.grpckit.auth.Roles.SERVICE;
 
 import io.lizsync.grpckit.auth.AccessPolicy;
+import io.lizsync.proto.jobs.v1.JobsGrpc;
 import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
 
 /**
@@ -21,9 +22,15 @@ public final class PackagingAccess {
 
     public static AccessPolicy policy() {
         return AccessPolicy.builder()
-                .services(PackagingServiceGrpc.getServiceDescriptor())
+                .services(PackagingServiceGrpc.getServiceDescriptor(), JobsGrpc.getServiceDescriptor())
                 .openService("grpc.health.v1.Health")
                 .roles(PackagingServiceGrpc.getBuildPackageMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(PackagingServiceGrpc.getStartBuildMethod(), ADMINISTRATOR, OPERATOR)
+                // Build jobs (build-<uuid>): the gateway follows them with the caller's token.
+                .roles(JobsGrpc.getGetJobMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(JobsGrpc.getListJobsMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(JobsGrpc.getWatchJobMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(JobsGrpc.getCancelJobMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(PackagingServiceGrpc.getListPackagesMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 .roles(PackagingServiceGrpc.getGetPackageMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 // SERVICE: central's exchange relays a package to the clone deploying it (ADR 0013)

@@ -3,6 +3,7 @@ package io.lizsync.packaging.grpc;
 import io.lizsync.grpckit.FlowControlledSender;
 
 import io.grpc.stub.StreamObserver;
+import io.lizsync.packaging.service.BuildJobs;
 import io.lizsync.packaging.service.PackageService;
 import io.lizsync.proto.packaging.v1.BuildPackageEvent;
 import io.lizsync.proto.packaging.v1.BuildPackageRequest;
@@ -21,7 +22,6 @@ import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
 import io.lizsync.proto.packaging.v1.RecordDeploymentRequest;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
-import java.util.concurrent.Callable;
 
 /**
  * gRPC transport of packaging-service: translates and delegates, nothing more.
@@ -35,23 +35,38 @@ import java.util.concurrent.Callable;
 public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceImplBase {
 
     private final PackageService service;
+    private final BuildJobs jobs;
 
-    PackagingGrpcService(PackageService service) {
+    PackagingGrpcService(PackageService service, BuildJobs jobs) {
         this.service = service;
+        this.jobs = jobs;
     }
 
+    /**
+     * The build as a stream: the same job as StartBuild's (one build path), its progress sent as
+     * it comes (the same step and message at most every 250 ms), then the package. A client that
+     * goes away cancels the job.
+     */
     @Override
     public void buildPackage(BuildPackageRequest request, StreamObserver<BuildPackageEvent> response) {
-        var tables = request.getTablesList().stream()
-                .map(t -> new io.lizsync.sql.pkg.TableName(t.getSchemaName(), t.getTableName())).toList();
-        var build = new io.lizsync.sql.pkg.PackageBuilder.Request(request.getSchemasList(), tables,
-                request.getAdditionalSql(), request.getDescription(), request.getRequestedBy());
         var stream = (io.grpc.stub.ServerCallStreamObserver<BuildPackageEvent>) response;
-        PackageInfo info;
+        var throttle = new io.lizsync.grpckit.jobs.ProgressThrottle();
+        var jobId = new java.util.concurrent.atomic.AtomicReference<String>();
+        stream.setOnCancelHandler(() -> {
+            String id = jobId.get();
+            if (id != null) {
+                try {
+                    jobs.cancel(id);
+                } catch (RuntimeException over) {
+                    // finished meanwhile: nothing to stop
+                }
+            }
+        });
+        BuildJobs.Started started;
         try {
-            info = service.build(build, (step, percent, message, table, rows) -> {
-                if (stream.isCancelled()) {
-                    throw new IllegalStateException("the client cancelled the build");
+            started = jobs.start(request, Calls.login(), (step, percent, message, table, rows) -> {
+                if (!throttle.pass(step + " " + message, System.nanoTime())) {
+                    return;
                 }
                 var p = io.lizsync.proto.packaging.v1.BuildProgress.newBuilder().setStep(step(step))
                         .setPercent(percent).setMessage(message).setRowsDone(rows);
@@ -60,15 +75,40 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
                             .setTableName(table.table()));
                 }
                 synchronized (stream) {
-                    stream.onNext(BuildPackageEvent.newBuilder().setProgress(p).build());
+                    if (!stream.isCancelled()) {
+                        stream.onNext(BuildPackageEvent.newBuilder().setProgress(p).build());
+                    }
                 }
             });
+            jobId.set(started.job().getId());
+            if (stream.isCancelled()) {
+                jobs.cancel(started.job().getId());
+            }
         } catch (Exception e) {
             response.onError(GrpcErrors.toStatus(e));
             return;
         }
-        response.onNext(BuildPackageEvent.newBuilder().setPackage(info).build());
-        response.onCompleted();
+        PackageInfo info;
+        try {
+            info = started.done().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            response.onError(GrpcErrors.toStatus(e.getCause()));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response.onError(io.grpc.Status.UNAVAILABLE.withDescription("packaging-service is stopping").asRuntimeException());
+            return;
+        }
+        synchronized (stream) {
+            response.onNext(BuildPackageEvent.newBuilder().setPackage(info).build());
+            response.onCompleted();
+        }
+    }
+
+    /** Starts a build as a job and answers at once with the queued job ({@code lizsync.jobs.v1.Jobs} follows it). */
+    @Override
+    public void startBuild(BuildPackageRequest request, StreamObserver<io.lizsync.proto.jobs.v1.Job> response) {
+        Calls.unary(response, () -> jobs.start(request, Calls.login(), io.lizsync.sql.pkg.Progress.NONE).job());
     }
 
     private static io.lizsync.proto.packaging.v1.BuildStep step(String step) {
@@ -83,7 +123,7 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
 
     @Override
     public void listPackages(ListPackagesRequest request, StreamObserver<ListPackagesResponse> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             var page = service.list(request.getPageSize(), request.getPageToken());
             return ListPackagesResponse.newBuilder()
                     .addAllPackages(page.packages())
@@ -94,7 +134,7 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
 
     @Override
     public void getPackage(GetPackageRequest request, StreamObserver<PackageInfo> response) {
-        unary(response, () -> service.get(request.getPackageId()));
+        Calls.unary(response, () -> service.get(request.getPackageId()));
     }
 
     @Override
@@ -110,7 +150,7 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
 
     @Override
     public void deletePackage(DeletePackageRequest request, StreamObserver<DeletePackageResponse> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             long freed = service.delete(request.getPackageId());
             return DeletePackageResponse.newBuilder()
                     .setPackageId(PackageService.parseId(request.getPackageId()).toString())
@@ -121,30 +161,18 @@ public class PackagingGrpcService extends PackagingServiceGrpc.PackagingServiceI
 
     @Override
     public void recordDeployment(RecordDeploymentRequest request, StreamObserver<Deployment> response) {
-        unary(response, () -> service.recordDeployment(request.getPackageId(), request.getCloneServerId(),
+        Calls.unary(response, () -> service.recordDeployment(request.getPackageId(), request.getCloneServerId(),
                 request.getCloneName(), request.hasDeployedAt() ? java.time.Instant.ofEpochSecond(
                         request.getDeployedAt().getSeconds(), request.getDeployedAt().getNanos()) : null));
     }
 
     @Override
     public void listDeployments(ListDeploymentsRequest request, StreamObserver<ListDeploymentsResponse> response) {
-        unary(response, () -> {
+        Calls.unary(response, () -> {
             var page = service.listDeployments(request.getPackageId(), request.getCloneServerId(), request.getPageSize(),
                     request.getPageToken());
             return ListDeploymentsResponse.newBuilder().addAllDeployments(page.deployments())
                     .setNextPageToken(page.nextPageToken()).build();
         });
-    }
-
-    private static <T> void unary(StreamObserver<T> response, Callable<T> work) {
-        T result;
-        try {
-            result = work.call();
-        } catch (Exception e) {
-            response.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
     }
 }

@@ -145,6 +145,24 @@ public class PackageFileStore {
     }
 
     /**
+     * Deletes the archives of builds that never finished (a process stopped mid-build leaves its
+     * work file); returns how many. Run at start, before any build.
+     */
+    public int deleteUnfinished() throws IOException {
+        int n = 0;
+        if (!Files.isDirectory(dir)) {
+            return n;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".building-*.zip")) {
+            for (Path work : entries) {
+                Files.deleteIfExists(work);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
      * Stores a built archive under its id: the archive moves into place first, then the sidecar is
      * written (atomically), so that a listing never shows a package without its archive.
      */

@@ -29,19 +29,44 @@ final class BuildQueue {
 
     /** Runs {@code build} when its turn comes, or refuses it at once when the queue is full. */
     <T> T submit(Build<T> build) throws Exception {
-        int mine = admitted.incrementAndGet();
-        try {
-            if (mine > 1 + maxWaiting) {
-                throw new BuildQueueFullException(maxWaiting);
-            }
+        try (Ticket ticket = admit()) {
+            return ticket.run(build);
+        }
+    }
+
+    /**
+     * A place in the queue, taken at once (a job is accepted or refused before it is answered) and
+     * used later on a worker thread. Closing it gives the place back.
+     *
+     * @throws BuildQueueFullException when {@code maxWaiting} builds wait already
+     */
+    Ticket admit() throws BuildQueueFullException {
+        if (admitted.incrementAndGet() > 1 + maxWaiting) {
+            admitted.decrementAndGet();
+            throw new BuildQueueFullException(maxWaiting);
+        }
+        return new Ticket();
+    }
+
+    /** A build's place in the queue. */
+    final class Ticket implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** Waits for the turn (interruptibly: a queued job cancelled), runs {@code build}. */
+        <T> T run(Build<T> build) throws Exception {
             running.acquire();
             try {
                 return build.run();
             } finally {
                 running.release();
             }
-        } finally {
-            admitted.decrementAndGet();
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                admitted.decrementAndGet();
+            }
         }
     }
 

@@ -51,7 +51,6 @@ public class PackageService {
     private final PackageFileStore store;
     private final javax.sql.DataSource dataSource;
     private final io.lizsync.packaging.config.PackagingConfig config;
-    private final BuildQueue builds;
 
     private final io.lizsync.packaging.repository.DeploymentRepository deployments;
     private final PackageSigningKey signingKey;
@@ -64,48 +63,56 @@ public class PackageService {
         this.store = store;
         this.dataSource = dataSource;
         this.config = config;
-        this.builds = new BuildQueue(config.maxWaitingBuilds());
     }
 
-    /**
-     * Builds a package from central (one at a time: a few more wait their turn, any beyond them
-     * are refused, {@link BuildQueue}) and stores it; returns its metadata.
-     */
-    public PackageInfo build(io.lizsync.sql.pkg.PackageBuilder.Request request, io.lizsync.sql.pkg.Progress progress)
-            throws Exception {
+    /** The builder over central's database, with this service's settings and signing key. */
+    private io.lizsync.sql.pkg.PackageBuilder builder() {
         var cfg = org.eclipse.microprofile.config.ConfigProvider.getConfig();
         var target = io.lizsync.sql.pkg.LibpqTarget.fromJdbcUrl(
                 cfg.getValue("quarkus.datasource.jdbc.url", String.class),
                 cfg.getOptionalValue("quarkus.datasource.username", String.class).orElse(null),
                 cfg.getOptionalValue("quarkus.datasource.password", String.class).orElse(null));
-        var builder = new io.lizsync.sql.pkg.PackageBuilder(dataSource, target,
+        return new io.lizsync.sql.pkg.PackageBuilder(dataSource, target,
                 io.lizsync.sql.pkg.PackageBuilder.findPgDump(config.pgDumpPath().orElse(null)), config.compressionLevel(),
                 signingKey.signer());
-        return builds.submit(() -> {
-            UUID workId = UUID.randomUUID();
-            Path work = store.newWorkFile(workId);
-            var built = builder.build(request, work, progress);
-            var m = built.manifest();
-            UUID id = UUID.fromString(m.packageId());
-            Instant created = Instant.parse(m.createdAt());
-            PackageInfo.Builder info = PackageInfo.newBuilder().setPackageId(m.packageId())
-                    .setFormatVersion(m.formatVersion()).setToolsVersion(m.toolsVersion())
-                    .setCentralServerId(m.centralServerId())
-                    .setCreatedAt(Timestamp.newBuilder().setSeconds(created.getEpochSecond()).setNanos(created.getNano()))
-                    .setLogPosition(Long.toString(m.tickId())).setSizeBytes(built.sizeBytes()).setSha256(built.sha256())
-                    .setHistorySyncId(m.historySyncId()).setDescription(m.description())
-                    .setHasAdditionalSql(m.hasAdditionalSql()).setRequestedBy(m.requestedBy());
-            for (var t : m.tables()) {
-                info.addTables(io.lizsync.proto.packaging.v1.PackagedTable.newBuilder()
-                        .setTable(io.lizsync.proto.packaging.v1.TableRef.newBuilder().setSchemaName(t.schema())
-                                .setTableName(t.table()))
-                        .setStructureFingerprint(t.fingerprint()).setRowCount(t.rowCount()));
-            }
-            store.save(id, built.archive(), info.build());
-            LOG.infof("package %s built: %d table(s), %d bytes, central position %d, signed with key %s", id,
-                    m.tables().size(), built.sizeBytes(), m.tickId(), signingKey.signer().keyId());
-            return info.build();
-        });
+    }
+
+    /** Checks a build request before it is queued (the build's own refusals); returns what it will package. */
+    public io.lizsync.sql.pkg.PackageBuilder.Plan check(io.lizsync.sql.pkg.PackageBuilder.Request request)
+            throws java.sql.SQLException, io.lizsync.sql.pkg.PackageRefusedException {
+        return builder().check(request);
+    }
+
+    /**
+     * Builds a package from central and stores it; returns its metadata. One at a time is the
+     * caller's rule ({@link BuildJobs}). Stops with {@link io.lizsync.sql.pkg.PackageBuildCancelledException},
+     * keeping nothing, once {@code cancelRequested} says so before the archive is complete.
+     */
+    PackageInfo build(io.lizsync.sql.pkg.PackageBuilder.Request request, io.lizsync.sql.pkg.Progress progress,
+            java.util.function.BooleanSupplier cancelRequested) throws Exception {
+        UUID workId = UUID.randomUUID();
+        Path work = store.newWorkFile(workId);
+        var built = builder().build(request, work, progress, cancelRequested);
+        var m = built.manifest();
+        UUID id = UUID.fromString(m.packageId());
+        Instant created = Instant.parse(m.createdAt());
+        PackageInfo.Builder info = PackageInfo.newBuilder().setPackageId(m.packageId())
+                .setFormatVersion(m.formatVersion()).setToolsVersion(m.toolsVersion())
+                .setCentralServerId(m.centralServerId())
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(created.getEpochSecond()).setNanos(created.getNano()))
+                .setLogPosition(Long.toString(m.tickId())).setSizeBytes(built.sizeBytes()).setSha256(built.sha256())
+                .setHistorySyncId(m.historySyncId()).setDescription(m.description())
+                .setHasAdditionalSql(m.hasAdditionalSql()).setRequestedBy(m.requestedBy());
+        for (var t : m.tables()) {
+            info.addTables(io.lizsync.proto.packaging.v1.PackagedTable.newBuilder()
+                    .setTable(io.lizsync.proto.packaging.v1.TableRef.newBuilder().setSchemaName(t.schema())
+                            .setTableName(t.table()))
+                    .setStructureFingerprint(t.fingerprint()).setRowCount(t.rowCount()));
+        }
+        store.save(id, built.archive(), info.build());
+        LOG.infof("package %s built: %d table(s), %d bytes, central position %d, signed with key %s", id,
+                m.tables().size(), built.sizeBytes(), m.tickId(), signingKey.signer().keyId());
+        return info.build();
     }
 
     /**

@@ -52,4 +52,53 @@ class BuildQueueTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void aPlaceIsTakenAtAdmissionAndGivenBackOnceWhenClosed() throws Exception {
+        BuildQueue queue = new BuildQueue(1);
+        BuildQueue.Ticket first = queue.admit();
+        BuildQueue.Ticket second = queue.admit();
+        assertThrows(BuildQueueFullException.class, queue::admit, "one running and one waiting: full");
+        assertEquals(2, queue.admitted());
+        second.close();
+        second.close();
+        assertEquals(1, queue.admitted(), "closing twice gives the place back once");
+        assertEquals("ran", first.run(() -> "ran"));
+        first.close();
+        assertEquals(0, queue.admitted());
+    }
+
+    @Test
+    void aBuildWaitingForItsTurnLeavesWhenInterrupted() throws Exception {
+        BuildQueue queue = new BuildQueue(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            BuildQueue.Ticket running = queue.admit();
+            Future<String> first = pool.submit(() -> running.run(() -> {
+                release.await(10, TimeUnit.SECONDS);
+                return "first";
+            }));
+            BuildQueue.Ticket waiting = queue.admit();
+            AtomicInteger ran = new AtomicInteger();
+            Future<Object> second = pool.submit(() -> {
+                try (waiting) {
+                    return waiting.run(() -> ran.incrementAndGet());
+                }
+            });
+            Thread.sleep(100);
+            second.cancel(true); // a queued job cancelled
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (queue.admitted() > 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, queue.admitted(), "its place is free again");
+            release.countDown();
+            assertEquals("first", first.get(10, TimeUnit.SECONDS));
+            running.close();
+            assertEquals(0, ran.get(), "it never ran");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,6 +106,46 @@ public final class PackageBuilder {
      */
     public Built build(Request request, Path archive, Progress progress)
             throws SQLException, IOException, PackageRefusedException {
+        return build(request, archive, progress, () -> false);
+    }
+
+    /** What a build will package, checked before it is queued. */
+    public record Plan(List<TableName> tables, long estimatedRows) {
+    }
+
+    /**
+     * Checks a request as a build would (same refusals: IllegalArgumentException,
+     * PackageRefusedException), without building: what can be refused before a build is queued.
+     * {@code estimatedRows} is the planner's estimate ({@code pg_class.reltuples}), -1 when the
+     * tables were never analysed. The build checks again in its own snapshot.
+     */
+    public Plan check(Request request) throws SQLException, PackageRefusedException {
+        boolean bySchema = validate(request);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                Checked checked = check(c, request, bySchema);
+                long estimate = -1;
+                try (PreparedStatement ps = c.prepareStatement("SELECT sum(c.reltuples)::bigint, min(c.reltuples) "
+                        + "FROM pg_class c WHERE c.oid = ANY (?::regclass[])")) {
+                    ps.setArray(1, c.createArrayOf("text",
+                            checked.tables().stream().map(TableName::qualified).toArray(String[]::new)));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getDouble(2) >= 0) {
+                            estimate = rs.getLong(1);
+                        }
+                    }
+                }
+                return new Plan(checked.tables(), estimate);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /** Exactly one of schemas or tables; additional SQL within bounds. Returns true for schemas. */
+    private static boolean validate(Request request) {
         boolean bySchema = request.schemas() != null && !request.schemas().isEmpty();
         boolean byTable = request.tables() != null && !request.tables().isEmpty();
         if (bySchema == byTable) {
@@ -114,6 +155,61 @@ public final class PackageBuilder {
         if (additional.getBytes(StandardCharsets.UTF_8).length > MAX_ADDITIONAL_SQL) {
             throw new IllegalArgumentException("additional_sql is larger than 1 MiB");
         }
+        return bySchema;
+    }
+
+    /** The checks of a request within a transaction: tools, central's id, schemas, tables, preparation. */
+    private record Checked(String toolsVersion, String centralId, List<String> schemas, List<TableName> tables) {
+    }
+
+    private Checked check(Connection c, Request request, boolean bySchema) throws SQLException, PackageRefusedException {
+        String toolsVersion = "t".equals(single(c, "SELECT to_regprocedure('lizsync.tools_version()') IS NOT NULL "
+                + "AND to_regclass('lizsync.ticks') IS NOT NULL"))
+                ? single(c, "SELECT lizsync.tools_version()") : null;
+        if (toolsVersion == null) {
+            throw new PackageRefusedException("the LizSync tools are not installed in the central database: "
+                    + "run install and prepare first");
+        }
+        String centralId = single(c, "SELECT server_id::text FROM lizsync.server_metadata LIMIT 1");
+        if (centralId == null) {
+            throw new PackageRefusedException("central has no server id: run prepare with add server id");
+        }
+        List<String> schemas = new ArrayList<>();
+        List<TableName> tables = bySchema ? tablesOfSchemas(c, request.schemas(), schemas)
+                : checkTables(c, request.tables(), schemas);
+        checkPrepared(c, tables);
+        return new Checked(toolsVersion, centralId, schemas, tables);
+    }
+
+    /**
+     * Like {@link #build(Request, Path, Progress)}, stopping at the next safe point once
+     * {@code cancelRequested} says so (between steps, between tables, and between the rows of a
+     * table's COPY) with {@link PackageBuildCancelledException}: the transaction rolls back (no
+     * tick, no history item) and the archive is deleted. Within a table's COPY, progress is
+     * reported every {@link #ROWS_PER_REPORT} rows.
+     */
+    public Built build(Request request, Path archive, Progress progress, java.util.function.BooleanSupplier cancelRequested)
+            throws SQLException, IOException, PackageRefusedException {
+        boolean bySchema = validate(request);
+        String additional = request.additionalSql() == null ? "" : request.additionalSql();
+        Progress checked = (step, percent, message, table, rows) -> {
+            if (cancelRequested.getAsBoolean()) {
+                throw new UncheckedIOException(new PackageBuildCancelledException());
+            }
+            progress.report(step, percent, message, table, rows);
+        };
+        try {
+            return build(request, archive, checked, cancelRequested, bySchema, additional);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Rows between two progress reports inside one table's COPY. */
+    public static final int ROWS_PER_REPORT = 10_000;
+
+    private Built build(Request request, Path archive, Progress progress, java.util.function.BooleanSupplier cancelRequested,
+            boolean bySchema, String additional) throws SQLException, IOException, PackageRefusedException {
         progress.report("check", 1, "checking the tools, the schemas and the tables", null, 0);
         String packageId = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection()) {
@@ -130,21 +226,11 @@ public final class PackageBuilder {
                     snapshot = rs.getString(1);
                     createdAt = rs.getTimestamp(2).toInstant();
                 }
-                String toolsVersion = "t".equals(single(c, "SELECT to_regprocedure('lizsync.tools_version()') IS NOT NULL "
-                        + "AND to_regclass('lizsync.ticks') IS NOT NULL"))
-                        ? single(c, "SELECT lizsync.tools_version()") : null;
-                if (toolsVersion == null) {
-                    throw new PackageRefusedException("the LizSync tools are not installed in the central database: "
-                            + "run install and prepare first");
-                }
-                String centralId = single(c, "SELECT server_id::text FROM lizsync.server_metadata LIMIT 1");
-                if (centralId == null) {
-                    throw new PackageRefusedException("central has no server id: run prepare with add server id");
-                }
-                List<String> schemas = new ArrayList<>();
-                List<TableName> tables = bySchema ? tablesOfSchemas(c, request.schemas(), schemas)
-                        : checkTables(c, request.tables(), schemas);
-                checkPrepared(c, tables);
+                Checked checked = check(c, request, bySchema);
+                String toolsVersion = checked.toolsVersion();
+                String centralId = checked.centralId();
+                List<String> schemas = checked.schemas();
+                List<TableName> tables = checked.tables();
                 List<TableShapes.Shape> shapes = new ArrayList<>();
                 for (TableName t : tables) {
                     shapes.add(TableShapes.shape(c, t.schema(), t.table()));
@@ -198,7 +284,18 @@ public final class PackageBuilder {
                         // deflated on another thread while PostgreSQL formats the next ones.
                         try (OutputStream out = new PipelinedOutputStream(zip.entry(entry), 1024 * 1024, 4)) {
                             rows = copy.copyOut("COPY " + s.qualified() + " " + TableShapes.columnList(s.copyColumns())
-                                    + " TO STDOUT", out);
+                                    + " TO STDOUT", new RowWatch(out, rowsSoFar -> {
+                                        if (cancelRequested.getAsBoolean()) {
+                                            throw new PackageBuildCancelledException();
+                                        }
+                                        if (rowsSoFar % ROWS_PER_REPORT == 0) {
+                                            try {
+                                                progress.report("data", percent, "copying " + t, t, rowsSoFar);
+                                            } catch (UncheckedIOException e) {
+                                                throw e.getCause();
+                                            }
+                                        }
+                                    }));
                         }
                         progress.report("data", percent, "copied " + rows + " row(s) of " + t, t, rows);
                         packaged.add(new PackageManifest.Table(t.schema(), t.table(), s.fingerprint(),
@@ -235,6 +332,13 @@ public final class PackageBuilder {
                         c.rollback();
                     } catch (SQLException ignored) {
                         // the connection is gone: nothing was committed
+                    }
+                    // A COPY left in the middle (a cancelled build, a full disk) can leave the
+                    // protocol out of step: the connection is dropped, never handed back to a pool.
+                    try {
+                        c.abort(Runnable::run);
+                    } catch (SQLException ignored) {
+                        // closed already
                     }
                     Files.deleteIfExists(archive);
                 }
@@ -465,6 +569,44 @@ public final class PackageBuilder {
                 text = errors.toString(StandardCharsets.UTF_8).strip();
             }
             throw new IOException("pg_dump (" + section + ", " + target + ") failed with exit code " + code + ": " + text);
+        }
+    }
+
+    /**
+     * Between pgjdbc's COPY and the archive: counts the rows (COPY text ends each row with one
+     * newline, newlines inside values are escaped) and lets the build stop between two rows. An
+     * IOException thrown here makes pgjdbc cancel the COPY and rethrow it.
+     */
+    private static final class RowWatch extends java.io.FilterOutputStream {
+
+        interface AfterRow {
+            void rows(long rowsSoFar) throws IOException;
+        }
+
+        private final AfterRow afterRow;
+        private long rows;
+
+        RowWatch(OutputStream out, AfterRow afterRow) {
+            super(out);
+            this.afterRow = afterRow;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '\n') {
+                    afterRow.rows(++rows);
+                }
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            if (b == '\n') {
+                afterRow.rows(++rows);
+            }
         }
     }
 

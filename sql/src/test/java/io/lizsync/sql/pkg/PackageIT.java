@@ -445,6 +445,33 @@ class PackageIT {
         assertEquals("f", one(clone, "SELECT to_regclass('field.parcel') IS NOT NULL"));
     }
 
+    @Test
+    void checkSaysWhatABuildWillPackageAndABuildAskedToStopInsideACopyKeepsNothing() throws Exception {
+        DataSource central = central();
+        exec(central, "INSERT INTO field.observation (note) SELECT 'n' || g FROM generate_series(1, 50000) g",
+                "ANALYZE field.observation", "ANALYZE field.parcel");
+        var b = builder(central);
+        var request = new PackageBuilder.Request(List.of("field"), List.of(), null, null, null);
+        var plan = b.check(request);
+        assertEquals(java.util.Set.of(new TableName("field", "observation"), new TableName("field", "parcel")),
+                java.util.Set.copyOf(plan.tables()));
+        assertTrue(plan.estimatedRows() >= 50_000, "the planner's estimate: " + plan);
+        assertThrows(IllegalArgumentException.class, () -> b.check(new PackageBuilder.Request(List.of("public"), List.of(),
+                null, null, null)), "check refuses what build refuses");
+        String before = one(central, "SELECT count(*) FROM lizsync.ticks") + " ticks, "
+                + one(central, "SELECT count(*) FROM lizsync.history") + " history items";
+        var rowsSeen = new java.util.concurrent.atomic.AtomicLong();
+        Path zip = dir.resolve("cancelled.zip");
+        assertThrows(PackageBuildCancelledException.class, () -> b.build(request, zip,
+                (step, percent, message, table, rows) -> rowsSeen.accumulateAndGet(rows, Math::max),
+                () -> rowsSeen.get() >= PackageBuilder.ROWS_PER_REPORT));
+        assertEquals(PackageBuilder.ROWS_PER_REPORT, rowsSeen.get(), "stopped at the row after the first report in a COPY");
+        assertFalse(Files.exists(zip), "no archive");
+        assertEquals(before, one(central, "SELECT count(*) FROM lizsync.ticks") + " ticks, "
+                + one(central, "SELECT count(*) FROM lizsync.history") + " history items", "no tick, no history item");
+        assertTrue(b.build(request, zip, Progress.NONE).sizeBytes() > 0, "the next build runs to its end");
+    }
+
     private static String state(DataSource ds) throws SQLException {
         return one(ds, "SELECT (SELECT string_agg(server_id || server_name, ',') FROM lizsync.server_metadata) || '|' "
                 + "|| (SELECT string_agg(clone_id || ':' || last_tick_id || ':' || package_id, ',') FROM lizsync.clone_state) || '|' "
