@@ -26,6 +26,17 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.BeanParam;
+import io.lizsync.gateway.rest.jobs.JobView;
+import io.lizsync.proto.packaging.v1.BuildPackageRequest;
+import io.lizsync.proto.packaging.v1.TableRef;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -63,6 +74,16 @@ public class PackagesResource {
     @Inject
     Downstream downstream;
 
+    public record Table(@NotNull @Pattern(regexp = Ids.PG_NAME, message = Ids.PG_NAME_MESSAGE) String schema,
+            @NotNull @Pattern(regexp = Ids.PG_NAME, message = Ids.PG_NAME_MESSAGE) String table) {
+    }
+
+    /** What to package: whole schemas or a table list (one of the two), with optional SQL run after a deploy. */
+    public record BuildBody(@Size(max = 1000) List<@NotNull @Pattern(regexp = Ids.PG_NAME, message = Ids.PG_NAME_MESSAGE) String> schemas,
+            @Size(max = 10_000) List<@Valid @NotNull Table> tables,
+            @Size(max = 1_048_576) String additionalSql, @Size(max = 2000) String description) {
+    }
+
     /** A deleted package's id and the bytes freed. */
     public record Deleted(String id, long freedBytes) {
     }
@@ -74,6 +95,23 @@ public class PackagesResource {
         return downstream.asCaller(packaging).listPackages(ListPackagesRequest.newBuilder().setPageSize(page.size())
                 .setPageToken(page.token()).build())
                 .map(r -> new Page<>(r.getPackagesList().stream().map(PackageView::of).toList(), r.getNextPageToken()));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Build a package from central (one snapshot): 202 with the build job's Location; its result is package:<id>")
+    @APIResponse(responseCode = "202", description = "The build job, queued",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    public Uni<Response> build(@Valid @NotNull BuildBody body) {
+        var req = BuildPackageRequest.newBuilder().setDescription(Protos.orEmpty(body.description()))
+                .setAdditionalSql(Protos.orEmpty(body.additionalSql())).setRequestedBy(downstream.caller().login());
+        if (body.schemas() != null) {
+            req.addAllSchemas(body.schemas());
+        }
+        if (body.tables() != null) {
+            body.tables().forEach(t -> req.addTables(TableRef.newBuilder().setSchemaName(t.schema()).setTableName(t.table())));
+        }
+        return downstream.asCaller(packaging).startBuild(req.build()).map(JobView::accepted);
     }
 
     @GET
