@@ -230,6 +230,47 @@ class GatewayIT {
     }
 
     @Test
+    void aPackageBuiltOverRestIsAJobFollowedLiveUntilItsResult() throws Exception {
+        HttpResponse<String> started = send(json("/api/v1/packages", "POST",
+                "{\"schemas\":[\"survey\"],\"description\":\"over REST\"}").header("Authorization", bearer()));
+        assertEquals(202, started.statusCode(), started.body());
+        String location = started.headers().firstValue("location").orElseThrow();
+        assertTrue(location.matches(".*/api/v1/jobs/build-[0-9a-f-]{36}"), location);
+        String path = URI.create(location).getPath();
+        // Server-sent events: the job now, then every change, until its final state; the stream then ends.
+        HttpResponse<java.util.stream.Stream<String>> events = http.send(request(path + "/events").header("Authorization", bearer())
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, events.statusCode());
+        List<JsonNode> seen = new java.util.ArrayList<>();
+        try (var lines = events.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("data:")) {
+                    seen.add(JSON.readTree(line.substring(5).strip()));
+                }
+            }
+        }
+        assertFalse(seen.isEmpty());
+        JsonNode last = seen.get(seen.size() - 1);
+        assertEquals("succeeded", last.get("state").asText(), seen.toString());
+        assertTrue(last.get("result").asText().startsWith("package:"), last.toString());
+        String packageId = last.get("result").asText().substring("package:".length());
+        HttpResponse<String> pkg = send(request("/api/v1/packages/" + packageId).header("Authorization", bearer()));
+        assertEquals(200, pkg.statusCode(), pkg.body());
+        assertEquals("over REST", JSON.readTree(pkg.body()).get("description").asText());
+        HttpResponse<String> job = send(request(path).header("Authorization", bearer()));
+        assertEquals("succeeded", JSON.readTree(job.body()).get("state").asText(), job.body());
+        assertEquals("admin", JSON.readTree(job.body()).get("createdBy").asText(), job.body());
+        HttpResponse<String> jobs = send(request("/api/v1/jobs?kind=package-build").header("Authorization", bearer()));
+        assertTrue(jobs.body().contains(path.substring(path.lastIndexOf('/') + 1)), jobs.body());
+        HttpResponse<String> cancel = send(json(path + "/cancel", "POST", "").header("Authorization", bearer()));
+        assertEquals(409, cancel.statusCode(), "a finished job cannot be cancelled: " + cancel.body());
+        // An unknown schema is refused before any job is made.
+        HttpResponse<String> refused = send(json("/api/v1/packages", "POST", "{\"schemas\":[\"no_such_schema\"]}")
+                .header("Authorization", bearer()));
+        assertEquals(400, refused.statusCode(), refused.body());
+    }
+
+    @Test
     void unknownIdsAre404AndHostileIdentifiersReachSqlOnlyQuoted() throws Exception {
         String unknown = "0b6f2a5e-3c1d-4e7f-9a8b-123456789abc";
         for (String path : List.of("/api/v1/packages/" + unknown, "/api/v1/clones/" + unknown, "/api/v1/jobs/build-" + unknown,
