@@ -27,6 +27,11 @@ if [[ "${1:-}" == push ]]; then
 elif [[ "${1:-}" == auth ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=AuthCostBenchmark -DtrimStackTrace=false
   cat sync-service/target/bench/auth-bench.txt
+elif [[ "${1:-}" == gateway ]]; then
+  mvn -B -q -DskipTests install -pl gateway
+  mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=GatewayBenchmark \
+    -Dbench.mb="${2:-1024}" -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
+  cat sync-service/target/bench/gateway-bench.txt
 elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
     -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false
