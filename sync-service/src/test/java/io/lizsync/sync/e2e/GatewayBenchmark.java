@@ -65,23 +65,32 @@ class GatewayBenchmark {
                     .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build();
             var grpc = CentralAdminGrpc.newBlockingStub(mesh.channel(mesh.central.port))
                     .withCallCredentials(io.lizsync.testkit.TestKeys.get().as("bench", "administrator"));
-            // Interleaved, so that both see the same machine at the same moment.
+            // The gateway alone: the caller's identity, no service behind it.
+            HttpRequest me = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/api/v1/session"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build();
+            // Interleaved, so that all see the same machine at the same moment.
             long[] viaGateway = new long[CALLS];
             long[] direct = new long[CALLS];
+            long[] alone = new long[CALLS];
             for (int i = -WARMUP; i < CALLS; i++) {
                 long t0 = System.nanoTime();
                 HttpResponse<String> r = http.send(rest, HttpResponse.BodyHandlers.ofString());
                 long t1 = System.nanoTime();
                 grpc.withDeadlineAfter(30, TimeUnit.SECONDS).getToolsStatus(GetToolsStatusRequest.getDefaultInstance());
                 long t2 = System.nanoTime();
+                HttpResponse<String> m = http.send(me, HttpResponse.BodyHandlers.ofString());
+                long t3 = System.nanoTime();
                 assertEquals(200, r.statusCode(), r.body());
+                assertEquals(200, m.statusCode(), m.body());
                 if (i >= 0) {
                     viaGateway[i] = t1 - t0;
                     direct[i] = t2 - t1;
+                    alone[i] = t3 - t2;
                 }
             }
             Arrays.sort(viaGateway);
             Arrays.sort(direct);
+            Arrays.sort(alone);
 
             PackageInfo info = build(mesh.channel(packaging.port));
             long directNanos = downloadDirect(mesh.channel(packaging.port), info);
@@ -99,6 +108,8 @@ class GatewayBenchmark {
             out.append("| call | p50 ms | p99 ms |\n|---|---|---|\n");
             out.append(String.format("| GET /api/v1/central/tools through the gateway | %.3f | %.3f |%n", ms(viaGateway, 50), ms(viaGateway, 99)));
             out.append(String.format("| GetToolsStatus over gRPC, direct | %.3f | %.3f |%n", ms(direct, 50), ms(direct, 99)));
+            out.append(String.format("| GET /api/v1/session (the gateway alone: token checked, no service) | %.3f | %.3f |%n",
+                    ms(alone, 50), ms(alone, 99)));
             out.append(String.format("| added by the gateway | %.3f | %.3f |%n", ms(viaGateway, 50) - ms(direct, 50),
                     ms(viaGateway, 99) - ms(direct, 99)));
             out.append(String.format("%n# Package download, %.0f MB (sha256 checked both ways)%n", mb));
