@@ -258,4 +258,18 @@ public interface SyncConfig {
          */
         Optional<String> additionalSqlRole();
     }
+
+    /** Central role: deploys assigned to clones (ADR 0015). */
+    Assignment assignment();
+
+    /** Assigned deploys. */
+    interface Assignment {
+        /**
+         * A running assignment whose clone reports nothing for this long is failed by central
+         * (error DEADLINE_EXCEEDED; the sidecar reports progress at every step of its deploy)
+         * ({@code LIZSYNC_SYNC_ASSIGNMENT_SILENCE}).
+         */
+        @WithDefault("30m")
+        java.time.Duration silence();
+    }
 }
