@@ -152,6 +152,16 @@ public class SyncRunner {
         long tShapes = System.nanoTime();
         var hello = central.hello(me, shapes);
         seen[0] = hello.assignment();
+        if (seen[0] != null) {
+            // A deploy assigned through central (ADR 0015) replaces the clone's tables: this session
+            // exchanges nothing more. A push would take the clone's edits to central after the
+            // package's snapshot, where the deploy could never bring them back (nothing returns to
+            // its origin), and a pull would move the cursor past the package. The deploy's checks
+            // decide: unsynced edits are refused unless forced, and stay for the next sync.
+            LOG.infof("central assigned deploy %s (package %s): the session stops at hello", seen[0].jobId(),
+                    seen[0].packageId());
+            return new Outcome(0, 0, 0, (System.nanoTime() - start) / 1_000_000);
+        }
         if (hello.redeployRequired()) {
             throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("central says this clone fell behind its log retention: deploy a new package");
         }
