@@ -66,6 +66,7 @@ class PackageAssignmentIT {
     static ServiceProcess sidecar;
     static final List<ManagedChannel> channels = new ArrayList<>();
     static String cloneId;
+    static Map<String, String> sidecarEnv;
     static PackageInfo second;
 
     @BeforeAll
@@ -89,9 +90,9 @@ class PackageAssignmentIT {
                     INSERT INTO survey.parcel (code, owner, geom)
                     SELECT 'P-' || g, 'owner ' || g, ST_MakeEnvelope(g * 100, 0, g * 100 + 90, 90, 2154)
                     FROM generate_series(1, 20) g""");
-            Map<String, String> env = PackageProcesses.sidecarEnv(dbs.get(CLONE), central.port, packaging.port,
+            sidecarEnv = PackageProcesses.sidecarEnv(dbs.get(CLONE), central.port, packaging.port,
                     Files.createTempDirectory("lizsync-sidecar-assign"));
-            sidecar = ServiceProcess.start("assign-sidecar", env);
+            sidecar = ServiceProcess.start("assign-sidecar", sidecarEnv);
             // the clone exists: deployed once by an operator, the usual way
             PackageInfo first = build();
             var deployed = deploy(DeployRequest.newBuilder().setPackageId(first.getPackageId()).setCloneName("field-a")
@@ -271,6 +272,31 @@ class PackageAssignmentIT {
         assertEquals(1, sync().getStatus());
         assertEquals(0, review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build())
                 .getUnsentChanges());
+    }
+
+    @Test
+    @Order(5)
+    void aSidecarKilledAfterItsDeployReportsTheOutcomeAtItsNextContact() throws Exception {
+        PackageInfo fourth = build();
+        sidecar.close();
+        Map<String, String> crashing = new java.util.HashMap<>(sidecarEnv);
+        crashing.put("LIZSYNC_SYNC_TEST_CRASH_POINT", "assignment-after-deploy");
+        sidecar = ServiceProcess.start("assign-sidecar-crashing", crashing);
+        Job queued = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(fourth.getPackageId()).build());
+        assertThrows(StatusRuntimeException.class, PackageAssignmentIT::sync, "the sidecar halts mid-contact");
+        assertEquals(JobState.JOB_STATE_RUNNING, jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId())
+                .build()).getState(), "central heard no outcome");
+        sidecar.close();
+        sidecar = ServiceProcess.start("assign-sidecar-again", sidecarEnv);
+
+        assertEquals(1, sync().getStatus());
+        Job done = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.getMessage());
+        assertTrue(done.getMessage().contains("after it restarted"), done.getMessage());
+        assertEquals(fourth.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        sql("central", "UPDATE survey.parcel SET owner = 'after the recovery' WHERE code = 'P-6'");
+        assertEquals(1, sync().getNumberReplayedToClone());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -113,6 +113,10 @@ public class AssignmentRunner {
         try {
             DeployProgress last = deployer.get().deploy(DeployRequest.newBuilder().setPackageId(claimed.packageId())
                     .setForce(claimed.force()).setRegistrationTicket(claimed.ticket()).build(), reporter, null);
+            if (config.testCrashPoint().filter("assignment-after-deploy"::equals).isPresent()) {
+                LOG.warn("fault injection: halting after the assigned deploy, before its report");
+                Runtime.getRuntime().halt(137);
+            }
             outcome = Outcome.SUCCEEDED;
             message = last.getMessage();
         } catch (CancelledHere e) {
