@@ -22,9 +22,7 @@ import io.lizsync.proto.sync.v1.AssignPackageRequest;
 import io.lizsync.proto.sync.v1.CloneState;
 import io.lizsync.proto.sync.v1.DeployRequest;
 import io.lizsync.proto.sync.v1.GetCloneStateRequest;
-import io.lizsync.proto.sync.v1.InstallRequest;
 import io.lizsync.proto.sync.v1.ListCloneStatesRequest;
-import io.lizsync.proto.sync.v1.PrepareRequest;
 import io.lizsync.proto.sync.v1.SyncReviewGrpc;
 import io.lizsync.proto.sync.v1.SynchronizeResponse;
 import io.lizsync.testkit.PgClusters;
@@ -81,11 +79,7 @@ class PackageAssignmentIT {
                     Map.of("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port)));
             registry = processes[0];
             central = processes[1];
-            var admin = io.lizsync.proto.sync.v1.CentralAdminGrpc.newBlockingStub(channel(central.port))
-                    .withCallCredentials(Mesh.ADMIN).withDeadlineAfter(120, TimeUnit.SECONDS);
-            assertEquals(1, admin.install(InstallRequest.getDefaultInstance()).getStatus());
-            assertEquals(1, admin.prepare(PrepareRequest.newBuilder().setAddServerId(true).setAddUidColumns(true)
-                    .setAddAuditTriggers(true).addSchemas("survey").build()).getStatus());
+            PackageProcesses.installAndPrepare(channel(central.port), "survey");
             sql("central", """
                     INSERT INTO survey.parcel (code, owner, geom)
                     SELECT 'P-' || g, 'owner ' || g, ST_MakeEnvelope(g * 100, 0, g * 100 + 90, 90, 2154)
@@ -108,15 +102,7 @@ class PackageAssignmentIT {
 
     @AfterAll
     static void stop() {
-        channels.forEach(ManagedChannel::shutdownNow);
-        for (ServiceProcess p : new ServiceProcess[] {sidecar, packaging, central, registry}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (dbs != null) {
-            dbs.close();
-        }
+        PackageProcesses.closeAll(channels, dbs, sidecar, packaging, central, registry);
     }
 
     @Test

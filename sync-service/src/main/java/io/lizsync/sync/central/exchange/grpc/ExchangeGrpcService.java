@@ -245,9 +245,7 @@ public class ExchangeGrpcService implements Exchange {
     @Override
     @Blocking
     public Uni<io.lizsync.proto.sync.v1.ClaimedAssignment> claimAssignment(io.lizsync.proto.sync.v1.ClaimAssignmentRequest r) {
-        String credential = CredentialInterceptor.CREDENTIAL.get();
-        return call(() -> {
-            String clone = access.authenticate(credential);
+        return asClone(clone -> {
             var claimed = assignments.claim(clone, r.getJobId());
             return io.lizsync.proto.sync.v1.ClaimedAssignment.newBuilder()
                     .setJobId(io.lizsync.sync.jobs.JobId.format(io.lizsync.sync.jobs.JobId.DEPLOY, claimed.assignment().jobId()))
@@ -259,9 +257,7 @@ public class ExchangeGrpcService implements Exchange {
     @Override
     @Blocking
     public Uni<io.lizsync.proto.sync.v1.AssignmentReportAnswer> reportAssignment(io.lizsync.proto.sync.v1.AssignmentReport r) {
-        String credential = CredentialInterceptor.CREDENTIAL.get();
-        return call(() -> {
-            String clone = access.authenticate(credential);
+        return asClone(clone -> {
             var outcome = switch (r.getOutcome()) {
                 case ASSIGNMENT_OUTCOME_SUCCEEDED -> io.lizsync.sync.central.assign.service.AssignmentRules.Outcome.SUCCEEDED;
                 case ASSIGNMENT_OUTCOME_FAILED -> io.lizsync.sync.central.assign.service.AssignmentRules.Outcome.FAILED;
@@ -274,6 +270,17 @@ public class ExchangeGrpcService implements Exchange {
                     .setCancelRequested(reported.cancelRequested())
                     .setState(io.lizsync.sync.central.assign.grpc.JobMapping.state(reported.state())).build();
         });
+    }
+
+    /** A unary call of the clone that the call's credential proves (checked on the worker thread). */
+    private <T> Uni<T> asClone(CloneWork<T> work) {
+        String credential = CredentialInterceptor.CREDENTIAL.get();
+        return call(() -> work.run(access.authenticate(credential)));
+    }
+
+    @FunctionalInterface
+    private interface CloneWork<T> {
+        T run(String cloneId) throws Exception;
     }
 
     private <T> Uni<T> call(Callable<T> work) {
