@@ -145,6 +145,12 @@ public interface SyncConfig {
      */
     Optional<java.time.Duration> testPushPause();
 
+    /**
+     * Fault injection, for the assignment tests only (clone role): the sidecar waits this long after
+     * each progress report of an assigned deploy, so that a test can cancel it while it runs.
+     */
+    Optional<java.time.Duration> testAssignmentPause();
+
     /** Clone role: run a sync session on this schedule (a Quarkus 'every' value such as 15m), or off. */
     @WithDefault("off")
     String schedule();

@@ -173,6 +173,12 @@ class PackageAssignmentIT {
         CloneState state = review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build());
         assertEquals("", state.getOpenAssignmentJobId());
         assertEquals("field-a", state.getName());
+        // packaging-service's deployment list knows it (central told it, with its service token)
+        var deployments = io.lizsync.proto.packaging.v1.PackagingServiceGrpc.newBlockingStub(channel(packaging.port))
+                .withCallCredentials(Mesh.ADMIN).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listDeployments(io.lizsync.proto.packaging.v1.ListDeploymentsRequest.newBuilder()
+                        .setPackageId(second.getPackageId()).build()).getDeploymentsList();
+        assertEquals(List.of(cloneId), deployments.stream().map(d -> d.getCloneServerId()).toList());
         assertEquals("10", state.getToolsVersion());
     }
 
@@ -262,6 +268,41 @@ class PackageAssignmentIT {
 
     @Test
     @Order(5)
+    void aRunningJobCancelledBeforeItsCommitLeavesTheCloneAsItWas() throws Exception {
+        PackageInfo fifth = build();
+        String deployMark = one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata");
+        sidecar.close();
+        Map<String, String> slow = new java.util.HashMap<>(sidecarEnv);
+        slow.put("LIZSYNC_SYNC_TEST_ASSIGNMENT_PAUSE", "1s");
+        sidecar = ServiceProcess.start("assign-sidecar-slow", slow);
+        Job queued = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(fifth.getPackageId()).build());
+        SynchronizeResponse[] contact = {null};
+        Thread syncing = new Thread(() -> contact[0] = sync());
+        syncing.start();
+        Job running = queued;
+        for (int i = 0; i < 100 && running.getState() == JobState.JOB_STATE_QUEUED; i++) {
+            Thread.sleep(50);
+            running = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        }
+        assertEquals(JobState.JOB_STATE_RUNNING, running.getState());
+        Job asked = jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_RUNNING, asked.getState(), "it stops at its next safe point");
+        assertTrue(asked.getCancelRequested());
+        syncing.join(60_000);
+        assertTrue(contact[0] != null && contact[0].getMessage().contains(queued.getId() + " cancelled"),
+                String.valueOf(contact[0]));
+        Job cancelled = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_CANCELLED, cancelled.getState(), cancelled.getMessage());
+        assertEquals(deployMark, one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata"), "nothing deployed");
+        assertNotEquals(fifth.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        sidecar.close();
+        sidecar = ServiceProcess.start("assign-sidecar", sidecarEnv);
+        assertEquals(1, sync().getStatus(), "the clone syncs on, with its credential");
+    }
+
+    @Test
+    @Order(6)
     void aSidecarKilledAfterItsDeployReportsTheOutcomeAtItsNextContact() throws Exception {
         PackageInfo fourth = build();
         sidecar.close();

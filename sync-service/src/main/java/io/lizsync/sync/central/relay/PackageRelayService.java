@@ -113,6 +113,18 @@ public class PackageRelayService {
         }
     }
 
+    /**
+     * Tells packaging-service that a clone deployed a package (its deployment list), with central's
+     * service token: an assigned deploy's sidecar has no operator's token to do it. Best effort.
+     */
+    public void recordDeployment(String packageId, String cloneId, String cloneName, java.time.Instant at) {
+        PackagingServiceGrpc.newBlockingStub(packaging()).withCallCredentials(link.credentials())
+                .withDeadlineAfter(config.registry().deadlineSeconds(), TimeUnit.SECONDS)
+                .recordDeployment(io.lizsync.proto.packaging.v1.RecordDeploymentRequest.newBuilder()
+                        .setPackageId(packageId).setCloneServerId(cloneId).setCloneName(cloneName)
+                        .setDeployedAt(io.lizsync.sync.wire.Wire.timestamp(at)).build());
+    }
+
     private static String uuid(String id) {
         try {
             return UUID.fromString(id).toString();

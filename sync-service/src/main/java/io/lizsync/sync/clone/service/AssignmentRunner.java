@@ -214,9 +214,22 @@ public class AssignmentRunner {
                 if ((answer.cancelRequested() || answer.finalThere()) && !committed) {
                     throw new CancelledHere();
                 }
+                pauseForTests();
             } catch (IOException | StatusRuntimeException e) {
                 // central out of reach mid-deploy: the deploy goes on, the outcome is reported later
                 LOG.debugf("progress of assignment %s not reported: %s", jobId, e.getMessage());
+            }
+        }
+    }
+
+    private void pauseForTests() {
+        var pause = config.testAssignmentPause();
+        if (pause.isPresent()) {
+            LOG.warnf("fault injection: pausing %s after a progress report", pause.get());
+            try {
+                Thread.sleep(pause.get().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -51,8 +51,8 @@ public class AssignmentService {
     public record Claimed(Assignment assignment, String ticket) {
     }
 
-    /** What a report answers. */
-    public record Reported(JobState state, boolean cancelRequested) {
+    /** What a report answers; {@code ended}: this report ended the job. */
+    public record Reported(JobState state, boolean cancelRequested, boolean ended) {
     }
 
     /**
@@ -212,7 +212,7 @@ public class AssignmentService {
     public Reported report(String cloneId, String jobId, String step, long done, long total, String unit,
             int percent, AssignmentRules.Outcome outcome, String errorCode, String message) throws Exception {
         UUID id = JobId.parse(JobId.DEPLOY, jobId);
-        return Db.inTransaction(pool, c -> {
+        Reported reported = Db.inTransaction(pool, c -> {
             Assignment a = AssignmentRepository.lock(c, id);
             if (a == null || !a.cloneId().equals(cloneId)) {
                 throw new ExchangeException(Reason.NOT_FOUND, "no assignment " + jobId + " for clone " + cloneId);
@@ -226,7 +226,7 @@ public class AssignmentService {
                     LOG.infof("clone %s reported %s for job %s, already %s: kept", cloneId, outcome, jobId,
                             a.state().sql());
                 }
-                return new Reported(a.state(), a.cancelRequested());
+                return new Reported(a.state(), a.cancelRequested(), false);
             }
             String text = message == null ? "" : message;
             switch (decision.next()) {
@@ -242,8 +242,24 @@ public class AssignmentService {
             if (decision.next().isFinal()) {
                 LOG.infof("assignment %s on clone %s ended %s: %s", jobId, cloneId, decision.next().sql(), text);
             }
-            return new Reported(decision.next(), a.cancelRequested());
+            return new Reported(decision.next(), a.cancelRequested(), decision.next().isFinal());
         });
+        if (reported.ended() && reported.state() == JobState.SUCCEEDED) {
+            recordDeployment(repository.find(id));
+        }
+        return reported;
+    }
+
+    /** packaging-service's deployment list learns of a deploy that succeeded (best effort: the job is what counts). */
+    private void recordDeployment(Assignment a) {
+        try {
+            var name = Db.query(pool, "SELECT clone_name FROM lizsync.clone_state WHERE clone_id = $1::uuid", a.cloneId());
+            packages.recordDeployment(a.packageId(), a.cloneId(), name.size() == 0 ? "" : name.iterator().next().getString(0),
+                    a.finishedAt().toInstant());
+        } catch (RuntimeException e) {
+            LOG.warnf("packaging-service did not record the deployment of package %s on clone %s: %s", a.packageId(),
+                    a.cloneId(), e.getMessage());
+        }
     }
 
     /** The clone's open assignment for its hello, or null. */
