@@ -30,10 +30,11 @@ public class JobsGrpcService implements Jobs {
     private final Calls calls;
     private final JobWatch<Assignment> watch;
 
-    JobsGrpcService(AssignmentService service, NodeRoles roles) {
+    JobsGrpcService(AssignmentService service, io.lizsync.sync.central.assign.service.AssignmentWatch watch,
+            NodeRoles roles) {
         this.service = service;
         this.calls = Calls.of(roles, SyncConfig.Role.central, "jobs of deploys assigned through central");
-        this.watch = new JobWatch<>(Assignment::revision, a -> a.state().isFinal());
+        this.watch = watch.watch();
     }
 
     @Override

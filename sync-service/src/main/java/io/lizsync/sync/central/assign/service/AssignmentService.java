@@ -35,8 +35,11 @@ public class AssignmentService {
     private final AssignmentRepository repository;
     private final CloneRegistry registry;
     private final PackageRelayService packages;
+    private final AssignmentWatch watch;
 
-    AssignmentService(Pool pool, AssignmentRepository repository, CloneRegistry registry, PackageRelayService packages) {
+    AssignmentService(Pool pool, AssignmentRepository repository, CloneRegistry registry, PackageRelayService packages,
+            AssignmentWatch watch) {
+        this.watch = watch;
         this.pool = pool;
         this.repository = repository;
         this.registry = registry;
@@ -171,6 +174,7 @@ public class AssignmentService {
             }
             return null;
         });
+        watch.watch().changed();
         LOG.infof("cancellation of job %s asked by %s", jobId, by);
         return repository.find(id);
     }
@@ -203,6 +207,7 @@ public class AssignmentService {
             AssignmentRepository.start(c, a.jobId());
             return a;
         });
+        watch.watch().changed();
         LOG.infof("clone %s claimed assignment %s (package %s)", cloneId, JobId.format(JobId.DEPLOY, claimed.jobId()),
                 claimed.packageId());
         return new Claimed(repository.find(claimed.jobId()), ticket[0]);
@@ -244,6 +249,7 @@ public class AssignmentService {
             }
             return new Reported(decision.next(), a.cancelRequested(), decision.next().isFinal());
         });
+        watch.watch().changed();
         if (reported.ended() && reported.state() == JobState.SUCCEEDED) {
             recordDeployment(repository.find(id));
         }

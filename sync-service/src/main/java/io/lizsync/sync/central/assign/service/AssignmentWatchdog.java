@@ -22,7 +22,10 @@ public class AssignmentWatchdog {
     private final NodeRoles roles;
     private final SyncConfig config;
 
-    AssignmentWatchdog(AssignmentRepository repository, NodeRoles roles, SyncConfig config) {
+    private final AssignmentWatch watch;
+
+    AssignmentWatchdog(AssignmentRepository repository, NodeRoles roles, SyncConfig config, AssignmentWatch watch) {
+        this.watch = watch;
         this.repository = repository;
         this.roles = roles;
         this.config = config;
@@ -35,7 +38,11 @@ public class AssignmentWatchdog {
             return;
         }
         try {
-            for (var id : repository.failSilent(config.assignment().silence())) {
+            var failed = repository.failSilent(config.assignment().silence());
+            if (!failed.isEmpty()) {
+                watch.watch().changed();
+            }
+            for (var id : failed) {
                 LOG.warnf("assignment deploy-%s failed: its clone reported nothing for %s", id,
                         config.assignment().silence());
             }
