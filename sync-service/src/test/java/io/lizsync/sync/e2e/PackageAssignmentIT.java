@@ -326,6 +326,36 @@ class PackageAssignmentIT {
         assertEquals(1, sync().getNumberReplayedToClone());
     }
 
+    @Test
+    @Order(7)
+    void jobsAreListedNewestFirstInPagesThatNeitherRepeatNorSkip() {
+        var all = jobs().listJobs(ListJobsRequest.newBuilder().setKind("package-deploy").build());
+        assertEquals("", all.getNextPageToken());
+        assertEquals(5, all.getJobsCount(), "one job per assignment of the tests before");
+        for (int i = 1; i < all.getJobsCount(); i++) {
+            var newer = all.getJobs(i - 1).getCreatedAt();
+            var older = all.getJobs(i).getCreatedAt();
+            assertTrue(newer.getSeconds() > older.getSeconds() || newer.getSeconds() == older.getSeconds()
+                    && newer.getNanos() >= older.getNanos(), "newest first");
+        }
+        List<String> paged = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            var page = jobs().listJobs(ListJobsRequest.newBuilder().setPageSize(2).setPageToken(token).build());
+            page.getJobsList().forEach(j -> paged.add(j.getId()));
+            token = page.getNextPageToken();
+            pages++;
+        } while (!token.isEmpty());
+        assertEquals(3, pages);
+        assertEquals(all.getJobsList().stream().map(Job::getId).toList(), paged);
+        assertEquals(0, jobs().listJobs(ListJobsRequest.newBuilder().setSubject("clone:" + UUID.randomUUID()).build())
+                .getJobsCount());
+        assertEquals(0, jobs().listJobs(ListJobsRequest.newBuilder().setKind("package-build").build()).getJobsCount());
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> jobs().listJobs(ListJobsRequest.newBuilder()
+                .setPageToken("not-a-token").build()));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static StatusRuntimeException assertCode(Status.Code code, org.junit.jupiter.api.function.Executable call) {
