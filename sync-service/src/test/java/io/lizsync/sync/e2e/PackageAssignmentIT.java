@@ -271,12 +271,8 @@ class PackageAssignmentIT {
     void aRunningJobCancelledBeforeItsCommitLeavesTheCloneAsItWas() throws Exception {
         PackageInfo fifth = build();
         String deployMark = one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata");
-        sidecar.close();
-        Map<String, String> slow = new java.util.HashMap<>(sidecarEnv);
-        slow.put("LIZSYNC_SYNC_TEST_ASSIGNMENT_PAUSE", "1s");
-        sidecar = ServiceProcess.start("assign-sidecar-slow", slow);
-        Job queued = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
-                .setPackageId(fifth.getPackageId()).build());
+        restartSidecar("assign-sidecar-slow", Map.of("LIZSYNC_SYNC_TEST_ASSIGNMENT_PAUSE", "1s"));
+        Job queued = assign(fifth);
         SynchronizeResponse[] contact = {null};
         Thread syncing = new Thread(() -> contact[0] = sync());
         syncing.start();
@@ -296,8 +292,7 @@ class PackageAssignmentIT {
         assertEquals(JobState.JOB_STATE_CANCELLED, cancelled.getState(), cancelled.getMessage());
         assertEquals(deployMark, one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata"), "nothing deployed");
         assertNotEquals(fifth.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
-        sidecar.close();
-        sidecar = ServiceProcess.start("assign-sidecar", sidecarEnv);
+        restartSidecar("assign-sidecar-after-cancel", Map.of());
         assertEquals(1, sync().getStatus(), "the clone syncs on, with its credential");
     }
 
@@ -305,17 +300,12 @@ class PackageAssignmentIT {
     @Order(6)
     void aSidecarKilledAfterItsDeployReportsTheOutcomeAtItsNextContact() throws Exception {
         PackageInfo fourth = build();
-        sidecar.close();
-        Map<String, String> crashing = new java.util.HashMap<>(sidecarEnv);
-        crashing.put("LIZSYNC_SYNC_TEST_CRASH_POINT", "assignment-after-deploy");
-        sidecar = ServiceProcess.start("assign-sidecar-crashing", crashing);
-        Job queued = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
-                .setPackageId(fourth.getPackageId()).build());
+        restartSidecar("assign-sidecar-crashing", Map.of("LIZSYNC_SYNC_TEST_CRASH_POINT", "assignment-after-deploy"));
+        Job queued = assign(fourth);
         assertThrows(StatusRuntimeException.class, PackageAssignmentIT::sync, "the sidecar halts mid-contact");
         assertEquals(JobState.JOB_STATE_RUNNING, jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId())
                 .build()).getState(), "central heard no outcome");
-        sidecar.close();
-        sidecar = ServiceProcess.start("assign-sidecar-again", sidecarEnv);
+        restartSidecar("assign-sidecar-again", Map.of());
 
         assertEquals(1, sync().getStatus());
         Job done = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
@@ -357,6 +347,19 @@ class PackageAssignmentIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The clone's sidecar again, on the same state directory, with {@code extra} in its environment. */
+    static void restartSidecar(String name, Map<String, String> extra) throws Exception {
+        sidecar.close();
+        Map<String, String> env = new java.util.HashMap<>(sidecarEnv);
+        env.putAll(extra);
+        sidecar = ServiceProcess.start(name, env);
+    }
+
+    static Job assign(PackageInfo p) {
+        return review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(p.getPackageId()).build());
+    }
 
     static StatusRuntimeException assertCode(Status.Code code, org.junit.jupiter.api.function.Executable call) {
         var e = assertThrows(StatusRuntimeException.class, call);
