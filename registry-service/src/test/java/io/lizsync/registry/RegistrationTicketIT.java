@@ -238,6 +238,24 @@ class RegistrationTicketIT {
     }
 
     @Test
+    void aServiceMayOnlyAskForATicketOfAnExistingClone() {
+        // central's exchange asks for the ticket of an assigned deploy (ADR 0015): a re-registration only
+        Server clone = registerByTicket(operator, service, unique("assigned")).getServer();
+        RegistrationTicket t = service.issueRegistrationTicket(request(clone.getName()).setCloneId(clone.getId()).build());
+        assertEquals(clone.getId(), t.getCloneId());
+        assertEquals(clone.getId(), service.redeemRegistrationTicket(redemption(administrator, t, clone.getId()).build())
+                .getServer().getId());
+        var refused = fails(Status.Code.PERMISSION_DENIED, () -> service.issueRegistrationTicket(
+                request(unique("newcomer")).build()));
+        assertTrue(refused.getStatus().getDescription().contains("existing clone"), refused.getStatus().getDescription());
+        fails(Status.Code.NOT_FOUND, () -> service.issueRegistrationTicket(
+                request(unique("ghost")).setCloneId(UUID.randomUUID().toString()).build()));
+        // every other check holds for a service too: the clone's name belongs to it
+        fails(Status.Code.ALREADY_EXISTS, () -> service.issueRegistrationTicket(
+                request(central(administrator).getName()).setCloneId(clone.getId()).build()));
+    }
+
+    @Test
     void aTicketForANewCloneCannotTakeOverAnExistingServer() {
         Server existing = registerByTicket(operator, service, unique("taken")).getServer();
         RegistrationTicket t = ticket(operator, unique("intruder"), PARCELS);

@@ -32,7 +32,9 @@ public final class RegistryAccess {
                 .roles(RegistryServiceGrpc.getListServersMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 .roles(RegistryServiceGrpc.getUpdateServerStatusMethod(), ADMINISTRATOR, SERVICE)
                 .roles(RegistryServiceGrpc.getDeleteServerMethod(), ADMINISTRATOR)
-                .roles(RegistryServiceGrpc.getIssueRegistrationTicketMethod(), ADMINISTRATOR, OPERATOR)
+                // SERVICE: central's exchange, for an assigned deploy (ADR 0015), and only for a ticket that
+                // re-registers an existing clone (checked by the handler: TicketRules.serviceMayIssue)
+                .roles(RegistryServiceGrpc.getIssueRegistrationTicketMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 // central's exchange, for the clone that presents the ticket
                 .roles(RegistryServiceGrpc.getRedeemRegistrationTicketMethod(), SERVICE)
                 .roles(RegistryServiceGrpc.getCheckRegistrationTicketMethod(), SERVICE)

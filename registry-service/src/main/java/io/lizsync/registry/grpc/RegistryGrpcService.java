@@ -127,7 +127,7 @@ public class RegistryGrpcService implements RegistryService {
     public Uni<RegistrationTicket> issueRegistrationTicket(IssueRegistrationTicketRequest r) {
         Caller caller = Caller.current();
         String issuedBy = caller == null ? null : caller.login();
-        return call(() -> tickets.issue(new TicketService.TicketRequest(
+        return call(() -> tickets.issue(caller == null ? java.util.Set.of() : caller.roles(), new TicketService.TicketRequest(
                 r.getCloneName(),
                 Validation.optionalUuid(r.getCloneId(), "clone id"),
                 tableNames(r.getTablesList()),

@@ -28,6 +28,24 @@ final class TicketRules {
     private TicketRules() {
     }
 
+    /**
+     * Null when a caller with {@code roles} may ask for a ticket for {@code cloneId}, else why not.
+     * An administrator or operator may ask for any ticket; a service (central's exchange, for a
+     * deploy an operator assigned to a clone) only for a ticket re-registering an existing clone
+     * (whose existence {@code TicketService} checks as for everyone): never one that makes a new
+     * clone.
+     */
+    static String serviceMayIssue(Set<String> roles, UUID cloneId) {
+        if (roles.contains(io.lizsync.grpckit.auth.Roles.ADMINISTRATOR) || roles.contains(io.lizsync.grpckit.auth.Roles.OPERATOR)) {
+            return null;
+        }
+        if (cloneId == null) {
+            return "a service may only ask for a registration ticket of an existing clone (clone_id); tickets for"
+                    + " new clones are an administrator's or operator's";
+        }
+        return null;
+    }
+
     /** The lifetime asked for: 0 is the default, negative or above the maximum is refused. */
     static Duration lifetime(long validForSeconds) {
         if (validForSeconds < 0) {

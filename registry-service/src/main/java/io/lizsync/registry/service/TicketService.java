@@ -53,6 +53,20 @@ public class TicketService {
         }
     }
 
+    /**
+     * Issues a ticket for a caller holding {@code callerRoles}: a caller with role service only
+     * (central's exchange running an assigned deploy, ADR 0015) may only re-register an existing
+     * clone ({@link TicketRules#serviceMayIssue}); every other check applies to it as well.
+     */
+    @WithTransaction
+    public Uni<IssuedTicket> issue(java.util.Set<String> callerRoles, TicketRequest r) {
+        String refusal = TicketRules.serviceMayIssue(callerRoles, r.cloneId());
+        if (refusal != null) {
+            throw new io.lizsync.registry.error.PermissionDeniedException(refusal);
+        }
+        return issue(r);
+    }
+
     @WithTransaction
     public Uni<IssuedTicket> issue(TicketRequest r) {
         String name = Validation.name(r.cloneName(), "clone name", ServerService.MAX_NAME);

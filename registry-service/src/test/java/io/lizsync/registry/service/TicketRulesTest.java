@@ -34,6 +34,18 @@ class TicketRulesTest {
     }
 
     @Test
+    void aServiceMayOnlyReRegisterAClone() {
+        UUID clone = UUID.randomUUID();
+        java.util.Set<String> service = java.util.Set.of(io.lizsync.grpckit.auth.Roles.SERVICE);
+        assertNull(TicketRules.serviceMayIssue(service, clone));
+        assertTrue(TicketRules.serviceMayIssue(service, null).contains("existing clone"));
+        assertNull(TicketRules.serviceMayIssue(java.util.Set.of(io.lizsync.grpckit.auth.Roles.OPERATOR), null));
+        assertNull(TicketRules.serviceMayIssue(java.util.Set.of(io.lizsync.grpckit.auth.Roles.ADMINISTRATOR,
+                io.lizsync.grpckit.auth.Roles.SERVICE), null));
+        assertTrue(TicketRules.serviceMayIssue(java.util.Set.of(), null) != null, "no role: refused");
+    }
+
+    @Test
     void tablesAreCheckedSortedAndDeduplicated() {
         assertEquals(List.of(A, B), TicketRules.tables(List.of(B, A, B)));
         assertThrows(InvalidArgumentException.class, () -> TicketRules.tables(List.of()));

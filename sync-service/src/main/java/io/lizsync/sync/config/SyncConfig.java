@@ -145,6 +145,12 @@ public interface SyncConfig {
      */
     Optional<java.time.Duration> testPushPause();
 
+    /**
+     * Fault injection, for the assignment tests only (clone role): the sidecar waits this long after
+     * each progress report of an assigned deploy, so that a test can cancel it while it runs.
+     */
+    Optional<java.time.Duration> testAssignmentPause();
+
     /** Clone role: run a sync session on this schedule (a Quarkus 'every' value such as 15m), or off. */
     @WithDefault("off")
     String schedule();
@@ -257,5 +263,19 @@ public interface SyncConfig {
          * {@code LIZSYNC_SYNC_DEPLOY_ADDITIONAL_SQL_ROLE}.
          */
         Optional<String> additionalSqlRole();
+    }
+
+    /** Central role: deploys assigned to clones (ADR 0015). */
+    Assignment assignment();
+
+    /** Assigned deploys. */
+    interface Assignment {
+        /**
+         * A running assignment whose clone reports nothing for this long is failed by central
+         * (error DEADLINE_EXCEEDED; the sidecar reports progress at every step of its deploy)
+         * ({@code LIZSYNC_SYNC_ASSIGNMENT_SILENCE}).
+         */
+        @WithDefault("30m")
+        java.time.Duration silence();
     }
 }

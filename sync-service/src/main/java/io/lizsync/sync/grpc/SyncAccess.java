@@ -7,6 +7,7 @@ import static io.lizsync.grpckit.auth.Roles.SERVICE;
 
 import io.lizsync.grpckit.auth.AccessPolicy;
 import io.lizsync.grpckit.auth.LocalToken;
+import io.lizsync.proto.jobs.v1.JobsGrpc;
 import io.lizsync.proto.sync.v1.CentralAdminGrpc;
 import io.lizsync.proto.sync.v1.CloneAgentGrpc;
 import io.lizsync.proto.sync.v1.ExchangeGrpc;
@@ -40,7 +41,7 @@ public final class SyncAccess {
         }
         if (surfaces.contains(io.lizsync.sync.config.SyncConfig.Surface.admin)) {
             served.addAll(java.util.List.of(CentralAdminGrpc.SERVICE_NAME, SyncReviewGrpc.SERVICE_NAME,
-                    CloneAgentGrpc.SERVICE_NAME));
+                    CloneAgentGrpc.SERVICE_NAME, JobsGrpc.SERVICE_NAME));
         }
         String sorted = surfaces.stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(","));
         return policy().servingOnly(served, "this sync-service serves " + sorted + " only (lizsync.sync.serve,"
@@ -52,7 +53,7 @@ public final class SyncAccess {
         return AccessPolicy.builder()
                 .services(CentralAdminGrpc.getServiceDescriptor(), SyncReviewGrpc.getServiceDescriptor(),
                         ExchangeGrpc.getServiceDescriptor(), CloneAgentGrpc.getServiceDescriptor(),
-                        io.lizsync.proto.sync.v1.PackageRelayGrpc.getServiceDescriptor())
+                        io.lizsync.proto.sync.v1.PackageRelayGrpc.getServiceDescriptor(), JobsGrpc.getServiceDescriptor())
                 .openService("grpc.health.v1.Health")
                 // central: the tools
                 .roles(CentralAdminGrpc.getInstallMethod(), ADMINISTRATOR)
@@ -68,12 +69,23 @@ public final class SyncAccess {
                 .roles(SyncReviewGrpc.getListTablePoliciesMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 .roles(SyncReviewGrpc.getPruneLogMethod(), ADMINISTRATOR)
                 .roles(SyncReviewGrpc.getListCloneStatesMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(SyncReviewGrpc.getGetCloneStateMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                // central: deploys assigned to clones (ADR 0015), the operator's surface
+                .roles(SyncReviewGrpc.getAssignPackageMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(JobsGrpc.getGetJobMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(JobsGrpc.getListJobsMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(JobsGrpc.getWatchJobMethod(), ADMINISTRATOR, OPERATOR)
+                .roles(JobsGrpc.getCancelJobMethod(), ADMINISTRATOR, OPERATOR)
                 // central: the clones' exchange, by their own credential
                 .cloneCredential(ExchangeGrpc.getHelloMethod())
                 .cloneCredential(ExchangeGrpc.getMeasureClockMethod())
                 .cloneCredential(ExchangeGrpc.getPushMethod())
                 .cloneCredential(ExchangeGrpc.getPullMethod())
                 .cloneCredential(ExchangeGrpc.getAcknowledgeMethod())
+                // an assigned deploy: the clone claims it and reports on it as itself (after the
+                // deploy, with the credential its registration gave it)
+                .cloneCredential(ExchangeGrpc.getClaimAssignmentMethod())
+                .cloneCredential(ExchangeGrpc.getReportAssignmentMethod())
                 // a clone not registered yet: its single-use registration ticket, in the request,
                 // is checked by registry-service when central redeems it (ADR 0013)
                 .anyone(ExchangeGrpc.getRegisterCloneMethod())

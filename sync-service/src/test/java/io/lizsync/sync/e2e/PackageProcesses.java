@@ -77,4 +77,29 @@ final class PackageProcesses {
         }
         return RegistryProcess.ticket(registry, request, java.util.List.of());
     }
+
+    /** Installs the tools on central and prepares {@code schema} (server id, uid columns, audit triggers). */
+    static void installAndPrepare(io.grpc.Channel central, String schema) {
+        var admin = io.lizsync.proto.sync.v1.CentralAdminGrpc.newBlockingStub(central).withCallCredentials(Mesh.ADMIN)
+                .withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS);
+        org.junit.jupiter.api.Assertions.assertEquals(1,
+                admin.install(io.lizsync.proto.sync.v1.InstallRequest.getDefaultInstance()).getStatus());
+        org.junit.jupiter.api.Assertions.assertEquals(1, admin.prepare(io.lizsync.proto.sync.v1.PrepareRequest
+                .newBuilder().setAddServerId(true).setAddUidColumns(true).setAddAuditTriggers(true).addSchemas(schema)
+                .build()).getStatus());
+    }
+
+    /** Shuts the channels, closes the processes in the order given (nulls skipped), then the clusters. */
+    static void closeAll(java.util.List<io.grpc.ManagedChannel> channels, io.lizsync.testkit.PgClusters dbs,
+            ServiceProcess... processes) {
+        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
+        for (ServiceProcess p : processes) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        if (dbs != null) {
+            dbs.close();
+        }
+    }
 }

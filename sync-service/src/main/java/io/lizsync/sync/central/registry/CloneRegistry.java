@@ -53,6 +53,20 @@ public class CloneRegistry {
                 r.getSecret(), r.getPackageHistorySyncId());
     }
 
+    /**
+     * A single-use registration ticket re-registering the existing clone {@code cloneId} with
+     * {@code packageId} (an assigned deploy, ADR 0015), asked with central's service token: registry
+     * issues it to a service only for an existing clone. The clear ticket goes to the clone and is
+     * never stored here.
+     */
+    public String issueTicket(String cloneId, String cloneName, List<io.lizsync.sync.engine.TableRef> tables,
+            String packageId, String historySyncId) {
+        var request = io.lizsync.proto.registry.v1.IssueRegistrationTicketRequest.newBuilder().setCloneId(cloneId)
+                .setCloneName(cloneName).setPackageId(packageId).setPackageHistorySyncId(historySyncId);
+        tables.forEach(t -> request.addTables(TableRef.newBuilder().setSchemaName(t.schema()).setTableName(t.table())));
+        return call("asking for a registration ticket", () -> stub().issueRegistrationTicket(request.build())).getTicket();
+    }
+
     /** The clones changed at registry since {@code afterSnapshot} ("" for every clone), and the next snapshot. */
     public Changes changes(String afterSnapshot) {
         var answer = call("reading the clones' changes", () -> stub().listCloneChanges(

@@ -82,6 +82,49 @@ public class PackageRelayService {
         };
     }
 
+    /** What central needs of a package to assign it: its tables, its history item, its central. */
+    public record PackageFacts(String packageId, String historySyncId, String centralId,
+            java.util.List<io.lizsync.sync.engine.TableRef> tables) {
+    }
+
+    /**
+     * The package as packaging-service describes it, asked with central's service token; NOT_FOUND
+     * when it does not know it, UNAVAILABLE when it does not answer.
+     */
+    public PackageFacts describe(String packageId) {
+        String wanted = uuid(packageId);
+        try {
+            var p = PackagingServiceGrpc.newBlockingStub(packaging()).withCallCredentials(link.credentials())
+                    .withDeadlineAfter(config.registry().deadlineSeconds(), TimeUnit.SECONDS)
+                    .getPackage(io.lizsync.proto.packaging.v1.GetPackageRequest.newBuilder().setPackageId(wanted).build());
+            return new PackageFacts(p.getPackageId(), p.getHistorySyncId(), p.getCentralServerId(), p.getTablesList()
+                    .stream().map(t -> new io.lizsync.sync.engine.TableRef(t.getTable().getSchemaName(),
+                            t.getTable().getTableName())).toList());
+        } catch (io.grpc.StatusRuntimeException e) {
+            String why = e.getStatus().getDescription() == null ? e.getStatus().getCode().toString()
+                    : e.getStatus().getDescription();
+            throw switch (e.getStatus().getCode()) {
+                case NOT_FOUND -> new ExchangeException(Reason.NOT_FOUND, "unknown package " + wanted
+                        + " (packaging-service: " + why + ")");
+                case INVALID_ARGUMENT -> new IllegalArgumentException("package_id: " + why);
+                default -> new ExchangeException(Reason.UNAVAILABLE, "packaging-service could not describe package "
+                        + wanted + ": " + e.getStatus().getCode() + "; try again later");
+            };
+        }
+    }
+
+    /**
+     * Tells packaging-service that a clone deployed a package (its deployment list), with central's
+     * service token: an assigned deploy's sidecar has no operator's token to do it. Best effort.
+     */
+    public void recordDeployment(String packageId, String cloneId, String cloneName, java.time.Instant at) {
+        PackagingServiceGrpc.newBlockingStub(packaging()).withCallCredentials(link.credentials())
+                .withDeadlineAfter(config.registry().deadlineSeconds(), TimeUnit.SECONDS)
+                .recordDeployment(io.lizsync.proto.packaging.v1.RecordDeploymentRequest.newBuilder()
+                        .setPackageId(packageId).setCloneServerId(cloneId).setCloneName(cloneName)
+                        .setDeployedAt(io.lizsync.sync.wire.Wire.timestamp(at)).build());
+    }
+
     private static String uuid(String id) {
         try {
             return UUID.fromString(id).toString();

@@ -65,7 +65,29 @@ public class CentralClient {
     }
 
     /** What hello answered. */
-    public record Hello(String sessionId, String centralId, boolean redeployRequired, boolean upToDate) {
+    public record Hello(String sessionId, String centralId, boolean redeployRequired, boolean upToDate,
+            Assignment assignment) {
+    }
+
+    /** A deploy assigned to this clone through central (ADR 0015); {@code running}: already claimed. */
+    public record Assignment(String jobId, String packageId, boolean force, boolean running) {
+    }
+
+    /** A claimed assignment: the job and its single-use registration ticket (a secret: never logged). */
+    public record Claimed(String jobId, String packageId, boolean force, String ticket) {
+        @Override
+        public String toString() {
+            return "Claimed[" + jobId + ", package " + packageId + (force ? ", forced" : "") + "]";
+        }
+    }
+
+    /** How an assignment ended here; PROGRESS while it runs. */
+    public enum Outcome {
+        PROGRESS, SUCCEEDED, FAILED, CANCELLED
+    }
+
+    /** Central's answer to a report: the job is final there, a cancellation was asked. */
+    public record ReportAnswer(boolean finalThere, boolean cancelRequested) {
     }
 
     /** Central's clock measurement: central's database clock minus ours, within ± uncertainty. */
@@ -92,13 +114,19 @@ public class CentralClient {
 
     public Hello hello(CloneStore.Identity me, Collection<Catalog.TableShape> shapes) throws IOException {
         var request = HelloRequest.newBuilder().setCloneId(me.cloneId()).setToolsVersion(me.toolsVersion())
-                .setCursor(me.tickId() == null ? "" : me.tickId().toString()).setNothingToPush(!me.hasLocalChanges());
+                .setCursor(me.tickId() == null ? "" : me.tickId().toString()).setNothingToPush(!me.hasLocalChanges())
+                .setUnsentChanges(me.unsentChanges());
+        if (me.oldestUnsentAt() != null) {
+            request.setOldestUnsentAt(Wire.timestamp(me.oldestUnsentAt()));
+        }
         for (Catalog.TableShape s : shapes) {
             request.addTables(TableFingerprint.newBuilder().setSchemaName(s.table().schema())
                     .setTableName(s.table().table()).setFingerprint(s.fingerprint()).addAllColumns(s.descriptions()));
         }
         var h = link.onceMoreIfUnavailable("hello", () -> exchange().hello(request.build()));
-        return new Hello(h.getSessionId(), h.getCentralId(), h.getRedeployRequired(), h.getUpToDate());
+        var a = h.hasAssignment() ? new Assignment(h.getAssignment().getJobId(), h.getAssignment().getPackageId(),
+                h.getAssignment().getForce(), h.getAssignment().getRunning()) : null;
+        return new Hello(h.getSessionId(), h.getCentralId(), h.getRedeployRequired(), h.getUpToDate(), a);
     }
 
     /**
@@ -345,6 +373,36 @@ public class CentralClient {
                 .peerLimit("lizsync.sync.max-message-bytes of central's sync-service (LIZSYNC_SYNC_MAX_MESSAGE_BYTES)")
                 .peerSends("batches of at most " + (ChangeStream.BATCH_BYTES >> 10) + " KiB")
                 .explain(e);
+    }
+
+    /** Claims the assignment {@code jobId} (empty: whichever is open for this clone) and gets its ticket. */
+    public Claimed claim(String jobId) throws IOException {
+        var c = link.onceMoreIfUnavailable("claiming an assignment", () -> exchange().claimAssignment(
+                io.lizsync.proto.sync.v1.ClaimAssignmentRequest.newBuilder().setJobId(jobId == null ? "" : jobId).build()));
+        return new Claimed(c.getJobId(), c.getPackageId(), c.getForce(), c.getRegistrationTicket());
+    }
+
+    /** Reports an assignment's progress ({@link Outcome#PROGRESS}) or its outcome (with the credential held now). */
+    public ReportAnswer report(String jobId, String step, long done, long total, String unit, int percent,
+            Outcome outcome, String errorCode, String message) throws IOException {
+        var r = io.lizsync.proto.sync.v1.AssignmentReport.newBuilder().setJobId(jobId).setStep(nz(step)).setDone(done)
+                .setTotal(total).setUnit(nz(unit)).setPercent(percent).setErrorCode(nz(errorCode))
+                .setMessage(nz(message)).setOutcome(switch (outcome) {
+                    case PROGRESS -> io.lizsync.proto.sync.v1.AssignmentOutcome.ASSIGNMENT_OUTCOME_UNSPECIFIED;
+                    case SUCCEEDED -> io.lizsync.proto.sync.v1.AssignmentOutcome.ASSIGNMENT_OUTCOME_SUCCEEDED;
+                    case FAILED -> io.lizsync.proto.sync.v1.AssignmentOutcome.ASSIGNMENT_OUTCOME_FAILED;
+                    case CANCELLED -> io.lizsync.proto.sync.v1.AssignmentOutcome.ASSIGNMENT_OUTCOME_CANCELLED;
+                }).build();
+        var answer = link.onceMoreIfUnavailable("reporting an assignment", () -> exchange().reportAssignment(r));
+        var state = answer.getState();
+        boolean done2 = state == io.lizsync.proto.jobs.v1.JobState.JOB_STATE_SUCCEEDED
+                || state == io.lizsync.proto.jobs.v1.JobState.JOB_STATE_FAILED
+                || state == io.lizsync.proto.jobs.v1.JobState.JOB_STATE_CANCELLED;
+        return new ReportAnswer(done2, answer.getCancelRequested());
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 
     private ExchangeGrpc.ExchangeBlockingStub exchange() {

@@ -122,6 +122,21 @@ public class CentralLink {
         }
     }
 
+    /**
+     * SHA-256 (hex) of the credential held now, or "" for none: tells whether a registration
+     * replaced it, without keeping the credential anywhere else.
+     */
+    public String credentialFingerprint() {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(credential().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IllegalStateException e) {
+            return "";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Keeps the exchange credential in the state directory (mode 0600, written whole then renamed). */
     public void storeCredential(String credential) throws IOException {
         PrivateDirs.writeSecret(Path.of(config.stateDir()), "credential", credential);

@@ -50,7 +50,7 @@ public class CloneAgentGrpcService implements CloneAgent {
             var o = runner.synchronize();
             return SynchronizeResponse.newBuilder().setStatus(1)
                     .setMessage(o.toCentral() + " change(s) replayed to central, " + o.toClone() + " to the clone, "
-                            + o.conflicts() + " conflict(s)")
+                            + o.conflicts() + " conflict(s)" + (o.assignment() == null ? "" : "; " + o.assignment()))
                     .setNumberReplayedToCentral(o.toCentral()).setNumberReplayedToClone(o.toClone())
                     .setNumberConflicts(o.conflicts()).setDurationMs(o.durationMs()).build();
         });

@@ -57,7 +57,7 @@ public class CloneStore {
      * something (sent or not yet sent to central).
      */
     public record Identity(String cloneId, String centralId, Long tickId, String toolsVersion, List<TableRef> tables,
-            boolean hasLocalChanges) {
+            boolean hasLocalChanges, long unsentChanges, java.time.Instant oldestUnsentAt) {
     }
 
     public Identity identity() {
@@ -67,8 +67,10 @@ public class CloneStore {
                              WHERE t.server_id = m.server_id ORDER BY t.schema_name, t.table_name),
                        ARRAY(SELECT t.table_name FROM lizsync.synchronized_tables t
                              WHERE t.server_id = m.server_id ORDER BY t.schema_name, t.table_name),
-                       EXISTS (SELECT 1 FROM audit.logged_actions l WHERE %s)
-                FROM lizsync.server_metadata m JOIN lizsync.clone_state s ON s.clone_id = m.server_id
+                       u.n > 0, u.n, u.oldest
+                FROM lizsync.server_metadata m JOIN lizsync.clone_state s ON s.clone_id = m.server_id,
+                     LATERAL (SELECT count(*) AS n, min(l.action_tstamp_tx) AS oldest
+                              FROM audit.logged_actions l WHERE %s) u
                 WHERE m.server_role = 'clone'""".formatted(NOT_SENT));
         if (rs.size() == 0) {
             throw new IllegalStateException("this database is not a clone yet: attach it or deploy a package first");
@@ -80,7 +82,9 @@ public class CloneStore {
         for (int i = 0; i < schemas.length; i++) {
             tables.add(new TableRef(schemas[i], names[i]));
         }
-        return new Identity(r.getString(0), r.getString(1), r.getLong(2), r.getString(3), tables, r.getBoolean(6));
+        var oldest = r.getOffsetDateTime(8);
+        return new Identity(r.getString(0), r.getString(1), r.getLong(2), r.getString(3), tables, r.getBoolean(6),
+                r.getLong(7), oldest == null ? null : oldest.toInstant());
     }
 
     /** Records a completed session that pulled nothing; with {@code tickId}, the cursor central moved it to. */
@@ -93,6 +97,25 @@ public class CloneStore {
     public String cloneName() {
         var rs = Db.query(pool, "SELECT server_name FROM lizsync.server_metadata WHERE server_role = 'clone' LIMIT 1");
         return rs.size() == 0 ? "clone" : rs.iterator().next().getString(0);
+    }
+
+    /**
+     * What tells one deploy from the next on this clone: the transaction that wrote its identity
+     * (every deploy writes {@code lizsync.server_metadata} anew, in its one transaction; nothing
+     * else writes it), with the package it recorded. Null when the database is not a clone.
+     */
+    public record DeployMark(String writtenBy, String packageId) {
+    }
+
+    public DeployMark deployMark() {
+        var rs = Db.query(pool, """
+                SELECT m.xmin::text, s.package_id::text FROM lizsync.server_metadata m
+                LEFT JOIN lizsync.clone_state s ON s.clone_id = m.server_id WHERE m.server_role = 'clone' LIMIT 1""");
+        if (rs.size() == 0) {
+            return null;
+        }
+        Row r = rs.iterator().next();
+        return new DeployMark(r.getString(0), r.getString(1));
     }
 
     /** The package this clone was last deployed from (uuid), or null. */

@@ -34,9 +34,11 @@ public class SyncRunner {
     private final CentralClient central;
     private final io.lizsync.sync.clone.central.CentralLink link;
     private final ReentrantLock lock = new ReentrantLock();
+    private final jakarta.enterprise.inject.Instance<AssignmentRunner> assignments;
 
     SyncRunner(SyncConfig config, NodeRoles roles, CloneStore store, CentralClient central,
-            io.lizsync.sync.clone.central.CentralLink link) {
+            io.lizsync.sync.clone.central.CentralLink link, jakarta.enterprise.inject.Instance<AssignmentRunner> assignments) {
+        this.assignments = assignments;
         this.link = link;
         this.config = config;
         this.roles = roles;
@@ -45,19 +47,45 @@ public class SyncRunner {
     }
 
     /** Counts of one session. */
-    public record Outcome(long toCentral, long toClone, long conflicts, long durationMs) {
+    public record Outcome(long toCentral, long toClone, long conflicts, long durationMs, String assignment) {
+        Outcome(long toCentral, long toClone, long conflicts, long durationMs) {
+            this(toCentral, toClone, conflicts, durationMs, null);
+        }
+
+        Outcome with(String ran) {
+            return new Outcome(toCentral, toClone, conflicts, durationMs, ran);
+        }
     }
 
     /** Runs one session now (on demand, the schedule, or {@code SELECT lizsync.synchronize()}). */
     public Outcome synchronize() throws Exception {
         roles.require(SyncConfig.Role.clone, "a sync session with central");
         return exclusive(() -> {
+            assignments.get().recover(this);
+            CentralClient.Assignment[] seen = {null};
+            Outcome done;
             try {
-                return session();
-            } catch (io.grpc.StatusRuntimeException e) {
-                throw central.explain(e);
+                done = session(seen);
+            } catch (Exception e) {
+                Exception failure = e instanceof io.grpc.StatusRuntimeException s ? central.explain(s) : e;
+                // The deploy assigned through central (ADR 0015) runs even when the sync before it
+                // failed: its own checks decide (unsynced edits without force are refused). A hello
+                // refused for a structure or tools version that differs is what a deploy repairs.
+                String ran = seen[0] != null ? assignments.get().run(seen[0])
+                        : refusedHello(failure) ? assignments.get().runOpen() : null;
+                if (ran == null) {
+                    throw failure;
+                }
+                LOG.infof("sync failed (%s); %s", failure.getMessage(), ran);
+                return new Outcome(0, 0, 0, 0, ran + " (the sync before it failed: " + failure.getMessage() + ")");
             }
+            return seen[0] == null ? done : done.with(assignments.get().run(seen[0]));
         });
+    }
+
+    private static boolean refusedHello(Exception failure) {
+        return failure instanceof io.grpc.StatusRuntimeException s
+                && s.getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION;
     }
 
     /** Runs work while no sync session (nor another deploy) of this clone runs. */
@@ -113,15 +141,27 @@ public class SyncRunner {
         }
     }
 
-    private Outcome session() throws Exception {
+    private Outcome session(CentralClient.Assignment[] seen) throws Exception {
         long start = System.nanoTime();
         link.wakeUp();
         CloneStore.Identity me = store.identity();
         long tIdentity = System.nanoTime();
         registerIfPending(me);
+        assignments.get().flush();
         var shapes = store.shapes(me.tables());
         long tShapes = System.nanoTime();
         var hello = central.hello(me, shapes);
+        seen[0] = hello.assignment();
+        if (seen[0] != null) {
+            // A deploy assigned through central (ADR 0015) replaces the clone's tables: this session
+            // exchanges nothing more. A push would take the clone's edits to central after the
+            // package's snapshot, where the deploy could never bring them back (nothing returns to
+            // its origin), and a pull would move the cursor past the package. The deploy's checks
+            // decide: unsynced edits are refused unless forced, and stay for the next sync.
+            LOG.infof("central assigned deploy %s (package %s): the session stops at hello", seen[0].jobId(),
+                    seen[0].packageId());
+            return new Outcome(0, 0, 0, (System.nanoTime() - start) / 1_000_000);
+        }
         if (hello.redeployRequired()) {
             throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("central says this clone fell behind its log retention: deploy a new package");
         }

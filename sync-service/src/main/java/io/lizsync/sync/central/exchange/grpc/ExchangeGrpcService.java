@@ -58,9 +58,11 @@ public class ExchangeGrpcService implements Exchange {
     private final PushService pushes;
     private final PullService pulls;
     private final Calls calls;
+    private final io.lizsync.sync.central.assign.service.AssignmentService assignments;
 
     ExchangeGrpcService(CloneAccess access, SessionService sessions, ClockService clocks, PushService pushes,
-            PullService pulls, NodeRoles roles) {
+            PullService pulls, NodeRoles roles, io.lizsync.sync.central.assign.service.AssignmentService assignments) {
+        this.assignments = assignments;
         this.access = access;
         this.sessions = sessions;
         this.clocks = clocks;
@@ -81,10 +83,17 @@ public class ExchangeGrpcService implements Exchange {
             }
             // Authenticated inside hello's transaction (pipelined with its first statements).
             var h = sessions.hello(credential, r.getCloneId(), r.getToolsVersion(), tables, r.getCursor(),
-                    r.getNothingToPush());
+                    r.getNothingToPush(), new SessionService.Contact(r.getToolsVersion(), r.getUnsentChanges(),
+                            r.hasOldestUnsentAt() ? Wire.instant(r.getOldestUnsentAt()) : null));
             var answer = HelloResponse.newBuilder().setSessionId(h.sessionId()).setCentralId(h.centralId())
                     .setToolsVersion(h.toolsVersion()).setRedeployRequired(h.redeployRequired())
                     .setUpToDate(h.upToDate());
+            if (h.assignment() != null) {
+                answer.setAssignment(io.lizsync.proto.sync.v1.Assignment.newBuilder()
+                        .setJobId(io.lizsync.sync.jobs.JobId.format(io.lizsync.sync.jobs.JobId.DEPLOY, h.assignment().jobId()))
+                        .setPackageId(h.assignment().packageId()).setForce(h.assignment().force())
+                        .setRunning(h.assignment().running()));
+            }
             for (var f : h.tables()) {
                 answer.addTables(TableFingerprint.newBuilder().setSchemaName(f.table().schema())
                         .setTableName(f.table().table()).setFingerprint(f.fingerprint()));
@@ -231,6 +240,47 @@ public class ExchangeGrpcService implements Exchange {
             return RegisterCloneResponse.newBuilder().setCloneId(reg.cloneId()).setCredential(reg.credential())
                     .setCentralId(reg.centralId()).setTickId(reg.tickId()).build();
         });
+    }
+
+    @Override
+    @Blocking
+    public Uni<io.lizsync.proto.sync.v1.ClaimedAssignment> claimAssignment(io.lizsync.proto.sync.v1.ClaimAssignmentRequest r) {
+        return asClone(clone -> {
+            var claimed = assignments.claim(clone, r.getJobId());
+            return io.lizsync.proto.sync.v1.ClaimedAssignment.newBuilder()
+                    .setJobId(io.lizsync.sync.jobs.JobId.format(io.lizsync.sync.jobs.JobId.DEPLOY, claimed.assignment().jobId()))
+                    .setPackageId(claimed.assignment().packageId()).setForce(claimed.assignment().force())
+                    .setRegistrationTicket(claimed.ticket()).build();
+        });
+    }
+
+    @Override
+    @Blocking
+    public Uni<io.lizsync.proto.sync.v1.AssignmentReportAnswer> reportAssignment(io.lizsync.proto.sync.v1.AssignmentReport r) {
+        return asClone(clone -> {
+            var outcome = switch (r.getOutcome()) {
+                case ASSIGNMENT_OUTCOME_SUCCEEDED -> io.lizsync.sync.central.assign.service.AssignmentRules.Outcome.SUCCEEDED;
+                case ASSIGNMENT_OUTCOME_FAILED -> io.lizsync.sync.central.assign.service.AssignmentRules.Outcome.FAILED;
+                case ASSIGNMENT_OUTCOME_CANCELLED -> io.lizsync.sync.central.assign.service.AssignmentRules.Outcome.CANCELLED;
+                default -> io.lizsync.sync.central.assign.service.AssignmentRules.Outcome.PROGRESS;
+            };
+            var reported = assignments.report(clone, r.getJobId(), r.getStep(), r.getDone(), r.getTotal(), r.getUnit(),
+                    r.getPercent(), outcome, r.getErrorCode(), r.getMessage());
+            return io.lizsync.proto.sync.v1.AssignmentReportAnswer.newBuilder()
+                    .setCancelRequested(reported.cancelRequested())
+                    .setState(io.lizsync.sync.central.assign.grpc.JobMapping.state(reported.state())).build();
+        });
+    }
+
+    /** A unary call of the clone that the call's credential proves (checked on the worker thread). */
+    private <T> Uni<T> asClone(CloneWork<T> work) {
+        String credential = CredentialInterceptor.CREDENTIAL.get();
+        return call(() -> work.run(access.authenticate(credential)));
+    }
+
+    @FunctionalInterface
+    private interface CloneWork<T> {
+        T run(String cloneId) throws Exception;
     }
 
     private <T> Uni<T> call(Callable<T> work) {

@@ -37,7 +37,15 @@ public class SessionService {
 
     /** What Hello returns. */
     public record Hello(String sessionId, String centralId, String toolsVersion, List<Fingerprint> tables,
-            boolean redeployRequired, boolean upToDate) {
+            boolean redeployRequired, boolean upToDate, OpenAssignment assignment) {
+    }
+
+    /** The clone's open assignment (ADR 0015) as hello shows it; {@code running}: already claimed. */
+    public record OpenAssignment(UUID jobId, String packageId, boolean force, boolean running) {
+    }
+
+    /** What the clone states of itself at hello, kept for its clone state (ADR 0015). */
+    public record Contact(String toolsVersion, long unsentChanges, java.time.Instant oldestUnsentAt) {
     }
 
     /**
@@ -46,7 +54,36 @@ public class SessionService {
      * and {@link Hello#upToDate()} is true (an idle sync costs one call and one transaction).
      */
     public Hello hello(String credential, String claimedId, String toolsVersion, List<Fingerprint> cloneTables,
-            String cursor, boolean nothingToPush) throws Exception {
+            String cursor, boolean nothingToPush, Contact contact) throws Exception {
+        try {
+            return open(credential, claimedId, toolsVersion, cloneTables, cursor, nothingToPush, contact);
+        } catch (ExchangeException e) {
+            if (e.reason() == Reason.PRECONDITION || e.reason() == Reason.NOT_FOUND) {
+                // A refused hello is a contact too: the clone is alive and said who it is (the
+                // credential was checked before any of these refusals).
+                recordContact(CloneAccess.credentialParts(credential)[0], contact);
+            }
+            throw e;
+        }
+    }
+
+    private void recordContact(String cloneId, Contact contact) {
+        try {
+            Db.query(pool, """
+                    UPDATE lizsync.clone_state SET last_contact = now(), contact_tools_version = $2,
+                        unsent_changes = $3, oldest_unsent_at = $4 WHERE clone_id = $1::uuid""", cloneId,
+                    contact.toolsVersion(), contact.unsentChanges(), offset(contact.oldestUnsentAt()));
+        } catch (RuntimeException e) {
+            // the refusal is what the clone must learn; a contact not recorded is only a staler status
+        }
+    }
+
+    private static java.time.OffsetDateTime offset(java.time.Instant t) {
+        return t == null ? null : t.atOffset(java.time.ZoneOffset.UTC);
+    }
+
+    private Hello open(String credential, String claimedId, String toolsVersion, List<Fingerprint> cloneTables,
+            String cursor, boolean nothingToPush, Contact contact) throws Exception {
         String[] credentialParts = CloneAccess.credentialParts(credential);
         String cloneId = credentialParts[0];
         if (!cloneId.equals(claimedId)) {
@@ -77,6 +114,9 @@ public class SessionService {
             var claimedShapes = Catalog.sendShapes(c, claimedTables);
             var pendingSinceClaimed = claimedTick == null ? null
                     : ExchangeRepository.sendPendingFor(c, cloneId, claimedTick);
+            var assignmentRows = Db.send(c, """
+                    SELECT job_id, package_id::text, force, state = 'running' FROM lizsync.assignments
+                    WHERE clone_id = $1::uuid AND state IN ('queued', 'running')""", cloneId);
             CloneAccess.checkCredential(credentialParts, Db.await(credentialRows));
             var rs = Db.await(stateRows);
             if (rs.size() == 0) {
@@ -149,9 +189,17 @@ public class SessionService {
                     UPDATE lizsync.clone_state SET session_id = $2::uuid, session_started = now(), session_tick_id = NULL,
                         session_clock_offset_ms = NULL, session_clock_uncertainty_ms = NULL,
                         last_tick_id = $3, redeploy_required = $4,
-                        last_sync = CASE WHEN $5 THEN now() ELSE last_sync END
-                    WHERE clone_id = $1::uuid""", cloneId, session, tick, redeploy, upToDate);
-            return new Hello(session == null ? "" : session, centralId, centralVersion, mine, redeploy, upToDate);
+                        last_sync = CASE WHEN $5 THEN now() ELSE last_sync END,
+                        last_contact = now(), contact_tools_version = $6, unsent_changes = $7, oldest_unsent_at = $8
+                    WHERE clone_id = $1::uuid""", cloneId, session, tick, redeploy, upToDate, contact.toolsVersion(),
+                    contact.unsentChanges(), offset(contact.oldestUnsentAt()));
+            var assigned = Db.await(assignmentRows);
+            OpenAssignment open = null;
+            if (assigned.size() > 0) {
+                Row a = assigned.iterator().next();
+                open = new OpenAssignment(a.getUUID(0), a.getString(1), a.getBoolean(2), a.getBoolean(3));
+            }
+            return new Hello(session == null ? "" : session, centralId, centralVersion, mine, redeploy, upToDate, open);
         });
     }
 

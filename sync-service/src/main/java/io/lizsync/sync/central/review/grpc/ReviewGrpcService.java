@@ -43,8 +43,12 @@ public class ReviewGrpcService implements SyncReview {
     private final ReviewService service;
     private final Calls calls;
 
-    ReviewGrpcService(ReviewService service, NodeRoles roles) {
+    private final io.lizsync.sync.central.assign.service.AssignmentService assignments;
+
+    ReviewGrpcService(ReviewService service, io.lizsync.sync.central.assign.service.AssignmentService assignments,
+            NodeRoles roles) {
         this.service = service;
+        this.assignments = assignments;
         this.calls = Calls.of(roles, SyncConfig.Role.central, "sync review");
     }
 
@@ -115,17 +119,50 @@ public class ReviewGrpcService implements SyncReview {
     @Override
     public Uni<ListCloneStatesResponse> listCloneStates(ListCloneStatesRequest r) {
         return call(() -> {
-            var out = ListCloneStatesResponse.newBuilder();
-            for (CloneStateRecord s : service.listCloneStates()) {
-                var st = CloneState.newBuilder().setCloneId(s.cloneId()).setRedeployRequired(s.redeployRequired())
-                        .setPendingEvents(s.pendingEvents()).setLagSeconds(s.lagSeconds() == null ? 0 : s.lagSeconds());
-                if (s.lastSync() != null) {
-                    st.setLastSync(ts(s.lastSync()));
-                }
-                out.addClones(st);
-            }
+            var page = service.listCloneStates(r.getPageSize(), r.getPageToken());
+            var out = ListCloneStatesResponse.newBuilder().setNextPageToken(page.nextToken());
+            page.clones().forEach(s -> out.addClones(cloneState(s)));
             return out.build();
         });
+    }
+
+    @Override
+    public Uni<CloneState> getCloneState(io.lizsync.proto.sync.v1.GetCloneStateRequest r) {
+        return call(() -> cloneState(service.getCloneState(r.getCloneId())));
+    }
+
+    @Override
+    public Uni<io.lizsync.proto.jobs.v1.Job> assignPackage(io.lizsync.proto.sync.v1.AssignPackageRequest r) {
+        io.lizsync.grpckit.auth.Caller caller = io.lizsync.grpckit.auth.Caller.current();
+        String by = caller == null ? null : caller.login();
+        return call(() -> io.lizsync.sync.central.assign.grpc.JobMapping.job(
+                assignments.assign(r.getCloneId(), r.getPackageId(), r.getForce(), by)));
+    }
+
+    private static CloneState cloneState(CloneStateRecord s) {
+        var st = CloneState.newBuilder().setCloneId(s.cloneId()).setName(s.name())
+                .setRedeployRequired(s.redeployRequired()).setPendingEvents(s.pendingEvents())
+                .setLagSeconds(s.lagSeconds() == null ? 0 : s.lagSeconds()).setUnsentChanges(s.unsentChanges())
+                .setToolsVersion(nz(s.toolsVersion()))
+                .setOpenAssignmentJobId(s.openAssignment() == null ? ""
+                        : io.lizsync.sync.jobs.JobId.format(io.lizsync.sync.jobs.JobId.DEPLOY, s.openAssignment()));
+        if (s.lastSync() != null) {
+            st.setLastSync(ts(s.lastSync()));
+        }
+        if (s.lastContact() != null) {
+            st.setLastContact(ts(s.lastContact()));
+        }
+        if (s.oldestPendingAt() != null) {
+            st.setOldestPendingAt(ts(s.oldestPendingAt()));
+        }
+        if (s.oldestUnsentAt() != null) {
+            st.setOldestUnsentAt(ts(s.oldestUnsentAt()));
+            if (s.lastContact() != null) {
+                st.setUnsentAgeSeconds(Math.max(0, java.time.Duration.between(s.oldestUnsentAt(), s.lastContact())
+                        .toSeconds()));
+            }
+        }
+        return st.build();
     }
 
     private static Conflict conflict(ConflictRecord c) {

@@ -39,9 +39,14 @@ public class ReviewRepository {
             String rule, String winner, Long clockUncertaintyMs, boolean withinClockUncertainty) {
     }
 
-    /** A clone's state: last sync (null before the first), changes waiting for it and the age of the oldest. */
-    public record CloneStateRecord(String cloneId, OffsetDateTime lastSync, boolean redeployRequired,
-            long pendingEvents, Long lagSeconds) {
+    /**
+     * A clone's state: name, last sync (null before the first), last contact, changes waiting for it
+     * and the age and edit time of the oldest, what it stated at its last hello (unsent edits, the
+     * oldest's edit time, tools version), its open assignment's job uuid (null for none).
+     */
+    public record CloneStateRecord(String cloneId, String name, OffsetDateTime lastSync, boolean redeployRequired,
+            long pendingEvents, Long lagSeconds, OffsetDateTime oldestPendingAt, OffsetDateTime lastContact,
+            long unsentChanges, OffsetDateTime oldestUnsentAt, String toolsVersion, java.util.UUID openAssignment) {
     }
 
     /** A table's conflict policy as stored ({@code ConflictPolicy}'s SQL name). */
@@ -129,25 +134,35 @@ public class ReviewRepository {
         return out;
     }
 
-    /** Every clone's state, by clone name, with the changes waiting for it past its last tick. */
-    public List<CloneStateRecord> cloneStates() {
+    /**
+     * Clones' states by name then id, after the keyset position ({@code afterName}, {@code afterId};
+     * nulls for the first page), or the one clone {@code cloneId} (null for all), with the changes
+     * waiting for each past its last tick.
+     */
+    public List<CloneStateRecord> cloneStates(String cloneId, String afterName, String afterId, int limit) {
         List<CloneStateRecord> out = new ArrayList<>();
         for (Row row : Db.query(pool, """
-                SELECT s.clone_id::text, s.last_sync, s.redeploy_required,
-                       (SELECT count(*) FROM audit.logged_actions l, lizsync.ticks k
-                         WHERE k.tick_id = s.last_tick_id AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
-                           AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
-                           AND l.sync_data ->> 'origin' IS DISTINCT FROM s.clone_id::text),
-                       (SELECT extract(epoch FROM now() - min(l.action_tstamp_tx))::bigint
-                          FROM audit.logged_actions l, lizsync.ticks k
-                         WHERE k.tick_id = s.last_tick_id AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
-                           AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot))
+                SELECT s.clone_id::text, s.clone_name, s.last_sync, s.redeploy_required, w.n,
+                       extract(epoch FROM now() - w.oldest)::bigint, w.oldest, s.last_contact,
+                       coalesce(s.unsent_changes, 0), s.oldest_unsent_at, s.contact_tools_version,
+                       (SELECT a.job_id FROM lizsync.assignments a
+                         WHERE a.clone_id = s.clone_id AND a.state IN ('queued', 'running'))
                 FROM lizsync.clone_state s
+                LEFT JOIN LATERAL (
+                    SELECT count(*) AS n, min(l.action_tstamp_tx) AS oldest
+                    FROM audit.logged_actions l, lizsync.ticks k
+                    WHERE k.tick_id = s.last_tick_id AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
+                      AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
+                      AND l.sync_data ->> 'origin' IS DISTINCT FROM s.clone_id::text) w ON true
                 -- A tier's own row is its state as a clone of its parent, not one of its clones.
                 WHERE s.clone_id IS DISTINCT FROM (SELECT m.server_id FROM lizsync.server_metadata m LIMIT 1)
-                ORDER BY s.clone_name""")) {
-            out.add(new CloneStateRecord(row.getString(0), row.getOffsetDateTime(1), row.getBoolean(2),
-                    row.getLong(3), row.getLong(4)));
+                  AND ($1::text IS NULL OR s.clone_id = $1::uuid)
+                  AND ($2::text IS NULL OR (s.clone_name, s.clone_id) > ($2, $3::uuid))
+                ORDER BY s.clone_name, s.clone_id LIMIT $4""", cloneId, afterName, afterId, limit)) {
+            out.add(new CloneStateRecord(row.getString(0), row.getString(1), row.getOffsetDateTime(2),
+                    row.getBoolean(3), row.getLong(4) == null ? 0 : row.getLong(4), row.getLong(5),
+                    row.getOffsetDateTime(6), row.getOffsetDateTime(7), row.getLong(8), row.getOffsetDateTime(9),
+                    row.getString(10), row.getUUID(11)));
         }
         return out;
     }

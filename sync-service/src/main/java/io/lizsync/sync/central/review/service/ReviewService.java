@@ -83,7 +83,44 @@ public class ReviewService {
     }
 
     /** Every clone's state. */
-    public List<CloneStateRecord> listCloneStates() {
-        return repository.cloneStates();
+    /** A page of clone states (by name then id) and the next page's token (empty on the last). */
+    public record ClonePage(List<CloneStateRecord> clones, String nextToken) {
+    }
+
+    /** Clone states by name then id, keyset paged (default 100, at most 500 a page). */
+    public ClonePage listCloneStates(int pageSize, String pageToken) {
+        int size = io.lizsync.sync.jobs.PageToken.size(pageSize, 100, 500);
+        List<String> after = io.lizsync.sync.jobs.PageToken.decode("clone-states", pageToken, 2);
+        if (after != null) {
+            try {
+                java.util.UUID.fromString(after.get(1));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("page_token: not a page token of this list");
+            }
+        }
+        List<CloneStateRecord> rows = repository.cloneStates(null, after == null ? null : after.get(0),
+                after == null ? null : after.get(1), size + 1);
+        if (rows.size() <= size) {
+            return new ClonePage(rows, "");
+        }
+        List<CloneStateRecord> page = rows.subList(0, size);
+        CloneStateRecord last = page.get(size - 1);
+        return new ClonePage(page, io.lizsync.sync.jobs.PageToken.encode("clone-states", last.name(), last.cloneId()));
+    }
+
+    /** One clone's state; NOT_FOUND when central does not know it. */
+    public CloneStateRecord getCloneState(String cloneId) {
+        String id;
+        try {
+            id = java.util.UUID.fromString(cloneId).toString();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("clone_id: not a uuid: '" + cloneId + "'");
+        }
+        List<CloneStateRecord> rows = repository.cloneStates(id, null, null, 1);
+        if (rows.isEmpty()) {
+            throw new io.lizsync.sync.central.exchange.service.ExchangeException(
+                    io.lizsync.sync.central.exchange.service.ExchangeException.Reason.NOT_FOUND, "unknown clone " + id);
+        }
+        return rows.get(0);
     }
 }

@@ -1,0 +1,408 @@
+package io.lizsync.sync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lizsync.proto.jobs.v1.CancelJobRequest;
+import io.lizsync.proto.jobs.v1.GetJobRequest;
+import io.lizsync.proto.jobs.v1.Job;
+import io.lizsync.proto.jobs.v1.JobState;
+import io.lizsync.proto.jobs.v1.JobsGrpc;
+import io.lizsync.proto.jobs.v1.ListJobsRequest;
+import io.lizsync.proto.jobs.v1.WatchJobRequest;
+import io.lizsync.proto.packaging.v1.BuildPackageRequest;
+import io.lizsync.proto.packaging.v1.PackageInfo;
+import io.lizsync.proto.sync.v1.AssignPackageRequest;
+import io.lizsync.proto.sync.v1.CloneState;
+import io.lizsync.proto.sync.v1.DeployRequest;
+import io.lizsync.proto.sync.v1.GetCloneStateRequest;
+import io.lizsync.proto.sync.v1.ListCloneStatesRequest;
+import io.lizsync.proto.sync.v1.SyncReviewGrpc;
+import io.lizsync.proto.sync.v1.SynchronizeResponse;
+import io.lizsync.testkit.PgClusters;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Deploys through central (ADR 0015), end to end on real processes and databases: registry,
+ * central, packaging-service and one clone's sidecar. An operator assigns a package to a clone;
+ * the clone's next sync picks it up, deploys it and reports; the job says how it went. Refusals
+ * (unknown clone or package, a second open assignment, unsynced edits without force), a
+ * cancellation before the clone's contact, and the clone state the gateway lists.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PackageAssignmentIT {
+
+    private static final String DDL = """
+            CREATE SCHEMA survey;
+            CREATE TABLE survey.parcel (id serial PRIMARY KEY, code text NOT NULL, owner text,
+                geom geometry(Polygon, 2154) NOT NULL);
+            """;
+    private static final String CLONE = "clone-a";
+
+    static PgClusters dbs;
+    static ServiceProcess registry;
+    static ServiceProcess central;
+    static ServiceProcess packaging;
+    static ServiceProcess sidecar;
+    static final List<ManagedChannel> channels = new ArrayList<>();
+    static String cloneId;
+    static Map<String, String> sidecarEnv;
+    static PackageInfo second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dbs = PgClusters.start("central", CLONE);
+        try {
+            PackageDeployIT.dbs = dbs;
+            PackageDeployIT.sql("central", DDL);
+            packaging = ServiceProcess.start("assign-packaging", ServiceProcess.PACKAGING_JAR,
+                    PackageProcesses.packagingEnv(dbs.get("central"), Files.createTempDirectory("lizsync-packages")));
+            var processes = PackageProcesses.startCentral("assign-central", dbs.get("central"),
+                    Map.of("LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port)));
+            registry = processes[0];
+            central = processes[1];
+            PackageProcesses.installAndPrepare(channel(central.port), "survey");
+            sql("central", """
+                    INSERT INTO survey.parcel (code, owner, geom)
+                    SELECT 'P-' || g, 'owner ' || g, ST_MakeEnvelope(g * 100, 0, g * 100 + 90, 90, 2154)
+                    FROM generate_series(1, 20) g""");
+            sidecarEnv = PackageProcesses.sidecarEnv(dbs.get(CLONE), central.port, packaging.port,
+                    Files.createTempDirectory("lizsync-sidecar-assign"));
+            sidecar = ServiceProcess.start("assign-sidecar", sidecarEnv);
+            // the clone exists: deployed once by an operator, the usual way
+            PackageInfo first = build();
+            var deployed = deploy(DeployRequest.newBuilder().setPackageId(first.getPackageId()).setCloneName("field-a")
+                    .setRegistrationTicket(PackageProcesses.ticket(registry, channel(sidecar.port), "field-a", first)));
+            assertEquals(1, deployed.getStatus(), deployed.getMessage());
+            cloneId = deployed.getCloneId();
+            assertEquals(1, sync().getStatus());
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        PackageProcesses.closeAll(channels, dbs, sidecar, packaging, central, registry);
+    }
+
+    @Test
+    @Order(1)
+    void anAssignedPackageIsDeployedAtTheClonesNextSyncAndTheJobSaysSo() throws Exception {
+        sql("central", "UPDATE survey.parcel SET owner = 'changed before the second package' WHERE code = 'P-2'");
+        second = build();
+        String deployMark = one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata");
+
+        Job queued = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(second.getPackageId()).build());
+        assertEquals(JobState.JOB_STATE_QUEUED, queued.getState());
+        assertTrue(queued.getId().startsWith("deploy-"), queued.getId());
+        assertEquals("package-deploy", queued.getKind());
+        assertEquals("clone:" + cloneId, queued.getSubject());
+        assertEquals("test-admin", queued.getCreatedBy());
+        assertEquals(queued.getId(), review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId)
+                .build()).getOpenAssignmentJobId());
+        // still queued: the clone has not been in contact, and nothing changed there
+        assertEquals(deployMark, one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata"));
+
+        // one open assignment per clone: a second is refused, naming the first
+        var twice = assertThrows(StatusRuntimeException.class, () -> review().assignPackage(AssignPackageRequest
+                .newBuilder().setCloneId(cloneId).setPackageId(second.getPackageId()).setForce(true).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, twice.getStatus().getCode());
+        assertTrue(twice.getStatus().getDescription().contains(queued.getId()), twice.getStatus().getDescription());
+
+        List<JobState> watched = Collections.synchronizedList(new ArrayList<>());
+        Thread watcher = new Thread(() -> jobs().withDeadlineAfter(120, TimeUnit.SECONDS)
+                .watchJob(WatchJobRequest.newBuilder().setJobId(queued.getId()).build())
+                .forEachRemaining(j -> watched.add(j.getState())));
+        watcher.start();
+        Thread.sleep(300);
+
+        SynchronizeResponse contact = sync();
+        assertEquals(1, contact.getStatus(), contact.getMessage());
+        assertTrue(contact.getMessage().contains(queued.getId() + " succeeded"), contact.getMessage());
+
+        Job done = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.getMessage());
+        assertEquals("package:" + second.getPackageId(), done.getResult());
+        assertTrue(done.getMessage().contains("registered with central"), done.getMessage());
+        assertTrue(done.hasStartedAt() && done.hasFinishedAt());
+        assertEquals(100, done.getPercent());
+        // the clone holds the package: its id, a new identity, central's rows
+        assertEquals(second.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        assertNotEquals(deployMark, one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata"));
+        assertEquals(PackageDeployIT.rows("central", "survey.parcel"), PackageDeployIT.rows(CLONE, "survey.parcel"));
+
+        watcher.join(30_000);
+        assertFalse(watcher.isAlive(), "the watch ends with the job");
+        List<JobState> states = new ArrayList<>();
+        watched.forEach(s -> {
+            if (states.isEmpty() || states.get(states.size() - 1) != s) {
+                states.add(s);
+            }
+        });
+        assertEquals(List.of(JobState.JOB_STATE_QUEUED, JobState.JOB_STATE_RUNNING, JobState.JOB_STATE_SUCCEEDED),
+                states);
+
+        // the redeploy replaced the clone's credential: it syncs with the new one
+        sql("central", "UPDATE survey.parcel SET owner = 'after the assignment' WHERE code = 'P-3'");
+        SynchronizeResponse after = sync();
+        assertEquals(1, after.getNumberReplayedToClone(), after.getMessage());
+        assertEquals("after the assignment", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-3'"));
+        var listed = jobs().listJobs(ListJobsRequest.newBuilder().setSubject("clone:" + cloneId).build());
+        assertEquals(queued.getId(), listed.getJobs(0).getId());
+        CloneState state = review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build());
+        assertEquals("", state.getOpenAssignmentJobId());
+        assertEquals("field-a", state.getName());
+        // packaging-service's deployment list knows it (central told it, with its service token)
+        var deployments = io.lizsync.proto.packaging.v1.PackagingServiceGrpc.newBlockingStub(channel(packaging.port))
+                .withCallCredentials(Mesh.ADMIN).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listDeployments(io.lizsync.proto.packaging.v1.ListDeploymentsRequest.newBuilder()
+                        .setPackageId(second.getPackageId()).build()).getDeploymentsList();
+        assertEquals(List.of(cloneId), deployments.stream().map(d -> d.getCloneServerId()).toList());
+        assertEquals("10", state.getToolsVersion());
+    }
+
+    @Test
+    @Order(2)
+    void unknownClonesPackagesAndJobsAreNotFoundMalformedIdsInvalid() {
+        assertCode(Status.Code.NOT_FOUND, () -> review().assignPackage(AssignPackageRequest.newBuilder()
+                .setCloneId(UUID.randomUUID().toString()).setPackageId(second.getPackageId()).build()));
+        var pkg = assertCode(Status.Code.NOT_FOUND, () -> review().assignPackage(AssignPackageRequest.newBuilder()
+                .setCloneId(cloneId).setPackageId(UUID.randomUUID().toString()).build()));
+        assertTrue(pkg.getStatus().getDescription().contains("unknown package"), pkg.getStatus().getDescription());
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> review().assignPackage(AssignPackageRequest.newBuilder()
+                .setCloneId("clone-a").setPackageId(second.getPackageId()).build()));
+        assertCode(Status.Code.NOT_FOUND, () -> jobs().getJob(GetJobRequest.newBuilder()
+                .setJobId("deploy-" + UUID.randomUUID()).build()));
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> jobs().getJob(GetJobRequest.newBuilder()
+                .setJobId("build-" + UUID.randomUUID()).build()));
+        assertCode(Status.Code.NOT_FOUND, () -> review().getCloneState(GetCloneStateRequest.newBuilder()
+                .setCloneId(UUID.randomUUID().toString()).build()));
+        // nothing was queued by the refusals
+        assertEquals("", review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build())
+                .getOpenAssignmentJobId());
+    }
+
+    @Test
+    @Order(3)
+    void aJobCancelledWhileQueuedIsNeverDeployed() throws Exception {
+        String deployMark = one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata");
+        Job queued = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(second.getPackageId()).setForce(true).build());
+        Job cancelled = jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_CANCELLED, cancelled.getState());
+        assertTrue(cancelled.hasFinishedAt());
+        assertEquals(1, sync().getStatus());
+        assertEquals(deployMark, one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata"), "no deploy ran");
+        assertEquals(JobState.JOB_STATE_CANCELLED, jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId())
+                .build()).getState());
+        assertCode(Status.Code.FAILED_PRECONDITION, () -> jobs().cancelJob(CancelJobRequest.newBuilder()
+                .setJobId(queued.getId()).build()));
+        // a finished watch is one message
+        List<Job> once = new ArrayList<>();
+        jobs().watchJob(WatchJobRequest.newBuilder().setJobId(queued.getId()).build()).forEachRemaining(once::add);
+        assertEquals(1, once.size());
+    }
+
+    @Test
+    @Order(4)
+    void unsyncedEditsWithoutForceFailTheJobAndStaySyncable() throws Exception {
+        // central's table changed: the clone's hello is refused until it is deployed again
+        sql("central", "ALTER TABLE survey.parcel ADD COLUMN note text");
+        PackageInfo third = build();
+        sql(CLONE, "UPDATE survey.parcel SET owner = 'edited on the clone' WHERE code = 'P-5'");
+        Job queued = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(third.getPackageId()).build());
+
+        SynchronizeResponse contact = sync();
+        assertTrue(contact.getMessage().contains(queued.getId() + " failed"), contact.getMessage());
+        Job failed = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_FAILED, failed.getState());
+        assertEquals("FAILED_PRECONDITION", failed.getErrorCode());
+        assertTrue(failed.getMessage().contains("unsynced edit"), failed.getMessage());
+        // the clone is as it was: its edit, its package
+        assertEquals("edited on the clone", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-5'"));
+        assertEquals(second.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        // what central knows of the clone from that (refused) contact
+        CloneState state = review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build());
+        assertEquals(1, state.getUnsentChanges());
+        assertTrue(state.hasOldestUnsentAt() && state.hasLastContact());
+        assertTrue(Math.abs(state.getLastContact().getSeconds() - System.currentTimeMillis() / 1000) < 60);
+        assertEquals("", state.getOpenAssignmentJobId());
+        var page = review().listCloneStates(ListCloneStatesRequest.newBuilder().setPageSize(1).build());
+        assertEquals(cloneId, page.getClones(0).getCloneId());
+        assertEquals("", page.getNextPageToken());
+
+        // back to the clone's structure: its edit reaches central at the next sync
+        sql("central", "ALTER TABLE survey.parcel DROP COLUMN note");
+        SynchronizeResponse later = sync();
+        assertEquals(1, later.getNumberReplayedToCentral(), later.getMessage());
+        assertEquals("edited on the clone", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-5'"));
+        // what the clone stated at that hello (before its push); the next hello states none unsent
+        assertEquals(1, review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build())
+                .getUnsentChanges());
+        assertEquals(1, sync().getStatus());
+        assertEquals(0, review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build())
+                .getUnsentChanges());
+    }
+
+    @Test
+    @Order(5)
+    void aRunningJobCancelledBeforeItsCommitLeavesTheCloneAsItWas() throws Exception {
+        PackageInfo fifth = build();
+        String deployMark = one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata");
+        restartSidecar("assign-sidecar-slow", Map.of("LIZSYNC_SYNC_TEST_ASSIGNMENT_PAUSE", "1s"));
+        Job queued = assign(fifth);
+        SynchronizeResponse[] contact = {null};
+        Thread syncing = new Thread(() -> contact[0] = sync());
+        syncing.start();
+        Job running = queued;
+        for (int i = 0; i < 100 && running.getState() == JobState.JOB_STATE_QUEUED; i++) {
+            Thread.sleep(50);
+            running = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        }
+        assertEquals(JobState.JOB_STATE_RUNNING, running.getState());
+        Job asked = jobs().cancelJob(CancelJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_RUNNING, asked.getState(), "it stops at its next safe point");
+        assertTrue(asked.getCancelRequested());
+        syncing.join(60_000);
+        assertTrue(contact[0] != null && contact[0].getMessage().contains(queued.getId() + " cancelled"),
+                String.valueOf(contact[0]));
+        Job cancelled = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_CANCELLED, cancelled.getState(), cancelled.getMessage());
+        assertEquals(deployMark, one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata"), "nothing deployed");
+        assertNotEquals(fifth.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        restartSidecar("assign-sidecar-after-cancel", Map.of());
+        assertEquals(1, sync().getStatus(), "the clone syncs on, with its credential");
+    }
+
+    @Test
+    @Order(6)
+    void aSidecarKilledAfterItsDeployReportsTheOutcomeAtItsNextContact() throws Exception {
+        PackageInfo fourth = build();
+        restartSidecar("assign-sidecar-crashing", Map.of("LIZSYNC_SYNC_TEST_CRASH_POINT", "assignment-after-deploy"));
+        Job queued = assign(fourth);
+        assertThrows(StatusRuntimeException.class, PackageAssignmentIT::sync, "the sidecar halts mid-contact");
+        assertEquals(JobState.JOB_STATE_RUNNING, jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId())
+                .build()).getState(), "central heard no outcome");
+        restartSidecar("assign-sidecar-again", Map.of());
+
+        assertEquals(1, sync().getStatus());
+        Job done = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.getMessage());
+        assertTrue(done.getMessage().contains("after it restarted"), done.getMessage());
+        assertEquals(fourth.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        sql("central", "UPDATE survey.parcel SET owner = 'after the recovery' WHERE code = 'P-6'");
+        assertEquals(1, sync().getNumberReplayedToClone());
+    }
+
+    @Test
+    @Order(7)
+    void jobsAreListedNewestFirstInPagesThatNeitherRepeatNorSkip() {
+        var all = jobs().listJobs(ListJobsRequest.newBuilder().setKind("package-deploy").build());
+        assertEquals("", all.getNextPageToken());
+        assertEquals(5, all.getJobsCount(), "one job per assignment of the tests before");
+        for (int i = 1; i < all.getJobsCount(); i++) {
+            var newer = all.getJobs(i - 1).getCreatedAt();
+            var older = all.getJobs(i).getCreatedAt();
+            assertTrue(newer.getSeconds() > older.getSeconds() || newer.getSeconds() == older.getSeconds()
+                    && newer.getNanos() >= older.getNanos(), "newest first");
+        }
+        List<String> paged = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            var page = jobs().listJobs(ListJobsRequest.newBuilder().setPageSize(2).setPageToken(token).build());
+            page.getJobsList().forEach(j -> paged.add(j.getId()));
+            token = page.getNextPageToken();
+            pages++;
+        } while (!token.isEmpty());
+        assertEquals(3, pages);
+        assertEquals(all.getJobsList().stream().map(Job::getId).toList(), paged);
+        assertEquals(0, jobs().listJobs(ListJobsRequest.newBuilder().setSubject("clone:" + UUID.randomUUID()).build())
+                .getJobsCount());
+        assertEquals(0, jobs().listJobs(ListJobsRequest.newBuilder().setKind("package-build").build()).getJobsCount());
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> jobs().listJobs(ListJobsRequest.newBuilder()
+                .setPageToken("not-a-token").build()));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The clone's sidecar again, on the same state directory, with {@code extra} in its environment. */
+    static void restartSidecar(String name, Map<String, String> extra) throws Exception {
+        sidecar.close();
+        Map<String, String> env = new java.util.HashMap<>(sidecarEnv);
+        env.putAll(extra);
+        sidecar = ServiceProcess.start(name, env);
+    }
+
+    static Job assign(PackageInfo p) {
+        return review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(p.getPackageId()).build());
+    }
+
+    static StatusRuntimeException assertCode(Status.Code code, org.junit.jupiter.api.function.Executable call) {
+        var e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(code, e.getStatus().getCode(), e.getStatus().getDescription());
+        return e;
+    }
+
+    static SyncReviewGrpc.SyncReviewBlockingStub review() {
+        return SyncReviewGrpc.newBlockingStub(channel(central.port)).withCallCredentials(Mesh.ADMIN)
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    static JobsGrpc.JobsBlockingStub jobs() {
+        return JobsGrpc.newBlockingStub(channel(central.port)).withCallCredentials(Mesh.ADMIN)
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    static PackageInfo build() {
+        PackageDeployIT.packaging = packaging;
+        return PackageDeployIT.build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
+    }
+
+    static io.lizsync.proto.sync.v1.DeployProgress deploy(DeployRequest.Builder request) {
+        PackageDeployIT.sidecars.put(CLONE, sidecar);
+        return PackageDeployIT.deploy(CLONE, request);
+    }
+
+    static SynchronizeResponse sync() {
+        PackageDeployIT.sidecars.put(CLONE, sidecar);
+        return PackageDeployIT.sync(CLONE);
+    }
+
+    static ManagedChannel channel(int port) {
+        ManagedChannel ch = PackageDeployIT.channel(port);
+        channels.add(ch);
+        return ch;
+    }
+
+    static void sql(String node, String text) throws Exception {
+        PackageDeployIT.sql(node, text);
+    }
+
+    static String one(String node, String query) throws Exception {
+        return PackageDeployIT.one(node, query);
+    }
+}
