@@ -410,12 +410,12 @@ $CURL -fsS -b "$JAR_COOKIES" -H "X-CSRF-Token: $CSRF" -H 'Content-Type: applicat
 API_TOKEN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["secret"])' "$STATE/cli/gateway-token.json")
 printf '%s\n' "$API_TOKEN" > "$STATE/api-token"; chmod 600 "$STATE/api-token" "$STATE/cli/gateway-token.json"
 H="Authorization: Bearer $API_TOKEN"
-echo "  GET /api/v1/clones (name, status, pending changes to the clone, last sync):"
+echo "  GET /api/v1/clones (changes waiting both ways, last contact, last sync):"
 $CURL -fsS -H "$H" "$GW/api/v1/clones" | python3 -c '
 import json,sys
 for c in json.load(sys.stdin)["items"]:
-    lag = c.get("lag") or {}
-    print("    %-8s %-8s pending %s, last sync %s" % (c["name"], c["status"], lag.get("pendingToClone"), lag.get("lastSync")))'
+    print("    %-8s to the clone %s, to central %s (as it said at its last contact %s), last sync %s" % (c["name"],
+          c["toClone"]["changes"], c["toCentral"]["changes"], c.get("lastContact"), c.get("lastSync")))'
 ETAG=$($CURL -fsS -D - -o /dev/null -H "$H" "$GW/api/v1/clones" | sed -n 's/^[Ee][Tt]ag: *//p' | tr -d '\r')
 echo "  polled again with If-None-Match: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" -H "If-None-Match: $ETAG" "$GW/api/v1/clones")"
 echo "  GET /api/v1/packages: $($CURL -fsS -H "$H" "$GW/api/v1/packages?limit=5" | python3 -c 'import json,sys; print(", ".join(p["id"][:8] + " (" + str(p["sizeBytes"]) + " B)" for p in json.load(sys.stdin)["items"]))')"

@@ -60,6 +60,9 @@ class GatewayIT {
         mesh = Mesh.start(DDL, "survey", List.<String[]>of(new String[] {"survey", "site"}), "clone-a");
         packaging = ServiceProcess.start("gw-packaging", ServiceProcess.PACKAGING_JAR,
                 PackageProcesses.packagingEnv(mesh.db("central"), Files.createTempDirectory("lizsync-gw-packages")));
+        // Central checks the packages assigned to clones at packaging-service (deploys through central).
+        mesh.central.restart(Map.of("LIZSYNC_SYNC_PACKAGING_HOST", "127.0.0.1",
+                "LIZSYNC_SYNC_PACKAGING_PORT", Integer.toString(packaging.port)));
         gateway = ServiceProcess.start("gateway", GATEWAY_JAR, Map.of(
                 "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
                 "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port),
@@ -180,7 +183,8 @@ class GatewayIT {
             }
         }
         assertNotNull(clone, r.body());
-        assertTrue(clone.path("lag").path("pendingToClone").asLong() >= 5, clone.toString());
+        assertTrue(clone.path("toClone").path("changes").asLong() >= 5, clone.toString());
+        assertNotNull(clone.get("lastContact"), clone.toString());
         String etag = r.headers().firstValue("etag").orElseThrow();
         assertEquals(304, send(request("/api/v1/clones").header("Authorization", bearer()).header("If-None-Match", etag)).statusCode());
         mesh.sync("clone-a");
@@ -188,7 +192,8 @@ class GatewayIT {
         assertEquals(200, after.statusCode(), "the list changed after the sync: a new body, a new tag");
         HttpResponse<String> one = send(request("/api/v1/clones/" + mesh.cloneId("clone-a")).header("Authorization", bearer()));
         assertEquals(200, one.statusCode(), one.body());
-        assertEquals(0, JSON.readTree(one.body()).path("lag").path("pendingToClone").asLong(), one.body());
+        assertEquals(0, JSON.readTree(one.body()).path("toClone").path("changes").asLong(), one.body());
+        assertEquals("clone", JSON.readTree(one.body()).path("registry").path("kind").asText(), one.body());
         HttpResponse<String> tables = send(request("/api/v1/clones/" + mesh.cloneId("clone-a") + "/tables").header("Authorization", bearer()));
         assertTrue(tables.body().contains("\"site\""), tables.body());
         HttpResponse<String> history = send(request("/api/v1/sync/history?clone=" + mesh.cloneId("clone-a"))
@@ -270,6 +275,59 @@ class GatewayIT {
         HttpResponse<String> refused = send(json("/api/v1/packages", "POST", "{\"schemas\":[\"no_such_schema\"]}")
                 .header("Authorization", bearer()));
         assertEquals(400, refused.statusCode(), refused.body());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+    void aPackageAssignedOverRestIsDeployedAtTheClonesNextContactAndTheJobSaysSo() throws Exception {
+        String id = mesh.cloneId("clone-a");
+        mesh.sync("clone-a");
+        HttpResponse<String> built = send(json("/api/v1/packages", "POST", "{\"schemas\":[\"survey\"]}").header("Authorization", bearer()));
+        assertEquals(202, built.statusCode(), built.body());
+        String packageId = follow(URI.create(built.headers().firstValue("location").orElseThrow()).getPath(), 120)
+                .get("result").asText().substring("package:".length());
+        HttpResponse<String> assigned = send(json("/api/v1/clones/" + id + "/assignment", "POST",
+                "{\"packageId\":\"" + packageId + "\"}").header("Authorization", bearer()));
+        assertEquals(202, assigned.statusCode(), assigned.body());
+        String job = URI.create(assigned.headers().firstValue("location").orElseThrow()).getPath();
+        assertTrue(job.matches("/api/v1/jobs/deploy-[0-9a-f-]{36}"), job);
+        assertEquals("queued", JSON.readTree(assigned.body()).get("state").asText(), assigned.body());
+        HttpResponse<String> again = send(json("/api/v1/clones/" + id + "/assignment", "POST",
+                "{\"packageId\":\"" + packageId + "\"}").header("Authorization", bearer()));
+        assertEquals(409, again.statusCode(), "one open assignment per clone: " + again.body());
+        HttpResponse<String> state = send(request("/api/v1/clones/" + id).header("Authorization", bearer()));
+        assertEquals(job, JSON.readTree(state.body()).get("openAssignment").asText(), state.body());
+        // The clone's next contact (here its sync; in the field its schedule) takes it.
+        try {
+            mesh.sync("clone-a");
+        } catch (io.grpc.StatusRuntimeException stoppedForTheDeploy) {
+            // a session that shows an assignment may stop at hello: the deploy runs instead
+        }
+        JsonNode done = follow(job, 120);
+        assertEquals("succeeded", done.get("state").asText(), done.toString());
+        assertEquals("package:" + packageId, done.get("result").asText(), done.toString());
+        mesh.sync("clone-a");
+        assertEquals("2000", mesh.one("clone-a", "SELECT count(*) FROM survey.site"));
+        HttpResponse<String> unknown = send(json("/api/v1/clones/" + id + "/assignment", "POST",
+                "{\"packageId\":\"0b6f2a5e-3c1d-4e7f-9a8b-123456789abc\"}").header("Authorization", bearer()));
+        assertEquals(404, unknown.statusCode(), unknown.body());
+    }
+
+    /** Follows a job's server-sent events to its final state (the stream ends there). */
+    static JsonNode follow(String jobPath, int seconds) throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> events = http.send(request(jobPath + "/events").timeout(Duration.ofSeconds(seconds))
+                .header("Authorization", bearer()).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, events.statusCode());
+        JsonNode last = null;
+        try (var lines = events.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("data:")) {
+                    last = JSON.readTree(line.substring(5).strip());
+                }
+            }
+        }
+        assertNotNull(last, jobPath);
+        return last;
     }
 
     @Test

@@ -9,12 +9,19 @@ import io.lizsync.gateway.rest.paging.Polled;
 import io.lizsync.grpckit.auth.Roles;
 import io.lizsync.proto.registry.v1.GetServerRequest;
 import io.lizsync.proto.registry.v1.GetServerTablesRequest;
-import io.lizsync.proto.registry.v1.ListServersRequest;
 import io.lizsync.proto.registry.v1.RegistryService;
 import io.lizsync.proto.registry.v1.RevokeCloneCredentialRequest;
 import io.lizsync.proto.registry.v1.Server;
-import io.lizsync.proto.registry.v1.ServerKind;
+import io.lizsync.gateway.rest.jobs.JobView;
+import io.lizsync.proto.sync.v1.AssignPackageRequest;
 import io.lizsync.proto.sync.v1.CloneState;
+import io.lizsync.proto.sync.v1.GetCloneStateRequest;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.lizsync.proto.sync.v1.ListCloneStatesRequest;
 import io.lizsync.proto.sync.v1.SyncReview;
 import io.quarkus.grpc.GrpcClient;
@@ -32,9 +39,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -57,22 +61,34 @@ public class ClonesResource {
     @Inject
     Downstream downstream;
 
-    /** How far a clone is behind central, as central's exchange knows it. */
-    public record Lag(Instant lastSync, long pendingToClone, long oldestPendingToCloneAgeSeconds, boolean redeployRequired) {
-        static Lag of(CloneState s) {
-            return s == null ? null : new Lag(Protos.time(s.getLastSync()), s.getPendingEvents(), s.getLagSeconds(),
-                    s.getRedeployRequired());
+    /** Changes waiting in one direction: how many, the edit time of the oldest, its age (s). */
+    public record Waiting(long changes, Instant oldestEditedAt, long oldestAgeSeconds) {
+    }
+
+    /** A clone as central's exchange knows it: contact, last sync, what waits both ways, its open assignment. */
+    public record CloneView(String id, String name, Instant lastContact, Instant lastSync, Waiting toClone,
+            Waiting toCentral, String toolsVersion, boolean redeployRequired, String openAssignment, Registration registry) {
+        static CloneView of(CloneState s, Registration registration) {
+            return new CloneView(s.getCloneId(), s.getName(), Protos.time(s.getLastContact()), Protos.time(s.getLastSync()),
+                    new Waiting(s.getPendingEvents(), Protos.time(s.getOldestPendingAt()), s.getLagSeconds()),
+                    new Waiting(s.getUnsentChanges(), Protos.time(s.getOldestUnsentAt()), s.getUnsentAgeSeconds()),
+                    Protos.text(s.getToolsVersion()), s.getRedeployRequired(),
+                    s.getOpenAssignmentJobId().isEmpty() ? null : "/api/v1/jobs/" + s.getOpenAssignmentJobId(), registration);
         }
     }
 
-    /** A clone. */
-    public record CloneView(String id, String name, String kind, String status, Instant createdAt, Instant lastContactAt,
-            String toolsVersion, String description, Lag lag) {
-        static CloneView of(Server s, CloneState state) {
-            return new CloneView(s.getId(), s.getName(), s.getKind().name().replace("SERVER_KIND_", "").toLowerCase(), s.getStatus().name().replace("SERVER_STATUS_", "").toLowerCase(),
-                    Protos.time(s.getCreatedAt()), Protos.time(s.getLastContactAt()), Protos.text(s.getToolsVersion()),
-                    Protos.text(s.getDescription()), Lag.of(state));
+    /** What registry-service, the clones' owner, records (shown for one clone). */
+    public record Registration(String kind, String status, Instant createdAt, Instant lastContactAt, String description) {
+        static Registration of(Server s) {
+            return new Registration(s.getKind().name().replace("SERVER_KIND_", "").toLowerCase(),
+                    s.getStatus().name().replace("SERVER_STATUS_", "").toLowerCase(), Protos.time(s.getCreatedAt()),
+                    Protos.time(s.getLastContactAt()), Protos.text(s.getDescription()));
         }
+    }
+
+    /** Deploy a package on the clone at its next contact. */
+    public record AssignmentBody(@NotNull @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String packageId,
+            boolean force) {
     }
 
     public record TableView(String schema, String table) {
@@ -86,27 +102,34 @@ public class ClonesResource {
 
     @GET
     @Polled
-    @Operation(summary = "Clones (and tiers: clones that are the central of their own) with their status and lag")
+    @Operation(summary = "Clones by name: last contact, last sync, changes waiting both ways and the age of the oldest, open assignment")
     public Uni<Page<CloneView>> list(@Valid @BeanParam PageRequest page) {
-        Uni<Map<String, CloneState>> states = downstream.asCaller(review).listCloneStates(ListCloneStatesRequest.getDefaultInstance())
-                .map(r -> r.getClonesList().stream().collect(Collectors.toMap(CloneState::getCloneId, Function.identity(), (a, b) -> a)));
-        Uni<io.lizsync.proto.registry.v1.ListServersResponse> servers = downstream.asCaller(registry).listServers(
-                ListServersRequest.newBuilder().setPageSize(page.size())
-                        .setPageToken(page.token()).build());
-        return Uni.combine().all().unis(servers, states).asTuple().map(t -> new Page<>(
-                t.getItem1().getServersList().stream().filter(s -> s.getKind() != ServerKind.SERVER_KIND_CENTRAL)
-                        .map(s -> CloneView.of(s, t.getItem2().get(s.getId()))).toList(),
-                t.getItem1().getNextPageToken()));
+        return downstream.asCaller(review).listCloneStates(ListCloneStatesRequest.newBuilder().setPageSize(page.size())
+                .setPageToken(page.token()).build())
+                .map(r -> new Page<>(r.getClonesList().stream().map(c -> CloneView.of(c, null)).toList(), r.getNextPageToken()));
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "One clone with its status and lag")
+    @Operation(summary = "One clone: its state at central and its registration")
     public Uni<CloneView> get(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
+        Uni<CloneState> state = downstream.asCaller(review).getCloneState(GetCloneStateRequest.newBuilder().setCloneId(id).build());
         Uni<Server> server = downstream.asCaller(registry).getServer(GetServerRequest.newBuilder().setId(id).build());
-        Uni<CloneState> state = downstream.asCaller(review).listCloneStates(ListCloneStatesRequest.getDefaultInstance())
-                .map(r -> r.getClonesList().stream().filter(c -> c.getCloneId().equalsIgnoreCase(id)).findFirst().orElse(null));
-        return Uni.combine().all().unis(server, state).asTuple().map(t -> CloneView.of(t.getItem1(), t.getItem2()));
+        return Uni.combine().all().unis(state, server).asTuple()
+                .map(t -> CloneView.of(t.getItem1(), Registration.of(t.getItem2())));
+    }
+
+    @POST
+    @Path("/{id}/assignment")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Deploy a package on the clone through central: its sidecar takes it at its next contact, deploys "
+            + "with every check and reports; 202 with the deploy job's Location (the clone's refusal, if any, is the job's error)")
+    @APIResponse(responseCode = "202", description = "The deploy job, waiting for the clone's next contact",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class)))
+    public Uni<Response> assign(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id,
+            @Valid @NotNull AssignmentBody body) {
+        return downstream.asCaller(review).assignPackage(AssignPackageRequest.newBuilder().setCloneId(id)
+                .setPackageId(body.packageId()).setForce(body.force()).build()).map(JobView::accepted);
     }
 
     @GET
