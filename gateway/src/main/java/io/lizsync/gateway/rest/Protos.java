@@ -18,6 +18,15 @@ public final class Protos {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 
+    /** A query parameter's instant (ISO-8601, e.g. 2026-12-07T10:00:00Z); a bad one is a 400 naming the parameter. */
+    public static Instant instant(String parameter, String value) {
+        try {
+            return Instant.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(parameter + ": must be an ISO-8601 instant such as 2026-12-07T10:00:00Z");
+        }
+    }
+
     /** Null for an empty string (absent in JSON), the value otherwise. */
     public static String text(String s) {
         return s == null || s.isEmpty() ? null : s;

@@ -196,10 +196,41 @@ class GatewayIT {
         assertEquals("clone", JSON.readTree(one.body()).path("registry").path("kind").asText(), one.body());
         HttpResponse<String> tables = send(request("/api/v1/clones/" + mesh.cloneId("clone-a") + "/tables").header("Authorization", bearer()));
         assertTrue(tables.body().contains("\"site\""), tables.body());
+        // An edit on the clone: a history item the other way.
+        mesh.sql("clone-a", "UPDATE survey.site SET name = name || ' (seen on the clone)' WHERE id = 7");
+        mesh.sync("clone-a");
         HttpResponse<String> history = send(request("/api/v1/sync/history?clone=" + mesh.cloneId("clone-a"))
                 .header("Authorization", bearer()));
         assertEquals(200, history.statusCode(), history.body());
-        assertTrue(JSON.readTree(history.body()).get("items").size() >= 1, history.body());
+        assertTrue(JSON.readTree(history.body()).get("items").size() >= 2, history.body());
+        // Paged with a stable order: two pages of one item each are two different items, newest first.
+        HttpResponse<String> first = send(request("/api/v1/sync/history?limit=1&clone=" + mesh.cloneId("clone-a"))
+                .header("Authorization", bearer()));
+        JsonNode firstPage = JSON.readTree(first.body());
+        assertEquals(1, firstPage.get("items").size(), first.body());
+        String token = firstPage.get("nextPageToken").asText();
+        JsonNode secondPage = JSON.readTree(send(request("/api/v1/sync/history?limit=1&clone=" + mesh.cloneId("clone-a")
+                + "&pageToken=" + token).header("Authorization", bearer())).body());
+        assertFalse(firstPage.get("items").get(0).get("syncId").equals(secondPage.get("items").get(0).get("syncId")));
+        assertTrue(firstPage.get("items").get(0).get("syncTime").asText()
+                .compareTo(secondPage.get("items").get(0).get("syncTime").asText()) >= 0);
+        // Directions and time ranges filter; a bad value is a 400 naming it.
+        JsonNode toCentral = JSON.readTree(send(request("/api/v1/sync/history?direction=to_central&clone=" + mesh.cloneId("clone-a"))
+                .header("Authorization", bearer())).body()).get("items");
+        assertTrue(toCentral.size() >= 1, toCentral.toString());
+        for (JsonNode item : toCentral) {
+            assertEquals(mesh.cloneId("clone-a"), item.get("serverFrom").asText(), item.toString());
+        }
+        for (JsonNode item : JSON.readTree(send(request("/api/v1/sync/history?direction=to_clone&clone=" + mesh.cloneId("clone-a"))
+                .header("Authorization", bearer())).body()).get("items")) {
+            assertFalse(mesh.cloneId("clone-a").equals(item.get("serverFrom").asText()), item.toString());
+        }
+        assertEquals(0, JSON.readTree(send(request("/api/v1/sync/history?since=2999-01-01T00:00:00Z")
+                .header("Authorization", bearer())).body()).get("items").size());
+        HttpResponse<String> badTime = send(request("/api/v1/sync/history?since=yesterday").header("Authorization", bearer()));
+        assertEquals(400, badTime.statusCode(), badTime.body());
+        assertTrue(badTime.body().contains("since"), badTime.body());
+        assertEquals(400, send(request("/api/v1/sync/history?pageToken=Zm9yZ2Vk").header("Authorization", bearer())).statusCode());
     }
 
     @Test

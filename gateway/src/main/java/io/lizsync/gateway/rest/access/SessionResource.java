@@ -102,6 +102,24 @@ public class SessionResource {
     public record Me(String id, String login, List<String> roles, Instant accessExpiresAt) {
     }
 
+    /** An access token of the caller, for the services a client calls directly (a clone's sidecar over gRPC). */
+    public record AccessTokenView(String accessToken, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "AccessTokenView[until " + expiresAt + "]";
+        }
+    }
+
+    @POST
+    @Path("/access-token")
+    @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR, Roles.FIELD})
+    @Operation(summary = "The caller's short-lived access token (the roles it already has, minutes), for calling a "
+            + "clone's sidecar directly over gRPC")
+    public AccessTokenView accessToken() {
+        var caller = downstream.caller();
+        return new AccessTokenView(caller.token(), caller.expiresAt());
+    }
+
     @DELETE
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR, Roles.FIELD})
     @Operation(summary = "Log out: closes the session (cookie or bearer session token) and clears the cookies")

@@ -74,12 +74,20 @@ public class ConflictsResource {
     @GET
     @Polled
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR})
-    @Operation(summary = "Conflicts, newest first; pending=true for those waiting for a decision")
+    @Operation(summary = "Conflicts, newest first; pending=true for those waiting for a decision; of one clone; detected in [since, until)")
     public Uni<Page<ConflictView>> list(@QueryParam("clone") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String clone,
-            @QueryParam("pending") boolean pending, @Valid @BeanParam PageRequest page) {
-        return downstream.asCaller(review).listConflicts(ListConflictsRequest.newBuilder().setCloneId(Protos.orEmpty(clone))
-                .setPendingOnly(pending).setLimit(page.size()).build())
-                .map(r -> new Page<>(r.getConflictsList().stream().map(ConflictView::of).toList(), null));
+            @QueryParam("pending") boolean pending, @QueryParam("since") String since,
+            @QueryParam("until") String until, @Valid @BeanParam PageRequest page) {
+        var req = ListConflictsRequest.newBuilder().setCloneId(Protos.orEmpty(clone)).setPendingOnly(pending)
+                .setLimit(page.size()).setPageToken(page.token());
+        if (since != null) {
+            req.setSince(Protos.timestamp(Protos.instant("since", since)));
+        }
+        if (until != null) {
+            req.setUntil(Protos.timestamp(Protos.instant("until", until)));
+        }
+        return downstream.asCaller(review).listConflicts(req.build())
+                .map(r -> new Page<>(r.getConflictsList().stream().map(ConflictView::of).toList(), r.getNextPageToken()));
     }
 
     @GET
@@ -87,8 +95,7 @@ public class ConflictsResource {
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR})
     @Operation(summary = "One conflict with both values and edit times")
     public Uni<ConflictView> get(@PathParam("id") @Positive long id) {
-        // The service lists newest first; a conflict is found by id among them (no GetConflict RPC yet).
-        return downstream.asCaller(review).listConflicts(ListConflictsRequest.newBuilder().setLimit(10_000).build())
+        return downstream.asCaller(review).listConflicts(ListConflictsRequest.newBuilder().setConflictId(id).setLimit(1).build())
                 .map(r -> r.getConflictsList().stream().filter(c -> c.getId() == id).findFirst()
                         .map(ConflictView::of).orElseThrow(() -> new NotFoundException("no conflict " + id)));
     }

@@ -52,11 +52,20 @@ public class HistoryResource {
     @GET
     @Polled
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR})
-    @Operation(summary = "Sync history, newest first, optionally of one clone")
+    @Operation(summary = "Sync history, newest first: optionally of one clone, one direction (to_central: what clones "
+            + "sent; to_clone: pulls and packages), a time range [since, until)")
     public Uni<Page<HistoryView>> list(@QueryParam("clone") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String clone,
-            @Valid @BeanParam PageRequest page) {
-        return downstream.asCaller(review).listHistory(ListHistoryRequest.newBuilder().setServerId(Protos.orEmpty(clone))
-                .setLimit(page.size()).build())
-                .map(r -> new Page<>(r.getItemsList().stream().map(HistoryView::of).toList(), null));
+            @QueryParam("direction") @Pattern(regexp = "to_central|to_clone", message = "must be to_central or to_clone") String direction,
+            @QueryParam("since") String since, @QueryParam("until") String until, @Valid @BeanParam PageRequest page) {
+        var req = ListHistoryRequest.newBuilder().setServerId(Protos.orEmpty(clone)).setDirection(Protos.orEmpty(direction))
+                .setLimit(page.size()).setPageToken(page.token());
+        if (since != null) {
+            req.setSince(Protos.timestamp(Protos.instant("since", since)));
+        }
+        if (until != null) {
+            req.setUntil(Protos.timestamp(Protos.instant("until", until)));
+        }
+        return downstream.asCaller(review).listHistory(req.build())
+                .map(r -> new Page<>(r.getItemsList().stream().map(HistoryView::of).toList(), r.getNextPageToken()));
     }
 }

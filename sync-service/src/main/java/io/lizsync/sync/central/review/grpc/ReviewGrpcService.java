@@ -56,7 +56,12 @@ public class ReviewGrpcService implements SyncReview {
     public Uni<ListHistoryResponse> listHistory(ListHistoryRequest r) {
         return call(() -> {
             var out = ListHistoryResponse.newBuilder();
-            for (var h : service.listHistory(r.getServerId(), limit(r.getLimit()))) {
+            var page = service.listHistory(r.getServerId(), r.getDirection(), instant(r.hasSince(), r.getSince()),
+                    instant(r.hasUntil(), r.getUntil()), r.getPageToken(), limit(r.getLimit()));
+            if (page.nextPageToken() != null) {
+                out.setNextPageToken(page.nextPageToken());
+            }
+            for (var h : page.items()) {
                 var item = HistoryItem.newBuilder().setSyncId(h.syncId()).setSyncTime(ts(h.syncTime()))
                         .setServerFrom(h.serverFrom()).setSyncType(h.syncType()).setSyncStatus(h.syncStatus())
                         .setChangeCount(h.changeCount()).setConflictCount(h.conflictCount());
@@ -76,7 +81,12 @@ public class ReviewGrpcService implements SyncReview {
     public Uni<ListConflictsResponse> listConflicts(ListConflictsRequest r) {
         return call(() -> {
             var out = ListConflictsResponse.newBuilder();
-            for (ConflictRecord c : service.listConflicts(r.getPendingOnly(), r.getCloneId(), limit(r.getLimit()))) {
+            var page = service.listConflicts(r.getPendingOnly(), r.getCloneId(), instant(r.hasSince(), r.getSince()),
+                    instant(r.hasUntil(), r.getUntil()), r.getPageToken(), r.getConflictId(), limit(r.getLimit()));
+            if (page.nextPageToken() != null) {
+                out.setNextPageToken(page.nextPageToken());
+            }
+            for (ConflictRecord c : page.items()) {
                 out.addConflicts(conflict(c));
             }
             return out.build();
@@ -201,6 +211,10 @@ public class ReviewGrpcService implements SyncReview {
 
     private static String nz(String s) {
         return s == null ? "" : s;
+    }
+
+    private static java.time.Instant instant(boolean set, com.google.protobuf.Timestamp t) {
+        return set ? java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos()) : null;
     }
 
     private static int limit(int requested) {

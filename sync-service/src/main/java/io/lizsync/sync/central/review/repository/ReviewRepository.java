@@ -53,15 +53,26 @@ public class ReviewRepository {
     public record TablePolicyRecord(String schemaName, String tableName, String policy) {
     }
 
-    /** History items, newest first, optionally only those involving {@code serverId} (empty for all). */
-    public List<HistoryItem> history(String serverId, int limit) {
+    /**
+     * History items, newest first (sync_time, sync_id), optionally only those involving
+     * {@code serverId} (empty for all), in one direction ({@code toClone}: sent by central, pulls and
+     * packages; false: sent by a clone; null: both), in [{@code since}, {@code until}) (nulls: open),
+     * strictly older than ({@code afterTime}, {@code afterId}) (nulls: from the newest).
+     */
+    public List<HistoryItem> history(String serverId, Boolean toClone, OffsetDateTime since, OffsetDateTime until,
+            OffsetDateTime afterTime, java.util.UUID afterId, int limit) {
         List<HistoryItem> out = new ArrayList<>();
         for (Row row : Db.query(pool, """
                 SELECT sync_id::text, sync_time, server_from::text, server_to::text[], sync_type, sync_status,
                        change_count, conflict_count, clock_offset_ms, clock_uncertainty_ms
                 FROM lizsync.history
-                WHERE $1::text = '' OR server_from::text = $1 OR $1::text = ANY (server_to::text[])
-                ORDER BY sync_time DESC LIMIT $2""", serverId, limit)) {
+                WHERE ($1::text = '' OR server_from::text = $1 OR $1::text = ANY (server_to::text[]))
+                  AND ($2::boolean IS NULL
+                       OR $2 = (server_from IS NOT DISTINCT FROM (SELECT server_id FROM lizsync.server_metadata LIMIT 1)))
+                  AND ($3::timestamptz IS NULL OR sync_time >= $3)
+                  AND ($4::timestamptz IS NULL OR sync_time < $4)
+                  AND ($5::timestamptz IS NULL OR (sync_time, sync_id) < ($5, $6::uuid))
+                ORDER BY sync_time DESC, sync_id DESC LIMIT $7""", serverId, toClone, since, until, afterTime, afterId, limit)) {
             out.add(new HistoryItem(row.getString(0), row.getOffsetDateTime(1), row.getString(2),
                     Arrays.asList(row.getArrayOfStrings(3)), row.getString(4), row.getString(5), row.getLong(6),
                     row.getLong(7), row.getLong(8), row.getLong(9)));
@@ -69,12 +80,19 @@ public class ReviewRepository {
         return out;
     }
 
-    /** Conflicts, newest first, optionally only pending ones and only those of {@code cloneId} (empty for all). */
-    public List<ConflictRecord> conflicts(boolean pendingOnly, String cloneId, int limit) {
+    /**
+     * Conflicts, newest first (by id), optionally only pending ones, only those of {@code cloneId}
+     * (empty for all), detected in [{@code since}, {@code until}) (nulls: open), with an id below
+     * {@code belowId} (0: from the newest), or only {@code onlyId} (0: all).
+     */
+    public List<ConflictRecord> conflicts(boolean pendingOnly, String cloneId, OffsetDateTime since, OffsetDateTime until,
+            long belowId, long onlyId, int limit) {
         List<ConflictRecord> out = new ArrayList<>();
         for (Row row : Db.query(pool, SELECT_CONFLICT + """
                  WHERE ($1 = false OR winner = 'pending') AND ($2::text = '' OR clone_id::text = $2)
-                ORDER BY id DESC LIMIT $3""", pendingOnly, cloneId, limit)) {
+                   AND ($3::timestamptz IS NULL OR conflict_time >= $3) AND ($4::timestamptz IS NULL OR conflict_time < $4)
+                   AND ($5::bigint = 0 OR id < $5) AND ($6::bigint = 0 OR id = $6)
+                ORDER BY id DESC LIMIT $7""", pendingOnly, cloneId, since, until, belowId, onlyId, limit)) {
             out.add(conflict(row));
         }
         return out;

@@ -27,14 +27,40 @@ public class ReviewService {
         this.repository = repository;
     }
 
-    /** History items, newest first; {@code serverId} empty for all. */
-    public List<HistoryItem> listHistory(String serverId, int limit) {
-        return repository.history(serverId, limit);
+    /** One page of a list and the token of the next (null on the last page). */
+    public record Page<T>(List<T> items, String nextPageToken) {
     }
 
-    /** Conflicts, newest first; {@code cloneId} empty for all. */
-    public List<ConflictRecord> listConflicts(boolean pendingOnly, String cloneId, int limit) {
-        return repository.conflicts(pendingOnly, cloneId, limit);
+    /**
+     * History items, newest first; {@code serverId} empty for all, {@code direction} "",
+     * "to_central" or "to_clone", {@code since}/{@code until} null for open.
+     */
+    public Page<HistoryItem> listHistory(String serverId, String direction, java.time.Instant since, java.time.Instant until,
+            String pageToken, int limit) {
+        ReviewPages.Direction d = ReviewPages.Direction.parse(direction);
+        ReviewPages.HistoryPosition after = ReviewPages.history(pageToken);
+        List<HistoryItem> rows = repository.history(serverId, d == ReviewPages.Direction.ANY ? null : d == ReviewPages.Direction.TO_CLONE,
+                utc(since), utc(until), after == null ? null : utc(after.syncTime()), after == null ? null : after.syncId(), limit + 1);
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        HistoryItem last = rows.get(limit - 1);
+        return new Page<>(rows.subList(0, limit), ReviewPages.historyToken(last.syncTime().toInstant(), last.syncId()));
+    }
+
+    /** Conflicts, newest first; {@code cloneId} empty for all, {@code onlyId} 0 for all. */
+    public Page<ConflictRecord> listConflicts(boolean pendingOnly, String cloneId, java.time.Instant since,
+            java.time.Instant until, String pageToken, long onlyId, int limit) {
+        List<ConflictRecord> rows = repository.conflicts(pendingOnly, cloneId, utc(since), utc(until),
+                ReviewPages.conflicts(pageToken), onlyId, limit + 1);
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        return new Page<>(rows.subList(0, limit), ReviewPages.conflictToken(rows.get(limit - 1).id()));
+    }
+
+    private static java.time.OffsetDateTime utc(java.time.Instant i) {
+        return i == null ? null : java.time.OffsetDateTime.ofInstant(i, java.time.ZoneOffset.UTC);
     }
 
     /**
