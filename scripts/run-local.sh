@@ -228,7 +228,7 @@ say "Walk 4: an edit on central is captured by the audit trigger"
 psql_db central -c "UPDATE field.parcel SET owner = 'Commune de Saint-Martin' WHERE id = 1"
 psql_db central -At -c "SELECT '  ' || action::text || ' ' || schema_name || '.' || table_name || ' uid=' || uid
                         || ' changed=' || changed_fields::text FROM audit.logged_actions ORDER BY event_id DESC LIMIT 1"
-say "Walk 5: tools status, with the CLI and through the gateway's REST API (the access token sent on)"
+say "Walk 5: tools status, with the CLI and with curl through the gateway (the CLI's session token as bearer)"
 $CLI status | sed 's/^/  /'
 ACCESS=$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")
 UPGRADE_URL="https://127.0.0.1:${PORT[gateway]}/api/v1/central/tools/upgrade"
