@@ -60,9 +60,13 @@ final class CliContext {
     }
 
     GatewayTarget target(Options.Common common, Options.Gateway gateway) {
+        return targetOf(config(common).gateway(gateway.url, env));
+    }
+
+    /** The gateway at {@code url}, checked against {@code LIZSYNC_CA_FILE} (and plain http only on loopback). */
+    GatewayTarget targetOf(String url) {
         String ca = env.getOrDefault("LIZSYNC_CA_FILE", "").strip();
-        return GatewayTarget.of(config(common).gateway(gateway.url, env),
-                ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca)),
+        return GatewayTarget.of(url, ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca)),
                 Boolean.parseBoolean(env.getOrDefault("LIZSYNC_INSECURE_PLAINTEXT", "false")));
     }
 

@@ -85,12 +85,7 @@ final class DeployCommand extends GatewayCommand {
         String jobId = Output.text(job, "id");
         Output o = out();
         if (noWait) {
-            if (o.json()) {
-                o.document(job);
-            } else {
-                o.line("job id: " + jobId);
-            }
-            return ExitCodes.OK;
+            return JobCommands.started(o, job);
         }
         ctx().err.println("lizsync: deploy job " + jobId + ": the clone's sidecar picks it up at its next contact"
                 + " (Ctrl-C stops following it, not the deploy)");

@@ -25,6 +25,16 @@ final class JobCommands {
         return ExitCodes.FAILED;
     }
 
+    /** {@code --no-wait}: the job just started, its id for job-follow or job-cancel. */
+    static int started(Output o, JsonNode job) {
+        if (o.json()) {
+            o.document(job);
+        } else {
+            o.line("job id: " + Output.text(job, "id"));
+        }
+        return ExitCodes.OK;
+    }
+
     static void print(Output o, JsonNode job) {
         if (o.json()) {
             o.document(job);

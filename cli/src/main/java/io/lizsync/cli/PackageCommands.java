@@ -84,12 +84,7 @@ final class PackageCommands {
             String jobId = Output.text(job, "id");
             Output o = out();
             if (noWait) {
-                if (o.json()) {
-                    o.document(job);
-                } else {
-                    o.line("job id: " + jobId);
-                }
-                return ExitCodes.OK;
+                return JobCommands.started(o, job);
             }
             ctx().err.println("lizsync: build job " + jobId + " (Ctrl-C stops following it, not the build)");
             JsonNode done = ctx().follower(gw).follow(jobId);

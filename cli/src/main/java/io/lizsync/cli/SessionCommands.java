@@ -78,10 +78,7 @@ final class SessionCommands {
                 ctx.output(common).line("OK: no session was open");
                 return ExitCodes.OK;
             }
-            String ca = ctx.env.getOrDefault("LIZSYNC_CA_FILE", "").strip();
-            GatewayTarget target = GatewayTarget.of(session.get().gateway(),
-                    ca.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(ca)),
-                    Boolean.parseBoolean(ctx.env.getOrDefault("LIZSYNC_INSECURE_PLAINTEXT", "false")));
+            GatewayTarget target = ctx.targetOf(session.get().gateway());
             try {
                 new GatewayClient(target, session.get().token(), ctx.json).delete("/api/v1/session");
             } catch (ApiException | Unreachable e) {
