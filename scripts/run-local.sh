@@ -198,10 +198,12 @@ printf '  all %d services ready; system started in %d.%03d s (build excluded)\n'
 } > "$STATE/system.json"
 echo "  addresses written to $STATE/system.json"
 
-# The walk's CLI keeps its session under .local/cli, not in your home directory.
+# The walk's CLI keeps its session under .local/cli, not in your home directory. It speaks REST to
+# the gateway; to a clone's sidecar it speaks gRPC, with an access token registry-service issues
+# for its session (LIZSYNC_REGISTRY) or with the sidecar's local token.
 CLI="env XDG_CONFIG_HOME=$STATE/cli LIZSYNC_CA_FILE=$CA java -jar $(app cli)"
 rm -rf "$STATE/cli"
-export LIZSYNC_CENTRAL="127.0.0.1:${PORT[sync-central]}"
+export LIZSYNC_GATEWAY="https://127.0.0.1:${PORT[gateway]}"
 export LIZSYNC_REGISTRY="127.0.0.1:${PORT[registry]}"
 say "Walk 0: TLS on every link: plain text and a client trusting another CA are refused"
 CENTRAL_HEALTH="127.0.0.1:${PORT[sync-central]}/q/health/ready"
@@ -213,7 +215,8 @@ echo "  https:// with it: $($CURL -sS -o /dev/null -w '%{http_code}, %{ssl_verif
 
 say "Walk 0: nobody unauthenticated: a call without a token is refused; log in as the first administrator"
 $CLI install --override-audit --override-lizsync 2>&1 | sed 's/^/  /' || true
-if $CLI upgrade >/dev/null 2>&1; then echo "run-local: central answered a call without a token" >&2; false; fi
+if $CLI upgrade >/dev/null 2>&1; then echo "run-local: central answered a call without a token" >&2; false; else
+  code=$?; echo "  lizsync upgrade without a session: exit code $code (3: not authenticated)"; [ "$code" = 3 ]; fi
 $CLI login --user admin --password-file "$KEYS/admin-password" | sed 's/^/  /'
 say "Walk 1: install the LizSync tools in the central database"
 $CLI install
@@ -225,18 +228,17 @@ say "Walk 4: an edit on central is captured by the audit trigger"
 psql_db central -c "UPDATE field.parcel SET owner = 'Commune de Saint-Martin' WHERE id = 1"
 psql_db central -At -c "SELECT '  ' || action::text || ' ' || schema_name || '.' || table_name || ' uid=' || uid
                         || ' changed=' || changed_fields::text FROM audit.logged_actions ORDER BY event_id DESC LIMIT 1"
-say "Walk 5: tools status, with the CLI and through the gateway's REST API (the access token sent on)"
+say "Walk 5: tools status, with the CLI and with curl through the gateway (the CLI's session token as bearer)"
 $CLI status | sed 's/^/  /'
-ACCESS=$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")
+ACCESS=$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")
 UPGRADE_URL="https://127.0.0.1:${PORT[gateway]}/api/v1/central/tools/upgrade"
 code=$($CURL -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' "$UPGRADE_URL")
 echo "  POST /api/v1/central/tools/upgrade (a dry run) without a token: HTTP $code"
 [ "$code" = 401 ] || { echo "run-local: the gateway answered $code without a token" >&2; false; }
-echo "  with the access token: $($CURL -fsS -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' \
+echo "  with the CLI's session token: $($CURL -fsS -X POST -H 'Content-Type: application/json' -d '{"runIt":false}' \
   -H "Authorization: Bearer $ACCESS" "$UPGRADE_URL" | cut -c1-120)"
 
 say "Walk 6: package schema field from central (one snapshot: structure, rows and log position)"
-export LIZSYNC_PACKAGING="127.0.0.1:${PORT[packaging]}"
 # An edit left open while the package is built: it commits after the snapshot, so it is not in
 # the package and reaches the clones at their first sync, exactly once.
 ( psql_db central -c "BEGIN" -c "UPDATE field.observation SET remarks = 'committed after the package' WHERE id = 2" \
@@ -247,7 +249,18 @@ $CLI package --schemas field --description "local walk" --zip-file "$STATE/field
   2>"$STATE/logs/package-progress.log" | tee "$STATE/package.txt" | sed 's/^/  /'
 PACKAGE_ID=$(grep -Eo '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' "$STATE/package.txt" | head -1)
 wait "$late"
+echo "  progress (stderr, a line per step and tenth off a terminal): $(wc -l < "$STATE/logs/package-progress.log") lines, the last:"
+tail -1 "$STATE/logs/package-progress.log" | sed 's/^/    /'
 $CLI package-list | sed 's/^/  /'
+[ "$($CLI package-list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')" = "$PACKAGE_ID" ]
+echo "  package-list --json: the newest is $PACKAGE_ID"
+if $CLI package-show --package-id 00000000-0000-4000-8000-000000000000 2>"$STATE/logs/unknown-package.log"; then
+  echo "run-local: an unknown package was shown" >&2; false
+else
+  code=$?; echo "  an unknown package: exit code $code (4: not found), $(head -1 "$STATE/logs/unknown-package.log" | cut -c1-90)"
+  [ "$code" = 4 ]
+fi
+$CLI completion | grep -q 'complete -F' && echo "  lizsync completion: a bash completion script"
 
 say "Walk 7: deploy it: clone-a by package id (through central's exchange, with its registration ticket), clone-b from the ZIP file"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI deploy --package-id "$PACKAGE_ID" --name clone-a \
@@ -433,13 +446,13 @@ for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signin
               "$(cat "$KEYS/service-token")" "$(cat "$STATE/import/clone-b.ticket")" \
               "$(cut -d. -f2 "$STATE/sidecar-clone-a/credential")" \
               "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
-              "$(sed -n 's/^access=//p' "$STATE/cli/lizsync/session")" "$API_TOKEN" "$CSRF" \
+              "$API_TOKEN" "$CSRF" \
               "$(sed -n 's/.*lizsync_session\t//p' "$JAR_COOKIES")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue
   if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
 done
 echo "  administrator password, package-signing key, a local token, the TLS key, the services' token, a registration ticket,"
-echo "  a clone's exchange secret, session token, access token, the gateway's API token, CSRF token and session cookie,"
+echo "  a clone's exchange secret, the CLI's session token, the gateway's API token, CSRF token and session cookie,"
 echo "  4 database passwords: $leaks found in $STATE/logs"
 [ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
 

@@ -11,29 +11,33 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Service addresses, in the spirit of libpq's {@code pg_service.conf}: a file of {@code key = value}
- * lines ({@code central}, {@code sidecar}, {@code packaging}), {@code #} starting a comment line.
- * The file is {@code --config FILE}, else {@code $LIZSYNC_CONFIG}, else
- * {@code $XDG_CONFIG_HOME/lizsync/cli.conf} (by default {@code ~/.config/lizsync/cli.conf}); only
- * the last may be missing. An address comes from its command-line option, else its environment
- * variable, else the file, else the default. The file holds addresses only: the services keep the
- * database credentials, so there is nothing secret to put in it.
+ * Where the CLI goes, in the spirit of libpq's {@code pg_service.conf}: a file of {@code key = value}
+ * lines ({@code gateway} URL, {@code sidecar} and {@code registry} HOST:PORT, an API {@code token}),
+ * {@code #} starting a comment line. The file is {@code --config FILE}, else {@code $LIZSYNC_CONFIG},
+ * else {@code $XDG_CONFIG_HOME/lizsync/cli.conf} (by default {@code ~/.config/lizsync/cli.conf});
+ * only the last may be missing. A value comes from its command-line option, else its environment
+ * variable, else the file, else the default. A file holding a token must be readable by its owner
+ * only (0600), as ssh wants of a key; no password is ever taken from it.
  */
 final class CliConfig {
 
     /** The environment variable of each address key. */
     static final Map<String, String> ENV = Map.of(
-            "central", "LIZSYNC_CENTRAL",
+            "gateway", "LIZSYNC_GATEWAY",
+            "token", "LIZSYNC_API_TOKEN",
             "sidecar", "LIZSYNC_SIDECAR",
-            "packaging", "LIZSYNC_PACKAGING",
             "registry", "LIZSYNC_REGISTRY");
 
     /** The default of each address key (the ports of DEVELOPING.md). */
     static final Map<String, String> DEFAULTS = Map.of(
-            "central", "127.0.0.1:8083",
             "sidecar", "127.0.0.1:8090",
-            "packaging", "127.0.0.1:8082",
             "registry", "127.0.0.1:8081");
+
+    /** The gateway on this machine (plain http is taken on loopback only). */
+    static final String DEFAULT_GATEWAY = "http://127.0.0.1:8080";
+
+    /** Keys of earlier versions, which talked to each service: now the gateway serves them. */
+    private static final java.util.Set<String> OBSOLETE = java.util.Set.of("central", "packaging");
 
     private final Map<String, String> values;
     private final String source;
@@ -57,7 +61,7 @@ final class CliConfig {
         boolean explicit = true;
         if (flagPath != null) {
             if (flagPath.isBlank()) {
-                throw new Args.UsageException("--config needs a file name");
+                throw new UsageException("--config needs a file name");
             }
             file = Path.of(flagPath);
         } else if (!blank(env.get("LIZSYNC_CONFIG"))) {
@@ -71,12 +75,16 @@ final class CliConfig {
         }
         if (!Files.exists(file)) {
             if (explicit) {
-                throw new Args.UsageException("configuration file " + file + " does not exist");
+                throw new UsageException("configuration file " + file + " does not exist");
             }
             return empty();
         }
         try {
-            return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+            CliConfig config = parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+            if (config.values.containsKey("token")) {
+                requireOwnerOnly(file);
+            }
+            return config;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the configuration file " + file + ": " + e.getMessage(), e);
         }
@@ -93,24 +101,32 @@ final class CliConfig {
             }
             int eq = line.indexOf('=');
             if (eq < 0) {
-                throw new Args.UsageException(where + "expected key = value");
+                throw new UsageException(where + "expected key = value");
             }
             String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             String value = line.substring(eq + 1).strip();
             if (key.contains("password") || key.contains("secret") || key.contains("credential")) {
-                throw new Args.UsageException(where + "'" + key + "' does not belong here: the CLI takes no"
+                throw new UsageException(where + "'" + key + "' does not belong here: the CLI takes no"
                         + " passwords (the services hold the database credentials)");
             }
-            if (!DEFAULTS.containsKey(key)) {
-                throw new Args.UsageException(where + "unknown key '" + key + "' (known: central, sidecar, packaging, registry)");
+            if (OBSOLETE.contains(key)) {
+                throw new UsageException(where + "'" + key + "' is no longer used: the CLI reaches central through"
+                        + " the gateway (key gateway = https://HOST:PORT); remove the line");
+            }
+            if (!ENV.containsKey(key)) {
+                throw new UsageException(where + "unknown key '" + key + "' (known: gateway, token, sidecar, registry)");
             }
             if (values.containsKey(key)) {
-                throw new Args.UsageException(where + "'" + key + "' is set twice");
+                throw new UsageException(where + "'" + key + "' is set twice");
             }
             try {
-                checkHostPort(value);
-            } catch (Args.UsageException e) {
-                throw new Args.UsageException(where + e.getMessage());
+                if (DEFAULTS.containsKey(key)) {
+                    checkHostPort(value);
+                } else if (key.equals("token") && !value.startsWith("lzt_")) {
+                    throw new UsageException("token must be an API token (lzt_...)");
+                }
+            } catch (UsageException e) {
+                throw new UsageException(where + e.getMessage());
             }
             values.put(key, value);
         }
@@ -132,6 +148,46 @@ final class CliConfig {
         return values.getOrDefault(key, DEFAULTS.get(key));
     }
 
+    /** The gateway's base URL: {@code flagValue}, else {@code $LIZSYNC_GATEWAY}, else the file, else the default. */
+    String gateway(String flagValue, Map<String, String> env) {
+        return firstOf(flagValue, env.get("LIZSYNC_GATEWAY"), values.get("gateway"), DEFAULT_GATEWAY);
+    }
+
+    /** The API token: {@code flagValue}, else {@code $LIZSYNC_API_TOKEN}, else the file; null when none. */
+    String token(String flagValue, Map<String, String> env) {
+        return firstOf(flagValue, env.get("LIZSYNC_API_TOKEN"), values.get("token"), null);
+    }
+
+    private static String firstOf(String flag, String fromEnv, String fromFile, String fallback) {
+        if (flag != null) {
+            if (flag.isBlank()) {
+                throw new UsageException("an option was given an empty value");
+            }
+            return flag.strip();
+        }
+        if (!blank(fromEnv)) {
+            return fromEnv.strip();
+        }
+        return fromFile != null ? fromFile : fallback;
+    }
+
+    /** A file holding a secret must be the owner's alone. */
+    static void requireOwnerOnly(Path file) throws IOException {
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                throw new UsageException(file + " holds a token but others may read it: chmod 600 " + file);
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // no POSIX permissions to check (Windows): the file's ACL is the user's business
+        }
+    }
+
+    /** True when the file sets {@code key}. */
+    boolean hasValue(String key) {
+        return values.containsKey(key);
+    }
+
     /** Where the file values came from; empty when there was no file. */
     String source() {
         return source;
@@ -150,7 +206,7 @@ final class CliConfig {
             }
         }
         if (host.isBlank() || port < 1 || port > 65535 || host.chars().anyMatch(Character::isWhitespace)) {
-            throw new Args.UsageException("expected HOST:PORT, got '" + hostPort + "'");
+            throw new UsageException("expected HOST:PORT, got '" + hostPort + "'");
         }
         return hostPort;
     }

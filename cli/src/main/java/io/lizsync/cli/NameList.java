@@ -173,8 +173,8 @@ final class NameList {
             }
         }
 
-        Args.UsageException error(String what) {
-            return new Args.UsageException("--" + option + ": " + what
+        UsageException error(String what) {
+            return new UsageException("--" + option + ": " + what
                     + (text.isBlank() ? "" : " (at character " + (Math.min(pos, text.length()) + 1) + " of '" + text + "')"));
         }
     }

@@ -35,20 +35,20 @@ final class PackageZipManifest {
     /**
      * The package id of the ZIP {@code zip}.
      *
-     * @throws PackageDownload.CliFailure when the file is not a ZIP, has no manifest, or the manifest
+     * @throws CliFailure when the file is not a ZIP, has no manifest, or the manifest
      *                                    has no package id
      */
     static String packageId(Path zip) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile())) {
             ZipEntry entry = file.getEntry(MANIFEST);
             if (entry == null || entry.isDirectory()) {
-                throw new PackageDownload.CliFailure(zip + " is not a LizSync package: it has no " + MANIFEST);
+                throw new CliFailure(zip + " is not a LizSync package: it has no " + MANIFEST);
             }
             try (InputStream in = new Bounded(file.getInputStream(entry), MAX_MANIFEST_BYTES)) {
                 return packageId(in, zip.toString());
             }
         } catch (ZipException e) {
-            throw new PackageDownload.CliFailure(zip + " is not a ZIP file (" + e.getMessage() + ")");
+            throw new CliFailure(zip + " is not a ZIP file (" + e.getMessage() + ")");
         }
     }
 
@@ -57,25 +57,25 @@ final class PackageZipManifest {
         String where = source + " (" + MANIFEST + ")";
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new PackageDownload.CliFailure(where + " does not hold a JSON object");
+                throw new CliFailure(where + " does not hold a JSON object");
             }
             for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (field.equals("package_id")) {
                     String id = value == JsonToken.VALUE_STRING ? p.getText().strip() : "";
-                    if (!LizsyncCli.isUuid(id)) {
-                        throw new PackageDownload.CliFailure(where + ": \"package_id\" is not a package id (a uuid)");
+                    if (!Ids.isUuid(id)) {
+                        throw new CliFailure(where + ": \"package_id\" is not a package id (a uuid)");
                     }
                     return id;
                 }
                 p.skipChildren();
             }
-            throw new PackageDownload.CliFailure(where + " has no \"package_id\"");
+            throw new CliFailure(where + " has no \"package_id\"");
         } catch (JsonProcessingException e) {
             // the parser's message may quote the file's bytes: only say where it broke
             var at = e.getLocation();
-            throw new PackageDownload.CliFailure(where + " is not valid JSON"
+            throw new CliFailure(where + " is not valid JSON"
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
     }
@@ -112,7 +112,7 @@ final class PackageZipManifest {
         private void count(int n) {
             left -= n;
             if (left < 0) {
-                throw new PackageDownload.CliFailure(MANIFEST + " is larger than " + limit + " bytes");
+                throw new CliFailure(MANIFEST + " is larger than " + limit + " bytes");
             }
         }
     }

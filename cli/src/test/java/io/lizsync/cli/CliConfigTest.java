@@ -1,22 +1,23 @@
 package io.lizsync.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Service addresses: option > environment > configuration file > default. */
+/** Gateway, token and addresses: option > environment > configuration file > default. */
 class CliConfigTest {
+
+    private static final String FILE_TOKEN = "lzt_fromTheFile";
 
     @TempDir
     Path home;
@@ -26,20 +27,35 @@ class CliConfigTest {
         return Files.write(file, List.of(lines));
     }
 
-    @Test
-    void precedenceIsOptionThenEnvironmentThenFileThenDefault() throws IOException {
-        write(home.resolve(".config/lizsync/cli.conf"), "# addresses", "central = file-central:9000",
-                "  packaging=file-packaging:9002  ", "");
-        CliConfig config = CliConfig.load(null, Map.of(), home);
-        Map<String, String> env = Map.of("LIZSYNC_CENTRAL", "env-central:7000");
+    private Path ownerOnly(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
 
-        assertEquals("flag-central:6000", config.address("central", "flag-central:6000", env));
-        assertEquals("env-central:7000", config.address("central", null, env));
-        assertEquals("file-central:9000", config.address("central", null, Map.of()));
-        assertEquals("file-packaging:9002", config.address("packaging", null, env));
-        assertEquals("127.0.0.1:8090", config.address("sidecar", null, env));
-        assertEquals("file-central:9000", config.address("central", null, Map.of("LIZSYNC_CENTRAL", " ")),
-                "an empty variable counts as unset");
+    @Test
+    void gatewayAndTokenAreFlagThenEnvironmentThenFileThenDefault() throws IOException {
+        ownerOnly(write(home.resolve(".config/lizsync/cli.conf"), "# where", "gateway = https://file.example:8443",
+                "  token = " + FILE_TOKEN + "  ", "sidecar = file-sidecar:9090", ""));
+        CliConfig config = CliConfig.load(null, Map.of(), home);
+        Map<String, String> env = Map.of("LIZSYNC_GATEWAY", "https://env.example:8443", "LIZSYNC_API_TOKEN", "lzt_env",
+                "LIZSYNC_SIDECAR", "env-sidecar:1");
+
+        assertEquals("https://flag.example", config.gateway("https://flag.example", env));
+        assertEquals("https://env.example:8443", config.gateway(null, env));
+        assertEquals("https://file.example:8443", config.gateway(null, Map.of()));
+        assertEquals("https://file.example:8443", config.gateway(null, Map.of("LIZSYNC_GATEWAY", " ")),
+                "a blank variable counts as unset");
+        assertEquals("lzt_flag", config.token("lzt_flag", env));
+        assertEquals("lzt_env", config.token(null, env));
+        assertEquals(FILE_TOKEN, config.token(null, Map.of()));
+        assertEquals("flag:1", config.address("sidecar", "flag:1", env));
+        assertEquals("env-sidecar:1", config.address("sidecar", null, env));
+        assertEquals("file-sidecar:9090", config.address("sidecar", null, Map.of()));
+
+        CliConfig none = CliConfig.load(null, Map.of("XDG_CONFIG_HOME", home.resolve("empty").toString()), home);
+        assertEquals(CliConfig.DEFAULT_GATEWAY, none.gateway(null, Map.of()));
+        assertNull(none.token(null, Map.of()));
+        assertEquals("127.0.0.1:8081", none.address("registry", null, Map.of()));
     }
 
     @Test
@@ -60,37 +76,33 @@ class CliConfigTest {
 
     @Test
     void onlyTheDefaultFileMayBeMissing() {
-        assertEquals("127.0.0.1:8083", CliConfig.load(null, Map.of(), home).address("central", null, Map.of()));
-        assertThrows(Args.UsageException.class, () -> CliConfig.load(home.resolve("nope.conf").toString(), Map.of(),
-                home));
-        assertThrows(Args.UsageException.class, () -> CliConfig.load(null,
+        assertEquals("127.0.0.1:8090", CliConfig.load(null, Map.of(), home).address("sidecar", null, Map.of()));
+        assertThrows(UsageException.class, () -> CliConfig.load(home.resolve("nope.conf").toString(), Map.of(), home));
+        assertThrows(UsageException.class, () -> CliConfig.load(null,
                 Map.of("LIZSYNC_CONFIG", home.resolve("nope.conf").toString()), home));
     }
 
     @Test
-    void badLinesAreUsageErrorsNamingTheLine() {
-        for (List<String> bad : List.of(List.of("central"), List.of("centrall = h:1"), List.of("central = h"),
-                List.of("central = h:99999"), List.of("central = h:1", "central = h:2"), List.of("sidecar ="),
-                List.of("password = hunter2"), List.of("central = my host:1"))) {
-            var e = assertThrows(Args.UsageException.class, () -> CliConfig.parse(bad, "cli.conf"), bad.toString());
-            assertTrue(e.getMessage().startsWith("cli.conf, line "), e.getMessage());
-        }
-        var e = assertThrows(Args.UsageException.class, () -> CliConfig.parse(List.of("db_password = x"), "f"));
-        assertTrue(e.getMessage().contains("no passwords"), e.getMessage());
+    void aTokenInAFileOthersMayReadIsRefused() throws IOException {
+        Path file = write(home.resolve("shared.conf"), "token = " + FILE_TOKEN);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        UsageException e = assertThrows(UsageException.class, () -> CliConfig.load(file.toString(), Map.of(), home));
+        assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+        assertTrue(!e.getMessage().contains(FILE_TOKEN), "the token is never shown: " + e.getMessage());
+        ownerOnly(file);
+        assertEquals(FILE_TOKEN, CliConfig.load(file.toString(), Map.of(), home).token(null, Map.of()));
     }
 
     @Test
-    void theCommandLineUsesTheSamePrecedence() throws IOException {
-        Path file = write(home.resolve("c.conf"), "packaging = file:8282", "sidecar = file:9090");
-        var cli = new LizsyncCli(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()),
-                Map.of("LIZSYNC_SIDECAR", "env:9191"), home);
-        Args args = Args.parse(new String[] {"package-list", "--config", file.toString()}, Set.of());
-        assertEquals("file:8282", cli.address(args, "packaging"));
-        assertEquals("env:9191", cli.address(args, "sidecar"));
-        assertEquals("127.0.0.1:8083", cli.address(args, "central"));
-        var flagged = new LizsyncCli(System.out, System.err, Map.of("LIZSYNC_SIDECAR", "env:9191"), home);
-        Args withFlag = Args.parse(new String[] {"deploy", "--config", file.toString(), "--sidecar", "[::1]:9292"},
-                Set.of());
-        assertEquals("[::1]:9292", flagged.address(withFlag, "sidecar"));
+    void badLinesAreUsageErrorsNamingTheLine() {
+        for (List<String> bad : List.of(List.of("sidecar"), List.of("sidecarr = h:1"), List.of("sidecar = h"),
+                List.of("sidecar = h:99999"), List.of("sidecar = h:1", "sidecar = h:2"), List.of("sidecar ="),
+                List.of("password = hunter2"), List.of("sidecar = my host:1"), List.of("token = hunter2"),
+                List.of("central = h:8083"))) {
+            UsageException e = assertThrows(UsageException.class, () -> CliConfig.parse(bad, "my.conf"),
+                    bad.toString());
+            assertTrue(e.getMessage().startsWith("my.conf, line " + bad.size() + ": "), e.getMessage());
+            assertTrue(!e.getMessage().contains("hunter2"), "a secret is never echoed: " + e.getMessage());
+        }
     }
 }

@@ -36,17 +36,17 @@ class NameListTest {
     @Test
     void malformedListsAreUsageErrors() {
         for (String bad : List.of("", "  ", "a,,b", "a,", ",a", "\"a", "\"a\"b", "a\"b\"", "\"\"", "a,a")) {
-            assertThrows(Args.UsageException.class, () -> NameList.names("schemas", bad), bad);
+            assertThrows(UsageException.class, () -> NameList.names("schemas", bad), bad);
         }
         for (String bad : List.of("trees", "\"s.t\"", "s.", ".t", "s.t,", "s.\"t\"x", "s.t,s.t", "s.t.\"x\"",
                 "\"s\"\"t\"")) {
-            assertThrows(Args.UsageException.class, () -> NameList.tables("tables", bad), bad);
+            assertThrows(UsageException.class, () -> NameList.tables("tables", bad), bad);
         }
     }
 
     @Test
     void errorsNameTheOption() {
-        var e = assertThrows(Args.UsageException.class, () -> NameList.tables("tables", "field"));
+        var e = assertThrows(UsageException.class, () -> NameList.tables("tables", "field"));
         assertTrue(e.getMessage().startsWith("--tables: expected schema.table"), e.getMessage());
     }
 

@@ -63,7 +63,7 @@ class PackageZipManifestTest {
                 return served == 1 ? '{' : ' ';
             }
         };
-        var bounded = assertThrows(PackageDownload.CliFailure.class, () -> PackageZipManifest.packageId(
+        var bounded = assertThrows(CliFailure.class, () -> PackageZipManifest.packageId(
                 new PackageZipManifest.Bounded(huge, 1024), "huge.zip"));
         assertTrue(bounded.getMessage().contains("larger than"), bounded.getMessage());
     }
@@ -75,8 +75,8 @@ class PackageZipManifestTest {
                 "stream"), "stops at the id, before the truncated rest");
     }
 
-    private PackageDownload.CliFailure assertFailure(String expected, Path zip) {
-        var e = assertThrows(PackageDownload.CliFailure.class, () -> PackageZipManifest.packageId(zip));
+    private CliFailure assertFailure(String expected, Path zip) {
+        var e = assertThrows(CliFailure.class, () -> PackageZipManifest.packageId(zip));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         return e;
     }
