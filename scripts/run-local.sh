@@ -199,12 +199,11 @@ printf '  all %d services ready; system started in %d.%03d s (build excluded)\n'
 echo "  addresses written to $STATE/system.json"
 
 # The walk's CLI keeps its session under .local/cli, not in your home directory. It speaks REST to
-# the gateway; to a clone's sidecar it speaks gRPC, with an access token registry-service issues
-# for its session (LIZSYNC_REGISTRY) or with the sidecar's local token.
+# the gateway; to a clone's sidecar it speaks gRPC, with the access token the gateway gives for its
+# session, or with the sidecar's local token.
 CLI="env XDG_CONFIG_HOME=$STATE/cli LIZSYNC_CA_FILE=$CA java -jar $(app cli)"
 rm -rf "$STATE/cli"
 export LIZSYNC_GATEWAY="https://127.0.0.1:${PORT[gateway]}"
-export LIZSYNC_REGISTRY="127.0.0.1:${PORT[registry]}"
 say "Walk 0: TLS on every link: plain text and a client trusting another CA are refused"
 CENTRAL_HEALTH="127.0.0.1:${PORT[sync-central]}/q/health/ready"
 if curl -fsS "http://$CENTRAL_HEALTH" >/dev/null 2>&1; then echo "run-local: central answered in plain text" >&2; false; fi

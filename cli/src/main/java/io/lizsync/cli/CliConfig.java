@@ -25,19 +25,17 @@ final class CliConfig {
     static final Map<String, String> ENV = Map.of(
             "gateway", "LIZSYNC_GATEWAY",
             "token", "LIZSYNC_API_TOKEN",
-            "sidecar", "LIZSYNC_SIDECAR",
-            "registry", "LIZSYNC_REGISTRY");
+            "sidecar", "LIZSYNC_SIDECAR");
 
     /** The default of each address key (the ports of DEVELOPING.md). */
     static final Map<String, String> DEFAULTS = Map.of(
-            "sidecar", "127.0.0.1:8090",
-            "registry", "127.0.0.1:8081");
+            "sidecar", "127.0.0.1:8090");
 
     /** The gateway on this machine (plain http is taken on loopback only). */
     static final String DEFAULT_GATEWAY = "http://127.0.0.1:8080";
 
     /** Keys of earlier versions, which talked to each service: now the gateway serves them. */
-    private static final java.util.Set<String> OBSOLETE = java.util.Set.of("central", "packaging");
+    private static final java.util.Set<String> OBSOLETE = java.util.Set.of("central", "packaging", "registry");
 
     private final Map<String, String> values;
     private final String source;

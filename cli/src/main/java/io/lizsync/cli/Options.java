@@ -42,10 +42,5 @@ final class Options {
                 description = "the sidecar's local token (its state directory's local-token; default:"
                         + " $LIZSYNC_SIDECAR_TOKEN_FILE); without it the CLI sends your access token")
         String tokenFile;
-
-        @Option(names = "--registry", paramLabel = "HOST:PORT",
-                description = "registry-service, which exchanges your session or API token for the access token a"
-                        + " sidecar checks (default: $LIZSYNC_REGISTRY, the file's registry, else 127.0.0.1:8081)")
-        String registry;
     }
 }

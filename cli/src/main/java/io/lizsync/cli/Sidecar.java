@@ -46,7 +46,7 @@ final class Sidecar {
         String target = address(ctx, common, opts);
         String file = tokenFile(ctx, opts);
         ClientInterceptor credential = file != null ? bearer(localToken(Path.of(file)))
-                : bearerOrNull(AccessTokens.forSidecar(ctx, common, opts.registry));
+                : bearerOrNull(AccessTokens.forSidecar(ctx, common, new Options.Gateway()));
         ManagedChannel channel = Channels.open(target, credential, Channels.security(ctx.env));
         try {
             return work.run(channel);

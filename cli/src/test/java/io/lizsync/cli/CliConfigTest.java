@@ -55,7 +55,7 @@ class CliConfigTest {
         CliConfig none = CliConfig.load(null, Map.of("XDG_CONFIG_HOME", home.resolve("empty").toString()), home);
         assertEquals(CliConfig.DEFAULT_GATEWAY, none.gateway(null, Map.of()));
         assertNull(none.token(null, Map.of()));
-        assertEquals("127.0.0.1:8081", none.address("registry", null, Map.of()));
+        assertEquals("127.0.0.1:8090", none.address("sidecar", null, Map.of()));
     }
 
     @Test
