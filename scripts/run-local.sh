@@ -438,6 +438,18 @@ echo "  GET /api/v1/conflicts: $($CURL -fsS -H "$H" "$GW/api/v1/conflicts?limit=
 echo "  GET /api/v1/sync/history: $($CURL -fsS -H "$H" "$GW/api/v1/sync/history?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]), "history items")')"
 echo "  unknown package: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" "$GW/api/v1/packages/00000000-0000-4000-8000-000000000000"), malformed id: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" "$GW/api/v1/packages/not-an-id")"
 
+say "Walk 12d: deploy through central: assign the walk's package to clone-a; at its next contact clone-a refuses (it synced past that package) and says why"
+CLONE_A=$(psql_db clone-a -At -c "SELECT server_id::text FROM lizsync.server_metadata")
+JOB=$($CLI deploy --clone "$CLONE_A" --package-id "$PACKAGE_ID" --no-wait | sed -n 's/^job id: //p')
+[ -n "$JOB" ] || { echo "run-local: no deploy job was made" >&2; false; }
+echo "  job $JOB: $($CLI job-show "$JOB" --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], "-", j.get("step"))')"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize >"$STATE/logs/assigned-sync.log" 2>&1 || true
+if $CLI job-follow "$JOB" >"$STATE/logs/assigned-job.log" 2>&1; then
+  echo "run-local: clone-a deployed a package it had synced past" >&2; false
+fi
+echo "  $(grep -m1 'lizsync: job' "$STATE/logs/assigned-job.log" | cut -c1-220)"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a syncs on: /'
+
 say "Walk 13: no password or token of this run in any log"
 leaks=0
 for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
