@@ -78,7 +78,9 @@ class ApiContractTest {
                 continue;
             }
             String name = p.get("name").asText();
-            String value = name.equals(brokenParameter) ? "no%20such%0Athing" : valid(p.path("schema").path("pattern").asText(null));
+            String value = name.equals(brokenParameter) ? "no%20such%0Athing"
+                    : p.path("schema").path("type").asText("").equals("integer") ? "1"
+                    : valid(p.path("schema").path("pattern").asText(null));
             url = url.replace("{" + name + "}", value);
         }
         return url;
@@ -188,5 +190,51 @@ class ApiContractTest {
             checked++;
         }
         assertTrue(checked >= 10, "bodies checked " + checked + " times");
+    }
+
+    /** The schema a $ref names, or the schema itself. */
+    static JsonNode resolve(JsonNode doc, JsonNode schema) {
+        String ref = schema.path("$ref").asText("");
+        if (ref.startsWith("#/components/schemas/")) {
+            return doc.path("components").path("schemas").path(ref.substring("#/components/schemas/".length()));
+        }
+        return schema;
+    }
+
+    @Test
+    void anEmptyBodyWhereFieldsAreRequiredIsA400NamingThemAndAnOversizeBodyA413() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(given().get("/q/openapi?format=json").asString());
+        int named = 0;
+        int oversize = 0;
+        String big = "{\"x\": \"" + "a".repeat(1024 * 1024 + 10) + "\"}";
+        for (Op op : operations()) {
+            if (!op.spec().has("requestBody")) {
+                continue;
+            }
+            Set<String> roles = rolesOf(op);
+            RequestSpecification request = given();
+            if (!roles.isEmpty()) {
+                request = request.header("Authorization", "Bearer " + TestKeys.get().token("tester", roles.iterator().next()));
+            }
+            JsonNode schema = resolve(doc, op.spec().path("requestBody").path("content").path("application/json").path("schema"));
+            List<String> required = new ArrayList<>();
+            schema.path("required").forEach(r -> required.add(r.asText()));
+            if (!required.isEmpty()) {
+                Response r = request.contentType("application/json").body("{}").request(op.method().toUpperCase(), url(op, null));
+                assertProblem(op, r, 400);
+                List<String> fields = r.jsonPath().getList("errors.field");
+                assertTrue(fields != null && fields.stream().anyMatch(required::contains), op.name() + " " + required + ": " + r.asString());
+                named++;
+            }
+            RequestSpecification heavy = given();
+            if (!roles.isEmpty()) {
+                heavy = heavy.header("Authorization", "Bearer " + TestKeys.get().token("tester", roles.iterator().next()));
+            }
+            assertEquals(413, heavy.contentType("application/json").body(big).request(op.method().toUpperCase(), url(op, null))
+                    .statusCode(), op.name());
+            oversize++;
+        }
+        assertTrue(named >= 8, "required fields checked on " + named + " operations");
+        assertTrue(oversize >= 10, "oversize bodies checked on " + oversize + " operations");
     }
 }

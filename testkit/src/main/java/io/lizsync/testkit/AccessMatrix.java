@@ -78,8 +78,10 @@ public final class AccessMatrix {
 
     private static void passed(List<String> breaches, String what, Status s) {
         String d = String.valueOf(s.getDescription());
-        boolean refusedByCheck = s.getCode() == Status.Code.PERMISSION_DENIED
-                || (s.getCode() == Status.Code.UNAUTHENTICATED && CHECK_WORDS.stream().anyMatch(d::contains));
+        // A handler may refuse with PERMISSION_DENIED too (its own rule after the check, e.g. what a
+        // service may ask of the registry): only the check's words make it the check's refusal.
+        boolean refusedByCheck = (s.getCode() == Status.Code.PERMISSION_DENIED || s.getCode() == Status.Code.UNAUTHENTICATED)
+                && (CHECK_WORDS.stream().anyMatch(d::contains) || d.contains("is not served here"));
         if (refusedByCheck) {
             breaches.add(what + ": stopped by the access check: " + s);
         }
