@@ -362,6 +362,37 @@ class GatewayIT {
     }
 
     @Test
+    void everyReadOrDeleteOfAnUnknownIdIsA404() throws Exception {
+        // Generated from the API document: every GET and DELETE whose path names an id.
+        JsonNode doc = JSON.readTree(send(request("/q/openapi?format=json")).body());
+        List<String> wrong = new java.util.ArrayList<>();
+        int checked = 0;
+        for (var path = doc.get("paths").fields(); path.hasNext(); ) {
+            var p = path.next();
+            if (!p.getKey().startsWith("/api/") || !p.getKey().contains("{")) {
+                continue;
+            }
+            for (String method : List.of("get", "delete")) {
+                JsonNode op = p.getValue().get(method);
+                if (op == null || p.getKey().endsWith("/events") || p.getKey().endsWith("/archive")) {
+                    continue;
+                }
+                String url = p.getKey().replace("{schema}", "survey").replace("{table}", "no_such_table")
+                        .replace("{id}", p.getKey().startsWith("/api/v1/jobs") ? "deploy-0b6f2a5e-3c1d-4e7f-9a8b-123456789abc"
+                                : p.getKey().startsWith("/api/v1/conflicts") ? "987654321" : "0b6f2a5e-3c1d-4e7f-9a8b-123456789abc");
+                HttpResponse<String> r = send(request(url).header("Authorization", bearer()).method(method.toUpperCase(),
+                        HttpRequest.BodyPublishers.noBody()));
+                checked++;
+                if (r.statusCode() != 404 || !r.headers().firstValue("content-type").orElse("").startsWith("application/problem+json")) {
+                    wrong.add(method.toUpperCase() + " " + url + ": " + r.statusCode() + " " + r.body());
+                }
+            }
+        }
+        assertTrue(checked >= 10, "checked " + checked);
+        assertTrue(wrong.isEmpty(), "not a 404 problem document:\n" + String.join("\n", wrong));
+    }
+
+    @Test
     void unknownIdsAre404AndHostileIdentifiersReachSqlOnlyQuoted() throws Exception {
         String unknown = "0b6f2a5e-3c1d-4e7f-9a8b-123456789abc";
         for (String path : List.of("/api/v1/packages/" + unknown, "/api/v1/clones/" + unknown, "/api/v1/jobs/build-" + unknown,

@@ -128,10 +128,19 @@ public class PackagesResource {
     @Operation(summary = "The clones that deployed a package, newest first")
     public Uni<Page<PackageView.DeploymentView>> deployments(
             @PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id, @Valid @BeanParam PageRequest page) {
-        return downstream.asCaller(packaging).listDeployments(ListDeploymentsRequest.newBuilder().setPackageId(id)
+        PackagingService client = downstream.asCaller(packaging);
+        return client.listDeployments(ListDeploymentsRequest.newBuilder().setPackageId(id)
                 .setPageSize(page.size()).setPageToken(page.token()).build())
-                .map(r -> new Page<>(r.getDeploymentsList().stream().map(PackageView.DeploymentView::of).toList(),
-                        r.getNextPageToken()));
+                .flatMap(r -> {
+                    var deployments = new Page<>(r.getDeploymentsList().stream().map(PackageView.DeploymentView::of).toList(),
+                            r.getNextPageToken());
+                    // No deployment on the first page: an unknown package is a 404, not an empty list (a
+                    // deleted package keeps its deployments, so one with some is listed).
+                    if (!deployments.items().isEmpty() || !page.token().isEmpty()) {
+                        return Uni.createFrom().item(deployments);
+                    }
+                    return client.getPackage(GetPackageRequest.newBuilder().setPackageId(id).build()).map(known -> deployments);
+                });
     }
 
     @DELETE
