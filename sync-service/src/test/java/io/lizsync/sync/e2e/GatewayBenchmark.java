@@ -1,10 +1,7 @@
 package io.lizsync.sync.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.lizsync.proto.packaging.v1.BuildPackageEvent;
-import io.lizsync.proto.packaging.v1.BuildPackageRequest;
 import io.lizsync.proto.packaging.v1.DownloadPackageRequest;
 import io.lizsync.proto.packaging.v1.PackageChunk;
 import io.lizsync.proto.packaging.v1.PackageInfo;
@@ -92,7 +89,7 @@ class GatewayBenchmark {
             Arrays.sort(direct);
             Arrays.sort(alone);
 
-            PackageInfo info = build(mesh.channel(packaging.port));
+            PackageInfo info = PackageProcesses.build(mesh.channel(packaging.port), "bulk", Duration.ofMinutes(60));
             long directNanos = downloadDirect(mesh.channel(packaging.port), info);
             long idleKb = RssSampler.procKb(gateway.pid(), "VmRSS");
             long gatewayNanos;
@@ -129,20 +126,6 @@ class GatewayBenchmark {
 
     private static double ms(long[] sorted, int percentile) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)] / 1e6;
-    }
-
-    private static PackageInfo build(io.grpc.Channel packaging) {
-        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(packaging).withCallCredentials(Mesh.ADMIN)
-                .withDeadlineAfter(60, TimeUnit.MINUTES).buildPackage(BuildPackageRequest.newBuilder().addSchemas("bulk").build());
-        PackageInfo info = null;
-        while (events.hasNext()) {
-            BuildPackageEvent e = events.next();
-            if (e.hasPackage()) {
-                info = e.getPackage();
-            }
-        }
-        assertNotNull(info);
-        return info;
     }
 
     private static long downloadDirect(io.grpc.Channel packaging, PackageInfo info) throws Exception {

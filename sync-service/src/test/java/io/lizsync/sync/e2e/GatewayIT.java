@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lizsync.proto.packaging.v1.BuildPackageEvent;
-import io.lizsync.proto.packaging.v1.BuildPackageRequest;
 import io.lizsync.proto.packaging.v1.PackageInfo;
-import io.lizsync.proto.packaging.v1.PackagingServiceGrpc;
 import io.lizsync.proto.registry.v1.CreateUserRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,10 +19,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -235,17 +230,7 @@ class GatewayIT {
 
     @Test
     void aPackageDownloadsWholeAndByRangeAsTheDirectGrpcDownloadGivesIt() throws Exception {
-        var channel = mesh.channel(packaging.port);
-        Iterator<BuildPackageEvent> events = PackagingServiceGrpc.newBlockingStub(channel).withCallCredentials(Mesh.ADMIN)
-                .withDeadlineAfter(120, TimeUnit.SECONDS).buildPackage(BuildPackageRequest.newBuilder().addSchemas("survey").build());
-        PackageInfo info = null;
-        while (events.hasNext()) {
-            BuildPackageEvent e = events.next();
-            if (e.hasPackage()) {
-                info = e.getPackage();
-            }
-        }
-        assertNotNull(info);
+        PackageInfo info = PackageProcesses.build(mesh.channel(packaging.port), "survey", Duration.ofMinutes(2));
         HttpResponse<byte[]> whole = http.send(request("/api/v1/packages/" + info.getPackageId() + "/archive")
                 .header("Authorization", bearer()).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, whole.statusCode());

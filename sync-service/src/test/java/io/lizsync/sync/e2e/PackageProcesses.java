@@ -102,4 +102,22 @@ final class PackageProcesses {
             dbs.close();
         }
     }
+
+    /** Builds a package of {@code schema} on packaging-service as an administrator and answers it (the build's last event). */
+    static io.lizsync.proto.packaging.v1.PackageInfo build(io.grpc.Channel packaging, String schema, java.time.Duration within) {
+        var events = io.lizsync.proto.packaging.v1.PackagingServiceGrpc.newBlockingStub(packaging).withCallCredentials(Mesh.ADMIN)
+                .withDeadlineAfter(within.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+                .buildPackage(io.lizsync.proto.packaging.v1.BuildPackageRequest.newBuilder().addSchemas(schema).build());
+        io.lizsync.proto.packaging.v1.PackageInfo info = null;
+        while (events.hasNext()) {
+            var e = events.next();
+            if (e.hasPackage()) {
+                info = e.getPackage();
+            }
+        }
+        if (info == null) {
+            throw new AssertionError("the build of " + schema + " ended without a package");
+        }
+        return info;
+    }
 }
