@@ -22,6 +22,16 @@ public enum JobState {
         ALREADY_FINISHED
     }
 
+    /** The lower-case name ("queued", ...): how a job's state is stored and shown. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The state of a {@link #label()}; IllegalArgumentException for anything else. */
+    public static JobState ofLabel(String label) {
+        return valueOf(label.toUpperCase(java.util.Locale.ROOT));
+    }
+
     /** True for the states a job never leaves. */
     public boolean isTerminal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;

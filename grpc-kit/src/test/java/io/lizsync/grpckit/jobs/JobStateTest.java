@@ -49,4 +49,13 @@ class JobStateTest {
             assertEquals(JobState.CancelOutcome.ALREADY_FINISHED, s.onCancel());
         }
     }
+
+    @Test
+    void theLabelIsTheLowerCaseNameBothWays() {
+        for (JobState s : JobState.values()) {
+            org.junit.jupiter.api.Assertions.assertEquals(s, JobState.ofLabel(s.label()));
+        }
+        org.junit.jupiter.api.Assertions.assertEquals("cancelled", JobState.CANCELLED.label());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> JobState.ofLabel("done"));
+    }
 }

@@ -16,7 +16,8 @@ import java.util.function.ToLongFunction;
  * ({@link #changed()}), and every {@link #POLL_MS} ms in any case, from where its state is kept, so
  * a watcher also sees what another process changed (later, and a state that lasted less than a
  * poll may then be missed). Each read runs on a worker thread and holds it only for the read.
- * Small on purpose: it can move to grpc-kit's jobs package.
+ * (grpc-kit's JobFanOut serves jobs held in one process; these live in the database, written by
+ * several processes.)
  */
 public final class JobWatch<J> {
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lizsync.sync.central.assign.service.AssignmentRules;
 import io.lizsync.sync.central.assign.service.AssignmentRules.Cancel;
 import io.lizsync.sync.central.assign.service.AssignmentRules.Outcome;
-import io.lizsync.sync.jobs.JobState;
+import io.lizsync.grpckit.jobs.JobState;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,6 @@ package io.lizsync.sync.central.assign.grpc;
 import io.lizsync.proto.jobs.v1.Job;
 import io.lizsync.sync.central.assign.repository.AssignmentRepository.Assignment;
 import io.lizsync.sync.central.assign.service.AssignmentService;
-import io.lizsync.sync.jobs.JobId;
 import io.lizsync.sync.wire.Wire;
 
 /** An assignment as the jobs contract shows it (lizsync.jobs.v1.Job). */
@@ -13,12 +12,12 @@ public final class JobMapping {
     }
 
     public static Job job(Assignment a) {
-        var b = Job.newBuilder().setId(JobId.format(JobId.DEPLOY, a.jobId())).setKind(AssignmentService.Jobs.KIND)
+        var b = Job.newBuilder().setId(AssignmentService.Jobs.id(a.jobId())).setKind(AssignmentService.Jobs.KIND)
                 .setState(state(a.state())).setStep(a.step()).setDone(a.done()).setTotal(a.total()).setUnit(a.unit())
                 .setPercent(a.percent()).setSubject(AssignmentService.Jobs.SUBJECT_PREFIX + a.cloneId())
                 .setResult(a.result()).setMessage(a.message()).setErrorCode(a.errorCode()).setCreatedBy(a.createdBy())
                 .setCreatedAt(Wire.timestamp(a.createdAt().toInstant())).setCancelRequested(a.cancelRequested());
-        if (a.message().isEmpty() && a.state() == io.lizsync.sync.jobs.JobState.QUEUED) {
+        if (a.message().isEmpty() && a.state() == io.lizsync.grpckit.jobs.JobState.QUEUED) {
             b.setMessage("deploy package " + a.packageId() + (a.force() ? " (forced)" : "")
                     + " at the clone's next contact");
         }
@@ -31,7 +30,7 @@ public final class JobMapping {
         return b.build();
     }
 
-    public static io.lizsync.proto.jobs.v1.JobState state(io.lizsync.sync.jobs.JobState s) {
+    public static io.lizsync.proto.jobs.v1.JobState state(io.lizsync.grpckit.jobs.JobState s) {
         return switch (s) {
             case QUEUED -> io.lizsync.proto.jobs.v1.JobState.JOB_STATE_QUEUED;
             case RUNNING -> io.lizsync.proto.jobs.v1.JobState.JOB_STATE_RUNNING;

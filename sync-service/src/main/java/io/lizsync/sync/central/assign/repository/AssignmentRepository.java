@@ -1,7 +1,7 @@
 package io.lizsync.sync.central.assign.repository;
 
 import io.lizsync.sync.db.Db;
-import io.lizsync.sync.jobs.JobState;
+import io.lizsync.grpckit.jobs.JobState;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -36,7 +36,7 @@ public class AssignmentRepository {
             FROM lizsync.assignments""";
 
     private static Assignment row(Row r) {
-        return new Assignment(r.getUUID(0), r.getString(1), r.getString(2), r.getBoolean(3), JobState.ofSql(r.getString(4)),
+        return new Assignment(r.getUUID(0), r.getString(1), r.getString(2), r.getBoolean(3), JobState.ofLabel(r.getString(4)),
                 r.getString(5), r.getLong(6), r.getLong(7), r.getString(8), r.getInteger(9), r.getString(10),
                 r.getString(11), r.getString(12), r.getString(13), r.getOffsetDateTime(14), r.getOffsetDateTime(15),
                 r.getOffsetDateTime(16), r.getOffsetDateTime(17), r.getBoolean(18), r.getLong(19));
@@ -116,7 +116,7 @@ public class AssignmentRepository {
                 UPDATE lizsync.assignments SET state = $2, step = $3, result = $4, message = $5, error_code = $6,
                     percent = CASE WHEN $2 = 'succeeded' THEN 100 ELSE percent END,
                     finished_at = clock_timestamp(), updated_at = clock_timestamp(), revision = revision + 1
-                WHERE job_id = $1""", jobId, state.sql(), step, result, message, errorCode);
+                WHERE job_id = $1""", jobId, state.label(), step, result, message, errorCode);
     }
 
     /** Records that a cancellation was asked of a running assignment. */

@@ -1,6 +1,6 @@
 package io.lizsync.sync.central.assign.service;
 
-import io.lizsync.sync.jobs.JobState;
+import io.lizsync.grpckit.jobs.JobState;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -45,7 +45,7 @@ public final class AssignmentRules {
             case QUEUED -> null;
             case RUNNING -> "it was already claimed";
             case CANCELLED -> "it was cancelled";
-            case SUCCEEDED, FAILED -> "it is finished (" + state.sql() + ")";
+            case SUCCEEDED, FAILED -> "it is finished (" + state.label() + ")";
         };
     }
 
@@ -60,7 +60,7 @@ public final class AssignmentRules {
      * silence, or an operator's cancel won); a report on a job never claimed is refused.
      */
     public static Report report(JobState state, boolean cancelRequested, Outcome outcome) {
-        if (state.isFinal()) {
+        if (state.isTerminal()) {
             return new Report(state, false, null);
         }
         if (state == JobState.QUEUED) {

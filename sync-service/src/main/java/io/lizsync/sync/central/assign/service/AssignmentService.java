@@ -7,9 +7,10 @@ import io.lizsync.sync.central.exchange.service.ExchangeException.Reason;
 import io.lizsync.sync.central.registry.CloneRegistry;
 import io.lizsync.sync.central.relay.PackageRelayService;
 import io.lizsync.sync.db.Db;
-import io.lizsync.sync.jobs.JobId;
-import io.lizsync.sync.jobs.JobState;
-import io.lizsync.sync.jobs.PageToken;
+import io.lizsync.grpckit.jobs.JobState;
+import io.lizsync.grpckit.jobs.JobId;
+import io.lizsync.grpckit.jobs.JobPages;
+import java.time.ZoneOffset;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +30,6 @@ public class AssignmentService {
     private static final Logger LOG = Logger.getLogger(AssignmentService.class);
 
     /** The list of ListJobs, in page tokens. */
-    private static final String LIST = "deploy-jobs";
 
     private final Pool pool;
     private final AssignmentRepository repository;
@@ -82,13 +82,13 @@ public class AssignmentService {
             return null;
         });
         LOG.infof("package %s assigned to clone %s (%s) as job %s%s", pkg, clone, known.name(),
-                JobId.format(JobId.DEPLOY, jobId), force ? ", forced" : "");
+                Jobs.id(jobId), force ? ", forced" : "");
         return repository.find(jobId);
     }
 
     private static ExchangeException openAlready(Clone clone, Assignment open) {
         String which = open == null ? "an open assignment" : "the open assignment "
-                + JobId.format(JobId.DEPLOY, open.jobId()) + " (" + open.state().sql() + ", package " + open.packageId() + ")";
+                + Jobs.id(open.jobId()) + " (" + open.state().label() + ", package " + open.packageId() + ")";
         return new ExchangeException(Reason.PRECONDITION, "clone " + clone.id() + " (" + clone.name() + ") already has "
                 + which + ": cancel it or wait for its end");
     }
@@ -107,7 +107,7 @@ public class AssignmentService {
 
     /** One job; NOT_FOUND when unknown. */
     public Assignment get(String jobId) {
-        UUID id = JobId.parse(JobId.DEPLOY, jobId);
+        UUID id = Jobs.uuid(jobId);
         Assignment a = repository.find(id);
         if (a == null) {
             throw new ExchangeException(Reason.NOT_FOUND, "unknown job " + jobId);
@@ -124,8 +124,8 @@ public class AssignmentService {
      * "clone:&lt;uuid&gt;". Any other kind or subject has no job here: an empty page.
      */
     public Page list(String kind, String subject, int pageSize, String pageToken) {
-        int size = PageToken.size(pageSize, 50, 500);
-        List<String> after = PageToken.decode(LIST, pageToken, 2);
+        int size = JobPages.pageSize(pageSize);
+        JobPages.Key after = pageToken.isEmpty() ? null : JobPages.Key.parse(pageToken, Jobs.PREFIX);
         if (!kind.isEmpty() && !kind.equals(Jobs.KIND)) {
             return new Page(List.of(), "");
         }
@@ -136,28 +136,20 @@ public class AssignmentService {
             }
             clone = uuid(subject.substring(Jobs.SUBJECT_PREFIX.length()), "subject");
         }
-        OffsetDateTime afterCreated = null;
-        UUID afterId = null;
-        if (after != null) {
-            try {
-                afterCreated = OffsetDateTime.parse(after.get(0));
-                afterId = UUID.fromString(after.get(1));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("page_token: not a page token of this list");
-            }
-        }
+        OffsetDateTime afterCreated = after == null ? null : OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC);
+        UUID afterId = after == null ? null : Jobs.uuid(after.id());
         List<Assignment> rows = repository.list(clone, afterCreated, afterId, size + 1);
         if (rows.size() <= size) {
             return new Page(rows, "");
         }
         List<Assignment> page = rows.subList(0, size);
         Assignment last = page.get(size - 1);
-        return new Page(page, PageToken.encode(LIST, last.createdAt().toString(), last.jobId().toString()));
+        return new Page(page, new JobPages.Key(last.createdAt().toInstant(), Jobs.id(last.jobId())).token());
     }
 
     /** CancelJob: a queued job is cancelled at once, a running one asked to stop; a finished one refused. */
     public Assignment cancel(String jobId, String by) throws Exception {
-        UUID id = JobId.parse(JobId.DEPLOY, jobId);
+        UUID id = Jobs.uuid(jobId);
         Db.inTransaction(pool, c -> {
             Assignment a = AssignmentRepository.lock(c, id);
             if (a == null) {
@@ -170,7 +162,7 @@ public class AssignmentService {
                 case ALREADY_ASKED -> {
                 }
                 case REFUSE -> throw new ExchangeException(Reason.PRECONDITION, "job " + jobId + " is finished ("
-                        + a.state().sql() + "): nothing to cancel");
+                        + a.state().label() + "): nothing to cancel");
             }
             return null;
         });
@@ -185,7 +177,7 @@ public class AssignmentService {
      * package, asked of registry-service now with central's service token (never stored here).
      */
     public Claimed claim(String cloneId, String jobId) throws Exception {
-        UUID wanted = jobId == null || jobId.isBlank() ? null : JobId.parse(JobId.DEPLOY, jobId);
+        UUID wanted = jobId == null || jobId.isBlank() ? null : Jobs.uuid(jobId);
         String[] ticket = {null};
         Assignment claimed = Db.inTransaction(pool, c -> {
             Assignment a = wanted == null ? AssignmentRepository.lockOpen(c, cloneId) : AssignmentRepository.lock(c, wanted);
@@ -196,7 +188,7 @@ public class AssignmentService {
             }
             String refusal = AssignmentRules.claimRefusal(a.state());
             if (refusal != null) {
-                throw new ExchangeException(Reason.PRECONDITION, "assignment " + JobId.format(JobId.DEPLOY, a.jobId())
+                throw new ExchangeException(Reason.PRECONDITION, "assignment " + Jobs.id(a.jobId())
                         + " cannot be claimed: " + refusal);
             }
             Row clone = Db.query(c, "SELECT clone_name FROM lizsync.clone_state WHERE clone_id = $1::uuid", cloneId)
@@ -208,7 +200,7 @@ public class AssignmentService {
             return a;
         });
         watch.watch().changed();
-        LOG.infof("clone %s claimed assignment %s (package %s)", cloneId, JobId.format(JobId.DEPLOY, claimed.jobId()),
+        LOG.infof("clone %s claimed assignment %s (package %s)", cloneId, Jobs.id(claimed.jobId()),
                 claimed.packageId());
         return new Claimed(repository.find(claimed.jobId()), ticket[0]);
     }
@@ -216,7 +208,7 @@ public class AssignmentService {
     /** A clone's report on its assignment; answers the job's state and whether a cancellation was asked. */
     public Reported report(String cloneId, String jobId, String step, long done, long total, String unit,
             int percent, AssignmentRules.Outcome outcome, String errorCode, String message) throws Exception {
-        UUID id = JobId.parse(JobId.DEPLOY, jobId);
+        UUID id = Jobs.uuid(jobId);
         Reported reported = Db.inTransaction(pool, c -> {
             Assignment a = AssignmentRepository.lock(c, id);
             if (a == null || !a.cloneId().equals(cloneId)) {
@@ -229,7 +221,7 @@ public class AssignmentService {
             if (!decision.apply()) {
                 if (outcome != AssignmentRules.Outcome.PROGRESS) {
                     LOG.infof("clone %s reported %s for job %s, already %s: kept", cloneId, outcome, jobId,
-                            a.state().sql());
+                            a.state().label());
                 }
                 return new Reported(a.state(), a.cancelRequested(), false);
             }
@@ -244,10 +236,10 @@ public class AssignmentService {
                 case CANCELLED -> AssignmentRepository.finish(c, id, JobState.CANCELLED, "cancelled", "", text, "");
                 default -> throw new IllegalStateException("no report leads to " + decision.next());
             }
-            if (decision.next().isFinal()) {
-                LOG.infof("assignment %s on clone %s ended %s: %s", jobId, cloneId, decision.next().sql(), text);
+            if (decision.next().isTerminal()) {
+                LOG.infof("assignment %s on clone %s ended %s: %s", jobId, cloneId, decision.next().label(), text);
             }
-            return new Reported(decision.next(), a.cancelRequested(), decision.next().isFinal());
+            return new Reported(decision.next(), a.cancelRequested(), decision.next().isTerminal());
         });
         watch.watch().changed();
         if (reported.ended() && reported.state() == JobState.SUCCEEDED) {
@@ -285,6 +277,18 @@ public class AssignmentService {
     public static final class Jobs {
         public static final String KIND = "package-deploy";
         public static final String SUBJECT_PREFIX = "clone:";
+        /** Job ids "deploy-&lt;uuid&gt;" (grpc-kit {@link JobId}), which the gateway routes here. */
+        public static final String PREFIX = "deploy";
+
+        /** The job id of an assignment. */
+        public static String id(UUID assignment) {
+            return new JobId(PREFIX, assignment).toString();
+        }
+
+        /** The assignment of a job id; IllegalArgumentException (INVALID_ARGUMENT) for anything but one of ours. */
+        public static UUID uuid(String jobId) {
+            return JobId.parse(PREFIX, jobId).uuid();
+        }
 
         private Jobs() {
         }

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class AssignmentWatch {
 
-    private final JobWatch<Assignment> watch = new JobWatch<>(Assignment::revision, a -> a.state().isFinal());
+    private final JobWatch<Assignment> watch = new JobWatch<>(Assignment::revision, a -> a.state().isTerminal());
 
     public JobWatch<Assignment> watch() {
         return watch;

@@ -90,7 +90,7 @@ public class ExchangeGrpcService implements Exchange {
                     .setUpToDate(h.upToDate());
             if (h.assignment() != null) {
                 answer.setAssignment(io.lizsync.proto.sync.v1.Assignment.newBuilder()
-                        .setJobId(io.lizsync.sync.jobs.JobId.format(io.lizsync.sync.jobs.JobId.DEPLOY, h.assignment().jobId()))
+                        .setJobId(io.lizsync.sync.central.assign.service.AssignmentService.Jobs.id(h.assignment().jobId()))
                         .setPackageId(h.assignment().packageId()).setForce(h.assignment().force())
                         .setRunning(h.assignment().running()));
             }
@@ -248,7 +248,7 @@ public class ExchangeGrpcService implements Exchange {
         return asClone(clone -> {
             var claimed = assignments.claim(clone, r.getJobId());
             return io.lizsync.proto.sync.v1.ClaimedAssignment.newBuilder()
-                    .setJobId(io.lizsync.sync.jobs.JobId.format(io.lizsync.sync.jobs.JobId.DEPLOY, claimed.assignment().jobId()))
+                    .setJobId(io.lizsync.sync.central.assign.service.AssignmentService.Jobs.id(claimed.assignment().jobId()))
                     .setPackageId(claimed.assignment().packageId()).setForce(claimed.assignment().force())
                     .setRegistrationTicket(claimed.ticket()).build();
         });

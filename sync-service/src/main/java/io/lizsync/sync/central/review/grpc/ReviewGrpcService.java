@@ -155,7 +155,7 @@ public class ReviewGrpcService implements SyncReview {
                 .setLagSeconds(s.lagSeconds() == null ? 0 : s.lagSeconds()).setUnsentChanges(s.unsentChanges())
                 .setToolsVersion(nz(s.toolsVersion()))
                 .setOpenAssignmentJobId(s.openAssignment() == null ? ""
-                        : io.lizsync.sync.jobs.JobId.format(io.lizsync.sync.jobs.JobId.DEPLOY, s.openAssignment()));
+                        : io.lizsync.sync.central.assign.service.AssignmentService.Jobs.id(s.openAssignment()));
         if (s.lastSync() != null) {
             st.setLastSync(ts(s.lastSync()));
         }

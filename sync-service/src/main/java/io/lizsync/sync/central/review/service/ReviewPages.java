@@ -1,14 +1,14 @@
 package io.lizsync.sync.central.review.service;
 
-import java.nio.charset.StandardCharsets;
+import io.lizsync.grpckit.PageToken;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * Keyset positions of the review's lists, as opaque page tokens: the history by (sync_time,
- * sync_id), conflicts by id, both newest first. A token that is not one this service made is an
+ * Keyset positions of the review's lists, as opaque page tokens (grpc-kit {@link PageToken}): the
+ * history by (sync_time, sync_id), conflicts by id, both newest first. A token that is not one this service made is an
  * IllegalArgumentException (INVALID_ARGUMENT), never a query.
  */
 public final class ReviewPages {
@@ -32,65 +32,46 @@ public final class ReviewPages {
         }
     }
 
+    private static final String HISTORY = "history";
+    private static final String CONFLICTS = "conflicts";
+
     private ReviewPages() {
     }
 
     public static String historyToken(Instant syncTime, String syncId) {
-        return encode("h:" + syncTime + "|" + syncId);
+        return PageToken.encode(HISTORY, syncTime.toString(), syncId);
     }
 
     /** The position of a history token, null for the first page. */
     public static HistoryPosition history(String token) {
-        if (token == null || token.isEmpty()) {
+        List<String> key = PageToken.decode(HISTORY, token, 2);
+        if (key == null) {
             return null;
         }
-        String text = decode(token);
-        int bar = text.indexOf('|');
-        if (!text.startsWith("h:") || bar < 0) {
-            throw notOurs();
-        }
         try {
-            return new HistoryPosition(Instant.parse(text.substring(2, bar)), UUID.fromString(text.substring(bar + 1)));
+            return new HistoryPosition(Instant.parse(key.get(0)), UUID.fromString(key.get(1)));
         } catch (DateTimeParseException | IllegalArgumentException e) {
             throw notOurs();
         }
     }
 
     public static String conflictToken(long lastId) {
-        return encode("c:" + lastId);
+        return PageToken.encode(CONFLICTS, Long.toString(lastId));
     }
 
     /** The id a conflicts page continues below, 0 for the first page. */
     public static long conflicts(String token) {
-        if (token == null || token.isEmpty()) {
+        List<String> key = PageToken.decode(CONFLICTS, token, 1);
+        if (key == null) {
             return 0;
         }
-        String text = decode(token);
-        if (!text.startsWith("c:")) {
-            throw notOurs();
-        }
         try {
-            long id = Long.parseLong(text.substring(2));
+            long id = Long.parseLong(key.get(0));
             if (id <= 0) {
                 throw notOurs();
             }
             return id;
         } catch (NumberFormatException e) {
-            throw notOurs();
-        }
-    }
-
-    private static String encode(String text) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String decode(String token) {
-        if (token.length() > 200) {
-            throw notOurs();
-        }
-        try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
             throw notOurs();
         }
     }

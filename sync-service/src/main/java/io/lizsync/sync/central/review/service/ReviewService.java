@@ -115,8 +115,8 @@ public class ReviewService {
 
     /** Clone states by name then id, keyset paged (default 100, at most 500 a page). */
     public ClonePage listCloneStates(int pageSize, String pageToken) {
-        int size = io.lizsync.sync.jobs.PageToken.size(pageSize, 100, 500);
-        List<String> after = io.lizsync.sync.jobs.PageToken.decode("clone-states", pageToken, 2);
+        int size = io.lizsync.grpckit.PageToken.size(pageSize, 100, 500);
+        List<String> after = io.lizsync.grpckit.PageToken.decode("clone-states", pageToken, 2);
         if (after != null) {
             try {
                 java.util.UUID.fromString(after.get(1));
@@ -131,7 +131,7 @@ public class ReviewService {
         }
         List<CloneStateRecord> page = rows.subList(0, size);
         CloneStateRecord last = page.get(size - 1);
-        return new ClonePage(page, io.lizsync.sync.jobs.PageToken.encode("clone-states", last.name(), last.cloneId()));
+        return new ClonePage(page, io.lizsync.grpckit.PageToken.encode("clone-states", last.name(), last.cloneId()));
     }
 
     /** One clone's state; NOT_FOUND when central does not know it. */

@@ -1,4 +1,4 @@
-package io.lizsync.sync.jobs;
+package io.lizsync.grpckit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * Opaque keyset page tokens: the sort key of the last item of a page (a list of strings), in
- * base64url, tagged with the list it belongs to so a token of one list is refused by another.
- * Small on purpose: it can move to grpc-kit's jobs package.
+ * base64url, tagged with the list it belongs to so a token of one list is refused by another (a
+ * service's keyset lists: clone states, history, conflicts). A token over 1 000 characters is
+ * refused unread.
  */
 public final class PageToken {
 
@@ -26,6 +27,9 @@ public final class PageToken {
     public static List<String> decode(String list, String token, int parts) {
         if (token == null || token.isEmpty()) {
             return null;
+        }
+        if (token.length() > 1000) {
+            throw new IllegalArgumentException("page_token: not a page token of this list");
         }
         String text;
         try {
