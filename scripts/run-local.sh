@@ -449,6 +449,10 @@ if $CLI job-follow "$JOB" >"$STATE/logs/assigned-job.log" 2>&1; then
 fi
 echo "  $(grep -m1 'lizsync: job' "$STATE/logs/assigned-job.log" | cut -c1-220)"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a syncs on: /'
+$CLI clones > "$STATE/cli/clones.txt"
+sed 's/^/  /' "$STATE/cli/clones.txt"
+grep -q "^$CLONE_A  clone-a " "$STATE/cli/clones.txt" || { echo "run-local: lizsync clones does not list clone-a" >&2; false; }
+$CLI clone-show --clone "$CLONE_A" | grep -E '^(name|lastSync|toClone|toCentral|kind|status):' | sed 's/^/  /'
 
 say "Walk 13: no password or token of this run in any log"
 leaks=0

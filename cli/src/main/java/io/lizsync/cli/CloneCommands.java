@@ -132,7 +132,7 @@ final class CloneCommands {
     }
 
     @Command(name = "clones", mixinStandardHelpOptions = true,
-            description = "Clones with their status and lag (pending changes, age of the oldest, last sync).")
+            description = "Clones: changes waiting both ways, last sync, open assignment.")
     static final class Clones extends GatewayCommand {
         @Option(names = "--limit", paramLabel = "N", description = "only the first N (1 to 500)")
         Integer limit;
@@ -145,18 +145,18 @@ final class CloneCommands {
                 o.document(ctx().json.valueToTree(Map.of("items", all)));
                 return ExitCodes.OK;
             }
-            o.printf("%-36s  %-20s  %-8s  %-8s  %8s  %s%n", "id", "name", "kind", "status", "pending", "last sync");
+            o.printf("%-36s  %-20s  %9s  %10s  %-27s  %s%n", "id", "name", "to clone", "to central", "last sync",
+                    "assignment");
             for (JsonNode c : all) {
-                o.printf("%-36s  %-20s  %-8s  %-8s  %8s  %s%n", Output.text(c, "id"), Output.text(c, "name"),
-                        Output.text(c, "kind"), Output.text(c, "status"),
-                        c.path("lag").isObject() ? c.path("lag").path("pendingToClone").asText() : "",
-                        c.path("lag").isObject() ? Output.text(c.path("lag"), "lastSync") : "");
+                o.printf("%-36s  %-20s  %9s  %10s  %-27s  %s%n", Output.text(c, "id"), Output.text(c, "name"),
+                        Output.text(c.path("toClone"), "changes"), Output.text(c.path("toCentral"), "changes"),
+                        Output.text(c, "lastSync"), Output.text(c, "openAssignment"));
             }
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "clone-show", mixinStandardHelpOptions = true, description = "One clone with its status and lag.")
+    @Command(name = "clone-show", mixinStandardHelpOptions = true, description = "One clone: contact, last sync, changes waiting both ways, its registration.")
     static final class CloneShow extends GatewayCommand {
         @Option(names = {"--clone-id", "--clone"}, required = true, paramLabel = "UUID")
         String cloneId;
@@ -169,16 +169,19 @@ final class CloneCommands {
                 o.document(c);
                 return ExitCodes.OK;
             }
-            for (String f : List.of("id", "name", "kind", "status", "createdAt", "lastContactAt", "toolsVersion",
-                    "description")) {
+            for (String f : List.of("id", "name", "lastContact", "lastSync", "toolsVersion", "redeployRequired",
+                    "openAssignment")) {
                 o.line(f + ": " + Output.text(c, f));
             }
-            JsonNode lag = c.path("lag");
-            if (lag.isObject()) {
-                for (String f : List.of("lastSync", "pendingToClone", "oldestPendingToCloneAgeSeconds",
-                        "redeployRequired")) {
-                    o.line(f + ": " + Output.text(lag, f));
-                }
+            for (String side : List.of("toClone", "toCentral")) {
+                JsonNode w = c.path(side);
+                o.line(side + ": " + (w.path("changes").asLong() == 0 ? "nothing waits"
+                        : Output.text(w, "changes") + " changes, the oldest edited " + Output.text(w, "oldestEditedAt")
+                                + " (" + Output.text(w, "oldestAgeSeconds") + " s ago)"));
+            }
+            JsonNode registry = c.path("registry");
+            for (String f : List.of("kind", "status", "createdAt", "description")) {
+                o.line(f + ": " + Output.text(registry, f));
             }
             return ExitCodes.OK;
         }
