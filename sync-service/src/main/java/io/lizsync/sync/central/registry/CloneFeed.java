@@ -64,14 +64,18 @@ public class CloneFeed {
     public synchronized int follow() throws Exception {
         Duration full = config.registry().fullReadInterval();
         boolean fullRead = Instant.now().isAfter(lastFullRead.plus(full));
-        CloneRegistry.Changes changes = registry.changes(fullRead ? "" : snapshot);
+        // Read and applied under the feed's lock: a registration in flight (its redemption done at
+        // registry, not yet committed here) is waited for, so registry's answer is never older
+        // than the read model (CloneReadModel.lockForFeed).
+        CloneRegistry.Changes changes = Db.inTransaction(pool, c -> {
+            CloneReadModel.lockForFeed(c);
+            CloneRegistry.Changes read = registry.changes(fullRead ? "" : snapshot);
+            for (RegisteredClone clone : read.clones()) {
+                CloneReadModel.follow(c, clone);
+            }
+            return read;
+        });
         if (!changes.clones().isEmpty()) {
-            Db.inTransaction(pool, c -> {
-                for (RegisteredClone clone : changes.clones()) {
-                    CloneReadModel.follow(c, clone);
-                }
-                return null;
-            });
             LOG.debugf("followed %d clone change(s) from registry-service", changes.clones().size());
         }
         snapshot = changes.snapshot();

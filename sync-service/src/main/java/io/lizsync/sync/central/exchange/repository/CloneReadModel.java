@@ -27,6 +27,27 @@ public final class CloneReadModel {
      * ended) and tables. Clones that never registered here are left alone: only a registration sets
      * a cursor.
      */
+    /** The advisory lock that orders registrations and the feed (an arbitrary constant: "lzfeed"). */
+    static final long FEED_LOCK = 0x6c7a66656564L;
+
+    /**
+     * Taken by a registration, shared, before it redeems at registry: no feed round reads
+     * registry while a redemption is in flight (the feed would then write registry's earlier
+     * state over the registration's: a credential just issued, refused at the next hello).
+     * Released at commit; registrations do not wait for each other.
+     */
+    public static void lockForRegistration(SqlConnection c) {
+        Db.query(c, "SELECT pg_advisory_xact_lock_shared($1)", FEED_LOCK);
+    }
+
+    /**
+     * Taken by a feed round, exclusive, before it reads registry: it waits for the registrations
+     * in flight to commit, so what it reads is never older than what they wrote. Released at commit.
+     */
+    public static void lockForFeed(SqlConnection c) {
+        Db.query(c, "SELECT pg_advisory_xact_lock($1)", FEED_LOCK);
+    }
+
     public static void follow(SqlConnection c, RegisteredClone registered) {
         boolean live = registered.mayExchange();
         long updated = Db.query(c, """

@@ -51,6 +51,7 @@ public class CloneAccess {
         String cloneId = parseUuid(requestedId, "clone_id");
         String claimedPackage = packageId == null || packageId.isBlank() ? "" : parseUuid(packageId, "package_id");
         return Db.inTransaction(pool, c -> {
+            CloneReadModel.lockForRegistration(c);
             String centralId = ExchangeRepository.centralId(c);
             if (centralId.equals(cloneId)) {
                 throw new IllegalArgumentException("clone_id is central's own id");
