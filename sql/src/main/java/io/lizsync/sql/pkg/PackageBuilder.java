@@ -1,11 +1,7 @@
 package io.lizsync.sql.pkg;
 
 import io.lizsync.sql.Sql;
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -20,11 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -55,11 +48,10 @@ public final class PackageBuilder {
 
     /** Largest additional SQL file (proto contract). */
     public static final int MAX_ADDITIONAL_SQL = 1024 * 1024;
-    private static final Pattern RESTRICT_LINE = Pattern.compile("^\\\\(un)?restrict [A-Za-z0-9]+\\s*$");
 
     private final DataSource dataSource;
     private final LibpqTarget target;
-    private final Path pgDump;
+    private final PgDump pgDump;
     private final int compressionLevel;
     private final PackageSignature.Signer signer;
 
@@ -67,37 +59,14 @@ public final class PackageBuilder {
             PackageSignature.Signer signer) {
         this.dataSource = dataSource;
         this.target = target;
-        this.pgDump = pgDump;
+        this.pgDump = new PgDump(pgDump, target);
         this.compressionLevel = compressionLevel;
         this.signer = java.util.Objects.requireNonNull(signer, "signer");
     }
 
     /** pg_dump: the configured path, else the newest under /usr/lib/postgresql, else the PATH. */
     public static Path findPgDump(String configured) {
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        Path base = Path.of("/usr/lib/postgresql");
-        if (Files.isDirectory(base)) {
-            try (var dirs = Files.list(base)) {
-                var found = dirs.map(d -> d.resolve("bin/pg_dump")).filter(Files::isExecutable)
-                        .max((a, b) -> Integer.compare(major(a), major(b)));
-                if (found.isPresent()) {
-                    return found.get();
-                }
-            } catch (IOException e) {
-                // fall through to the PATH
-            }
-        }
-        return Path.of("pg_dump");
-    }
-
-    private static int major(Path pgDump) {
-        try {
-            return Integer.parseInt(pgDump.getParent().getParent().getFileName().toString());
-        } catch (RuntimeException e) {
-            return 0;
-        }
+        return PgDump.find(configured);
     }
 
     /**
@@ -125,19 +94,8 @@ public final class PackageBuilder {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try {
-                Checked checked = check(c, request, bySchema);
-                long estimate = -1;
-                try (PreparedStatement ps = c.prepareStatement("SELECT sum(c.reltuples)::bigint, min(c.reltuples) "
-                        + "FROM pg_class c WHERE c.oid = ANY (?::regclass[])")) {
-                    ps.setArray(1, c.createArrayOf("text",
-                            checked.tables().stream().map(TableName::qualified).toArray(String[]::new)));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getDouble(2) >= 0) {
-                            estimate = rs.getLong(1);
-                        }
-                    }
-                }
-                return new Plan(checked.tables(), estimate);
+                PackageCatalog.Checked checked = PackageCatalog.check(c, request, bySchema);
+                return new Plan(checked.tables(), PackageCatalog.estimatedRows(c, checked.tables()));
             } finally {
                 c.rollback();
             }
@@ -156,29 +114,6 @@ public final class PackageBuilder {
             throw new IllegalArgumentException("additional_sql is larger than 1 MiB");
         }
         return bySchema;
-    }
-
-    /** The checks of a request within a transaction: tools, central's id, schemas, tables, preparation. */
-    private record Checked(String toolsVersion, String centralId, List<String> schemas, List<TableName> tables) {
-    }
-
-    private Checked check(Connection c, Request request, boolean bySchema) throws SQLException, PackageRefusedException {
-        String toolsVersion = "t".equals(single(c, "SELECT to_regprocedure('lizsync.tools_version()') IS NOT NULL "
-                + "AND to_regclass('lizsync.ticks') IS NOT NULL"))
-                ? single(c, "SELECT lizsync.tools_version()") : null;
-        if (toolsVersion == null) {
-            throw new PackageRefusedException("the LizSync tools are not installed in the central database: "
-                    + "run install and prepare first");
-        }
-        String centralId = single(c, "SELECT server_id::text FROM lizsync.server_metadata LIMIT 1");
-        if (centralId == null) {
-            throw new PackageRefusedException("central has no server id: run prepare with add server id");
-        }
-        List<String> schemas = new ArrayList<>();
-        List<TableName> tables = bySchema ? tablesOfSchemas(c, request.schemas(), schemas)
-                : checkTables(c, request.tables(), schemas);
-        checkPrepared(c, tables);
-        return new Checked(toolsVersion, centralId, schemas, tables);
     }
 
     /**
@@ -226,7 +161,7 @@ public final class PackageBuilder {
                     snapshot = rs.getString(1);
                     createdAt = rs.getTimestamp(2).toInstant();
                 }
-                Checked checked = check(c, request, bySchema);
+                PackageCatalog.Checked checked = PackageCatalog.check(c, request, bySchema);
                 String toolsVersion = checked.toolsVersion();
                 String centralId = checked.centralId();
                 List<String> schemas = checked.schemas();
@@ -235,7 +170,7 @@ public final class PackageBuilder {
                 for (TableName t : tables) {
                     shapes.add(TableShapes.shape(c, t.schema(), t.table()));
                 }
-                List<String> extensions = extensions(c, tables);
+                List<String> extensions = PackageCatalog.extensions(c, tables);
 
                 progress.report("snapshot", 5, "recording the log position of the snapshot", null, 0);
                 long tick;
@@ -270,7 +205,7 @@ public final class PackageBuilder {
                             }
                             w.flush();
                         }
-                        pgDump(snapshot, "pre-data", bySchema, schemas, tables, out);
+                        pgDump.section(snapshot, "pre-data", bySchema, schemas, tables, out);
                     }
                     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                     for (int i = 0; i < shapes.size(); i++) {
@@ -304,11 +239,11 @@ public final class PackageBuilder {
                     progress.report("structure", 86, "dumping indexes, constraints and triggers (post-data)", null, 0);
                     try (OutputStream out = zip.entry(PackageManifest.POST_DATA)) {
                         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                        for (String setval : sequenceValues(c, bySchema, schemas, tables)) {
+                        for (String setval : PackageCatalog.sequenceValues(c, bySchema, schemas, tables)) {
                             w.write(setval);
                         }
                         w.flush();
-                        pgDump(snapshot, "post-data", bySchema, schemas, tables, out);
+                        pgDump.section(snapshot, "post-data", bySchema, schemas, tables, out);
                     }
                     if (!additional.isBlank()) {
                         try (OutputStream out = zip.entry(PackageManifest.ADDITIONAL_SQL)) {
@@ -342,281 +277,6 @@ public final class PackageBuilder {
                     }
                     Files.deleteIfExists(archive);
                 }
-            }
-        }
-    }
-
-    private List<TableName> tablesOfSchemas(Connection c, List<String> requested, List<String> schemas)
-            throws SQLException {
-        List<TableName> out = new ArrayList<>();
-        for (String s : new LinkedHashSet<>(requested)) {
-            if (s == null || s.isBlank()) {
-                throw new IllegalArgumentException("schemas: an empty schema name");
-            }
-            if (Sql.isReservedSchema(s)) {
-                throw new IllegalArgumentException("schema " + s + " is never packaged (public, lizsync and audit "
-                        + "are reserved)");
-            }
-            if (single(c, "SELECT nspname FROM pg_namespace WHERE nspname = ?", s) == null) {
-                throw new IllegalArgumentException("schema " + s + " does not exist in the central database");
-            }
-            schemas.add(s);
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname""")) {
-                ps.setString(1, s);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new TableName(s, rs.getString(1)));
-                    }
-                }
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("schemas " + schemas + " hold no table to package");
-        }
-        return out;
-    }
-
-    private List<TableName> checkTables(Connection c, List<TableName> requested, List<String> schemas)
-            throws SQLException {
-        List<TableName> out = new ArrayList<>();
-        Set<String> seenSchemas = new LinkedHashSet<>();
-        for (TableName t : new LinkedHashSet<>(requested)) {
-            if (t.schema() == null || t.schema().isBlank() || t.table() == null || t.table().isBlank()) {
-                throw new IllegalArgumentException("tables: a table needs a schema and a name");
-            }
-            if (Sql.isReservedSchema(t.schema())) {
-                throw new IllegalArgumentException("table " + t + " is in a reserved schema (public, lizsync and "
-                        + "audit are never packaged)");
-            }
-            String kind = single(c, "SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = "
-                    + "c.relnamespace WHERE n.nspname = ? AND c.relname = ?", t.schema(), t.table());
-            if (kind == null) {
-                throw new IllegalArgumentException("table " + t + " does not exist in the central database");
-            }
-            if (!kind.equals("r")) {
-                throw new IllegalArgumentException(t + " is not an ordinary table (relkind " + kind + ")");
-            }
-            seenSchemas.add(t.schema());
-            out.add(t);
-        }
-        schemas.addAll(seenSchemas);
-        return out;
-    }
-
-    private static void checkPrepared(Connection c, List<TableName> tables) throws SQLException, PackageRefusedException {
-        List<String> problems = new ArrayList<>();
-        for (TableName t : tables) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                             WHERE a.attrelid = c.oid AND a.attname = 'uid' AND NOT a.attisdropped),
-                           EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = c.oid AND g.tgname = 'lizsync_audit')
-                    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = ? AND c.relname = ?""")) {
-                ps.setString(1, t.schema());
-                ps.setString(2, t.table());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (!"uuid".equals(rs.getString(1))) {
-                        problems.add(t + " has no uid uuid column");
-                    } else if (!rs.getBoolean(2)) {
-                        problems.add(t + " has no audit trigger");
-                    }
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new PackageRefusedException("tables not prepared (run prepare on their schema first): "
-                    + String.join("; ", problems));
-        }
-    }
-
-    /**
-     * pg_dump's structure sections leave sequences at their start; the clone's serial keys must go
-     * on from central's values (local keys never collide with the rows of the package).
-     */
-    private static List<String> sequenceValues(Connection c, boolean bySchema, List<String> schemas,
-            List<TableName> tables) throws SQLException {
-        List<String> out = new ArrayList<>();
-        String sql = bySchema ? """
-                SELECT n.nspname, s.relname FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
-                WHERE s.relkind = 'S' AND n.nspname = ANY (?) ORDER BY 1, 2""" : """
-                SELECT n.nspname, s.relname FROM pg_class s JOIN pg_namespace n ON n.oid = s.relnamespace
-                JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid
-                                AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-                WHERE s.relkind = 'S' AND d.refobjid = ANY (?::regclass[]) ORDER BY 1, 2""";
-        List<String[]> sequences = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            String[] args = bySchema ? schemas.toArray(new String[0])
-                    : tables.stream().map(TableName::qualified).toArray(String[]::new);
-            ps.setArray(1, c.createArrayOf("text", args));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    sequences.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-        }
-        for (String[] seq : sequences) {
-            String name = Sql.qualified(seq[0], seq[1]);
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT last_value, is_called FROM " + name)) {
-                rs.next();
-                out.add("SELECT pg_catalog.setval(" + literal(name) + ", " + rs.getLong(1) + ", " + rs.getBoolean(2)
-                        + ");\n");
-            }
-        }
-        return out;
-    }
-
-    /** A standard SQL string literal. */
-    static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
-    }
-
-    /** Extensions that the types of the packaged columns belong to (postgis for geometry...). */
-    private static List<String> extensions(Connection c, List<TableName> tables) throws SQLException {
-        Set<String> out = new LinkedHashSet<>();
-        for (TableName t : tables) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT DISTINCT e.extname
-                    FROM pg_attribute a
-                    JOIN pg_type ty ON ty.oid = a.atttypid
-                    JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.deptype = 'e'
-                                    AND d.objid IN (ty.oid, ty.typelem, ty.typbasetype)
-                    JOIN pg_extension e ON e.oid = d.refobjid
-                    WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
-                    ORDER BY 1""")) {
-                ps.setString(1, t.qualified());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    /** Runs pg_dump for one section in the exported snapshot, streaming its SQL into {@code out}. */
-    private void pgDump(String snapshot, String section, boolean bySchema, List<String> schemas,
-            List<TableName> tables, OutputStream out) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "--schema-only", "--section=" + section,
-                "--snapshot=" + snapshot, "--no-owner", "--no-privileges", "--no-tablespaces",
-                "--no-security-labels", "--no-publications", "--no-subscriptions", "--quote-all-identifiers"));
-        if (bySchema) {
-            for (String s : schemas) {
-                cmd.add("--schema=" + Sql.ident(s));
-            }
-        } else {
-            for (TableName t : tables) {
-                cmd.add("--table=" + t.dumpPattern());
-            }
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(target.environment());
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException("cannot run " + pgDump + " (set lizsync.packaging.pg-dump-path): " + e.getMessage(), e);
-        }
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try (InputStream err = p.getErrorStream()) {
-                byte[] buf = new byte[4096];
-                int n;
-                while ((n = err.read(buf)) > 0) {
-                    synchronized (errors) {
-                        if (errors.size() < 16384) {
-                            errors.write(buf, 0, n);
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "pg_dump-stderr");
-        drain.setDaemon(true);
-        drain.start();
-        p.getOutputStream().close();
-        // ISO-8859-1 maps bytes one to one: the SQL passes through unchanged but for the \restrict
-        // lines of psql's meta-command guard, which are not SQL.
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1),
-                64 * 1024)) {
-            Writer w = new OutputStreamWriter(out, StandardCharsets.ISO_8859_1);
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!RESTRICT_LINE.matcher(line).matches()) {
-                    w.write(line);
-                    w.write('\n');
-                }
-            }
-            w.flush();
-        }
-        int code;
-        try {
-            code = p.waitFor();
-            drain.join(5000);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while pg_dump was running", e);
-        }
-        if (code != 0) {
-            String text;
-            synchronized (errors) {
-                text = errors.toString(StandardCharsets.UTF_8).strip();
-            }
-            throw new IOException("pg_dump (" + section + ", " + target + ") failed with exit code " + code + ": " + text);
-        }
-    }
-
-    /**
-     * Between pgjdbc's COPY and the archive: counts the rows (COPY text ends each row with one
-     * newline, newlines inside values are escaped) and lets the build stop between two rows. An
-     * IOException thrown here makes pgjdbc cancel the COPY and rethrow it.
-     */
-    private static final class RowWatch extends java.io.FilterOutputStream {
-
-        interface AfterRow {
-            void rows(long rowsSoFar) throws IOException;
-        }
-
-        private final AfterRow afterRow;
-        private long rows;
-
-        RowWatch(OutputStream out, AfterRow afterRow) {
-            super(out);
-            this.afterRow = afterRow;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            for (int i = off; i < off + len; i++) {
-                if (b[i] == '\n') {
-                    afterRow.rows(++rows);
-                }
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            if (b == '\n') {
-                afterRow.rows(++rows);
-            }
-        }
-    }
-
-    private static String single(Connection c, String sql, String... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
             }
         }
     }
