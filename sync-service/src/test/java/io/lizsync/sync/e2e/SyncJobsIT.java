@@ -32,10 +32,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the clone's next session runs as it and it ends with the counts; a large push followed over
  * server-sent events shows its progress grow; a cancellation during a large push ends the job
  * CANCELLED with nothing half-applied and the next sync brings every row exactly once; the job
- * outlives a gateway restart; a field user is refused, an unknown clone is not found.
+ * outlives a gateway restart; a field user is refused, an unknown clone is not found; a session taken
+ * over by a new hello is abandoned and a silent one failed by central's watchdog.
  *
  * <p>Central pauses 2 s after the first batch of every push (fault injection
- * {@code LIZSYNC_SYNC_TEST_PUSH_PAUSE}), so that a test can see a push running and cancel it there.
+ * {@code LIZSYNC_SYNC_TEST_PUSH_PAUSE}), so that a test can see a push running and cancel it there,
+ * and fails a running job whose session went silent for 10 s (checked every second).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SyncJobsIT {
@@ -57,7 +59,8 @@ class SyncJobsIT {
     @BeforeAll
     static void start() throws Exception {
         mesh = Mesh.start(DDL, "survey", List.<String[]>of(new String[] {"survey", "note"}), "clone-a");
-        mesh.central.restart(Map.of("LIZSYNC_SYNC_TEST_PUSH_PAUSE", "2s"));
+        mesh.central.restart(Map.of("LIZSYNC_SYNC_TEST_PUSH_PAUSE", "2s", "LIZSYNC_SYNC_SYNC_JOBS_SILENCE", "10s",
+                "LIZSYNC_SYNC_SYNC_JOBS_SWEEP_INTERVAL", "1s"));
         // No package work here: the gateway's packaging client points at a closed port.
         gateway = ServiceProcess.start("sync-jobs-gateway", GatewayIT.GATEWAY_JAR, Map.of(
                 "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
@@ -326,5 +329,33 @@ class SyncJobsIT {
         assertEquals(401, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/api/v1/clones/"
                 + cloneId + "/sync")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    @Order(7)
+    void aSessionTakenOverIsAbandonedAndASilentOneFailsWithTheWatchdog() throws Exception {
+        mesh.sql("clone-a", "UPDATE survey.note SET body = body || ' (silent)' WHERE id = 70");
+        // Two hellos as the clone (nothing else): each opens a session that exchanges something.
+        var raw = new RawExchange(mesh, "clone-a");
+        var first = raw.hello(List.<String[]>of(new String[] {"survey", "note"}));
+        String firstJob = first.getSyncJobId();
+        assertTrue(firstJob.matches("sync-[0-9a-f-]{36}"), first.toString());
+        assertEquals("running", job(firstJob).get("state").asText());
+        String secondJob = raw.hello(List.<String[]>of(new String[] {"survey", "note"})).getSyncJobId();
+        assertNotEquals(firstJob, secondJob);
+        JsonNode abandoned = job(firstJob);
+        assertEquals("failed", abandoned.get("state").asText(), abandoned.toString());
+        assertEquals("ABORTED", abandoned.get("errorCode").asText(), abandoned.toString());
+        assertTrue(abandoned.get("message").asText().startsWith("abandoned"), abandoned.toString());
+        // The second session never goes on: central's watchdog fails it once it has been silent too long.
+        JsonNode silent = await(secondJob, j -> !j.get("state").asText().equals("running"), 60);
+        assertEquals("failed", silent.get("state").asText(), silent.toString());
+        assertEquals("DEADLINE_EXCEEDED", silent.get("errorCode").asText(), silent.toString());
+        // The clone's next session takes it from there.
+        SynchronizeResponse r = mesh.sync("clone-a");
+        assertEquals(1, r.getStatus(), r.getMessage());
+        assertEquals(1, r.getNumberReplayedToCentral());
+        assertEquals("succeeded", jobsOfClone().get(0).get("state").asText());
+        mesh.assertConverged();
     }
 }

@@ -15,16 +15,21 @@ class SyncJobRulesTest {
     @Test
     void aHelloCreatesAdoptsOrLeavesJobs() {
         // nothing to exchange and nothing requested: no job (idle hellos would flood the list)
-        assertEquals(Open.NONE, SyncJobRules.open(true, false, false));
+        assertEquals(Open.NONE, SyncJobRules.open(true, false, false, false));
         // something to exchange: a job of its own, or the operator's request
-        assertEquals(Open.CREATE, SyncJobRules.open(false, false, false));
-        assertEquals(Open.ADOPT, SyncJobRules.open(false, false, true));
+        assertEquals(Open.CREATE, SyncJobRules.open(false, false, false, false));
+        assertEquals(Open.ADOPT, SyncJobRules.open(false, false, false, true));
         // a request whose clone had nothing to exchange: adopted and done at once
-        assertEquals(Open.ADOPT_UP_TO_DATE, SyncJobRules.open(true, false, true));
+        assertEquals(Open.ADOPT_UP_TO_DATE, SyncJobRules.open(true, false, false, true));
         // an assigned deploy runs instead of the session: a request waits for the next one
-        assertEquals(Open.LEAVE_QUEUED, SyncJobRules.open(false, true, true));
-        assertEquals(Open.LEAVE_QUEUED, SyncJobRules.open(true, true, true));
-        assertEquals(Open.NONE, SyncJobRules.open(false, true, false));
+        assertEquals(Open.LEAVE_QUEUED, SyncJobRules.open(false, true, false, true));
+        assertEquals(Open.LEAVE_QUEUED, SyncJobRules.open(true, true, false, true));
+        assertEquals(Open.NONE, SyncJobRules.open(false, true, false, false));
+        // a clone behind the log retention exchanges nothing at every sync until redeployed: no job
+        // each time; a request fails, saying what to do (an assigned deploy, which repairs it, goes first)
+        assertEquals(Open.NONE, SyncJobRules.open(false, false, true, false));
+        assertEquals(Open.FAIL_REDEPLOY, SyncJobRules.open(false, false, true, true));
+        assertEquals(Open.LEAVE_QUEUED, SyncJobRules.open(false, true, true, true));
         assertEquals("push", SyncJobRules.firstStep(false));
         assertEquals("pull", SyncJobRules.firstStep(true));
     }

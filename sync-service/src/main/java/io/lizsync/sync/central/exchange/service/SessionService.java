@@ -205,7 +205,7 @@ public class SessionService {
             }
             // The session's job (ADR 0019), in this transaction: created, adopted from a request, or none.
             var job = jobs.hello(c, Db.await(syncJobRows), cloneId, session, upToDate, nothingToPush,
-                    contact.unsentChanges(), open != null);
+                    contact.unsentChanges(), open != null, redeploy);
             return new Opened(new Hello(session == null ? "" : session, centralId, centralVersion, mine, redeploy,
                     upToDate, open, job.jobId()), job.changed());
         });

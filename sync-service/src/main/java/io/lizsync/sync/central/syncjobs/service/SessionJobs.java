@@ -55,7 +55,7 @@ public class SessionJobs {
      * request, or has none.
      */
     public Opened hello(SqlConnection c, RowSet<Row> openJobs, String cloneId, String sessionId, boolean upToDate,
-            boolean nothingToPush, long unsent, boolean assignmentOpen) {
+            boolean nothingToPush, long unsent, boolean assignmentOpen, boolean redeployRequired) {
         boolean changed = false;
         UUID queued = null;
         for (Row r : openJobs) {
@@ -71,7 +71,7 @@ public class SessionJobs {
         String step = SyncJobRules.firstStep(nothingToPush);
         long pushTotal = nothingToPush ? 0 : Math.max(0, unsent);
         UUID job = null;
-        switch (SyncJobRules.open(upToDate, assignmentOpen, queued != null)) {
+        switch (SyncJobRules.open(upToDate, assignmentOpen, redeployRequired, queued != null)) {
             case NONE, LEAVE_QUEUED -> {
             }
             case CREATE -> {
@@ -86,6 +86,11 @@ public class SessionJobs {
                 job = queued;
                 SyncJobRepository.finish(c, job, null, JobState.SUCCEEDED, "done", 0L, 0L, 0L, "",
                         SyncJobRules.UP_TO_DATE, "");
+            }
+            case FAIL_REDEPLOY -> {
+                job = queued;
+                SyncJobRepository.finish(c, job, null, JobState.FAILED, "hello", 0L, 0L, 0L, "", SyncJobRules.REDEPLOY,
+                        "FAILED_PRECONDITION");
             }
         }
         return new Opened(job, changed || job != null);

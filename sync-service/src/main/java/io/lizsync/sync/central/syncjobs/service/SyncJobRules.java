@@ -30,17 +30,25 @@ public final class SyncJobRules {
         /** Nothing to exchange, a requested job waited: it is adopted and ends at once, succeeded. */
         ADOPT_UP_TO_DATE,
         /** A deploy assigned through central runs instead of this session: a requested job waits on. */
-        LEAVE_QUEUED
+        LEAVE_QUEUED,
+        /** The clone fell behind central's log retention: no exchange runs; a requested job fails, saying so. */
+        FAIL_REDEPLOY
     }
 
     /**
      * What a hello does: {@code upToDate} (nothing either way: no session opened),
      * {@code assignmentOpen} (the clone runs its assigned deploy, ADR 0015, and exchanges nothing
-     * in this session), {@code requestedWaiting} (an operator's request is queued).
+     * in this session), {@code redeployRequired} (the clone fell behind the log retention: its
+     * sidecar stops at hello, every sync until a redeploy; no job each time), {@code
+     * requestedWaiting} (an operator's request is queued).
      */
-    public static Open open(boolean upToDate, boolean assignmentOpen, boolean requestedWaiting) {
+    public static Open open(boolean upToDate, boolean assignmentOpen, boolean redeployRequired,
+            boolean requestedWaiting) {
         if (assignmentOpen) {
             return requestedWaiting ? Open.LEAVE_QUEUED : Open.NONE;
+        }
+        if (redeployRequired) {
+            return requestedWaiting ? Open.FAIL_REDEPLOY : Open.NONE;
         }
         if (upToDate) {
             return requestedWaiting ? Open.ADOPT_UP_TO_DATE : Open.NONE;
@@ -111,6 +119,10 @@ public final class SyncJobRules {
         return changes(toCentral) + " to central, " + changes(toClone) + " to the clone, " + conflicts + " conflict"
                 + (conflicts == 1 ? "" : "s");
     }
+
+    /** The sentence of a requested sync whose clone must be redeployed first. */
+    public static final String REDEPLOY = "the clone fell behind central's log retention: nothing can be exchanged"
+            + " until it is redeployed (assign it a new package)";
 
     /** The sentence of a requested sync whose clone had nothing to exchange. */
     public static final String UP_TO_DATE = "nothing to exchange: the clone was up to date";
