@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
  * its job. Hello opens (or adopts) it, the push and the pull report throttled progress and stop
  * at their safe points when an operator cancelled, the push that needs no pull or the
  * acknowledgement ends it, a failure fails it. The steps that commit something move the job in
- * their own transaction; the progress is written apart (it must not hold a push's locks longer).
- * A job that cannot be written never fails the sync itself: the exchange is what counts.
+ * their own transaction (the job and what it says happened commit together); the progress and the
+ * failures are written apart (they must not hold a push's locks longer), and one that cannot be
+ * written is only logged: it never fails the sync itself.
  */
 @ApplicationScoped
 public class SessionJobs {
