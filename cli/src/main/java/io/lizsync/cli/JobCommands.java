@@ -6,10 +6,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Long work kept by the services (package builds, deploys through central): list, show, follow, cancel. */
+/** Long work kept by the services (package builds, deploys through central, clones' syncs): list, show, follow, cancel. */
 final class JobCommands {
 
     static final String JOBS = "/api/v1/jobs";
+    /** The kinds of job the gateway lists. */
+    static final java.util.List<String> KINDS = java.util.List.of("package-build", "package-deploy", "clone-sync");
 
     private JobCommands() {
     }
@@ -51,17 +53,20 @@ final class JobCommands {
 
     @Command(name = "jobs", mixinStandardHelpOptions = true, description = "Jobs of a kind, newest first.")
     static final class Jobs extends GatewayCommand {
-        @Option(names = "--kind", required = true, paramLabel = "package-build|package-deploy")
+        @Option(names = "--kind", required = true, paramLabel = "package-build|package-deploy|clone-sync")
         String kind;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "1 to 500 (default: ${DEFAULT-VALUE})")
         int limit;
+        @Option(names = "--clone", paramLabel = "UUID", description = "only the jobs about this clone (deploys, syncs)")
+        String clone;
 
         @Override
         public Integer call() throws IOException {
-            if (!kind.equals("package-build") && !kind.equals("package-deploy")) {
-                throw new UsageException("--kind must be package-build or package-deploy");
+            if (!KINDS.contains(kind)) {
+                throw new UsageException("--kind must be one of " + String.join(", ", KINDS));
             }
-            JsonNode page = gw().get(JOBS + "?kind=" + kind + "&limit=" + limit);
+            JsonNode page = gw().get(JOBS + "?kind=" + kind + "&limit=" + limit
+                    + (clone == null ? "" : "&subject=clone:" + Ids.uuid("--clone", clone, "a clone id")));
             out().table(ReviewCommands.list(page), "id", "state", "step", "percent", "result", "createdBy", "createdAt");
             return ExitCodes.OK;
         }

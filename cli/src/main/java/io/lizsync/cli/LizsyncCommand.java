@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                 DeployCommand.class,
                 CloneCommands.RegistrationTicket.class, CloneCommands.JoinClone.class, CloneCommands.RevokeClone.class,
                 CloneCommands.Clones.class, CloneCommands.CloneShow.class, CloneCommands.CloneTables.class,
-                SidecarCommands.Synchronize.class, SidecarCommands.CloneStatus.class,
+                SynchronizeCommand.class, SidecarCommands.CloneStatus.class,
                 ReviewCommands.History.class, ReviewCommands.Conflicts.class, ReviewCommands.Resolve.class,
                 JobCommands.Jobs.class, JobCommands.Show.class, JobCommands.Follow.class, JobCommands.Cancel.class,
                 AccessCommands.Users.class, AccessCommands.Tokens.class, AccessCommands.TokenCreate.class,

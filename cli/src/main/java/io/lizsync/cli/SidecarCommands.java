@@ -2,7 +2,6 @@ package io.lizsync.cli;
 
 import io.lizsync.proto.sync.v1.CloneAgentGrpc;
 import io.lizsync.proto.sync.v1.GetCloneStatusRequest;
-import io.lizsync.proto.sync.v1.SynchronizeRequest;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -13,7 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-/** What runs on the clone, asked of its sidecar over gRPC (works on a clone without network). */
+/**
+ * What runs on the clone, asked of its sidecar over gRPC (works on a clone without network);
+ * {@code synchronize} is {@link SynchronizeCommand} (directly, or requested through central).
+ */
 final class SidecarCommands {
 
     private SidecarCommands() {
@@ -26,32 +28,6 @@ final class SidecarCommands {
         Options.Common common;
         @Mixin
         Options.Sidecar sidecar;
-    }
-
-    @Command(name = "synchronize", mixinStandardHelpOptions = true,
-            description = "A two-way sync of the clone now (same as SELECT * FROM lizsync.synchronize()).")
-    static final class Synchronize extends SidecarCommand {
-        @Override
-        public Integer call() throws IOException {
-            CliContext ctx = root.context;
-            var r = Sidecar.call(ctx, common, sidecar, "synchronize", ch -> CloneAgentGrpc.newBlockingStub(ch)
-                    .withDeadlineAfter(30, TimeUnit.MINUTES).synchronize(SynchronizeRequest.getDefaultInstance()));
-            Output o = ctx.output(common);
-            if (o.json()) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("status", r.getStatus());
-                doc.put("numberReplayedToCentral", r.getNumberReplayedToCentral());
-                doc.put("numberReplayedToClone", r.getNumberReplayedToClone());
-                doc.put("numberConflicts", r.getNumberConflicts());
-                doc.put("durationMs", r.getDurationMs());
-                o.document(ctx.json.valueToTree(doc));
-            } else {
-                o.printf("number_replayed_to_central: %d%nnumber_replayed_to_clone: %d%nnumber_conflicts: %d%n"
-                        + "duration: %d ms%n", r.getNumberReplayedToCentral(), r.getNumberReplayedToClone(),
-                        r.getNumberConflicts(), r.getDurationMs());
-            }
-            return r.getStatus() == 1 ? ExitCodes.OK : ExitCodes.FAILED;
-        }
     }
 
     @Command(name = "clone-status", mixinStandardHelpOptions = true,

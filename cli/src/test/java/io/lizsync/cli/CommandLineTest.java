@@ -95,6 +95,35 @@ class CommandLineTest {
     }
 
     @Test
+    void synchronizeGoesThroughTheGatewayWithCloneAndToTheSidecarWithout() {
+        // --clone: the gateway (closed port: 5); --sidecar with --clone, or --no-wait without: refused first
+        assertEquals(ExitCodes.UNAVAILABLE, run("synchronize", "--clone", ID));
+        assertTrue(err().contains("cannot reach the gateway"), err());
+        assertEquals(ExitCodes.UNAVAILABLE, run("synchronize", "--clone", "clone-a", "--no-wait", "--json"));
+        assertUsage("give one or the other", "synchronize", "--clone", ID, "--sidecar", "127.0.0.1:2");
+        assertUsage("--no-wait applies to a sync requested through central", "synchronize", "--no-wait");
+        assertUsage("--kind must be one of", "jobs", "--kind", "clone-syncs");
+        assertUsage("--clone", "jobs", "--kind", "clone-sync", "--clone", "not-a-uuid");
+        // no --clone: the local sidecar (closed port: 5)
+        assertEquals(ExitCodes.UNAVAILABLE, run("synchronize"));
+    }
+
+    @Test
+    void aCloneNameIsResolvedAmongTheGatewaysClones() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var clones = java.util.List.of(json.readTree("{\"id\":\"" + ID + "\",\"name\":\"clone-a\"}"),
+                json.readTree("{\"id\":\"1b9f5a4e-3c1d-4e2f-9a8b-7c6d5e4f3a2b\",\"name\":\"twin\"}"),
+                json.readTree("{\"id\":\"2b9f5a4e-3c1d-4e2f-9a8b-7c6d5e4f3a2b\",\"name\":\"twin\"}"));
+        assertEquals(ID, SynchronizeCommand.cloneIdOf(clones, "clone-a"));
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+                () -> SynchronizeCommand.cloneIdOf(clones, "clone-z"));
+        assertEquals(404, unknown.status());
+        var twins = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> SynchronizeCommand.cloneIdOf(clones, "twin"));
+        assertTrue(twins.getMessage().contains("give its id"), twins.getMessage());
+    }
+
+    @Test
     void anUnreachableGatewayExitsFive() {
         assertEquals(ExitCodes.UNAVAILABLE, run("status"));
         assertTrue(err().contains("cannot reach the gateway at http://127.0.0.1:1"), err());

@@ -40,8 +40,8 @@ class UpgradeIT extends DatabaseFixture {
         var upgraded = installer.upgrade(true);
         assertTrue(upgraded.ok(), upgraded.message());
         assertEquals("1", upgraded.previousVersion());
-        assertEquals("10", upgraded.installedVersion());
-        assertEquals(List.of("2", "3", "4", "5", "6", "7", "8", "9", "10"), upgraded.appliedVersions());
+        assertEquals("11", upgraded.installedVersion());
+        assertEquals(List.of("2", "3", "4", "5", "6", "7", "8", "9", "10", "11"), upgraded.appliedVersions());
         assertEquals(before, one(ds, SNAPSHOT_OF_DATA));
         assertEquals("t", one(ds, "SELECT to_regclass('lizsync.ticks') IS NOT NULL"));
 

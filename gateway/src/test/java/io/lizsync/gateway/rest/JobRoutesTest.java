@@ -16,11 +16,19 @@ class JobRoutesTest {
         assertEquals(JobRoutes.Owner.SYNC, JobRoutes.ofId("deploy-" + UUID).orElseThrow());
         assertEquals(JobRoutes.Owner.PACKAGING, JobRoutes.ofKind("package-build").orElseThrow());
         assertEquals(JobRoutes.Owner.SYNC, JobRoutes.ofKind("package-deploy").orElseThrow());
+        // a clone's sync session (ADR 0019): central's sync-service, like its deploys
+        assertEquals(JobRoutes.Owner.SYNC, JobRoutes.ofId("sync-" + UUID).orElseThrow());
+        assertEquals(JobRoutes.Owner.SYNC, JobRoutes.ofKind("clone-sync").orElseThrow());
+        for (String kind : JobRoutes.KINDS.split("\\|")) {
+            assertTrue(JobRoutes.ofKind(kind).isPresent(), kind);
+        }
     }
 
     @Test
     void idsNoServiceMakesAreUnknown() {
         assertTrue(JobRoutes.ofId("files-" + UUID).isEmpty());
+        assertTrue(JobRoutes.ofId("syncs-" + UUID).isEmpty());
+        assertTrue(JobRoutes.ofId("sync-" + UUID.substring(1)).isEmpty());
         assertTrue(JobRoutes.ofId("build-" + UUID.toUpperCase()).isEmpty());
         assertTrue(JobRoutes.ofId("build-../../etc").isEmpty());
         assertTrue(JobRoutes.ofId(UUID).isEmpty());

@@ -278,4 +278,25 @@ public interface SyncConfig {
         @WithDefault("30m")
         java.time.Duration silence();
     }
+
+    /** Central role: sync sessions as jobs (ADR 0019). */
+    SyncJobs syncJobs();
+
+    /** Sync-session jobs. */
+    interface SyncJobs {
+        /**
+         * A running sync job whose session wrote nothing for this long (no batch, no step) is
+         * failed by central, error DEADLINE_EXCEEDED ({@code LIZSYNC_SYNC_SYNC_JOBS_SILENCE}).
+         */
+        @WithDefault("10m")
+        java.time.Duration silence();
+
+        /** Finished sync jobs are forgotten this long after their end ({@code LIZSYNC_SYNC_SYNC_JOBS_RETENTION}). */
+        @WithDefault("720h")
+        java.time.Duration retention();
+
+        /** At most this many finished sync jobs are kept, the newest ({@code LIZSYNC_SYNC_SYNC_JOBS_MAX_FINISHED}). */
+        @WithDefault("10000")
+        int maxFinished();
+    }
 }

@@ -72,6 +72,8 @@ public final class SyncAccess {
                 .roles(SyncReviewGrpc.getGetCloneStateMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
                 // central: deploys assigned to clones (ADR 0015), the operator's surface
                 .roles(SyncReviewGrpc.getAssignPackageMethod(), ADMINISTRATOR, OPERATOR)
+                // central: syncs requested of clones (ADR 0019), queued until their next contact
+                .roles(SyncReviewGrpc.getRequestSyncMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(JobsGrpc.getGetJobMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(JobsGrpc.getListJobsMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(JobsGrpc.getWatchJobMethod(), ADMINISTRATOR, OPERATOR)

@@ -179,7 +179,7 @@ class PackageAssignmentIT {
                 .listDeployments(io.lizsync.proto.packaging.v1.ListDeploymentsRequest.newBuilder()
                         .setPackageId(second.getPackageId()).build()).getDeploymentsList();
         assertEquals(List.of(cloneId), deployments.stream().map(d -> d.getCloneServerId()).toList());
-        assertEquals("10", state.getToolsVersion());
+        assertEquals("11", state.getToolsVersion());
     }
 
     @Test

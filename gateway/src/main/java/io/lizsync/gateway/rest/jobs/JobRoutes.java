@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * Which service keeps a job, by its id's prefix (jobs.proto) or by its kind: builds are
- * packaging-service's, deploys through central are sync-service's (central).
+ * packaging-service's; deploys through central and clones' sync sessions (ADR 0019) are
+ * sync-service's (central), which routes them further by prefix itself.
  */
 public final class JobRoutes {
 
@@ -13,17 +14,20 @@ public final class JobRoutes {
     public static final String ID = "[a-z]{1,16}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final Pattern ID_PATTERN = Pattern.compile(ID);
 
+    /** The kinds of job the API lists (the {@code kind} query parameter's pattern). */
+    public static final String KINDS = "package-build|package-deploy|clone-sync";
+
     /** The services that run jobs. */
     public enum Owner {
-        PACKAGING("build-", "package-build"),
-        SYNC("deploy-", "package-deploy");
+        PACKAGING(java.util.List.of("build-"), java.util.List.of("package-build")),
+        SYNC(java.util.List.of("deploy-", "sync-"), java.util.List.of("package-deploy", "clone-sync"));
 
-        final String prefix;
-        final String kind;
+        final java.util.List<String> prefixes;
+        final java.util.List<String> kinds;
 
-        Owner(String prefix, String kind) {
-            this.prefix = prefix;
-            this.kind = kind;
+        Owner(java.util.List<String> prefixes, java.util.List<String> kinds) {
+            this.prefixes = prefixes;
+            this.kinds = kinds;
         }
     }
 
@@ -36,8 +40,10 @@ public final class JobRoutes {
             return Optional.empty();
         }
         for (Owner o : Owner.values()) {
-            if (id.startsWith(o.prefix)) {
-                return Optional.of(o);
+            for (String prefix : o.prefixes) {
+                if (id.startsWith(prefix)) {
+                    return Optional.of(o);
+                }
             }
         }
         return Optional.empty();
@@ -46,7 +52,7 @@ public final class JobRoutes {
     /** The service running jobs of {@code kind}; empty for a kind no service runs. */
     public static Optional<Owner> ofKind(String kind) {
         for (Owner o : Owner.values()) {
-            if (o.kind.equals(kind)) {
+            if (o.kinds.contains(kind)) {
                 return Optional.of(o);
             }
         }

@@ -33,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
- * Long work (a package build, a deploy through central) as jobs: the service that runs a job keeps
+ * Long work (a package build, a deploy through central, a clone's sync) as jobs: the service that runs a job keeps
  * it, so a job outlives the gateway; this resource routes each id to its service ({@link JobRoutes}).
  */
 @Path("/api/v1/jobs")
@@ -42,7 +42,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR})
 public class JobsResource {
 
-    static final String KINDS = "package-build|package-deploy";
+    static final String KINDS = JobRoutes.KINDS;
 
     @GrpcClient("packaging")
     Jobs packagingJobs;

@@ -3,9 +3,16 @@ package io.lizsync.sync.central.assign.grpc;
 import io.lizsync.proto.jobs.v1.Job;
 import io.lizsync.sync.central.assign.repository.AssignmentRepository.Assignment;
 import io.lizsync.sync.central.assign.service.AssignmentService;
+import io.lizsync.sync.central.syncjobs.repository.SyncJobRepository.SyncJob;
+import io.lizsync.sync.central.syncjobs.service.SyncJobRules;
+import io.lizsync.sync.central.syncjobs.service.SyncJobService;
+import io.lizsync.sync.jobs.JobListing;
 import io.lizsync.sync.wire.Wire;
 
-/** An assignment as the jobs contract shows it (lizsync.jobs.v1.Job). */
+/**
+ * Central's jobs as the jobs contract shows them (lizsync.jobs.v1.Job): an assignment (a deploy,
+ * ADR 0015) and a sync session (ADR 0019).
+ */
 public final class JobMapping {
 
     private JobMapping() {
@@ -26,6 +33,33 @@ public final class JobMapping {
         }
         if (a.finishedAt() != null) {
             b.setFinishedAt(Wire.timestamp(a.finishedAt().toInstant()));
+        }
+        return b.build();
+    }
+
+    /** A sync-session job: progress in rows both ways (push and pull), the counts of its result. */
+    public static Job job(SyncJob j) {
+        var progress = new SyncJobRules.Progress(j.pushDone(), j.pushTotal(), j.pullDone(), j.pullTotal());
+        var b = Job.newBuilder().setId(SyncJobService.Jobs.id(j.jobId())).setKind(SyncJobService.Jobs.KIND)
+                .setState(state(j.state())).setStep(j.step()).setDone(progress.done()).setTotal(progress.total())
+                .setUnit("rows").setPercent(progress.percent(j.state()))
+                .setSubject(JobListing.CLONE_SUBJECT + j.cloneId()).setResult(j.result()).setMessage(j.message())
+                .setErrorCode(j.errorCode()).setCreatedBy(j.createdBy())
+                .setCreatedAt(Wire.timestamp(j.createdAt().toInstant())).setCancelRequested(j.cancelRequested());
+        if (j.state() == io.lizsync.grpckit.jobs.JobState.SUCCEEDED && j.result().isEmpty()) {
+            b.setResult("to_central:" + j.toCentral() + ",to_clone:" + j.toClone() + ",conflicts:" + j.conflicts());
+        }
+        if (j.message().isEmpty() && j.state() == io.lizsync.grpckit.jobs.JobState.QUEUED) {
+            b.setMessage("sync requested: the clone's next session runs it");
+        } else if (j.message().isEmpty() && j.state() == io.lizsync.grpckit.jobs.JobState.RUNNING) {
+            b.setMessage(j.cancelRequested() ? "cancellation asked by " + j.cancelledBy()
+                    + ": the session stops at its next safe point" : "session " + j.sessionId());
+        }
+        if (j.startedAt() != null) {
+            b.setStartedAt(Wire.timestamp(j.startedAt().toInstant()));
+        }
+        if (j.finishedAt() != null) {
+            b.setFinishedAt(Wire.timestamp(j.finishedAt().toInstant()));
         }
         return b.build();
     }

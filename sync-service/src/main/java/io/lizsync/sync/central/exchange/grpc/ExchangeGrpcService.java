@@ -88,6 +88,9 @@ public class ExchangeGrpcService implements Exchange {
             var answer = HelloResponse.newBuilder().setSessionId(h.sessionId()).setCentralId(h.centralId())
                     .setToolsVersion(h.toolsVersion()).setRedeployRequired(h.redeployRequired())
                     .setUpToDate(h.upToDate());
+            if (h.syncJob() != null) {
+                answer.setSyncJobId(io.lizsync.sync.central.syncjobs.service.SyncJobService.Jobs.id(h.syncJob()));
+            }
             if (h.assignment() != null) {
                 answer.setAssignment(io.lizsync.proto.sync.v1.Assignment.newBuilder()
                         .setJobId(io.lizsync.sync.central.assign.service.AssignmentService.Jobs.id(h.assignment().jobId()))
@@ -167,7 +170,7 @@ public class ExchangeGrpcService implements Exchange {
                     })
                     .onTermination().invoke((failure, cancelled) -> {
                         if (failure != null || cancelled) {
-                            Infrastructure.getDefaultWorkerPool().execute(applier::abort);
+                            Infrastructure.getDefaultWorkerPool().execute(() -> applier.abort(failure));
                         }
                     });
         });
@@ -216,7 +219,8 @@ public class ExchangeGrpcService implements Exchange {
                     return Multi.createFrom().<ChangeBatch>iterable(() -> out)
                             .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                             .onFailure().transform(GrpcErrors::toStatus)
-                            .onTermination().invoke(() -> Infrastructure.getDefaultWorkerPool().execute(stream::close));
+                            .onTermination().invoke((failure, cancelled) -> Infrastructure.getDefaultWorkerPool()
+                                    .execute(() -> stream.end(failure, cancelled)));
                 });
     }
 

@@ -42,14 +42,28 @@ public class PullService {
     private static final int CHUNK = 2000;
 
     private final Pool pool;
+    private final io.lizsync.sync.central.syncjobs.service.SessionJobs jobs;
 
-    PullService(Pool pool) {
+    PullService(Pool pool, io.lizsync.sync.central.syncjobs.service.SessionJobs jobs) {
         this.pool = pool;
+        this.jobs = jobs;
     }
+
+    /** The log rows of a pull: between the clone's tick ($1) and the pull's ($2), of the clone's ($3) tables. */
+    private static final String PULL_FROM = "audit.logged_actions l, lizsync.ticks o, lizsync.ticks n";
+    private static final String PULL_WHERE = """
+            o.tick_id = $1 AND n.tick_id = $2 AND l.action <> 'T'
+              AND l.transaction_id >= pg_snapshot_xmin(o.tick_snapshot)
+              AND NOT pg_visible_in_snapshot(l.transaction_id, o.tick_snapshot)
+              AND pg_visible_in_snapshot(l.transaction_id, n.tick_snapshot)
+              AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s WHERE s.server_id = $3::uuid
+                          AND s.schema_name = l.schema_name AND s.table_name = l.table_name)""";
 
     /** Starts a pull of the clone's open session. Close the stream when done, whichever way. */
     public PullStream open(String cloneId, String sessionId) throws Exception {
         long t0 = System.nanoTime();
+        // A safe point: a cancelled job stops the session before its pull (ABORTED; the cursor stays).
+        jobs.beforePull(sessionId);
         record Start(String centralId, long from, long to, List<NetChange> resend, List<TableRef> tables) {
         }
         Start start = Db.inTransaction(pool, c -> {
@@ -62,7 +76,7 @@ public class PullService {
                     ExchangeRepository.cloneTables(c, cloneId));
         });
         PullStream stream = new PullStream(new Routing.Destination(cloneId, new java.util.HashSet<>(start.tables())),
-                start.centralId(), start.to(), start.resend(), t0);
+                start.centralId(), start.to(), start.resend(), t0, sessionId);
         try {
             stream.open(start.from());
         } catch (RuntimeException e) {
@@ -114,8 +128,13 @@ public class PullService {
         private boolean readOnce;
         private long events;
         private long changes;
+        private final String sessionId;
+        private final io.lizsync.sync.central.syncjobs.service.SessionJobs.Tracker progress;
 
-        PullStream(Routing.Destination to, String centralId, long tickId, List<NetChange> resend, long started) {
+        PullStream(Routing.Destination to, String centralId, long tickId, List<NetChange> resend, long started,
+                String sessionId) {
+            this.sessionId = sessionId;
+            this.progress = jobs.track(sessionId);
             this.cloneId = to.nodeId();
             this.centralId = centralId;
             this.tickId = tickId;
@@ -133,14 +152,11 @@ public class PullService {
             c = Db.await(pool.getConnection());
             tx = Db.await(c.begin());
             Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PULL_COLUMNS,
-                    "audit.logged_actions l, lizsync.ticks o, lizsync.ticks n", """
-                    o.tick_id = $1 AND n.tick_id = $2 AND l.action <> 'T'
-                      AND l.transaction_id >= pg_snapshot_xmin(o.tick_snapshot)
-                      AND NOT pg_visible_in_snapshot(l.transaction_id, o.tick_snapshot)
-                      AND pg_visible_in_snapshot(l.transaction_id, n.tick_snapshot)
-                      AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s WHERE s.server_id = $3::uuid
-                                  AND s.schema_name = l.schema_name AND s.table_name = l.table_name)""",
+            // The job's total (ADR 0019): the log rows this pull reads, counted in its own snapshot.
+            long total = Db.query(c, "SELECT count(*) FROM " + PULL_FROM + " WHERE " + PULL_WHERE, fromTick, tickId,
+                    cloneId).iterator().next().getLong(0);
+            jobs.pullStarts(sessionId, total + resend.size());
+            statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PULL_COLUMNS, PULL_FROM, PULL_WHERE,
                     "$3::text")));
             cursor = statement.cursor(Tuple.of(fromTick, tickId, cloneId));
         }
@@ -171,6 +187,7 @@ public class PullService {
                 ready.addAll(resend); // no update came after the inserts: the rows to resend go last
                 resend.clear();
                 exhausted = true;
+                jobs.pullSent(sessionId);
                 LOG.infof("pull of clone %s: %d event(s) -> %d change(s), tick %d; %d ms", cloneId, events,
                         changes + ready.size(), tickId, (System.nanoTime() - started) / 1_000_000);
                 return;
@@ -191,6 +208,22 @@ public class PullService {
                 if (done != null) {
                     ready.add(done);
                 }
+            }
+            progress.pulled(events);
+        }
+
+        /**
+         * The stream ended: a failure, or a clone that broke it off before its end, fails the
+         * session's job (the cursor did not move: nothing counts before the acknowledgement); then
+         * the read ends ({@link #close()}).
+         */
+        public void end(Throwable failure, boolean brokenOff) {
+            try {
+                if (failure != null || brokenOff) {
+                    jobs.failed(sessionId, failure, "pull");
+                }
+            } finally {
+                close();
             }
         }
 

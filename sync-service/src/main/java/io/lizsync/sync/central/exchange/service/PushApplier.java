@@ -3,6 +3,7 @@ package io.lizsync.sync.central.exchange.service;
 import io.lizsync.sync.central.exchange.repository.ExchangeRepository;
 import io.lizsync.sync.central.exchange.repository.ExchangeRepository.CloneState;
 import io.lizsync.sync.central.exchange.service.ExchangeException.Reason;
+import io.lizsync.sync.central.syncjobs.service.SessionJobs;
 import io.lizsync.sync.db.ChangeWriter;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.Collapser;
@@ -63,11 +64,15 @@ public final class PushApplier {
     private boolean ended;
 
     private final Duration faultPause;
+    /** The session's job (ADR 0019): progress, and the cancellation's safe point at each batch. */
+    private final SessionJobs jobs;
+    private SessionJobs.Tracker progress;
 
-    PushApplier(Pool pool, String cloneId, Duration faultPause) {
+    PushApplier(Pool pool, String cloneId, Duration faultPause, SessionJobs jobs) {
         this.pool = pool;
         this.cloneId = cloneId;
         this.faultPause = faultPause;
+        this.jobs = jobs;
     }
 
     /** What a push did. */
@@ -122,6 +127,8 @@ public final class PushApplier {
                 uncertainty.toMillis());
         conflicts += resolution.decisions().size();
         ExchangeRepository.recordResend(c, cloneId, new ArrayList<>(resolution.resendRows()));
+        // A safe point: a cancelled job stops the push here (ABORTED), and abort() rolls it back whole.
+        progress.pushed(received);
         if (faultPause != null && batches == 1) {
             LOG.warnf("fault injection: pausing in push %s of clone %s for %d ms after its first batch", pushId,
                     cloneId, faultPause.toMillis());
@@ -153,6 +160,7 @@ public final class PushApplier {
         policies = ExchangeRepository.policies(c);
         window = ExchangeRepository.pendingWindow(c, state.lastTickId());
         syncId = UUID.randomUUID().toString();
+        progress = jobs.track(sessionId);
         // The replayed rows are logged by the writer's own statements, with the clone as origin.
         writer = ChangeWriter.logging(c, Json.encode(Map.of("origin", cloneId, "sync_id", syncId)));
     }
@@ -185,8 +193,10 @@ public final class PushApplier {
                 // moves its cursor past them (no pull, no acknowledge).
                 ExchangeRepository.completeSessionAt(c, cloneId, nextTick);
             }
+            jobs.pushCommits(c, sessionId, received, applied, conflicts, pullNeeded);
             Db.await(tx.commit());
             tx = null;
+            jobs.committed();
             LOG.infof("push %s of clone %s: %d change(s) in %d batch(es), %d applied, %d conflict(s), pull %s, "
                     + "offset %d ms +- %d; %d ms in all (waiting for replay statements %d ms, reading central's "
                     + "pending changes %d ms, resolving %d ms, last statements and commit %d ms)",
@@ -200,10 +210,14 @@ public final class PushApplier {
         }
     }
 
-    /** The stream broke off or failed: nothing of the push stays. */
-    public synchronized void abort() {
+    /**
+     * The stream broke off ({@code failure} null) or failed: nothing of the push stays, and the
+     * session's job fails with the reason (unless a cancellation already ended it).
+     */
+    public synchronized void abort(Throwable failure) {
         ended = true;
         release();
+        jobs.failed(sessionId, failure, "push");
     }
 
     private void release() {

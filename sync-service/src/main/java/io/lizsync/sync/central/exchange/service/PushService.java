@@ -10,14 +10,16 @@ public class PushService {
 
     private final Pool pool;
     private final SyncConfig config;
+    private final io.lizsync.sync.central.syncjobs.service.SessionJobs jobs;
 
-    PushService(Pool pool, SyncConfig config) {
+    PushService(Pool pool, SyncConfig config, io.lizsync.sync.central.syncjobs.service.SessionJobs jobs) {
         this.pool = pool;
         this.config = config;
+        this.jobs = jobs;
     }
 
     /** A new push of an authenticated clone. */
     public PushApplier open(String cloneId) {
-        return new PushApplier(pool, cloneId, config.testPushPause().orElse(null));
+        return new PushApplier(pool, cloneId, config.testPushPause().orElse(null), jobs);
     }
 }

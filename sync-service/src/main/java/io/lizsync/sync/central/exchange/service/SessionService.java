@@ -26,9 +26,11 @@ import java.util.UUID;
 public class SessionService {
 
     private final Pool pool;
+    private final io.lizsync.sync.central.syncjobs.service.SessionJobs jobs;
 
-    SessionService(Pool pool) {
+    SessionService(Pool pool, io.lizsync.sync.central.syncjobs.service.SessionJobs jobs) {
         this.pool = pool;
+        this.jobs = jobs;
     }
 
     /** A table's structure fingerprint as a node states it. */
@@ -37,7 +39,7 @@ public class SessionService {
 
     /** What Hello returns. */
     public record Hello(String sessionId, String centralId, String toolsVersion, List<Fingerprint> tables,
-            boolean redeployRequired, boolean upToDate, OpenAssignment assignment) {
+            boolean redeployRequired, boolean upToDate, OpenAssignment assignment, UUID syncJob) {
     }
 
     /** The clone's open assignment (ADR 0015) as hello shows it; {@code running}: already claimed. */
@@ -62,6 +64,7 @@ public class SessionService {
                 // A refused hello is a contact too: the clone is alive and said who it is (the
                 // credential was checked before any of these refusals).
                 recordContact(CloneAccess.credentialParts(credential)[0], contact);
+                jobs.refused(CloneAccess.credentialParts(credential)[0], e); // an operator's request waiting fails
             }
             throw e;
         }
@@ -95,7 +98,7 @@ public class SessionService {
         Long claimedTick = cursor == null || cursor.isBlank() ? null : parseTick(cursor);
         List<TableRef> claimedTables = new ArrayList<>();
         cloneTables.forEach(f -> claimedTables.add(f.table()));
-        return Db.inTransaction(pool, c -> {
+        Opened opened = Db.inTransaction(pool, c -> {
             // One round trip for the usual case, statements pipelined in this order: the credential
             // (the read model of registry's clones, ADR 0013), the clone's state (locked), the shapes
             // of the tables the clone names and whether anything waits since the cursor it names;
@@ -114,6 +117,7 @@ public class SessionService {
             var claimedShapes = Catalog.sendShapes(c, claimedTables);
             var pendingSinceClaimed = claimedTick == null ? null
                     : ExchangeRepository.sendPendingFor(c, cloneId, claimedTick);
+            var syncJobRows = Db.send(c, io.lizsync.sync.central.syncjobs.service.SessionJobs.OPEN_JOBS, cloneId);
             var assignmentRows = Db.send(c, """
                     SELECT job_id, package_id::text, force, state = 'running' FROM lizsync.assignments
                     WHERE clone_id = $1::uuid AND state IN ('queued', 'running')""", cloneId);
@@ -199,14 +203,25 @@ public class SessionService {
                 Row a = assigned.iterator().next();
                 open = new OpenAssignment(a.getUUID(0), a.getString(1), a.getBoolean(2), a.getBoolean(3));
             }
-            return new Hello(session == null ? "" : session, centralId, centralVersion, mine, redeploy, upToDate, open);
+            // The session's job (ADR 0019), in this transaction: created, adopted from a request, or none.
+            var job = jobs.hello(c, Db.await(syncJobRows), cloneId, session, upToDate, nothingToPush,
+                    contact.unsentChanges(), open != null, redeploy);
+            return new Opened(new Hello(session == null ? "" : session, centralId, centralVersion, mine, redeploy,
+                    upToDate, open, job.jobId()), job.changed());
         });
+        if (opened.jobsChanged()) {
+            jobs.committed();
+        }
+        return opened.hello();
+    }
+
+    private record Opened(Hello hello, boolean jobsChanged) {
     }
 
     /** Records that the clone committed the pulled changes up to {@code position}; returns the history item. */
     public String acknowledge(String cloneId, String sessionId, String position, long applied) throws Exception {
         long tick = parseTick(position);
-        return Db.inTransaction(pool, c -> {
+        String history = Db.inTransaction(pool, c -> {
             CloneState state = ExchangeRepository.lockClone(c, cloneId);
             ExchangeRepository.checkSession(state, sessionId);
             Long sessionTick = state.sessionTickId();
@@ -219,11 +234,14 @@ public class SessionService {
                     UPDATE lizsync.clone_state SET last_tick_id = $2, last_sync = now(), session_id = NULL,
                         session_tick_id = NULL, redeploy_required = false WHERE clone_id = $1::uuid""", cloneId, tick);
             Db.query(c, "DELETE FROM lizsync.resend_rows WHERE clone_id = $1::uuid", cloneId);
+            jobs.acknowledged(c, sessionId, applied); // the session's job (ADR 0019) succeeded
             return Db.query(c, """
                     INSERT INTO lizsync.history (server_from, server_to, sync_type, sync_status, change_count, tick_id)
                     VALUES ($1::uuid, ARRAY[$2::uuid], 'partial', 'done', $3, $4) RETURNING sync_id::text""",
                     centralId, cloneId, applied, tick).iterator().next().getString(0);
         });
+        jobs.committed();
+        return history;
     }
 
     static long parseTick(String position) {

@@ -44,11 +44,13 @@ public class ReviewGrpcService implements SyncReview {
     private final Calls calls;
 
     private final io.lizsync.sync.central.assign.service.AssignmentService assignments;
+    private final io.lizsync.sync.central.syncjobs.service.SyncJobService syncs;
 
     ReviewGrpcService(ReviewService service, io.lizsync.sync.central.assign.service.AssignmentService assignments,
-            NodeRoles roles) {
+            io.lizsync.sync.central.syncjobs.service.SyncJobService syncs, NodeRoles roles) {
         this.service = service;
         this.assignments = assignments;
+        this.syncs = syncs;
         this.calls = Calls.of(roles, SyncConfig.Role.central, "sync review");
     }
 
@@ -147,6 +149,13 @@ public class ReviewGrpcService implements SyncReview {
         String by = caller == null ? null : caller.login();
         return call(() -> io.lizsync.sync.central.assign.grpc.JobMapping.job(
                 assignments.assign(r.getCloneId(), r.getPackageId(), r.getForce(), by)));
+    }
+
+    @Override
+    public Uni<io.lizsync.proto.jobs.v1.Job> requestSync(io.lizsync.proto.sync.v1.RequestSyncRequest r) {
+        io.lizsync.grpckit.auth.Caller caller = io.lizsync.grpckit.auth.Caller.current();
+        String by = caller == null ? null : caller.login();
+        return call(() -> io.lizsync.sync.central.assign.grpc.JobMapping.job(syncs.request(r.getCloneId(), by)));
     }
 
     private static CloneState cloneState(CloneStateRecord s) {
