@@ -42,6 +42,11 @@ public class UiErrors {
         return Html.page(403, Pages.Templates.error(ui.chrome("forbidden", "Not allowed"), message));
     }
 
+    /** A service failed before the page ran (the registry, checking the session): a page for nobody in particular. */
+    public Response beforeThePage(StatusRuntimeException e) {
+        return page(Chrome.anonymous("error", "Something went wrong"), e);
+    }
+
     /** A failure while making a page. */
     public Response page(Chrome chrome, Throwable e) {
         if (e instanceof UiContext.CsrfRefused c) {

@@ -92,6 +92,15 @@ class DashboardTest {
     }
 
     @Test
+    void aSessionTheRegistryCannotCheckNowIsAnErrorPageNotAProblemDocument() {
+        given().cookie("lizsync_session", "lzs_" + "s".repeat(43)).get("/ui/history").then().statusCode(503)
+                .contentType(containsString("text/html")).body(containsString("data-page=\"error\""))
+                .body(containsString("not reachable"));
+        given().cookie("lizsync_session", "lzs_" + "s".repeat(43)).get("/api/v1/clones").then().statusCode(503)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void thePagesAreNotInTheApiDocument() {
         given().get("/q/openapi").then().statusCode(200).body(not(containsString("/ui/"))).body(not(containsString("/ui\"")));
     }
