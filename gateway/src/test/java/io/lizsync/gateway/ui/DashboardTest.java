@@ -101,6 +101,17 @@ class DashboardTest {
     }
 
     @Test
+    void anUnknownPageOrABadAddressIsAPageToo() {
+        given().header("Authorization", bearer("operator")).get("/ui/clones/not-a-uuid").then().statusCode(400)
+                .contentType(containsString("text/html")).body(containsString("data-page=\"error\""))
+                .body(containsString("data-nav=\"overview\""));
+        given().header("Authorization", bearer("operator")).get("/ui/no-such-page").then().statusCode(404)
+                .contentType(containsString("text/html")).body(containsString("There is no such page."));
+        given().header("Authorization", bearer("operator")).get("/api/v1/packages/not-a-uuid").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void thePagesAreNotInTheApiDocument() {
         given().get("/q/openapi").then().statusCode(200).body(not(containsString("/ui/"))).body(not(containsString("/ui\"")));
     }
