@@ -49,12 +49,15 @@ final class ReviewCommands {
     }
 
     @Command(name = "conflict-resolve", mixinStandardHelpOptions = true,
-            description = "Decide a conflict: the central or the clone value wins.")
+            description = "Decide a conflict: the central or the clone value wins, or a value you type.")
     static final class Resolve extends GatewayCommand {
         @Option(names = "--id", required = true, paramLabel = "N", description = "the conflict's id")
         long id;
-        @Option(names = "--winner", required = true, paramLabel = "central|clone")
+        @Option(names = "--winner", paramLabel = "central|clone", description = "whose value stands")
         Winner winner;
+        @Option(names = "--value", paramLabel = "TEXT",
+                description = "a value instead of either side's (the field's text form), written on central")
+        String value;
 
         enum Winner { central, clone }
 
@@ -63,13 +66,17 @@ final class ReviewCommands {
             if (id <= 0) {
                 throw new UsageException("--id must be a positive conflict id");
             }
-            JsonNode r = gw().post("/api/v1/conflicts/" + id + "/resolution", Map.of("winner", winner.name()),
-                    GatewayClient.SHORT);
+            if ((winner == null) == (value == null)) {
+                throw new UsageException("give exactly one of --winner and --value");
+            }
+            Map<String, String> body = value == null ? Map.of("winner", winner.name())
+                    : Map.of("winner", "value", "value", value);
+            JsonNode r = gw().post("/api/v1/conflicts/" + id + "/resolution", body, GatewayClient.SHORT);
             Output o = out();
             if (o.json()) {
                 o.document(r);
             } else {
-                o.line("OK: conflict " + id + " resolved, " + winner + " wins");
+                o.line("OK: conflict " + id + " resolved, " + (value == null ? winner + " wins" : "the typed value stands"));
             }
             return ExitCodes.OK;
         }

@@ -65,6 +65,9 @@ class CommandLineTest {
         assertUsage("Invalid value for option '--add-uid-columns'", "prepare", "--schemas", "s", "--add-uid-columns",
                 "maybe");
         assertUsage("Invalid value for option '--winner'", "conflict-resolve", "--id", "3", "--winner", "both");
+        assertUsage("exactly one of --winner and --value", "conflict-resolve", "--id", "3");
+        assertUsage("exactly one of --winner and --value", "conflict-resolve", "--id", "3", "--winner", "clone",
+                "--value", "x");
     }
 
     @Test

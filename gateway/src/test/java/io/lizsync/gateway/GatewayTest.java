@@ -62,6 +62,20 @@ class GatewayTest {
     }
 
     @Test
+    void aTypedConflictValueNeedsWinnerValueAndTheOtherWay() {
+        for (String body : new String[] {"{\"winner\":\"value\"}", "{\"winner\":\"clone\",\"value\":\"x\"}"}) {
+            given().header("Authorization", bearer("operator")).contentType("application/json").body(body)
+                    .post("/api/v1/conflicts/7/resolution").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem("value"));
+        }
+        given().header("Authorization", bearer("operator")).contentType("application/json").body("{\"winner\":\"mine\"}")
+                .post("/api/v1/conflicts/7/resolution").then().statusCode(400).body("errors.field", hasItem("winner"));
+        // A typed value passes the gateway's checks and reaches the service (unreachable here).
+        given().header("Authorization", bearer("operator")).contentType("application/json")
+                .body("{\"winner\":\"value\",\"value\":\"42\"}").post("/api/v1/conflicts/7/resolution").then().statusCode(503);
+    }
+
+    @Test
     void invalidInputIsA400NamingTheField() {
         given().header("Authorization", bearer("administrator")).contentType("application/json").body("{\"schemas\": []}")
                 .post("/api/v1/central/tools/prepare").then().statusCode(400).contentType("application/problem+json")

@@ -82,6 +82,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response invalidField(InvalidFieldException e) {
+        return Problems.invalid(e.getMessage(), java.util.List.of(new Problems.FieldError(e.field(), e.reason())));
+    }
+
+    @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         if (UiErrors.isUi(uri.getPath()) && e.getResponse().getStatus() >= 400) {
             return ui().failure(e);

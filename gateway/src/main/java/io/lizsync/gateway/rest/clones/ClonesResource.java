@@ -67,12 +67,13 @@ public class ClonesResource {
 
     /** A clone as central's exchange knows it: contact, last sync, what waits both ways, its open assignment. */
     public record CloneView(String id, String name, Instant lastContact, Instant lastSync, Waiting toClone,
-            Waiting toCentral, String toolsVersion, boolean redeployRequired, String openAssignment, Registration registry) {
+            Waiting toCentral, long pendingConflicts, String toolsVersion, boolean redeployRequired, String openAssignment,
+            Registration registry) {
         static CloneView of(CloneState s, Registration registration) {
             return new CloneView(s.getCloneId(), s.getName(), Protos.time(s.getLastContact()), Protos.time(s.getLastSync()),
                     new Waiting(s.getPendingEvents(), Protos.time(s.getOldestPendingAt()), s.getLagSeconds()),
                     new Waiting(s.getUnsentChanges(), Protos.time(s.getOldestUnsentAt()), s.getUnsentAgeSeconds()),
-                    Protos.text(s.getToolsVersion()), s.getRedeployRequired(),
+                    s.getPendingConflicts(), Protos.text(s.getToolsVersion()), s.getRedeployRequired(),
                     s.getOpenAssignmentJobId().isEmpty() ? null : "/api/v1/jobs/" + s.getOpenAssignmentJobId(), registration);
         }
     }
@@ -102,7 +103,8 @@ public class ClonesResource {
 
     @GET
     @Polled
-    @Operation(summary = "Clones by name: last contact, last sync, changes waiting both ways and the age of the oldest, open assignment")
+    @Operation(summary = "Clones by name: last contact, last sync, changes waiting both ways and the age of the oldest, conflicts "
+            + "waiting for a decision, open assignment")
     public Uni<Page<CloneView>> list(@Valid @BeanParam PageRequest page) {
         return downstream.asCaller(review).listCloneStates(ListCloneStatesRequest.newBuilder().setPageSize(page.size())
                 .setPageToken(page.token()).build())

@@ -67,8 +67,13 @@ public class ConflictsResource {
         }
     }
 
-    /** A decision: which side's value stands. */
-    public record Resolution(@NotNull @Pattern(regexp = "central|clone", message = "must be central or clone") String winner) {
+    /**
+     * A decision: which side's value stands, or ({@code winner} "value") a value typed instead of
+     * either, in the field's text form (cast to the column's type on central).
+     */
+    public record Resolution(
+            @NotNull @Pattern(regexp = "central|clone|value", message = "must be central, clone or value") String winner,
+            @jakarta.validation.constraints.Size(max = 262_144, message = "at most 256 KiB") String value) {
     }
 
     @GET
@@ -104,9 +109,20 @@ public class ConflictsResource {
     @Path("/{id}/resolution")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR})
-    @Operation(summary = "Decide a conflict (or override the rule's decision): keep central's or the clone's value")
+    @Operation(summary = "Decide a conflict (or override the rule's decision): keep central's or the clone's value, "
+            + "or set a typed value (winner \"value\" with \"value\"; recorded as central's)")
     public Uni<ConflictView> resolve(@PathParam("id") @Positive long id, @Valid @NotNull Resolution body) {
-        return downstream.asCaller(review).resolveConflict(ResolveConflictRequest.newBuilder().setId(id)
-                .setWinner(body.winner()).setDecidedBy(downstream.caller().login()).build()).map(ConflictView::of);
+        boolean typed = body.winner().equals("value");
+        if (typed != (body.value() != null)) {
+            String why = typed ? "required when winner is value" : "only with winner value";
+            throw new io.lizsync.gateway.error.InvalidFieldException("value", why);
+        }
+        var req = ResolveConflictRequest.newBuilder().setId(id).setDecidedBy(downstream.caller().login());
+        if (typed) {
+            req.setWinner("central").setValue(body.value());
+        } else {
+            req.setWinner(body.winner());
+        }
+        return downstream.asCaller(review).resolveConflict(req.build()).map(ConflictView::of);
     }
 }
