@@ -50,7 +50,8 @@ public class PullService {
     /** Starts a pull of the clone's open session. Close the stream when done, whichever way. */
     public PullStream open(String cloneId, String sessionId) throws Exception {
         long t0 = System.nanoTime();
-        record Start(String centralId, long from, long to, List<NetChange> resend, List<TableRef> tables) {
+        record Start(String centralId, long from, long to, List<NetChange> resend, List<TableRef> tables,
+                long echoHorizon) {
         }
         Start start = Db.inTransaction(pool, c -> {
             CloneState state = ExchangeRepository.lockClone(c, cloneId);
@@ -59,10 +60,11 @@ public class PullService {
             long tick = ExchangeRepository.newTick(c);
             Db.query(c, "UPDATE lizsync.clone_state SET session_tick_id = $2 WHERE clone_id = $1::uuid", cloneId, tick);
             return new Start(centralId, state.lastTickId(), tick, resendRows(c, cloneId, centralId),
-                    ExchangeRepository.cloneTables(c, cloneId));
+                    ExchangeRepository.cloneTables(c, cloneId), state.echoHorizon());
         });
-        PullStream stream = new PullStream(new Routing.Destination(cloneId, new java.util.HashSet<>(start.tables())),
-                start.centralId(), start.to(), start.resend(), t0);
+        // The clone's own changes up to its echo horizon were sent by an earlier incarnation: not echoes.
+        PullStream stream = new PullStream(new Routing.Destination(cloneId, new java.util.HashSet<>(start.tables()),
+                start.echoHorizon()), start.centralId(), start.to(), start.resend(), t0);
         try {
             stream.open(start.from());
         } catch (RuntimeException e) {
@@ -99,6 +101,7 @@ public class PullService {
     /** The net changes of one pull, in replay order, read as they are consumed. */
     public final class PullStream implements Iterator<NetChange>, AutoCloseable {
         private final String cloneId;
+        private final long echoHorizon;
         private final String centralId;
         private final long tickId;
         private final Deque<NetChange> resend;
@@ -117,6 +120,7 @@ public class PullService {
 
         PullStream(Routing.Destination to, String centralId, long tickId, List<NetChange> resend, long started) {
             this.cloneId = to.nodeId();
+            this.echoHorizon = to.echoHorizon();
             this.centralId = centralId;
             this.tickId = tickId;
             this.resend = new ArrayDeque<>(resend);
@@ -141,8 +145,8 @@ public class PullService {
                       AND pg_visible_in_snapshot(l.transaction_id, n.tick_snapshot)
                       AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s WHERE s.server_id = $3::uuid
                                   AND s.schema_name = l.schema_name AND s.table_name = l.table_name)""",
-                    "$3::text")));
-            cursor = statement.cursor(Tuple.of(fromTick, tickId, cloneId));
+                    "$3::text", "$4::bigint")));
+            cursor = statement.cursor(Tuple.of(fromTick, tickId, cloneId, echoHorizon));
         }
 
         @Override
