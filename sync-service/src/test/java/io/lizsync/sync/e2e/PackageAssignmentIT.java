@@ -263,6 +263,9 @@ class PackageAssignmentIT {
         assertEquals(String.valueOf(centralRows), one(CLONE, "SELECT count(*) FROM survey.parcel"));
         assertEquals("0", one(CLONE, "SELECT count(*) FROM survey.parcel WHERE code LIKE 'C-%'"));
         assertEquals("owner 7", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-7'"));
+        // what the gateway shows waits for it: central's change and the four the clone sent
+        assertEquals(5, review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build())
+                .getPendingEvents());
 
         // the next sync brings them back (the redeployed clone does not hold them), and central's own
         SynchronizeResponse back = sync();
