@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the deploys central assigned to this clone (ADR 0015), on the sync runner's thread and
- * lock: claims the assignment (central answers a single-use registration ticket for this clone and
- * the package), deploys through {@link DeployService} exactly as an operator's deploy by id with a
+ * lock, after the session sent the clone's edits to central ("Syncing first"; a failed push fails
+ * the job unless forced): claims the assignment (central answers a single-use registration ticket
+ * for this clone and the package), deploys through {@link DeployService} exactly as an operator's deploy by id with a
  * ticket (download through central's relay, signature, one clone transaction, every check, then
  * the registration), reports progress and the outcome, and stops before the deploy commits when a
  * cancellation was asked. What it started is kept in {@code <state dir>/assignment} (0600: it holds
