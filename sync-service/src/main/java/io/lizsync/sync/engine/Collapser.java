@@ -147,6 +147,16 @@ public final class Collapser {
     }
 
     /**
+     * Collapses changes given in event order for {@code to}: what it wrote after its echo horizon is
+     * left out ({@link Routing}); tables are not filtered.
+     */
+    public static List<NetChange> collapseFor(List<LoggedChange> changes, Routing.Destination to) {
+        Folder folder = new Folder();
+        changes.forEach(folder::add);
+        return folder.resultFor(to);
+    }
+
+    /**
      * Collapses changes fed one by one in event order, so that a long log can be read in chunks
      * without keeping every logged change: memory grows with the rows changed, not the changes.
      */

@@ -508,6 +508,31 @@ class PackageAssignmentIT {
         assertEquals(PackageDeployIT.rows("central", "survey.parcel"), PackageDeployIT.rows(CLONE, "survey.parcel"));
     }
 
+    @Test
+    @Order(12)
+    void aRedeployedClonesEditOfAFieldItsEarlierIncarnationChangedIsAConflict() throws Exception {
+        PackageInfo older = build();
+        sql(CLONE, "UPDATE survey.parcel SET owner = 'sent before the redeploy' WHERE code = 'P-14'");
+        assertEquals(1, sync().getNumberReplayedToCentral());
+        var redeployed = deploy(DeployRequest.newBuilder().setPackageId(older.getPackageId())
+                .setRegistrationTicket(PackageProcesses.ticket(registry, channel(sidecar.port), "field-a", older)));
+        assertEquals(1, redeployed.getStatus(), redeployed.getMessage());
+        // the new incarnation never saw that edit: its own edit of the field meets it as central's side
+        sql(CLONE, "UPDATE survey.parcel SET owner = 'edited after the redeploy' WHERE code = 'P-14'");
+        SynchronizeResponse s = sync();
+        assertEquals(1, s.getNumberReplayedToCentral(), s.getMessage());
+        assertEquals(1, s.getNumberConflicts(), s.getMessage());
+        assertEquals("clone|\"sent before the redeploy\"|\"edited after the redeploy\"", one("central", """
+                SELECT c.winner || '|' || c.central_value::text || '|' || c.clone_value::text
+                FROM lizsync.conflicts c JOIN survey.parcel p ON p.uid = c.object_uid
+                WHERE p.code = 'P-14' AND c.field_name = 'owner'"""));
+        // the later edit won (last edit wins): both hold it, and it does not come back
+        assertEquals("edited after the redeploy", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-14'"));
+        assertEquals("edited after the redeploy", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-14'"));
+        assertEquals(0, s.getNumberReplayedToClone(), s.getMessage());
+        assertEquals(PackageDeployIT.rows("central", "survey.parcel"), PackageDeployIT.rows(CLONE, "survey.parcel"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The clone's sidecar again, on the same state directory, with {@code extra} in its environment. */

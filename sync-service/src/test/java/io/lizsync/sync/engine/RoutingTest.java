@@ -206,5 +206,12 @@ class RoutingTest {
         List<NetChange> routed = new ArrayList<>();
         rows.forEach(row -> routed.add(Routing.route(row, REDEPLOYED)));
         assertEquals(routed, streamed);
+        // and so does the fold of a whole log (central's side of a push's conflict check), in replay order
+        List<LoggedChange> log = new ArrayList<>();
+        rows.forEach(log::addAll);
+        log.sort(java.util.Comparator.comparingLong(LoggedChange::eventId));
+        List<NetChange> whole = Collapser.collapseFor(log, REDEPLOYED);
+        routed.sort(Routing.ORDER);
+        assertEquals(routed, whole);
     }
 }
