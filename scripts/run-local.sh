@@ -438,17 +438,21 @@ echo "  GET /api/v1/conflicts: $($CURL -fsS -H "$H" "$GW/api/v1/conflicts?limit=
 echo "  GET /api/v1/sync/history: $($CURL -fsS -H "$H" "$GW/api/v1/sync/history?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]), "history items")')"
 echo "  unknown package: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" "$GW/api/v1/packages/00000000-0000-4000-8000-000000000000"), malformed id: HTTP $($CURL -s -o /dev/null -w '%{http_code}' -H "$H" "$GW/api/v1/packages/not-an-id")"
 
-say "Walk 12d: deploy through central: assign the walk's package to clone-a; at its next contact clone-a refuses (it synced past that package) and says why"
+say "Walk 12d: deploy through central: assign the walk's package to clone-a (it synced past that package, and edits a parcel now); at its next contact clone-a sends its edit first, goes back to the package, and its next sync brings back everything since, its own edit included"
 CLONE_A=$(psql_db clone-a -At -c "SELECT server_id::text FROM lizsync.server_metadata")
+psql_db clone-a -c "UPDATE field.parcel SET owner = 'edited on clone-a before its redeploy' WHERE code = 'P-004'" >/dev/null
 JOB=$($CLI deploy --clone "$CLONE_A" --package-id "$PACKAGE_ID" --no-wait | sed -n 's/^job id: //p')
 [ -n "$JOB" ] || { echo "run-local: no deploy job was made" >&2; false; }
 echo "  job $JOB: $($CLI job-show "$JOB" --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], "-", j.get("step"))')"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize >"$STATE/logs/assigned-sync.log" 2>&1 || true
-if $CLI job-follow "$JOB" >"$STATE/logs/assigned-job.log" 2>&1; then
-  echo "run-local: clone-a deployed a package it had synced past" >&2; false
+if ! $CLI job-follow "$JOB" >"$STATE/logs/assigned-job.log" 2>&1; then
+  echo "run-local: clone-a did not deploy the assigned package:" >&2; cat "$STATE/logs/assigned-job.log" >&2; false
 fi
 echo "  $(grep -m1 'lizsync: job' "$STATE/logs/assigned-job.log" | cut -c1-220)"
+echo "  central has clone-a's edit: $(psql_db central -At -c "SELECT owner FROM field.parcel WHERE code = 'P-004'")"
 LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a syncs on: /'
+[ "$(psql_db clone-a -At -c "SELECT owner FROM field.parcel WHERE code = 'P-004'")" = "edited on clone-a before its redeploy" ] \
+  || { echo "run-local: clone-a's own edit did not come back after its redeploy" >&2; false; }
 $CLI clones > "$STATE/cli/clones.txt"
 sed 's/^/  /' "$STATE/cli/clones.txt"
 grep -q "^$CLONE_A  clone-a " "$STATE/cli/clones.txt" || { echo "run-local: lizsync clones does not list clone-a" >&2; false; }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lizsync.testkit.ToolsVersions;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -40,8 +41,8 @@ class UpgradeIT extends DatabaseFixture {
         var upgraded = installer.upgrade(true);
         assertTrue(upgraded.ok(), upgraded.message());
         assertEquals("1", upgraded.previousVersion());
-        assertEquals("11", upgraded.installedVersion());
-        assertEquals(List.of("2", "3", "4", "5", "6", "7", "8", "9", "10", "11"), upgraded.appliedVersions());
+        assertEquals(ToolsVersions.current(), upgraded.installedVersion());
+        assertEquals(ToolsVersions.after("1"), upgraded.appliedVersions());
         assertEquals(before, one(ds, SNAPSHOT_OF_DATA));
         assertEquals("t", one(ds, "SELECT to_regclass('lizsync.ticks') IS NOT NULL"));
 

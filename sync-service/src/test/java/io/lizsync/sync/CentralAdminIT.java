@@ -67,8 +67,8 @@ class CentralAdminIT {
         assertEquals("1", dry.getInstalledVersion());
         var up = admin.upgrade(UpgradeRequest.newBuilder().setRunIt(true).build());
         assertEquals(1, up.getStatus(), up.getMessage());
-        assertEquals("11", up.getInstalledVersion());
-        assertEquals("11", admin.getToolsStatus(GetToolsStatusRequest.getDefaultInstance()).getInstalledVersion());
+        assertEquals(io.lizsync.testkit.ToolsVersions.current(), up.getInstalledVersion());
+        assertEquals(io.lizsync.testkit.ToolsVersions.current(), admin.getToolsStatus(GetToolsStatusRequest.getDefaultInstance()).getInstalledVersion());
     }
 
     @Test

@@ -148,14 +148,14 @@ public final class PackageDeployer {
                         + " and the package comes from central " + m.centralServerId() + " (force to switch)");
             }
             forced.add("switched from central " + before.centralId());
-        } else if (before.tickId() != null && before.tickId() > m.tickId()) {
-            if (!options.force()) {
-                throw new PackageRefusedException("this clone already synchronised past the package (clone at central "
-                        + "position " + before.tickId() + ", package at " + m.tickId()
-                        + "): create a new package, or force to go back to it");
-            }
-            forced.add("went back from central position " + before.tickId() + " to " + m.tickId());
         }
+        // A clone that synchronised past the package goes back to it: central sends again what came
+        // after the package's snapshot, the clone's own pushed edits included (its echo horizon,
+        // ADR 0015 "Syncing first"), so nothing is lost and no force is needed.
+        String wentBack = before.centralId() != null && before.centralId().equals(m.centralServerId())
+                && before.tickId() != null && before.tickId() > m.tickId()
+                ? "; went back from central position " + before.tickId() + " to " + m.tickId()
+                        + " (central sends what came since at the next sync)" : "";
         if (before.unsyncedEdits() > 0) {
             if (!options.force()) {
                 throw new PackageRefusedException("this clone holds " + before.unsyncedEdits() + " unsynced edit(s) that "
@@ -286,7 +286,7 @@ public final class PackageDeployer {
         }
         String message = "package " + m.packageId() + " deployed: " + tables.size() + " table(s), " + rows
                 + " row(s), clone " + cloneId + (keep ? " (kept its id)" : " (new id)")
-                + (forced.isEmpty() ? "" : "; forced: " + String.join(", ", forced));
+                + wentBack + (forced.isEmpty() ? "" : "; forced: " + String.join(", ", forced));
         progress.report("done", 100, message, null, 0);
         return new Result(cloneId, cloneName, keep, discarded, tables, rows, message);
     }

@@ -224,12 +224,15 @@ class PackageIT {
         assertTrue(failing.getMessage().contains("additional SQL"), failing.getMessage());
         assertEquals(before, content(clone) + state(clone));
 
-        // Synced past: the clone's cursor is beyond the package's position.
+        // Synced past: the clone's cursor is beyond the package's position. Going back is no refusal
+        // of its own (central sends again what came since, the clone's own pushed edits included:
+        // ADR 0015): only the unsynced edit refuses this deploy.
         var later = build(central, null, Progress.NONE);
         exec(clone, "UPDATE lizsync.clone_state SET last_tick_id = " + (later.manifest().tickId() + 5));
         var past = assertThrows(PackageRefusedException.class, () -> deploy(clone, first.archive(),
                 new PackageDeployer.Options(false, false, null), c));
-        assertTrue(past.getMessage().contains("past the package"), past.getMessage());
+        assertTrue(past.getMessage().contains("1 unsynced edit"), past.getMessage());
+        assertFalse(past.getMessage().contains("past the package"), past.getMessage());
 
         // Forced: the edit is discarded and said so; the clone keeps its id.
         var forced = deploy(clone, later.archive(), new PackageDeployer.Options(true, false, null), c);
@@ -238,6 +241,12 @@ class PackageIT {
         assertTrue(forced.keptServerId());
         assertEquals(content(central), content(clone));
         assertEquals("0", one(clone, "SELECT count(*) FROM audit.logged_actions"));
+        // Back to the older package without force: nothing unsynced, and going back is said.
+        var back = deploy(clone, first.archive(), new PackageDeployer.Options(false, false, null), c);
+        assertTrue(back.message().contains("went back from central position " + later.manifest().tickId()),
+                back.message());
+        assertFalse(back.message().contains("forced"), back.message());
+        assertEquals(cloneId, back.cloneId());
         // A new server id on request.
         var renewed = deploy(clone, later.archive(), new PackageDeployer.Options(false, true, null), c);
         assertNotEquals(cloneId, renewed.cloneId());

@@ -40,20 +40,25 @@ public final class ChangeLog {
      * event: children before parents); within a row, its events in order. A reader folds one row
      * at a time ({@link io.lizsync.sync.engine.Collapser.RowByRow}): memory does not grow with the
      * log, PostgreSQL sorts. The net kind is that of the row's last insert or delete (an update
-     * when there is none); when it was written by {@code excludeParam}'s server, an insert is only
-     * an update for it (it has the row) and a delete nothing. The replay class is the column
-     * after {@code columns} (0 insert, 1 update, 2 delete).
+     * when there is none); when it was written by {@code excludeParam}'s server after its echo
+     * horizon ({@code horizonParam}), an insert is only an update for it (it has the row) and a
+     * delete nothing. The replay class is the column after {@code columns} (0 insert, 1 update,
+     * 2 delete): {@link io.lizsync.sync.engine.Routing#replayClass}, kept equal by a unit test.
      *
      * Names are compared byte-wise ({@code COLLATE "C"}): the sorts only group a row's events,
      * and the database's linguistic collation costs a third of a large push's read.
      *
      * @param excludeParam a bound parameter ({@code $3}) holding the server whose writes are left
      *                     out, or {@code "''"} for none
+     * @param horizonParam a bound parameter ({@code $4::bigint}) or a literal holding its echo
+     *                     horizon: its writes logged at or before that event id are not left out
+     *                     ({@code "0"} for none)
      */
-    public static String groupedByRow(String columns, String from, String where, String excludeParam) {
+    public static String groupedByRow(String columns, String from, String where, String excludeParam,
+            String horizonParam) {
         return "SELECT " + columns + ", l.lizsync_class FROM (SELECT l.*, CASE WHEN l.lizsync_kind IS NULL THEN 1 "
                 + "WHEN substr(l.lizsync_kind, 20, 1) = 'D' THEN 2 WHEN substr(l.lizsync_kind, 21) = " + excludeParam
-                + " THEN 1 ELSE 0 END AS lizsync_class FROM (SELECT l.*, min(l.event_id) OVER r AS lizsync_first, "
+                + " AND substr(l.lizsync_kind, 1, 19)::bigint > " + horizonParam + " THEN 1 ELSE 0 END AS lizsync_class FROM (SELECT l.*, min(l.event_id) OVER r AS lizsync_first, "
                 + "max(l.event_id) OVER r AS lizsync_last, max(CASE WHEN l.action IN ('I', 'D') THEN "
                 + "lpad(l.event_id::text, 19, '0') || l.action::text || coalesce(l.sync_data ->> 'origin', '') END) "
                 + "OVER r AS lizsync_kind FROM " + from + " WHERE " + where

@@ -7,13 +7,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Folds logged changes into one net change per row: consecutive changes of a field collapse to
  * the last, an insert followed by updates is one insert, anything followed by a delete is a
  * delete. With {@code exclude}, what that server wrote last is left out: a node never receives
- * back its own changes (no echo), but still receives the fields others changed after it.
+ * back its own changes (no echo), but still receives the fields others changed after it. With a
+ * {@link Routing.Destination}, what the node wrote at or before its echo horizon is not an echo
+ * (an earlier incarnation of it wrote it: {@link Routing}).
  * The result is ordered so that foreign keys on uid hold while it is replayed: inserts first (in
  * the order they were made: parents before children), then updates, then deletes (in the order
  * they were made: children before parents).
@@ -28,11 +29,15 @@ public final class Collapser {
         final String uid;
         NetChange.Kind kind;
         String rowWriter;
+        /** Event id of the insert or delete that decided the kind (its writer is {@link #rowWriter}). */
+        long rowEvent;
         final Map<String, String> values = new LinkedHashMap<>();
         final Map<String, Instant> times = new HashMap<>();
         final Map<String, String> writers = new HashMap<>();
         /** Per field: the node the change that set it last came from (the log row's writer). */
         final Map<String, String> hops = new HashMap<>();
+        /** Per field: the event id of the change that set it last. */
+        final Map<String, Long> events = new HashMap<>();
         Map<String, String> oldRow = new LinkedHashMap<>();
         Instant editedAt;
         long first;
@@ -55,10 +60,12 @@ public final class Collapser {
                 case 'I' -> {
                     kind = NetChange.Kind.UPSERT;
                     rowWriter = c.writer();
+                    rowEvent = c.eventId();
                     values.clear();
                     times.clear();
                     writers.clear();
                     hops.clear();
+                    events.clear();
                     setAll(c.rowData(), c);
                 }
                 case 'U' -> {
@@ -77,11 +84,13 @@ public final class Collapser {
                 default -> {
                     kind = NetChange.Kind.DELETE;
                     rowWriter = c.writer();
+                    rowEvent = c.eventId();
                     oldRow = new LinkedHashMap<>(c.rowData());
                     values.clear();
                     times.clear();
                     writers.clear();
                     hops.clear();
+                    events.clear();
                 }
             }
         }
@@ -92,14 +101,16 @@ public final class Collapser {
                 times.put(e.getKey(), c.timeOf(e.getKey()));
                 writers.put(e.getKey(), c.writerOf(e.getKey()));
                 hops.put(e.getKey(), c.writer());
+                events.put(e.getKey(), c.eventId());
             }
         }
 
-        NetChange result(String exclude) {
+        /** The net change for {@code to} (null: for a node that receives everything). */
+        NetChange result(Routing.Destination to) {
             NetChange.Kind k = kind;
             Map<String, String> v = values; // a fold gives its result once and is dropped
-            if (exclude != null) {
-                if ((k == NetChange.Kind.DELETE || k == NetChange.Kind.UPSERT) && Objects.equals(rowWriter, exclude)) {
+            if (to != null && to.nodeId() != null) {
+                if ((k == NetChange.Kind.DELETE || k == NetChange.Kind.UPSERT) && to.isEcho(rowWriter, rowEvent)) {
                     if (k == NetChange.Kind.DELETE) {
                         return null;
                     }
@@ -109,7 +120,10 @@ public final class Collapser {
                 if (k == NetChange.Kind.UPDATE) {
                     // Neither what it wrote nor what came from it (a tier relays its children's
                     // edits: their writer is the child, but they came from the tier).
-                    v.keySet().removeIf(f -> Objects.equals(writers.get(f), exclude) || Objects.equals(hops.get(f), exclude));
+                    v.keySet().removeIf(f -> {
+                        long event = events.get(f);
+                        return to.isEcho(writers.get(f), event) || to.isEcho(hops.get(f), event);
+                    });
                     if (v.isEmpty()) {
                         return null;
                     }
@@ -129,7 +143,17 @@ public final class Collapser {
     public static List<NetChange> collapse(List<LoggedChange> changes, String exclude) {
         Folder folder = new Folder();
         changes.forEach(folder::add);
-        return folder.result(exclude);
+        return folder.resultFor(new Routing.Destination(exclude, null));
+    }
+
+    /**
+     * Collapses changes given in event order for {@code to}: what it wrote after its echo horizon is
+     * left out ({@link Routing}); tables are not filtered.
+     */
+    public static List<NetChange> collapseFor(List<LoggedChange> changes, Routing.Destination to) {
+        Folder folder = new Folder();
+        changes.forEach(folder::add);
+        return folder.resultFor(to);
     }
 
     /**
@@ -152,10 +176,15 @@ public final class Collapser {
 
         /** The net changes in replay order; the folder is empty afterwards. */
         public List<NetChange> result(String exclude) {
+            return resultFor(new Routing.Destination(exclude, null));
+        }
+
+        /** The net changes for {@code to} in replay order (tables are not filtered); the folder is empty afterwards. */
+        public List<NetChange> resultFor(Routing.Destination to) {
             List<NetChange> out = new ArrayList<>(folds.size());
             var it = folds.values().iterator();
             while (it.hasNext()) {
-                NetChange n = it.next().result(exclude);
+                NetChange n = it.next().result(to);
                 it.remove();
                 if (n != null) {
                     out.add(n);
@@ -175,7 +204,7 @@ public final class Collapser {
         private final Routing.Destination to;
         private Fold current;
 
-        /** Folds for {@code to}: its tables only, nothing it wrote itself ({@link Routing}). */
+        /** Folds for {@code to}: its tables only, nothing it wrote itself after its echo horizon ({@link Routing}). */
         public RowByRow(Routing.Destination to) {
             this.to = to;
         }
@@ -189,7 +218,7 @@ public final class Collapser {
         public NetChange add(LoggedChange c) {
             NetChange done = null;
             if (current != null && !(current.uid.equals(c.uid()) && current.table.equals(c.table()))) {
-                done = current.result(to.nodeId());
+                done = current.result(to);
                 current = null;
             }
             if (!to.takes(c.table())) {
@@ -204,7 +233,7 @@ public final class Collapser {
 
         /** The last row's net change (null when there is none, or nothing is left after exclusion). */
         public NetChange finish() {
-            NetChange done = current == null ? null : current.result(to.nodeId());
+            NetChange done = current == null ? null : current.result(to);
             current = null;
             return done;
         }

@@ -43,9 +43,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Deploys through central (ADR 0015), end to end on real processes and databases: registry,
  * central, packaging-service and one clone's sidecar. An operator assigns a package to a clone;
- * the clone's next sync picks it up, deploys it and reports; the job says how it went. Refusals
- * (unknown clone or package, a second open assignment, unsynced edits without force), a
- * cancellation before the clone's contact, and the clone state the gateway lists.
+ * the clone's next sync picks it up, sends the clone's edits first, deploys it and reports; the
+ * job says how it went, and the clone's edits come back at the following sync (nothing lost,
+ * nothing twice). Refusals (unknown clone or package, a second open assignment, edits that cannot
+ * be sent first without force), a cancellation before the clone's contact, the clone state the
+ * gateway lists, and operators' redeploys from packages older than the clone's last push.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PackageAssignmentIT {
@@ -179,7 +181,7 @@ class PackageAssignmentIT {
                 .listDeployments(io.lizsync.proto.packaging.v1.ListDeploymentsRequest.newBuilder()
                         .setPackageId(second.getPackageId()).build()).getDeploymentsList();
         assertEquals(List.of(cloneId), deployments.stream().map(d -> d.getCloneServerId()).toList());
-        assertEquals("11", state.getToolsVersion());
+        assertEquals(io.lizsync.testkit.ToolsVersions.current(), state.getToolsVersion());
     }
 
     @Test
@@ -226,8 +228,70 @@ class PackageAssignmentIT {
 
     @Test
     @Order(4)
-    void unsyncedEditsWithoutForceFailTheJobAndStaySyncable() throws Exception {
-        // central's table changed: the clone's hello is refused until it is deployed again
+    void anAssignedDeploySendsTheClonesEditsFirstAndTheyComeBackAtTheNextSync() throws Exception {
+        assertEquals(1, sync().getStatus());
+        PackageInfo before = build();
+        int centralRows = Integer.parseInt(one("central", "SELECT count(*) FROM survey.parcel"));
+        sql("central", "UPDATE survey.parcel SET owner = 'central, after the package' WHERE code = 'P-1'");
+        // the clone's edits, all after the package: two inserts (one updated since), an update and a
+        // delete of rows the package has
+        sql(CLONE, """
+                INSERT INTO survey.parcel (code, owner, geom) VALUES
+                    ('C-1', 'inserted on the clone', ST_MakeEnvelope(0, 200, 90, 290, 2154)),
+                    ('C-2', 'inserted on the clone', ST_MakeEnvelope(100, 200, 190, 290, 2154));
+                UPDATE survey.parcel SET owner = 'C-1, updated on the clone' WHERE code = 'C-1';
+                UPDATE survey.parcel SET owner = 'edited on the clone' WHERE code = 'P-7';
+                DELETE FROM survey.parcel WHERE code = 'P-8';""");
+        assertEquals("5", one(CLONE, "SELECT count(*) FROM audit.logged_actions"));
+        Job queued = assign(before);
+
+        SynchronizeResponse contact = sync();
+        assertEquals(1, contact.getStatus(), contact.getMessage());
+        assertTrue(contact.getMessage().contains(queued.getId() + " succeeded"), contact.getMessage());
+        assertEquals(4, contact.getNumberReplayedToCentral(), "the edits went first: " + contact.getMessage());
+        Job done = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.getMessage());
+        // central holds the clone's edits, each once
+        assertEquals(String.valueOf(centralRows + 1), one("central", "SELECT count(*) FROM survey.parcel"));
+        assertEquals("1|C-1, updated on the clone", one("central",
+                "SELECT count(*) || '|' || max(owner) FROM survey.parcel WHERE code = 'C-1'"));
+        assertEquals("1", one("central", "SELECT count(*) FROM survey.parcel WHERE code = 'C-2'"));
+        assertEquals("edited on the clone", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-7'"));
+        assertEquals("0", one("central", "SELECT count(*) FROM survey.parcel WHERE code = 'P-8'"));
+        // the clone holds the package, made before its edits
+        assertEquals(before.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        assertEquals(String.valueOf(centralRows), one(CLONE, "SELECT count(*) FROM survey.parcel"));
+        assertEquals("0", one(CLONE, "SELECT count(*) FROM survey.parcel WHERE code LIKE 'C-%'"));
+        assertEquals("owner 7", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-7'"));
+        // what the gateway shows waits for it: central's change and the four the clone sent
+        assertEquals(5, review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build())
+                .getPendingEvents());
+
+        // the next sync brings them back (the redeployed clone does not hold them), and central's own
+        SynchronizeResponse back = sync();
+        assertEquals(5, back.getNumberReplayedToClone(), back.getMessage());
+        assertEquals(0, back.getNumberReplayedToCentral(), back.getMessage());
+        assertEquals(PackageDeployIT.rows("central", "survey.parcel"), PackageDeployIT.rows(CLONE, "survey.parcel"));
+        assertEquals(String.valueOf(centralRows + 1), one(CLONE, "SELECT count(*) FROM survey.parcel"));
+        assertEquals("1|C-1, updated on the clone", one(CLONE,
+                "SELECT count(*) || '|' || max(owner) FROM survey.parcel WHERE code = 'C-1'"));
+        assertEquals("edited on the clone", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-7'"));
+        assertEquals("0", one(CLONE, "SELECT count(*) FROM survey.parcel WHERE code = 'P-8'"));
+        assertEquals("central, after the package", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-1'"));
+        assertEquals("0", one(CLONE, "SELECT count(*) FROM audit.logged_actions"), "nothing waits to be pushed");
+        // and nothing travels twice
+        SynchronizeResponse again = sync();
+        assertEquals(0, again.getNumberReplayedToClone(), again.getMessage());
+        assertEquals(0, again.getNumberReplayedToCentral(), again.getMessage());
+        assertEquals(String.valueOf(centralRows + 1), one("central", "SELECT count(*) FROM survey.parcel"));
+    }
+
+    @Test
+    @Order(5)
+    void editsThatCannotBeSentFirstFailTheJobWithoutForceAndStaySyncable() throws Exception {
+        // central's table changed: the clone's hello is refused until it is deployed again, so its
+        // edits cannot be sent first; the deploy's own check refuses them without force
+        String packageBefore = one(CLONE, "SELECT package_id::text FROM lizsync.clone_state");
         sql("central", "ALTER TABLE survey.parcel ADD COLUMN note text");
         PackageInfo third = build();
         sql(CLONE, "UPDATE survey.parcel SET owner = 'edited on the clone' WHERE code = 'P-5'");
@@ -242,7 +306,7 @@ class PackageAssignmentIT {
         assertTrue(failed.getMessage().contains("unsynced edit"), failed.getMessage());
         // the clone is as it was: its edit, its package
         assertEquals("edited on the clone", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-5'"));
-        assertEquals(second.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        assertEquals(packageBefore, one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
         // what central knows of the clone from that (refused) contact
         CloneState state = review().getCloneState(GetCloneStateRequest.newBuilder().setCloneId(cloneId).build());
         assertEquals(1, state.getUnsentChanges());
@@ -267,7 +331,7 @@ class PackageAssignmentIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRunningJobCancelledBeforeItsCommitLeavesTheCloneAsItWas() throws Exception {
         PackageInfo fifth = build();
         String deployMark = one(CLONE, "SELECT xmin::text FROM lizsync.server_metadata");
@@ -297,7 +361,7 @@ class PackageAssignmentIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aSidecarKilledAfterItsDeployReportsTheOutcomeAtItsNextContact() throws Exception {
         PackageInfo fourth = build();
         restartSidecar("assign-sidecar-crashing", Map.of("LIZSYNC_SYNC_TEST_CRASH_POINT", "assignment-after-deploy"));
@@ -317,11 +381,11 @@ class PackageAssignmentIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void jobsAreListedNewestFirstInPagesThatNeitherRepeatNorSkip() {
         var all = jobs().listJobs(ListJobsRequest.newBuilder().setKind("package-deploy").build());
         assertEquals("", all.getNextPageToken());
-        assertEquals(5, all.getJobsCount(), "one job per assignment of the tests before");
+        assertEquals(6, all.getJobsCount(), "one job per assignment of the tests before");
         for (int i = 1; i < all.getJobsCount(); i++) {
             var newer = all.getJobs(i - 1).getCreatedAt();
             var older = all.getJobs(i).getCreatedAt();
@@ -344,6 +408,129 @@ class PackageAssignmentIT {
         assertEquals(0, jobs().listJobs(ListJobsRequest.newBuilder().setKind("package-build").build()).getJobsCount());
         assertCode(Status.Code.INVALID_ARGUMENT, () -> jobs().listJobs(ListJobsRequest.newBuilder()
                 .setPageToken("not-a-token").build()));
+    }
+
+    @Test
+    @Order(9)
+    void anOperatorsRedeployFromAPackageOlderThanTheClonesLastPushBringsItsEditsBack() throws Exception {
+        PackageInfo older = build();
+        sql(CLONE, """
+                UPDATE survey.parcel SET owner = 'pushed by the clone' WHERE code = 'P-9';
+                INSERT INTO survey.parcel (code, owner, geom)
+                    VALUES ('C-3', 'pushed by the clone', ST_MakeEnvelope(200, 200, 290, 290, 2154));
+                DELETE FROM survey.parcel WHERE code = 'P-10';""");
+        assertEquals(3, sync().getNumberReplayedToCentral());
+        assertEquals("pushed by the clone", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-9'"));
+        Map<String, String> central = PackageDeployIT.rows("central", "survey.parcel");
+
+        // no force needed: nothing is unsynced, and going back to an older package loses nothing now
+        var redeployed = deploy(DeployRequest.newBuilder().setPackageId(older.getPackageId())
+                .setRegistrationTicket(PackageProcesses.ticket(registry, channel(sidecar.port), "field-a", older)));
+        assertEquals(1, redeployed.getStatus(), redeployed.getMessage());
+        assertTrue(redeployed.getMessage().contains("went back from central position"), redeployed.getMessage());
+        assertFalse(redeployed.getMessage().contains("forced"), redeployed.getMessage());
+        assertEquals("owner 9", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-9'"));
+        assertEquals("1", one(CLONE, "SELECT count(*) FROM survey.parcel WHERE code = 'P-10'"));
+
+        SynchronizeResponse back = sync();
+        assertEquals(3, back.getNumberReplayedToClone(), "the clone's own pushed edits come back: " + back.getMessage());
+        assertEquals(central, PackageDeployIT.rows(CLONE, "survey.parcel"));
+        assertEquals(central, PackageDeployIT.rows("central", "survey.parcel"), "central is unchanged");
+        assertEquals("0", one(CLONE, "SELECT count(*) FROM audit.logged_actions"));
+        SynchronizeResponse again = sync();
+        assertEquals(0, again.getNumberReplayedToClone() + again.getNumberReplayedToCentral(), again.getMessage());
+    }
+
+    @Test
+    @Order(10)
+    void aForcedRedeployDiscardsTheEditsMadeAfterThePushAndOnlyThose() throws Exception {
+        PackageInfo older = build();
+        sql(CLONE, "UPDATE survey.parcel SET owner = 'pushed before the deploy' WHERE code = 'P-11'");
+        assertEquals(1, sync().getNumberReplayedToCentral());
+        String centralP12 = one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-12'");
+        sql(CLONE, """
+                UPDATE survey.parcel SET owner = 'made after the push' WHERE code = 'P-12';
+                INSERT INTO survey.parcel (code, owner, geom)
+                    VALUES ('C-4', 'made after the push', ST_MakeEnvelope(300, 200, 390, 290, 2154));""");
+        String ticket = PackageProcesses.ticket(registry, channel(sidecar.port), "field-a", older);
+        // the deploy's check of unsynced edits stays: refused without force
+        var refused = assertThrows(StatusRuntimeException.class, () -> deploy(DeployRequest.newBuilder()
+                .setPackageId(older.getPackageId()).setRegistrationTicket(ticket)));
+        assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("2 unsynced edit(s)"),
+                refused.getStatus().getDescription());
+
+        var forced = deploy(DeployRequest.newBuilder().setPackageId(older.getPackageId()).setForce(true)
+                .setRegistrationTicket(ticket));
+        assertEquals(1, forced.getStatus(), forced.getMessage());
+        assertTrue(forced.getMessage().contains("discarded 2 unsynced edit(s)"), forced.getMessage());
+        assertEquals(1, sync().getNumberReplayedToClone(), "the pushed edit comes back");
+        assertEquals("pushed before the deploy", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-11'"));
+        // the edits made after the push are lost, as force says: on the clone and on central alike
+        assertEquals(centralP12, one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-12'"));
+        assertEquals(centralP12, one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-12'"));
+        assertEquals("0", one(CLONE, "SELECT count(*) FROM survey.parcel WHERE code = 'C-4'"));
+        assertEquals("0", one("central", "SELECT count(*) FROM survey.parcel WHERE code = 'C-4'"));
+        assertEquals(PackageDeployIT.rows("central", "survey.parcel"), PackageDeployIT.rows(CLONE, "survey.parcel"));
+    }
+
+    @Test
+    @Order(11)
+    void anAssignmentWhoseEditsCannotBeSentFirstFailsUnlessForced() throws Exception {
+        PackageInfo pkg = build();
+        String packageBefore = one(CLONE, "SELECT package_id::text FROM lizsync.clone_state");
+        sql(CLONE, "UPDATE survey.parcel SET owner = 'never sent' WHERE code = 'P-13'");
+        // central takes no edit of this clone any more (as when it fell behind central's log retention)
+        sql("central", "UPDATE lizsync.clone_state SET redeploy_required = true WHERE clone_id = '" + cloneId + "'");
+        Job queued = assign(pkg);
+        SynchronizeResponse contact = sync();
+        assertTrue(contact.getMessage().contains(queued.getId() + " failed"), contact.getMessage());
+        Job failed = jobs().getJob(GetJobRequest.newBuilder().setJobId(queued.getId()).build());
+        assertEquals(JobState.JOB_STATE_FAILED, failed.getState());
+        assertTrue(failed.getMessage().startsWith("could not send the clone's edits first: "), failed.getMessage());
+        assertTrue(failed.getMessage().contains("fell behind"), failed.getMessage());
+        assertEquals("FAILED_PRECONDITION", failed.getErrorCode());
+        assertEquals("never sent", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-13'"), "untouched");
+        assertEquals(packageBefore, one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+
+        // forced: the deploy runs, the edit that could not be sent is discarded (as force says)
+        Job forced = review().assignPackage(AssignPackageRequest.newBuilder().setCloneId(cloneId)
+                .setPackageId(pkg.getPackageId()).setForce(true).build());
+        SynchronizeResponse deployed = sync();
+        assertTrue(deployed.getMessage().contains(forced.getId() + " succeeded"), deployed.getMessage());
+        assertTrue(jobs().getJob(GetJobRequest.newBuilder().setJobId(forced.getId()).build()).getMessage()
+                .contains("discarded 1 unsynced edit(s)"));
+        assertEquals(pkg.getPackageId(), one(CLONE, "SELECT package_id::text FROM lizsync.clone_state"));
+        assertEquals(1, sync().getStatus(), "the clone syncs on: the registration cleared the flag");
+        assertEquals(one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-13'"),
+                one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-13'"));
+        assertNotEquals("never sent", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-13'"));
+        assertEquals(PackageDeployIT.rows("central", "survey.parcel"), PackageDeployIT.rows(CLONE, "survey.parcel"));
+    }
+
+    @Test
+    @Order(12)
+    void aRedeployedClonesEditOfAFieldItsEarlierIncarnationChangedIsAConflict() throws Exception {
+        PackageInfo older = build();
+        sql(CLONE, "UPDATE survey.parcel SET owner = 'sent before the redeploy' WHERE code = 'P-14'");
+        assertEquals(1, sync().getNumberReplayedToCentral());
+        var redeployed = deploy(DeployRequest.newBuilder().setPackageId(older.getPackageId())
+                .setRegistrationTicket(PackageProcesses.ticket(registry, channel(sidecar.port), "field-a", older)));
+        assertEquals(1, redeployed.getStatus(), redeployed.getMessage());
+        // the new incarnation never saw that edit: its own edit of the field meets it as central's side
+        sql(CLONE, "UPDATE survey.parcel SET owner = 'edited after the redeploy' WHERE code = 'P-14'");
+        SynchronizeResponse s = sync();
+        assertEquals(1, s.getNumberReplayedToCentral(), s.getMessage());
+        assertEquals(1, s.getNumberConflicts(), s.getMessage());
+        assertEquals("clone|\"sent before the redeploy\"|\"edited after the redeploy\"", one("central", """
+                SELECT c.winner || '|' || c.central_value::text || '|' || c.clone_value::text
+                FROM lizsync.conflicts c JOIN survey.parcel p ON p.uid = c.object_uid
+                WHERE p.code = 'P-14' AND c.field_name = 'owner'"""));
+        // the later edit won (last edit wins): both hold it, and it does not come back
+        assertEquals("edited after the redeploy", one("central", "SELECT owner FROM survey.parcel WHERE code = 'P-14'"));
+        assertEquals("edited after the redeploy", one(CLONE, "SELECT owner FROM survey.parcel WHERE code = 'P-14'"));
+        assertEquals(0, s.getNumberReplayedToClone(), s.getMessage());
+        assertEquals(PackageDeployIT.rows("central", "survey.parcel"), PackageDeployIT.rows(CLONE, "survey.parcel"));
     }
 
     // ------------------------------------------------------------------ helpers

@@ -210,11 +210,23 @@ class PackageDeployIT {
     void redeployRulesAndKeptIdentity() throws Exception {
         String id = CloneAgentGrpc.newBlockingStub(channel(sidecars.get("clone-a").port)).withCallCredentials(Mesh.ADMIN)
                 .getCloneStatus(GetCloneStatusRequest.getDefaultInstance()).getCloneId();
-        // clone-a synced past the first package: refused unless forced.
-        var past = assertThrows(StatusRuntimeException.class,
-                () -> deploy("clone-a", DeployRequest.newBuilder().setPackageId(pkg.getPackageId())));
-        assertEquals(Status.Code.FAILED_PRECONDITION, past.getStatus().getCode());
-        assertTrue(past.getStatus().getDescription().contains("past the package"), past.getStatus().getDescription());
+        // A package, then an edit clone-a sends after it: the clone synced past the package. Going
+        // back to it loses nothing (ADR 0015, "Syncing first"): central sends again what came since,
+        // that edit included (the clone registered again: what it sent before is no echo for it).
+        PackageInfo older = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
+        sql("clone-a", "UPDATE survey.observation SET remarks = 'from clone a, after the package' WHERE id = 13");
+        assertEquals(1, sync("clone-a").getNumberReplayedToCentral());
+        var back = deploy("clone-a", DeployRequest.newBuilder().setPackageId(older.getPackageId())
+                .setRegistrationTicket(ticket("clone-a", "laptop-a", older)));
+        assertEquals(1, back.getStatus(), back.getMessage());
+        assertTrue(back.getMessage().contains("went back from central position"), back.getMessage());
+        assertEquals(id, back.getCloneId());
+        assertEquals(null, one("clone-a", "SELECT remarks FROM survey.observation WHERE id = 13"));
+        assertEquals(1, sync("clone-a").getNumberReplayedToClone(), "its own edit comes back");
+        assertEquals("from clone a, after the package", one("clone-a",
+                "SELECT remarks FROM survey.observation WHERE id = 13"));
+        assertEquals("0", one("clone-a", "SELECT count(*) FROM audit.logged_actions"));
+        assertEquals(0, sync("clone-a").getNumberReplayedToClone(), "nothing twice");
         // A fresh package deploys and keeps the clone's id; the clone syncs on from there.
         PackageInfo fresh = build(BuildPackageRequest.newBuilder().addSchemas("survey").build());
         var again = deploy("clone-a", DeployRequest.newBuilder().setPackageId(fresh.getPackageId())

@@ -16,7 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What a node sends to whom: no echo, derived rows still travel, each node only its tables, replay order. */
+/**
+ * What a node sends to whom: no echo (but a redeployed clone gets back what its earlier
+ * incarnation wrote), derived rows still travel, each node only its tables, replay order.
+ */
 class RoutingTest {
 
     static final Routing.Destination CLONE_ALL = new Routing.Destination(CLONE, Set.of(PARCEL, NOTE));
@@ -106,7 +109,7 @@ class RoutingTest {
                 List.of(del(PARCEL, "e", Map.of("uid", "e"), CENTRAL, 1), ins(PARCEL, "e", Map.of("uid", "e"), CENTRAL, 2)));
         for (List<LoggedChange> row : rows) {
             NetChange n = Routing.route(row, CLONE_ALL);
-            assertEquals(n.kind().ordinal(), Routing.replayClass(row, CLONE), "row " + row.get(0).uid());
+            assertEquals(n.kind().ordinal(), Routing.replayClass(row, CLONE_ALL), "row " + row.get(0).uid());
         }
         var parent = Routing.route(List.of(ins(PARCEL, "p", Map.of("uid", "p"), CENTRAL, 5)), CLONE_ALL);
         var child = Routing.route(List.of(ins(NOTE, "k", Map.of("uid", "k"), CENTRAL, 6)), CLONE_ALL);
@@ -115,5 +118,100 @@ class RoutingTest {
         List<NetChange> all = new ArrayList<>(List.of(gone, changed, child, parent));
         all.sort(Routing.ORDER);
         assertEquals(List.of(parent, child, changed, gone), all);
+    }
+
+    /** The same change logged as event {@code eventId} (the sender's log position). */
+    static LoggedChange at(long eventId, LoggedChange c) {
+        return new LoggedChange(eventId, c.table(), c.uid(), c.action(), c.rowData(), c.changed(), c.writer(),
+                c.editedAt(), c.fieldTimes(), c.fieldWriters());
+    }
+
+    /** The clone registered again (redeployed) when central's log was at event 100. */
+    static final Routing.Destination REDEPLOYED = new Routing.Destination(CLONE, Set.of(PARCEL, NOTE), 100);
+
+    @Test
+    void aRedeployedCloneGetsBackWhatItsEarlierIncarnationWrote() {
+        // Its insert, update and delete sent before the redeploy (logged up to the horizon): someone else's.
+        var inserted = Routing.route(List.of(at(90, ins(PARCEL, "i", Map.of("uid", "i", "name", "old"), CLONE, 1))),
+                REDEPLOYED);
+        assertEquals(NetChange.Kind.UPSERT, inserted.kind());
+        assertEquals(Map.of("uid", "i", "name", "old"), inserted.values());
+        var updated = Routing.route(List.of(at(91, upd(PARCEL, "u", Map.of("name", "edited"), CLONE, 2))), REDEPLOYED);
+        assertEquals(NetChange.Kind.UPDATE, updated.kind());
+        assertEquals(Map.of("name", "edited"), updated.values());
+        var deleted = Routing.route(List.of(at(100, del(PARCEL, "d", Map.of("uid", "d"), CLONE, 3))), REDEPLOYED);
+        assertEquals(NetChange.Kind.DELETE, deleted.kind());
+        // What the new incarnation wrote (past the horizon) is an echo as always.
+        assertNull(Routing.route(List.of(at(101, upd(PARCEL, "u", Map.of("name", "new"), CLONE, 4))), REDEPLOYED));
+        assertNull(Routing.route(List.of(at(102, ins(PARCEL, "n", Map.of("uid", "n"), CLONE, 4))), REDEPLOYED));
+        assertNull(Routing.route(List.of(at(103, del(PARCEL, "d", Map.of("uid", "d"), CLONE, 4))), REDEPLOYED));
+        // Without a horizon (never redeployed) nothing it wrote comes back.
+        assertNull(Routing.route(List.of(at(90, upd(PARCEL, "u", Map.of("name", "edited"), CLONE, 2))), CLONE_ALL));
+        // The horizon is the destination's own: another node gets the clone's changes wherever they are logged.
+        assertEquals(Map.of("name", "new"), Routing.route(List.of(at(101, upd(PARCEL, "u", Map.of("name", "new"),
+                CLONE, 4))), new Routing.Destination("clone-b", Set.of(PARCEL), 100)).values());
+    }
+
+    @Test
+    void withinOneRowTheHorizonDecidesFieldByField() {
+        // The earlier incarnation changed name and area; the new one changed name again since.
+        var back = Routing.route(List.of(at(50, upd(PARCEL, "r", Map.of("name", "old", "area", "7"), CLONE, 1)),
+                at(120, upd(PARCEL, "r", Map.of("name", "new"), CLONE, 2))), REDEPLOYED);
+        assertEquals(NetChange.Kind.UPDATE, back.kind());
+        assertEquals(Map.of("area", "7"), back.values());
+        // A row the earlier incarnation inserted comes whole (the new one does not have it), with the
+        // new incarnation's later value of a field it could only have written after pulling the row.
+        var whole = Routing.route(List.of(at(60, ins(PARCEL, "w", Map.of("uid", "w", "name", "a"), CLONE, 1)),
+                at(130, upd(PARCEL, "w", Map.of("name", "b"), CLONE, 2))), REDEPLOYED);
+        assertEquals(NetChange.Kind.UPSERT, whole.kind());
+        assertEquals(Map.of("uid", "w", "name", "b"), whole.values());
+        // Relayed edits (a tier's children) that came from the destination before its horizon go back too.
+        var relayed = new LoggedChange(70, PARCEL, "t", 'U', Map.of(), Map.of("name", "leaf's"), CLONE,
+                EngineTest.T0, Map.of(), Map.of("name", "leaf"));
+        assertEquals(Map.of("name", "leaf's"), Routing.route(List.of(relayed), REDEPLOYED).values());
+        assertNull(Routing.route(List.of(at(140, relayed)), REDEPLOYED));
+    }
+
+    @Test
+    void theReplayClassFollowsTheHorizon() {
+        List<List<LoggedChange>> rows = List.of(
+                List.of(at(10, ins(PARCEL, "a", Map.of("uid", "a"), CLONE, 1))),
+                List.of(at(110, ins(PARCEL, "b", Map.of("uid", "b"), CLONE, 1)),
+                        at(111, upd(PARCEL, "b", Map.of("n", "1"), CENTRAL, 2))),
+                List.of(at(20, ins(PARCEL, "c", Map.of("uid", "c"), CLONE, 1)),
+                        at(120, upd(PARCEL, "c", Map.of("n", "1"), CLONE, 2))),
+                List.of(at(30, upd(PARCEL, "d", Map.of("n", "1"), CLONE, 1))),
+                List.of(at(40, del(PARCEL, "e", Map.of("uid", "e"), CLONE, 1))),
+                List.of(at(100, ins(PARCEL, "f", Map.of("uid", "f"), CLONE, 1)),
+                        at(101, upd(PARCEL, "f", Map.of("n", "2"), CENTRAL, 2))));
+        for (List<LoggedChange> row : rows) {
+            NetChange n = Routing.route(row, REDEPLOYED);
+            assertEquals(n.kind().ordinal(), Routing.replayClass(row, REDEPLOYED), "row " + row.get(0).uid());
+        }
+        assertEquals(0, Routing.replayClass(rows.get(0), REDEPLOYED));
+        assertEquals(1, Routing.replayClass(rows.get(0), CLONE_ALL));
+        assertEquals(1, Routing.replayClass(rows.get(1), REDEPLOYED));
+        // The row-by-row reader gives what route gives, row by row.
+        var fold = new Collapser.RowByRow(REDEPLOYED);
+        List<NetChange> streamed = new ArrayList<>();
+        for (List<LoggedChange> row : rows) {
+            for (LoggedChange c : row) {
+                NetChange done = fold.add(c);
+                if (done != null) {
+                    streamed.add(done);
+                }
+            }
+        }
+        streamed.add(fold.finish());
+        List<NetChange> routed = new ArrayList<>();
+        rows.forEach(row -> routed.add(Routing.route(row, REDEPLOYED)));
+        assertEquals(routed, streamed);
+        // and so does the fold of a whole log (central's side of a push's conflict check), in replay order
+        List<LoggedChange> log = new ArrayList<>();
+        rows.forEach(log::addAll);
+        log.sort(java.util.Comparator.comparingLong(LoggedChange::eventId));
+        List<NetChange> whole = Collapser.collapseFor(log, REDEPLOYED);
+        routed.sort(Routing.ORDER);
+        assertEquals(routed, whole);
     }
 }

@@ -192,7 +192,7 @@ public class CloneStore {
             var statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PUSH_COLUMNS, "audit.logged_actions l",
                     "pg_visible_in_snapshot(l.transaction_id, $1::pg_snapshot) AND l.action <> 'T' AND ($2::text IS NULL "
                             + "OR NOT pg_visible_in_snapshot(l.transaction_id, $2::text::pg_snapshot)) "
-                            + "AND l.sync_data ->> 'origin' IS DISTINCT FROM $3", "coalesce($3, '')")));
+                            + "AND l.sync_data ->> 'origin' IS DISTINCT FROM $3", "coalesce($3, '')", "0")));
             var cursor = statement.cursor(Tuple.of(push.snapshot(), push.sentSnapshot(), me.centralId()));
             // Central takes every table of the push (it checks them); nothing that came from it goes back.
             Collapser.RowByRow folder = new Collapser.RowByRow(new Routing.Destination(me.centralId(), null));

@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the deploys central assigned to this clone (ADR 0015), on the sync runner's thread and
- * lock: claims the assignment (central answers a single-use registration ticket for this clone and
- * the package), deploys through {@link DeployService} exactly as an operator's deploy by id with a
+ * lock, after the session sent the clone's edits to central ("Syncing first"; a failed push fails
+ * the job unless forced): claims the assignment (central answers a single-use registration ticket
+ * for this clone and the package), deploys through {@link DeployService} exactly as an operator's deploy by id with a
  * ticket (download through central's relay, signature, one clone transaction, every check, then
  * the registration), reports progress and the outcome, and stops before the deploy commits when a
  * cancellation was asked. What it started is kept in {@code <state dir>/assignment} (0600: it holds
@@ -82,6 +83,37 @@ public class AssignmentRunner {
             return null;
         }
         return deploy(claimed);
+    }
+
+    /**
+     * Runs the assignment hello showed after the session failed to send the clone's edits to
+     * central first (ADR 0015, "Syncing first"). Without force the deploy does not run: the job is
+     * claimed and failed with the reason ("could not send the clone's edits first: …"), the clone
+     * untouched, its edits sent at a later sync. A forced deploy runs (its edits are discarded, as
+     * force says). Null when the job could not be claimed (central out of reach: next time).
+     */
+    public String runAfterFailedPush(CentralClient.Assignment a, Exception pushFailure) throws IOException {
+        if (a.force() || a.running()) {
+            return run(a);
+        }
+        CentralClient.Claimed claimed;
+        try {
+            claimed = central.claim(a.jobId());
+        } catch (StatusRuntimeException e) {
+            LOG.infof("assignment %s not claimed: %s", a.jobId(), e.getStatus());
+            return null;
+        }
+        StatusRuntimeException s = pushFailure instanceof StatusRuntimeException sre ? sre
+                : GrpcErrors.toStatus(pushFailure);
+        String reason = s.getStatus().getDescription() != null ? s.getStatus().getDescription()
+                : pushFailure.getMessage() != null ? pushFailure.getMessage() : s.getStatus().getCode().name();
+        String message = "could not send the clone's edits first: " + reason
+                + "; nothing was deployed, the clone is as it was (assign again, or force to discard its edits)";
+        LOG.infof("assignment %s failed: %s", claimed.jobId(), message);
+        new Pending(claimed.jobId(), claimed.packageId(), "", link.credentialFingerprint(), "", "", "", "")
+                .finished(Outcome.FAILED, s.getStatus().getCode().name(), message).save(file());
+        flush();
+        return "assignment " + claimed.jobId() + " failed: " + message;
     }
 
     /**

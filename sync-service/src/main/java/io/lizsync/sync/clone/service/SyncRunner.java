@@ -21,7 +21,10 @@ import org.jboss.logging.Logger;
  * from SQL all go through here): hello, clock, push, pull, apply with the new cursor, acknowledge.
  * Every step can fail and be retried by the next session without loss or duplicate: a push is
  * re-sent with its id until central confirms it, a pull counts only once applied locally with its
- * cursor, and a lost acknowledgement is repaired at the next hello.
+ * cursor, and a lost acknowledgement is repaired at the next hello. When hello shows a deploy
+ * assigned through central (ADR 0015, "Syncing first"), the session pushes what the clone holds
+ * (no pull) and the deploy runs after it ({@link AssignmentRunner}): the clone's edits reach
+ * central, and central sends them back to the redeployed clone at its next sync.
  */
 @ApplicationScoped
 public class SyncRunner {
@@ -68,10 +71,11 @@ public class SyncRunner {
                 done = session(seen);
             } catch (Exception e) {
                 Exception failure = e instanceof io.grpc.StatusRuntimeException s ? central.explain(s) : e;
-                // The deploy assigned through central (ADR 0015) runs even when the sync before it
-                // failed: its own checks decide (unsynced edits without force are refused). A hello
-                // refused for a structure or tools version that differs is what a deploy repairs.
-                String ran = seen[0] != null ? assignments.get().run(seen[0])
+                // Hello showed an assignment (ADR 0015) and sending the clone's edits first failed:
+                // the deploy does not run unless forced, and the job says why. A hello refused for a
+                // structure or tools version that differs is what a deploy repairs: no edit can be
+                // sent then, the deploy's own checks decide (unsynced edits are refused unless forced).
+                String ran = seen[0] != null ? assignments.get().runAfterFailedPush(seen[0], failure)
                         : refusedHello(failure) ? assignments.get().runOpen() : null;
                 if (ran == null) {
                     throw failure;
@@ -152,23 +156,38 @@ public class SyncRunner {
         long tShapes = System.nanoTime();
         var hello = central.hello(me, shapes);
         seen[0] = hello.assignment();
-        if (seen[0] != null) {
-            // A deploy assigned through central (ADR 0015) replaces the clone's tables: this session
-            // exchanges nothing more. A push would take the clone's edits to central after the
-            // package's snapshot, where the deploy could never bring them back (nothing returns to
-            // its origin), and a pull would move the cursor past the package. The deploy's checks
-            // decide: unsynced edits are refused unless forced, and stay for the next sync.
-            LOG.infof("central assigned deploy %s (package %s): the session stops at hello", seen[0].jobId(),
+        if (seen[0] != null && seen[0].running()) {
+            // Claimed already: a deploy this sidecar started (recovered and reported at this
+            // contact) or lost; nothing is exchanged before its report.
+            LOG.infof("central shows deploy %s (package %s) running: the session stops at hello", seen[0].jobId(),
                     seen[0].packageId());
             return new Outcome(0, 0, 0, (System.nanoTime() - start) / 1_000_000);
         }
-        if (hello.redeployRequired()) {
-            throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("central says this clone fell behind its log retention: deploy a new package");
+        if (seen[0] != null) {
+            // A deploy assigned through central (ADR 0015, "Syncing first"): the clone's edits go to
+            // central first (the push of a session, with its clock measurement), so the deploy
+            // finds nothing unsynced. Central sends a redeployed clone its own changes logged after
+            // the package's snapshot (its echo horizon): they come back at the next sync. No pull:
+            // it would move the cursor past the package, and the deploy replaces the tables anyway.
+            LOG.infof("central assigned deploy %s (package %s): sending the clone's edits first", seen[0].jobId(),
+                    seen[0].packageId());
+            CloneStore.Push push = hello.upToDate() ? null : store.nextPush(roles.isCentral());
+            long sent = 0;
+            long conflicts = 0;
+            if (push != null) {
+                // Edits to send: central must take them (with nothing to send, the deploy runs even
+                // for a clone that fell behind: it is what repairs it).
+                checkExchange(me, hello);
+                var result = pushSession(hello.sessionId(), push, me, roles.isCentral(), start);
+                sent = result.applied();
+                conflicts = result.conflicts();
+                if (!result.pullNeeded()) {
+                    store.recordSync(result.position()); // central completed the session with the push
+                }
+            }
+            return new Outcome(sent, 0, conflicts, (System.nanoTime() - start) / 1_000_000);
         }
-        if (me.centralId() != null && !me.centralId().equals(hello.centralId())) {
-            throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("this clone belongs to central " + me.centralId() + ", not to "
-                    + hello.centralId());
-        }
+        checkExchange(me, hello);
         if (hello.upToDate()) {
             // Nothing either way: central recorded the session as complete at hello.
             long tHelloDone = System.nanoTime();
@@ -188,26 +207,10 @@ public class SyncRunner {
         // children read both from its log.
         boolean tier = roles.isCentral();
         CloneStore.Push push = store.nextPush(tier);
-        long tOpened = System.nanoTime();
         if (push != null) {
-            // Central measures our database's clock against its own before it takes our edit times.
-            var clock = central.measureClock(session, store::databaseNow);
-            long tClock = System.nanoTime();
-            CentralClient.PushStats stats = new CentralClient.PushStats();
-            long[] events = {0};
-            var result = central.push(session, push.pushId(), sink -> events[0] = store.readPush(push, me, sink),
-                    stats);
-            long tSent = System.nanoTime();
-            crashPoint("after-push");
+            var result = pushSession(session, push, me, tier, tHello);
             toCentral = result.applied();
             conflicts = result.conflicts();
-            store.completePush(push.pushId(), tier);
-            LOG.infof("push of %d event(s) as %d change(s) in %d batch(es): opened %d ms, clock %d ms (offset %d ms "
-                    + "+- %d), read, sent and applied %d ms (encoding %d ms, waiting for central %d ms), completed %d ms",
-                    events[0], stats.changes, stats.batches, (tOpened - tHello) / 1_000_000,
-                    (tClock - tOpened) / 1_000_000, clock.offsetMs(), clock.uncertaintyMs(),
-                    (tSent - tClock) / 1_000_000, stats.encodeNanos / 1_000_000, stats.waitNanos / 1_000_000,
-                    (System.nanoTime() - tSent) / 1_000_000);
             if (!result.pullNeeded()) {
                 // Central has nothing this clone has not seen: the push completed the session.
                 store.recordSync(result.position());
@@ -235,6 +238,41 @@ public class SyncRunner {
                 (tHello - start) / 1_000_000, (tPush - tHello) / 1_000_000, (tApply - tPush) / 1_000_000,
                 (System.nanoTime() - tApply) / 1_000_000);
         return new Outcome(toCentral, pulled.applied(), conflicts, ms);
+    }
+
+    /** Refuses to exchange with a central that says the clone fell behind, or that is not its own. */
+    private static void checkExchange(CloneStore.Identity me, CentralClient.Hello hello) {
+        if (hello.redeployRequired()) {
+            throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("central says this clone fell behind its log retention: deploy a new package");
+        }
+        if (me.centralId() != null && !me.centralId().equals(hello.centralId())) {
+            throw new io.lizsync.sync.grpc.GrpcErrors.PreconditionException("this clone belongs to central " + me.centralId() + ", not to "
+                    + hello.centralId());
+        }
+    }
+
+    /**
+     * The push of a session: central measures this database's clock against its own before it
+     * takes the edit times, then the push is sent, and completed locally once central confirmed it.
+     */
+    private CentralClient.Pushed pushSession(String session, CloneStore.Push push, CloneStore.Identity me,
+            boolean tier, long tHello) throws Exception {
+        long tOpened = System.nanoTime();
+        var clock = central.measureClock(session, store::databaseNow);
+        long tClock = System.nanoTime();
+        CentralClient.PushStats stats = new CentralClient.PushStats();
+        long[] events = {0};
+        var result = central.push(session, push.pushId(), sink -> events[0] = store.readPush(push, me, sink), stats);
+        long tSent = System.nanoTime();
+        crashPoint("after-push");
+        store.completePush(push.pushId(), tier);
+        LOG.infof("push of %d event(s) as %d change(s) in %d batch(es): opened %d ms, clock %d ms (offset %d ms "
+                + "+- %d), read, sent and applied %d ms (encoding %d ms, waiting for central %d ms), completed %d ms",
+                events[0], stats.changes, stats.batches, (tOpened - tHello) / 1_000_000,
+                (tClock - tOpened) / 1_000_000, clock.offsetMs(), clock.uncertaintyMs(),
+                (tSent - tClock) / 1_000_000, stats.encodeNanos / 1_000_000, stats.waitNanos / 1_000_000,
+                (System.nanoTime() - tSent) / 1_000_000);
+        return result;
     }
 
     private void crashPoint(String point) {

@@ -65,8 +65,14 @@ public final class CloneReadModel {
     /**
      * Records a new registration: the clone's identity from registry with its cursor at
      * {@code tick} (a re-registration starts over: cursor, session and redeploy flag reset).
+     * Every registration follows a deploy (or an attach): the clone is a new incarnation, which
+     * does not hold what an earlier one sent to central after the cursor's tick. Its echo horizon
+     * becomes the last event id central's log has handed out (read after this row is locked, so
+     * after any push of the earlier incarnation that held it): the clone's changes logged up to it
+     * are sent to it at its next pull ({@code Routing.Destination#echoHorizon}); what it pushes from
+     * now on is logged past it and stays an echo. Returns the horizon.
      */
-    public static void register(SqlConnection c, RegisteredClone registered, String centralId, long tick) {
+    public static long register(SqlConnection c, RegisteredClone registered, String centralId, long tick) {
         Db.query(c, """
                 INSERT INTO lizsync.clone_state (clone_id, clone_name, central_id, last_tick_id, credential_hash,
                                                  credential_issued_at)
@@ -76,7 +82,14 @@ public final class CloneReadModel {
                     credential_issued_at = now(), credential_revoked_at = NULL, redeploy_required = false,
                     session_id = NULL""", registered.cloneId(), registered.name(), centralId, tick,
                 registered.credentialHash());
+        // A statement of its own, after the row lock above: a push of the earlier incarnation still
+        // in flight held that lock, and its event ids are handed out by now.
+        long horizon = Db.query(c, """
+                UPDATE lizsync.clone_state SET echo_horizon = coalesce(pg_sequence_last_value(
+                    pg_get_serial_sequence('audit.logged_actions', 'event_id')::regclass), 0)
+                WHERE clone_id = $1::uuid RETURNING echo_horizon""", registered.cloneId()).iterator().next().getLong(0);
         replaceTables(c, registered);
+        return horizon;
     }
 
     private static void replaceTables(SqlConnection c, RegisteredClone clone) {

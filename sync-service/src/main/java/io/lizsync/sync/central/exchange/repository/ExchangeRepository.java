@@ -28,9 +28,14 @@ public final class ExchangeRepository {
     private ExchangeRepository() {
     }
 
-    /** A clone's state row, locked for the transaction. */
+    /**
+     * A clone's state row, locked for the transaction.
+     *
+     * @param echoHorizon the last event id of central's log at the clone's registration: its own
+     *                    changes logged up to it are sent to it ({@code Routing.Destination})
+     */
     public record CloneState(String sessionId, boolean redeployRequired, Long lastTickId, Long sessionTickId,
-            Long sessionOffsetMs, Long sessionUncertaintyMs) {
+            Long sessionOffsetMs, Long sessionUncertaintyMs, long echoHorizon) {
     }
 
     public static String centralId(SqlConnection c) {
@@ -49,13 +54,14 @@ public final class ExchangeRepository {
     public static CloneState lockClone(SqlConnection c, String cloneId) {
         var rs = Db.query(c, """
                 SELECT session_id::text, redeploy_required, last_tick_id, session_tick_id, session_clock_offset_ms,
-                       session_clock_uncertainty_ms
+                       session_clock_uncertainty_ms, echo_horizon
                 FROM lizsync.clone_state WHERE clone_id = $1::uuid FOR UPDATE""", cloneId);
         if (rs.size() == 0) {
             throw new ExchangeException(Reason.NOT_FOUND, "unknown clone " + cloneId);
         }
         Row r = rs.iterator().next();
-        return new CloneState(r.getString(0), r.getBoolean(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5));
+        return new CloneState(r.getString(0), r.getBoolean(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5),
+                r.getLong(6));
     }
 
     /** Refuses a call that is not part of the clone's open session. */
@@ -162,8 +168,9 @@ public final class ExchangeRepository {
 
     /**
      * True when central holds something the clone has not seen since {@code tick}: a change of one
-     * of its tables written by another node (its own changes never go back to it), or a row to
-     * resend whole. Committed changes only (this transaction's snapshot).
+     * of its tables written by another node (its own changes never go back to it, except those an
+     * earlier incarnation of it sent, logged up to its echo horizon), or a row to resend whole.
+     * Committed changes only (this transaction's snapshot).
      */
     public static boolean pendingFor(SqlConnection c, String cloneId, long tick) {
         return pendingResult(Db.await(sendPendingFor(c, cloneId, tick)));
@@ -175,7 +182,9 @@ public final class ExchangeRepository {
                                WHERE k.tick_id = $2 AND l.action <> 'T'
                                  AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
                                  AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
-                                 AND (l.sync_data ->> 'origin') IS DISTINCT FROM $1
+                                 AND ((l.sync_data ->> 'origin') IS DISTINCT FROM $1
+                                      OR l.event_id <= (SELECT h.echo_horizon FROM lizsync.clone_state h
+                                                        WHERE h.clone_id = $1::uuid))
                                  AND EXISTS (SELECT 1 FROM lizsync.synchronized_tables s
                                              WHERE s.server_id = $1::uuid AND s.schema_name = l.schema_name
                                                AND s.table_name = l.table_name))

@@ -64,9 +64,9 @@ public class CloneAccess {
             long tick = redeemed.historySyncId().isBlank() ? ExchangeRepository.newTick(c)
                     : packageTick(c, redeemed.historySyncId(), cloneId);
             String secret = redeemed.secret();
-            CloneReadModel.register(c, redeemed.registered(), centralId, tick);
-            LOG.infof("registered clone %s (%s) with %d table(s) at tick %d", cloneId, redeemed.registered().name(),
-                    redeemed.registered().tables().size(), tick);
+            long horizon = CloneReadModel.register(c, redeemed.registered(), centralId, tick);
+            LOG.infof("registered clone %s (%s) with %d table(s) at tick %d, echo horizon %d", cloneId,
+                    redeemed.registered().name(), redeemed.registered().tables().size(), tick, horizon);
             return new Registration(cloneId, cloneId + "." + secret, centralId, tick);
         });
     }

@@ -64,7 +64,8 @@ public class PullService {
         long t0 = System.nanoTime();
         // A safe point: a cancelled job stops the session before its pull (ABORTED; the cursor stays).
         jobs.beforePull(sessionId);
-        record Start(String centralId, long from, long to, List<NetChange> resend, List<TableRef> tables) {
+        record Start(String centralId, long from, long to, List<NetChange> resend, List<TableRef> tables,
+                long echoHorizon) {
         }
         Start start = Db.inTransaction(pool, c -> {
             CloneState state = ExchangeRepository.lockClone(c, cloneId);
@@ -73,10 +74,11 @@ public class PullService {
             long tick = ExchangeRepository.newTick(c);
             Db.query(c, "UPDATE lizsync.clone_state SET session_tick_id = $2 WHERE clone_id = $1::uuid", cloneId, tick);
             return new Start(centralId, state.lastTickId(), tick, resendRows(c, cloneId, centralId),
-                    ExchangeRepository.cloneTables(c, cloneId));
+                    ExchangeRepository.cloneTables(c, cloneId), state.echoHorizon());
         });
-        PullStream stream = new PullStream(new Routing.Destination(cloneId, new java.util.HashSet<>(start.tables())),
-                start.centralId(), start.to(), start.resend(), t0, sessionId);
+        // The clone's own changes up to its echo horizon were sent by an earlier incarnation: not echoes.
+        PullStream stream = new PullStream(new Routing.Destination(cloneId, new java.util.HashSet<>(start.tables()),
+                start.echoHorizon()), start.centralId(), start.to(), start.resend(), t0, sessionId);
         try {
             stream.open(start.from());
         } catch (RuntimeException e) {
@@ -113,6 +115,7 @@ public class PullService {
     /** The net changes of one pull, in replay order, read as they are consumed. */
     public final class PullStream implements Iterator<NetChange>, AutoCloseable {
         private final String cloneId;
+        private final long echoHorizon;
         private final String centralId;
         private final long tickId;
         private final Deque<NetChange> resend;
@@ -136,6 +139,7 @@ public class PullService {
             this.sessionId = sessionId;
             this.progress = jobs.track(sessionId);
             this.cloneId = to.nodeId();
+            this.echoHorizon = to.echoHorizon();
             this.centralId = centralId;
             this.tickId = tickId;
             this.resend = new ArrayDeque<>(resend);
@@ -157,8 +161,8 @@ public class PullService {
                     cloneId).iterator().next().getLong(0);
             jobs.pullStarts(sessionId, total + resend.size());
             statement = Db.await(c.prepare(ChangeLog.groupedByRow(ChangeLog.PULL_COLUMNS, PULL_FROM, PULL_WHERE,
-                    "$3::text")));
-            cursor = statement.cursor(Tuple.of(fromTick, tickId, cloneId));
+                    "$3::text", "$4::bigint")));
+            cursor = statement.cursor(Tuple.of(fromTick, tickId, cloneId, echoHorizon));
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.lizsync.sync.engine.Collapser;
 import io.lizsync.sync.engine.ConflictPolicy;
 import io.lizsync.sync.engine.ConflictResolver;
 import io.lizsync.sync.engine.NetChange;
+import io.lizsync.sync.engine.Routing;
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -117,8 +118,11 @@ public final class PushApplier {
         writer.drain();
         long tRead = System.nanoTime();
         waitNanos += tRead - tWait;
-        List<NetChange> centralNet = Collapser.collapse(
-                ExchangeRepository.pendingOf(c, window, uids.toArray(new String[0]), centralId), cloneId);
+        // Central's side: everything but what the clone sent itself, unless an earlier incarnation of
+        // it sent it (up to its echo horizon): a redeployed clone never saw that (ADR 0015).
+        List<NetChange> centralNet = Collapser.collapseFor(
+                ExchangeRepository.pendingOf(c, window, uids.toArray(new String[0]), centralId),
+                new Routing.Destination(cloneId, null, state.echoHorizon()));
         readNanos += System.nanoTime() - tRead;
         var resolution = ConflictResolver.resolve(batch, centralNet, policies::get, uncertainty);
         resolveNanos += System.nanoTime() - t0;

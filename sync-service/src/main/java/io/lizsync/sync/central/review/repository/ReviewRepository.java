@@ -174,7 +174,9 @@ public class ReviewRepository {
                     FROM audit.logged_actions l, lizsync.ticks k
                     WHERE k.tick_id = s.last_tick_id AND l.transaction_id >= pg_snapshot_xmin(k.tick_snapshot)
                       AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
-                      AND l.sync_data ->> 'origin' IS DISTINCT FROM s.clone_id::text) w ON true
+                      -- its own changes are echoes, but not those an earlier incarnation sent (ADR 0015)
+                      AND (l.sync_data ->> 'origin' IS DISTINCT FROM s.clone_id::text
+                           OR l.event_id <= s.echo_horizon)) w ON true
                 -- A tier's own row is its state as a clone of its parent, not one of its clones.
                 WHERE s.clone_id IS DISTINCT FROM (SELECT m.server_id FROM lizsync.server_metadata m LIMIT 1)
                   AND ($1::text IS NULL OR s.clone_id = $1::uuid)
