@@ -1,0 +1,443 @@
+package io.lizsync.sync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lizsync.proto.registry.v1.CreateUserRequest;
+import io.lizsync.testkit.Browser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The dashboard in a real headless Chromium (testkit's {@link Browser}) against the real services
+ * and databases (registry, central's sync-service, packaging-service, a clone, the gateway serving
+ * the pages), each its own process: logging in, a clone behind becoming current live, a conflict
+ * (text and geometry) resolved in the inbox and reaching central and the clone, a package built
+ * and followed live, a field user kept out of the administrator's pages (in the browser and over
+ * HTTP), and every page's frame and accessibility floor. Every page seen is saved as a screenshot
+ * under {@code target/screenshots/} for a reviewer.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardIT {
+
+    static final String DDL = """
+            CREATE SCHEMA survey;
+            CREATE TABLE survey.site (id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+                name text, geom geometry(Point, 2154));
+            """;
+    static final Path GATEWAY_JAR = Path.of("..", "gateway", "target", "quarkus-app", "quarkus-run.jar");
+    static final String PASSWORD = "a long dashboard passphrase";
+    static final String SESSION_COOKIE = "lizsync_session";
+
+    static Mesh mesh;
+    static ServiceProcess packaging;
+    static ServiceProcess gateway;
+    static Browser browser;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        mesh = Mesh.start(DDL, "survey", List.<String[]>of(new String[] {"survey", "site"}), "clone-a");
+        packaging = ServiceProcess.start("dash-packaging", ServiceProcess.PACKAGING_JAR,
+                PackageProcesses.packagingEnv(mesh.db("central"), Files.createTempDirectory("lizsync-dash-packages")));
+        gateway = ServiceProcess.start("dash-gateway", GATEWAY_JAR, Map.of(
+                "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
+                "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port),
+                "QUARKUS_GRPC_CLIENTS_PACKAGING_PORT", Integer.toString(packaging.port)));
+        var registry = RegistryProcess.admin(mesh.channel(mesh.registry.port));
+        registry.createUser(CreateUserRequest.newBuilder().setLogin("ada").setPassword(PASSWORD).addRoles("administrator").build());
+        registry.createUser(CreateUserRequest.newBuilder().setLogin("fred").setPassword(PASSWORD).addRoles("field").build());
+        // Rows made at central reach the clone by its sync: the same rows (uids) on both.
+        mesh.sql("central", "INSERT INTO survey.site (name, geom) SELECT 'site ' || g, "
+                + "ST_SetSRID(ST_MakePoint(1000 + g, 2000 + g), 2154) FROM generate_series(1, 200) g");
+        mesh.sync("clone-a");
+        assertEquals("200", mesh.one("clone-a", "SELECT count(*) FROM survey.site"));
+        browser = Browser.start("http://127.0.0.1:" + gateway.port, Path.of("target", "screenshots"));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {browser, gateway, packaging, mesh}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // the next one still closes
+            }
+        }
+    }
+
+    /** Logs in through the login page as {@code login} (any session before is dropped); answers the page reached. */
+    static String logIn(String login) {
+        browser.driver().manage().deleteAllCookies();
+        browser.open("/ui/login");
+        browser.type(By.id("login"), login).type(By.id("password"), PASSWORD).click(By.id("login-submit"));
+        browser.waitUntil(d -> !browser.path().startsWith("/ui/login"));
+        browser.waitFor(By.cssSelector("main#main[data-page]"));
+        return browser.one(By.id("main")).getAttribute("data-page");
+    }
+
+    static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(browser.url(path))).timeout(Duration.ofSeconds(30));
+    }
+
+    static HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder r = request(path).GET();
+        if (cookie != null) {
+            r.header("Cookie", SESSION_COOKIE + "=" + cookie);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static WebElement cloneRow() {
+        return browser.waitFor(By.cssSelector("#clones tr[data-clone-name='clone-a']"));
+    }
+
+    static String cell(WebElement row, String field) {
+        return row.findElement(By.cssSelector("td[data-field='" + field + "']")).getText().strip();
+    }
+
+    @Test
+    @Order(1)
+    void aWrongPasswordIsRefusedWithAnErrorThenTheAdministratorReachesTheOverview() throws Exception {
+        // Without a session: / → /ui/ → the login page, which names where to go back to.
+        HttpResponse<String> root = get("/", null);
+        assertEquals(303, root.statusCode());
+        assertEquals("/ui/", URI.create(browser.url("/")).resolve(root.headers().firstValue("location").orElseThrow()).getPath());
+        HttpResponse<String> page = get("/ui/conflicts", null);
+        assertEquals(303, page.statusCode(), "a page without a session is never shown: " + page.body());
+        assertTrue(page.headers().firstValue("location").orElseThrow().contains("/ui/login?next="), page.headers().map().toString());
+        HttpResponse<String> wrong = HTTP.send(request("/ui/login").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("login=ada&password=not+it")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        assertTrue(wrong.body().contains("id=\"login-error\""), wrong.body());
+
+        browser.driver().manage().deleteAllCookies();
+        browser.open("/ui/");
+        browser.waitFor(By.id("login-form"));
+        assertTrue(browser.path().startsWith("/ui/login"), browser.path());
+        PageChecks.check(browser, null, null);
+        browser.screenshot("01-login");
+        browser.type(By.id("login"), "ada").type(By.id("password"), "not the password").click(By.id("login-submit"));
+        WebElement error = browser.waitVisible(By.cssSelector("p#login-error[role=alert]"));
+        assertFalse(error.getText().isBlank());
+        assertFalse(browser.text().contains("not the password"), "the typed password is never echoed");
+        assertEquals(null, browser.cookie(SESSION_COOKIE));
+        browser.screenshot("02-login-wrong-password");
+        browser.type(By.id("login"), "ada").type(By.id("password"), PASSWORD).click(By.id("login-submit"));
+        browser.waitFor(By.cssSelector("main#main[data-page=overview]"));
+        assertEquals("/ui/", browser.path());
+        PageChecks.check(browser, "overview", "ada");
+        assertTrue(browser.cookie(SESSION_COOKIE) != null);
+        assertTrue(PageChecks.navLinks(browser).containsAll(List.of("users", "devices", "packages", "conflicts", "history")),
+                PageChecks.navLinks(browser).toString());
+        browser.waitFor(By.cssSelector("#clones tr[data-node=central]"));
+        browser.screenshot("03-overview");
+    }
+
+    @Test
+    @Order(2)
+    void aCloneBehindBecomesCurrentAfterItsSyncWithoutAReload() throws Exception {
+        logIn("ada");
+        browser.open("/ui/");
+        mesh.sync("clone-a");
+        browser.waitUntil(d -> "current".equals(cloneRow().getAttribute("data-state")), Duration.ofSeconds(30));
+        browser.js("window.lizsyncNotReloaded = true;");
+        mesh.sql("central", "UPDATE survey.site SET name = name || ' (edited at central)' WHERE name IN "
+                + "('site 1', 'site 2', 'site 3', 'site 4', 'site 5', 'site 6', 'site 7')");
+        browser.waitUntil(d -> "behind".equals(cloneRow().getAttribute("data-state"))
+                && Integer.parseInt(cell(cloneRow(), "to-clone")) > 0, Duration.ofSeconds(30));
+        WebElement row = cloneRow();
+        assertTrue(Integer.parseInt(cell(row, "to-clone")) >= 7, cell(row, "to-clone"));
+        assertTrue(row.getText().toLowerCase().contains("behind"), "the state is a word, not only a colour: " + row.getText());
+        browser.screenshot("04-overview-clone-behind");
+        mesh.sync("clone-a");
+        browser.waitUntil(d -> "current".equals(cloneRow().getAttribute("data-state"))
+                && "0".equals(cell(cloneRow(), "to-clone")), Duration.ofSeconds(30));
+        assertEquals(Boolean.TRUE, browser.js("return window.lizsyncNotReloaded === true;"), "the page was reloaded");
+        row = cloneRow();
+        assertEquals("0", cell(row, "to-central"));
+        assertTrue(row.getText().toLowerCase().contains("current"), row.getText());
+        assertFalse(cell(row, "last-sync").isBlank());
+        browser.screenshot("05-overview-clone-current");
+    }
+
+    @Test
+    @Order(3)
+    void conflictsResolvedInTheInboxReachCentralAndTheCloneAtItsNextSync() throws Exception {
+        HttpResponse<String> policy = HTTP.send(request("/api/v1/table-policies/survey/site")
+                .header("Authorization", "Bearer " + io.lizsync.testkit.TestKeys.get().token("admin", "administrator"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"policy\":\"manual\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, policy.statusCode(), policy.body());
+        // Rows by uid: the local primary keys of the nodes need not agree.
+        String nameUid = mesh.one("central", "SELECT uid::text FROM survey.site WHERE name = 'site 11'");
+        String geomUid = mesh.one("central", "SELECT uid::text FROM survey.site WHERE name = 'site 12'");
+        String typedUid = mesh.one("central", "SELECT uid::text FROM survey.site WHERE name = 'site 13'");
+        mesh.sql("central", "UPDATE survey.site SET name = 'central 11' WHERE uid = '" + nameUid + "'",
+                "UPDATE survey.site SET geom = ST_SetSRID(ST_MakePoint(1000, 2000), 2154) WHERE uid = '" + geomUid + "'",
+                "UPDATE survey.site SET name = 'central 13' WHERE uid = '" + typedUid + "'");
+        Thread.sleep(100);
+        mesh.sql("clone-a", "UPDATE survey.site SET name = 'clone 11' WHERE uid = '" + nameUid + "'",
+                "UPDATE survey.site SET geom = ST_SetSRID(ST_MakePoint(1300, 2200), 2154) WHERE uid = '" + geomUid + "'",
+                "UPDATE survey.site SET name = 'clone 13' WHERE uid = '" + typedUid + "'");
+        assertEquals(3, mesh.sync("clone-a").getNumberConflicts());
+        Map<String, Long> conflictOf = new java.util.HashMap<>();
+        for (ConflictRows.Conflict c : ConflictRows.of(mesh, List.of(nameUid, geomUid, typedUid))) {
+            conflictOf.put(c.uid(), c.id());
+        }
+        assertEquals(3, conflictOf.size(), "three conflicts are recorded");
+        long nameConflict = conflictOf.get(nameUid);
+        long geomConflict = conflictOf.get(geomUid);
+        long typedConflict = conflictOf.get(typedUid);
+
+        logIn("ada");
+        browser.open("/ui/conflicts");
+        PageChecks.check(browser, "conflicts", "ada");
+        WebElement nameRow = browser.waitFor(By.cssSelector("#conflicts tr[data-conflict-id='" + nameConflict + "']"));
+        WebElement geomRow = browser.one(By.cssSelector("#conflicts tr[data-conflict-id='" + geomConflict + "']"));
+        assertEquals("pending", nameRow.getAttribute("data-state"));
+        assertTrue(cell(nameRow, "central-value").contains("central 11"), nameRow.getText());
+        assertTrue(cell(nameRow, "clone-value").contains("clone 11"), nameRow.getText());
+        assertFalse(nameRow.findElements(By.cssSelector("td[data-field=clone-value] time[datetime]")).isEmpty(), "the edit time");
+        assertFalse(cell(nameRow, "rule").isBlank());
+        WebElement svg = geomRow.findElement(By.cssSelector("svg.geometry[role=img]"));
+        assertFalse(svg.getAttribute("aria-label").isBlank(), "the drawing is named");
+        assertTrue(svg.findElements(By.cssSelector("*")).size() >= 2, "both shapes are drawn");
+        assertFalse(browser.text().contains("0101000020"), "a geometry is drawn, never shown as hex WKB");
+        assertFalse(svg.getAttribute("aria-label").contains("0101000020"));
+        browser.screenshot("06-conflicts-pending");
+        browser.phoneWidth();
+        browser.screenshot("07-conflicts-phone");
+        browser.desktopWidth();
+
+        decide(nameConflict, "keep-clone", null);
+        browser.screenshot("08-conflicts-kept-clone");
+        decide(geomConflict, "keep-central", null);
+        decide(typedConflict, "set-value", "typed 13");
+        assertTrue(browser.all(By.cssSelector("#conflicts tr[data-conflict-id='" + nameConflict + "']")).isEmpty(),
+                "a decided conflict leaves the pending list");
+        browser.open("/ui/conflicts?state=all");
+        assertEquals("resolved", browser.waitFor(By.cssSelector("#conflicts tr[data-conflict-id='" + nameConflict + "']"))
+                .getAttribute("data-state"));
+        browser.screenshot("09-conflicts-all");
+
+        for (String node : List.of("central", "clone-a")) {
+            if (node.equals("clone-a")) {
+                mesh.sync("clone-a");
+            }
+            assertEquals("clone 11", mesh.one(node, "SELECT name FROM survey.site WHERE uid = '" + nameUid + "'"), node);
+            assertEquals("typed 13", mesh.one(node, "SELECT name FROM survey.site WHERE uid = '" + typedUid + "'"), node);
+            assertEquals("POINT(1000 2000)", mesh.one(node, "SELECT ST_AsText(geom) FROM survey.site WHERE uid = '"
+                    + geomUid + "'"), node);
+        }
+        mesh.assertConverged();
+    }
+
+    /** Checks one conflict in the inbox, types {@code value} (unless null), presses the action's button, waits for the flash. */
+    static void decide(long conflictId, String action, String value) {
+        browser.open("/ui/conflicts");
+        WebElement box = browser.waitFor(By.cssSelector("#conflicts tr[data-conflict-id='" + conflictId
+                + "'] input[type=checkbox][name=conflict]"));
+        assertEquals(Long.toString(conflictId), box.getAttribute("value"));
+        if (!box.isSelected()) {
+            box.click();
+        }
+        if (value != null) {
+            browser.type(By.id("typed-value"), value);
+        }
+        browser.click(By.cssSelector("#conflicts-form button[name=action][value='" + action + "']"));
+        WebElement flash = browser.waitVisible(By.cssSelector("p#flash[role=status]"));
+        assertFalse(flash.getText().isBlank(), "the flash says what was done");
+        assertTrue(browser.path().startsWith("/ui/conflicts"), browser.path());
+    }
+
+    @Test
+    @Order(4)
+    void aPackageBuiltFromThePackagesPageIsFollowedLiveUntilItIsListed() throws Exception {
+        logIn("ada");
+        browser.open("/ui/packages");
+        PageChecks.check(browser, "packages", "ada");
+        Set<String> before = packageIds();
+        browser.screenshot("10-packages");
+        fillBuildForm();
+        browser.click(By.id("build-submit"));
+        WebElement progress = browser.waitFor(By.cssSelector("progress#job-progress[data-job-id^='build-']"));
+        assertEquals("100", progress.getAttribute("max"));
+        List<String> states = new ArrayList<>();
+        boolean shot = false;
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        String state = "";
+        while (!Set.of("succeeded", "failed", "cancelled").contains(state) && System.nanoTime() < deadline) {
+            state = browser.one(By.id("job-progress")).getAttribute("data-state");
+            if (states.isEmpty() || !states.get(states.size() - 1).equals(state)) {
+                states.add(state);
+            }
+            if (!shot && "running".equals(state)) {
+                browser.screenshot("11-packages-build-running");
+                shot = true;
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("succeeded", state, "states seen: " + states + ", " + browser.one(By.id("job-message")).getText());
+        assertTrue(Set.of("queued", "running", "succeeded").containsAll(states), states.toString());
+        assertFalse(browser.one(By.id("job-message")).getText().isBlank());
+        browser.screenshot("12-packages-build-succeeded");
+        try {
+            browser.waitUntil(d -> packageIds().size() > before.size(), Duration.ofSeconds(5));
+        } catch (org.openqa.selenium.TimeoutException notLive) {
+            browser.open("/ui/packages"); // the list need not follow live: a reload shows it
+        }
+        Set<String> after = packageIds();
+        after.removeAll(before);
+        assertEquals(1, after.size(), "one new package: " + after);
+        String id = after.iterator().next();
+        WebElement row = browser.one(By.cssSelector("#packages tr[data-package-id='" + id + "']"));
+        String href = row.findElement(By.cssSelector("a[data-action=download]")).getAttribute("href");
+        assertFalse(row.findElements(By.cssSelector("form[data-action=delete]")).isEmpty());
+        assertFalse(row.findElements(By.cssSelector("form[data-action=assign] select")).isEmpty());
+        HttpResponse<byte[]> archive = HTTP.send(HttpRequest.newBuilder(URI.create(href)).header("Cookie",
+                SESSION_COOKIE + "=" + browser.cookie(SESSION_COOKIE)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, archive.statusCode(), "the download link gives the archive");
+        assertTrue(archive.body().length > 0);
+        browser.screenshot("13-packages-listed");
+    }
+
+    static Set<String> packageIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (WebElement r : browser.all(By.cssSelector("#packages tr[data-package-id]"))) {
+            ids.add(r.getAttribute("data-package-id"));
+        }
+        return ids;
+    }
+
+    /** The build form's choices, when it asks for any: the survey schema (and a description). */
+    static void fillBuildForm() {
+        for (WebElement el : browser.all(By.cssSelector("#build-form input, #build-form select, #build-form textarea"))) {
+            String type = String.valueOf(el.getAttribute("type"));
+            if (!el.isDisplayed() || type.equals("hidden") || type.equals("submit")) {
+                continue;
+            }
+            if (el.getTagName().equals("select")) {
+                var select = new org.openqa.selenium.support.ui.Select(el);
+                select.getOptions().stream().filter(o -> o.getAttribute("value").equals("survey")).findFirst()
+                        .ifPresent(o -> select.selectByValue("survey"));
+            } else if (type.equals("checkbox")) {
+                if ("survey".equals(el.getAttribute("value")) && !el.isSelected()) {
+                    el.click();
+                }
+            } else if (el.getAttribute("value").isEmpty()) {
+                String name = String.valueOf(el.getAttribute("name"));
+                if (name.startsWith("schema")) {
+                    el.sendKeys("survey");
+                } else if (name.equals("description")) {
+                    el.sendKeys("built in the browser");
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aFieldUserSeesItsProjectsAndIsForbiddenTheAdministratorsPages() throws Exception {
+        assertEquals("projects", logIn("fred"));
+        assertEquals("/ui/projects", browser.path());
+        PageChecks.check(browser, "projects", "fred");
+        List<String> nav = PageChecks.navLinks(browser);
+        for (String hidden : List.of("users", "devices", "packages", "overview", "conflicts", "history")) {
+            assertFalse(nav.contains(hidden), "a field user's navigation has no " + hidden + " link: " + nav);
+        }
+        browser.screenshot("14-field-projects");
+        String cookie = browser.cookie(SESSION_COOKIE);
+        List<String> closed = List.of("/ui/users", "/ui/devices", "/ui/history", "/ui/conflicts", "/ui/packages",
+                "/ui/clones/" + mesh.cloneId("clone-a"));
+        int n = 0;
+        for (String path : closed) {
+            browser.open(path);
+            PageChecks.check(browser, "forbidden", "fred");
+            assertFalse(browser.all(By.id("users")).size() + browser.all(By.id("devices")).size() > 0, path);
+            if (n++ < 2) {
+                browser.screenshot("15-field-forbidden-" + path.substring("/ui/".length()));
+            }
+            HttpResponse<String> r = get(path, cookie);
+            assertEquals(403, r.statusCode(), path + " with a field user's session");
+            assertTrue(r.body().contains("data-page=\"forbidden\""), path + ": " + r.body());
+        }
+        HttpResponse<String> overview = get("/ui/", cookie);
+        assertEquals(303, overview.statusCode(), "a field user's /ui/ leads to its projects");
+        assertTrue(overview.headers().firstValue("location").orElseThrow().endsWith("/ui/projects"));
+        // The field user's own page over HTTP; the same pages without a session lead to the login page.
+        assertEquals(200, get("/ui/projects", cookie).statusCode());
+        assertEquals(303, get("/ui/users", null).statusCode());
+        // A form post without the CSRF token is refused even with a valid session.
+        HttpResponse<String> noCsrf = HTTP.send(request("/ui/logout").header("Cookie", SESSION_COOKIE + "=" + cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, noCsrf.statusCode(), noCsrf.body());
+        browser.click(By.id("logout"));
+        browser.waitFor(By.id("login-form"));
+        assertEquals(401, HTTP.send(request("/api/v1/session").header("Cookie", SESSION_COOKIE + "=" + cookie).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), "logged out: the session is over");
+    }
+
+    @Test
+    @Order(6)
+    void everyPageOpensForTheAdministratorWithItsFrameAndAnAccessibilityFloor() throws Exception {
+        logIn("ada");
+        String cloneId = mesh.cloneId("clone-a");
+        Map<String, String> pages = new java.util.LinkedHashMap<>();
+        pages.put("/ui/", "overview");
+        pages.put("/ui/clones/" + cloneId, "clone");
+        pages.put("/ui/history", "history");
+        pages.put("/ui/conflicts", "conflicts");
+        pages.put("/ui/packages", "packages");
+        pages.put("/ui/devices", "devices");
+        pages.put("/ui/users", "users");
+        for (var page : pages.entrySet()) {
+            browser.open(page.getKey());
+            PageChecks.check(browser, page.getValue(), "ada");
+            browser.screenshot("20-page-" + page.getValue());
+        }
+        browser.open("/ui/clones/" + cloneId);
+        for (String part : List.of("clone-history", "clone-tables", "clone-deployments", "clone-assignment", "clone-jobs",
+                "revoke-form")) {
+            assertEquals(1, browser.all(By.id(part)).size(), "the clone page has #" + part);
+        }
+        browser.open("/ui/history");
+        assertFalse(browser.all(By.cssSelector("#history tr[data-session]")).isEmpty(), "clone-a's syncs are in the history");
+        for (String name : List.of("clone", "direction", "since", "until")) {
+            assertEquals(1, browser.all(By.cssSelector("#history-filter [name='" + name + "']")).size(), "filter " + name);
+        }
+        browser.open("/ui/users");
+        assertTrue(browser.waitFor(By.id("users")).getText().contains("fred"));
+        assertEquals(1, browser.all(By.id("user-form")).size());
+        assertEquals(1, browser.all(By.cssSelector("#token-form")).size());
+        for (String path : List.of("/ui/", "/ui/conflicts")) {
+            browser.phoneWidth();
+            browser.open(path);
+            PageChecks.check(browser, path.equals("/ui/") ? "overview" : "conflicts", "ada");
+            browser.screenshot("21-phone-" + (path.equals("/ui/") ? "overview" : "conflicts"));
+        }
+        browser.desktopWidth();
+    }
+}
