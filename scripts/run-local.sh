@@ -483,6 +483,8 @@ echo "  REST API: $GW/api/v1  (OpenAPI: $GW/q/openapi, Swagger UI: $GW/q/swagger
 echo "  an API token of the administrator (also in $STATE/api-token, 0600):"
 echo "    $API_TOKEN"
 echo "  try: curl --cacert $CA -H \"Authorization: Bearer \$(cat $STATE/api-token)\" $GW/api/v1/clones"
+echo "  dashboard: $GW/ui/  (trust $CA in the browser, or accept its certificate)"
+echo "    log in as admin, password in $KEYS/admin-password: $(cat "$KEYS/admin-password")"
 if $EXIT_AFTER; then
   scripts/stop-local.sh
   exit 0

@@ -1,5 +1,7 @@
 package io.lizsync.gateway.auth;
 
+import io.lizsync.gateway.ui.UiErrors;
+import io.lizsync.gateway.ui.UiPaths;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -19,7 +21,8 @@ import java.util.Set;
  * token, an access token or a session) or the session cookie (browsers); nothing presented is an
  * anonymous request, which only the endpoints open to anyone (login, health, the API document)
  * serve. Every other endpoint declares its roles ({@code @RolesAllowed}); an endpoint that
- * declares none is refused ({@code quarkus.security.jaxrs.deny-unannotated-endpoints}).
+ * declares none is refused ({@code quarkus.security.jaxrs.deny-unannotated-endpoints}). A
+ * dashboard page ({@code /ui/}) challenges a browser with a 303 to the login page instead of a 401.
  */
 @ApplicationScoped
 public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
@@ -42,6 +45,10 @@ public class GatewayAuthMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        if (UiErrors.isUi(context.request().path())) {
+            // A dashboard page: the browser goes to the login page, which comes back here.
+            return Uni.createFrom().item(new ChallengeData(303, "Location", UiPaths.loginFor(context.request().uri())));
+        }
         return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"lizsync\""));
     }
 

@@ -33,4 +33,23 @@ public interface GatewayConfig {
 
     @WithDefault("500")
     int maxPageSize();
+
+    /** The web dashboard ({@code ui/}). */
+    Dashboard dashboard();
+
+    /** The dashboard's thresholds and refresh ({@code lizsync.gateway.dashboard.*}). */
+    interface Dashboard {
+
+        /** A clone without contact for longer than this is "silent". */
+        @WithDefault("PT1H")
+        Duration silentAfter();
+
+        /** A clone whose oldest unsent edit is older than this is "behind" (as is one with changes waiting). */
+        @WithDefault("PT15M")
+        Duration behindAfter();
+
+        /** How often the overview's shared poller asks central while someone watches. */
+        @WithDefault("PT2S")
+        Duration refresh();
+    }
 }

@@ -8,7 +8,10 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import io.lizsync.gateway.ui.UiContext;
+import io.lizsync.gateway.ui.UiErrors;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,26 +23,37 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * Every failure that is not a service's answer (those are {@link ProblemMapper}'s), as a problem
  * document: no credential or a bad one 401, a role missing 403, invalid input 400 naming the
  * fields, the gateway's own request errors with their status, anything unexpected 500 with a
- * reference (the exception goes to the log, never to the caller).
+ * reference (the exception goes to the log, never to the caller). On the dashboard's pages
+ * ({@code /ui/}) a browser gets pages instead ({@link UiErrors}): the login page (303) without a
+ * valid session, a 403 page for a missing role or CSRF token.
  */
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
     @ServerExceptionMapper
-    public Response unauthenticated(AuthenticationFailedException e) {
+    public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
+        if (UiErrors.isUi(uri.getPath())) {
+            return ui().toLogin(pathAndQuery(uri), true, "https".equals(uri.getRequestUri().getScheme()));
+        }
         return withChallenge(Problems.of(401, "Unauthenticated",
                 e.getMessage() == null ? "the credential was refused" : e.getMessage()));
     }
 
     @ServerExceptionMapper
-    public Response unauthorized(UnauthorizedException e) {
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        if (UiErrors.isUi(uri.getPath())) {
+            return ui().toLogin(pathAndQuery(uri), false, false);
+        }
         return withChallenge(Problems.of(401, "Unauthenticated",
                 "this operation needs a credential: Authorization: Bearer <API token>, or the session cookie of POST /api/v1/session"));
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e) {
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        if (UiErrors.isUi(uri.getPath())) {
+            return ui().forbidden(e instanceof UiContext.CsrfRefused ? e.getMessage() : "Your roles do not allow this page.");
+        }
         return Problems.of(403, "Forbidden", "your roles do not allow this operation");
     }
 
@@ -107,6 +121,16 @@ public class ErrorMappers {
             }
         }
         return out.isEmpty() ? (lastParameter == null ? "request" : lastParameter) : out.toString();
+    }
+
+    /** The dashboard's error pages: a page without a session goes to the login page, a refusal is an HTML page. */
+    private static UiErrors ui() {
+        return io.quarkus.arc.Arc.container().instance(UiErrors.class).get();
+    }
+
+    private static String pathAndQuery(UriInfo uri) {
+        String query = uri.getRequestUri().getRawQuery();
+        return uri.getRequestUri().getRawPath() + (query == null ? "" : "?" + query);
     }
 
     private static Response withChallenge(Response r) {

@@ -35,8 +35,16 @@ public class Downstream {
 
     /** A Mutiny client of a service that calls it with the current caller's access token. */
     public <T> T asCaller(T client) {
+        return as(caller(), client);
+    }
+
+    /**
+     * A Mutiny client that calls with a given caller's access token: for work done on behalf of
+     * callers outside their request (the dashboard's shared overview poller, for its subscribers).
+     */
+    public static <T> T as(Caller caller, T client) {
         Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + caller().token());
+        headers.put(AUTHORIZATION, "Bearer " + caller.token());
         return GrpcClientUtils.attachHeaders(client, headers);
     }
 

@@ -376,12 +376,34 @@ class SyncScenariosIT {
             assertEquals(1, pending.size());
             assertEquals("\"clone, later\"", pending.get(0).getCloneValueJson());
             assertEquals("pending", pending.get(0).getWinner());
+            assertEquals(1, pendingConflictsOf(review, "clone-a"), "the clone's state counts its pending conflict");
 
             var decided = review.resolveConflict(io.lizsync.proto.sync.v1.ResolveConflictRequest.newBuilder()
                     .setId(pending.get(0).getId()).setWinner("clone").setDecidedBy("admin anne").build());
             assertEquals("administrator", decided.getRule());
             assertEquals("clone", decided.getWinner());
             assertEquals("clone, later", parcel("central", "M-1", "owner"));
+            assertEquals(0, pendingConflictsOf(review, "clone-a"));
+
+            // An administrator may type a value instead of either side's: cast to the column's type, it becomes central's.
+            mesh.sql("central", "UPDATE field.parcel SET area = 10 WHERE code = 'M-1'");
+            Thread.sleep(100);
+            mesh.sql("clone-a", "UPDATE field.parcel SET area = 20 WHERE code = 'M-1'");
+            assertEquals(1, mesh.sync("clone-a").getNumberConflicts());
+            long second = review.listConflicts(io.lizsync.proto.sync.v1.ListConflictsRequest.newBuilder()
+                    .setPendingOnly(true).build()).getConflicts(0).getId();
+            var notANumber = assertThrows(io.grpc.StatusRuntimeException.class, () -> review.resolveConflict(
+                    io.lizsync.proto.sync.v1.ResolveConflictRequest.newBuilder().setId(second)
+                            .setDecidedBy("admin anne").setValue("twelve").build()));
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, notANumber.getStatus().getCode());
+            assertEquals(1, pendingConflictsOf(review, "clone-a"), "a refused value decides nothing");
+            var typed = review.resolveConflict(io.lizsync.proto.sync.v1.ResolveConflictRequest.newBuilder()
+                    .setId(second).setDecidedBy("admin anne").setValue("12.5").build());
+            assertEquals("central", typed.getWinner());
+            assertEquals("administrator", typed.getRule());
+            assertEquals("12.50", parcel("central", "M-1", "area"));
+            mesh.sync("clone-a");
+            assertEquals("12.50", parcel("clone-a", "M-1", "area"));
         } finally {
             review.setTablePolicy(io.lizsync.proto.sync.v1.SetTablePolicyRequest.newBuilder().setPolicy(
                     io.lizsync.proto.sync.v1.TablePolicy.newBuilder().setSchemaName("field").setTableName("parcel")
@@ -393,6 +415,11 @@ class SyncScenariosIT {
         var history = review.listHistory(io.lizsync.proto.sync.v1.ListHistoryRequest.newBuilder()
                 .setServerId(mesh.cloneId("clone-a")).setLimit(5).build());
         assertTrue(history.getItemsCount() > 0, "both directions of every session are in the history");
+    }
+
+    private static long pendingConflictsOf(io.lizsync.proto.sync.v1.SyncReviewGrpc.SyncReviewBlockingStub review, String clone) {
+        return review.listCloneStates(io.lizsync.proto.sync.v1.ListCloneStatesRequest.getDefaultInstance()).getClonesList()
+                .stream().filter(c -> c.getCloneId().equals(mesh.cloneId(clone))).findFirst().orElseThrow().getPendingConflicts();
     }
 
     @Test

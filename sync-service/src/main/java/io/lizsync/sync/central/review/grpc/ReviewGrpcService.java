@@ -96,7 +96,8 @@ public class ReviewGrpcService implements SyncReview {
     /** An administrator's decision (see {@link ReviewService#resolveConflict}). */
     @Override
     public Uni<Conflict> resolveConflict(ResolveConflictRequest r) {
-        return call(() -> conflict(service.resolveConflict(r.getId(), r.getWinner(), r.getDecidedBy())));
+        return call(() -> conflict(service.resolveConflict(r.getId(), r.getWinner(), r.getDecidedBy(),
+                r.hasValue() ? r.getValue() : null)));
     }
 
     @Override
@@ -153,7 +154,7 @@ public class ReviewGrpcService implements SyncReview {
         var st = CloneState.newBuilder().setCloneId(s.cloneId()).setName(s.name())
                 .setRedeployRequired(s.redeployRequired()).setPendingEvents(s.pendingEvents())
                 .setLagSeconds(s.lagSeconds() == null ? 0 : s.lagSeconds()).setUnsentChanges(s.unsentChanges())
-                .setToolsVersion(nz(s.toolsVersion()))
+                .setToolsVersion(nz(s.toolsVersion())).setPendingConflicts(s.pendingConflicts())
                 .setOpenAssignmentJobId(s.openAssignment() == null ? ""
                         : io.lizsync.sync.central.assign.service.AssignmentService.Jobs.id(s.openAssignment()));
         if (s.lastSync() != null) {

@@ -42,11 +42,13 @@ public class ReviewRepository {
     /**
      * A clone's state: name, last sync (null before the first), last contact, changes waiting for it
      * and the age and edit time of the oldest, what it stated at its last hello (unsent edits, the
-     * oldest's edit time, tools version), its open assignment's job uuid (null for none).
+     * oldest's edit time, tools version), its open assignment's job uuid (null for none), its
+     * conflicts waiting for an administrator.
      */
     public record CloneStateRecord(String cloneId, String name, OffsetDateTime lastSync, boolean redeployRequired,
             long pendingEvents, Long lagSeconds, OffsetDateTime oldestPendingAt, OffsetDateTime lastContact,
-            long unsentChanges, OffsetDateTime oldestUnsentAt, String toolsVersion, java.util.UUID openAssignment) {
+            long unsentChanges, OffsetDateTime oldestUnsentAt, String toolsVersion, java.util.UUID openAssignment,
+            long pendingConflicts) {
     }
 
     /** A table's conflict policy as stored ({@code ConflictPolicy}'s SQL name). */
@@ -165,6 +167,7 @@ public class ReviewRepository {
                        coalesce(s.unsent_changes, 0), s.oldest_unsent_at, s.contact_tools_version,
                        (SELECT a.job_id FROM lizsync.assignments a
                          WHERE a.clone_id = s.clone_id AND a.state IN ('queued', 'running'))
+                     , (SELECT count(*) FROM lizsync.conflicts f WHERE f.clone_id = s.clone_id AND f.winner = 'pending')
                 FROM lizsync.clone_state s
                 LEFT JOIN LATERAL (
                     SELECT count(*) AS n, min(l.action_tstamp_tx) AS oldest
@@ -180,7 +183,7 @@ public class ReviewRepository {
             out.add(new CloneStateRecord(row.getString(0), row.getString(1), row.getOffsetDateTime(2),
                     row.getBoolean(3), row.getLong(4) == null ? 0 : row.getLong(4), row.getLong(5),
                     row.getOffsetDateTime(6), row.getOffsetDateTime(7), row.getLong(8), row.getOffsetDateTime(9),
-                    row.getString(10), row.getUUID(11)));
+                    row.getString(10), row.getUUID(11), row.getLong(12)));
         }
         return out;
     }

@@ -69,12 +69,25 @@ public class ReviewService {
      * (update against delete) cannot be re-decided here yet.
      */
     public ConflictRecord resolveConflict(long id, String winner, String decidedBy) throws Exception {
+        return resolveConflict(id, winner, decidedBy, null);
+    }
+
+    /**
+     * As {@link #resolveConflict(long, String, String)}, or, with a {@code typedValue} (not null),
+     * an administrator's own value instead of either side's: written on central the same way (cast
+     * to the column's type; a value that does not cast is refused), recorded with winner central.
+     */
+    public ConflictRecord resolveConflict(long id, String winner, String decidedBy, String typedValue) throws Exception {
+        if (typedValue != null) {
+            winner = "central";
+        }
         if (!winner.equals("central") && !winner.equals("clone")) {
             throw new IllegalArgumentException("winner: central or clone, not '" + winner + "'");
         }
         if (decidedBy.isBlank()) {
             throw new IllegalArgumentException("decided_by: who decides is recorded with the decision");
         }
+        String decision = winner;
         return repository.inTransaction(c -> {
             ConflictRecord conflict = repository.lockConflict(c, id).orElseThrow(
                     () -> new ExchangeException(ExchangeException.Reason.NOT_FOUND, "no conflict " + id));
@@ -89,10 +102,23 @@ public class ReviewService {
                 throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "column " + field + " of " + table
                         + " can no longer be written");
             }
-            String chosen = winner.equals("central") ? conflict.centralValueJson() : conflict.cloneValueJson();
-            String text = chosen == null ? null : (String) Json.decodeValue(chosen);
-            repository.writeField(c, table, shape, field, text, conflict.uid());
-            repository.recordDecision(c, id, winner, decidedBy);
+            String text;
+            if (typedValue != null) {
+                text = typedValue;
+            } else {
+                String chosen = decision.equals("central") ? conflict.centralValueJson() : conflict.cloneValueJson();
+                text = chosen == null ? null : (String) Json.decodeValue(chosen);
+            }
+            try {
+                repository.writeField(c, table, shape, field, text, conflict.uid());
+            } catch (io.vertx.pgclient.PgException e) {
+                if (typedValue != null && e.getSqlState() != null && e.getSqlState().startsWith("22")) {
+                    throw new IllegalArgumentException("value: not a value of column " + field + " ("
+                            + shape.column(field).type() + "): " + e.getErrorMessage());
+                }
+                throw e;
+            }
+            repository.recordDecision(c, id, decision, decidedBy);
             return repository.conflict(c, id);
         });
     }
