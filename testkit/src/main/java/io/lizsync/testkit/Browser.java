@@ -15,6 +15,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -147,14 +148,18 @@ public final class Browser implements AutoCloseable {
         return driver.findElement(by);
     }
 
-    /** Waits until {@code condition} answers something neither null nor false; returns that. */
+    /** Waits until {@code condition} answers something neither null nor false (at most {@link #WAIT}); returns that. */
     public <T> T waitUntil(Function<? super WebDriver, T> condition) {
         return waitUntil(condition, WAIT);
     }
 
-    /** Like {@link #waitUntil(Function)} with its own time limit. */
+    /**
+     * Like {@link #waitUntil(Function)} with its own time limit. An element replaced while the
+     * condition reads it (a live page redrawing a part) counts as "not yet", as a missing one does.
+     */
     public <T> T waitUntil(Function<? super WebDriver, T> condition, Duration timeout) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(200)).until(condition);
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Every element {@code by} finds now (no wait). */

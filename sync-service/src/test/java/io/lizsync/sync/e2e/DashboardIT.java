@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,12 +88,7 @@ class DashboardIT {
 
     /** Logs in through the login page as {@code login} (any session before is dropped); answers the page reached. */
     static String logIn(String login) {
-        browser.driver().manage().deleteAllCookies();
-        browser.open("/ui/login");
-        browser.type(By.id("login"), login).type(By.id("password"), PASSWORD).click(By.id("login-submit"));
-        browser.waitUntil(d -> !browser.path().startsWith("/ui/login"));
-        browser.waitFor(By.cssSelector("main#main[data-page]"));
-        return browser.one(By.id("main")).getAttribute("data-page");
+        return DashboardForms.logIn(browser, login, PASSWORD);
     }
 
     static HttpRequest.Builder request(String path) {
@@ -109,8 +103,36 @@ class DashboardIT {
         return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static WebElement cloneRow() {
-        return browser.waitFor(By.cssSelector("#clones tr[data-clone-name='clone-a']"));
+    /**
+     * Clone-a's overview row as it is now, read in one script (the live table's body is replaced
+     * under the test): its {@code data-state}, its cells by {@code data-field}, and its {@code text}.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> cloneRow() {
+        return (Map<String, String>) browser.js("""
+                const row = document.querySelector("#clones tr[data-clone-name='clone-a']");
+                if (!row) return null;
+                const out = { 'data-state': row.getAttribute('data-state'), text: row.innerText };
+                for (const td of row.querySelectorAll('td[data-field]')) out[td.getAttribute('data-field')] = td.innerText.trim();
+                return out;""");
+    }
+
+    /** Waits until clone-a's overview row is in {@code state} and {@code toClone} holds for its to-clone count. */
+    static Map<String, String> waitForCloneRow(String state, java.util.function.IntPredicate toClone) throws Exception {
+        try {
+            return browser.waitUntil(d -> {
+                Map<String, String> row = cloneRow();
+                return row != null && state.equals(row.get("data-state")) && toClone.test(Integer.parseInt(row.get("to-clone")))
+                        ? row : null;
+            }, Duration.ofSeconds(30));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            browser.screenshot("failed-overview-not-" + state);
+            HttpResponse<String> api = HTTP.send(request("/api/v1/clones/" + mesh.cloneId("clone-a")).header("Authorization",
+                    "Bearer " + io.lizsync.testkit.TestKeys.get().token("admin", "administrator")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            throw new AssertionError("clone-a's overview row is not " + state + " after 30 s: " + cloneRow()
+                    + "; the REST API says " + api.body(), e);
+        }
     }
 
     static String cell(WebElement row, String field) {
@@ -161,24 +183,20 @@ class DashboardIT {
         logIn("ada");
         browser.open("/ui/");
         mesh.sync("clone-a");
-        browser.waitUntil(d -> "current".equals(cloneRow().getAttribute("data-state")), Duration.ofSeconds(30));
+        waitForCloneRow("current", n -> n == 0);
         browser.js("window.lizsyncNotReloaded = true;");
         mesh.sql("central", "UPDATE survey.site SET name = name || ' (edited at central)' WHERE name IN "
                 + "('site 1', 'site 2', 'site 3', 'site 4', 'site 5', 'site 6', 'site 7')");
-        browser.waitUntil(d -> "behind".equals(cloneRow().getAttribute("data-state"))
-                && Integer.parseInt(cell(cloneRow(), "to-clone")) > 0, Duration.ofSeconds(30));
-        WebElement row = cloneRow();
-        assertTrue(Integer.parseInt(cell(row, "to-clone")) >= 7, cell(row, "to-clone"));
-        assertTrue(row.getText().toLowerCase().contains("behind"), "the state is a word, not only a colour: " + row.getText());
+        Map<String, String> row = waitForCloneRow("behind", n -> n > 0);
+        assertTrue(Integer.parseInt(row.get("to-clone")) >= 7, row.toString());
+        assertTrue(row.get("text").toLowerCase().contains("behind"), "the state is a word, not only a colour: " + row);
         browser.screenshot("04-overview-clone-behind");
         mesh.sync("clone-a");
-        browser.waitUntil(d -> "current".equals(cloneRow().getAttribute("data-state"))
-                && "0".equals(cell(cloneRow(), "to-clone")), Duration.ofSeconds(30));
+        row = waitForCloneRow("current", n -> n == 0);
         assertEquals(Boolean.TRUE, browser.js("return window.lizsyncNotReloaded === true;"), "the page was reloaded");
-        row = cloneRow();
-        assertEquals("0", cell(row, "to-central"));
-        assertTrue(row.getText().toLowerCase().contains("current"), row.getText());
-        assertFalse(cell(row, "last-sync").isBlank());
+        assertEquals("0", row.get("to-central"), row.toString());
+        assertTrue(row.get("text").toLowerCase().contains("current"), row.toString());
+        assertFalse(row.get("last-sync").isBlank(), row.toString());
         browser.screenshot("05-overview-clone-current");
     }
 
@@ -231,10 +249,10 @@ class DashboardIT {
         browser.screenshot("07-conflicts-phone");
         browser.desktopWidth();
 
-        decide(nameConflict, "keep-clone", null);
+        DashboardForms.decide(browser, nameConflict, "keep-clone", null);
         browser.screenshot("08-conflicts-kept-clone");
-        decide(geomConflict, "keep-central", null);
-        decide(typedConflict, "set-value", "typed 13");
+        DashboardForms.decide(browser, geomConflict, "keep-central", null);
+        DashboardForms.decide(browser, typedConflict, "set-value", "typed 13");
         assertTrue(browser.all(By.cssSelector("#conflicts tr[data-conflict-id='" + nameConflict + "']")).isEmpty(),
                 "a decided conflict leaves the pending list");
         browser.open("/ui/conflicts?state=all");
@@ -254,23 +272,6 @@ class DashboardIT {
         mesh.assertConverged();
     }
 
-    /** Checks one conflict in the inbox, types {@code value} (unless null), presses the action's button, waits for the flash. */
-    static void decide(long conflictId, String action, String value) {
-        browser.open("/ui/conflicts");
-        WebElement box = browser.waitFor(By.cssSelector("#conflicts tr[data-conflict-id='" + conflictId
-                + "'] input[type=checkbox][name=conflict]"));
-        assertEquals(Long.toString(conflictId), box.getAttribute("value"));
-        if (!box.isSelected()) {
-            box.click();
-        }
-        if (value != null) {
-            browser.type(By.id("typed-value"), value);
-        }
-        browser.click(By.cssSelector("#conflicts-form button[name=action][value='" + action + "']"));
-        WebElement flash = browser.waitVisible(By.cssSelector("p#flash[role=status]"));
-        assertFalse(flash.getText().isBlank(), "the flash says what was done");
-        assertTrue(browser.path().startsWith("/ui/conflicts"), browser.path());
-    }
 
     @Test
     @Order(4)
@@ -278,9 +279,9 @@ class DashboardIT {
         logIn("ada");
         browser.open("/ui/packages");
         PageChecks.check(browser, "packages", "ada");
-        Set<String> before = packageIds();
+        Set<String> before = DashboardForms.packageIds(browser);
         browser.screenshot("10-packages");
-        fillBuildForm();
+        DashboardForms.fillBuildForm(browser, "survey");
         browser.click(By.id("build-submit"));
         WebElement progress = browser.waitFor(By.cssSelector("progress#job-progress[data-job-id^='build-']"));
         assertEquals("100", progress.getAttribute("max"));
@@ -289,7 +290,8 @@ class DashboardIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         String state = "";
         while (!Set.of("succeeded", "failed", "cancelled").contains(state) && System.nanoTime() < deadline) {
-            state = browser.one(By.id("job-progress")).getAttribute("data-state");
+            state = String.valueOf(browser.js("const p = document.getElementById('job-progress');"
+                    + "return p ? p.getAttribute('data-state') : 'gone';"));
             if (states.isEmpty() || !states.get(states.size() - 1).equals(state)) {
                 states.add(state);
             }
@@ -300,15 +302,15 @@ class DashboardIT {
             Thread.sleep(100);
         }
         assertEquals("succeeded", state, "states seen: " + states + ", " + browser.one(By.id("job-message")).getText());
-        assertTrue(Set.of("queued", "running", "succeeded").containsAll(states), states.toString());
+        assertTrue(Set.of("queued", "running", "succeeded").containsAll(states), "followed live: " + states);
         assertFalse(browser.one(By.id("job-message")).getText().isBlank());
         browser.screenshot("12-packages-build-succeeded");
         try {
-            browser.waitUntil(d -> packageIds().size() > before.size(), Duration.ofSeconds(5));
+            browser.waitUntil(d -> DashboardForms.packageIds(browser).size() > before.size(), Duration.ofSeconds(5));
         } catch (org.openqa.selenium.TimeoutException notLive) {
             browser.open("/ui/packages"); // the list need not follow live: a reload shows it
         }
-        Set<String> after = packageIds();
+        Set<String> after = DashboardForms.packageIds(browser);
         after.removeAll(before);
         assertEquals(1, after.size(), "one new package: " + after);
         String id = after.iterator().next();
@@ -321,40 +323,6 @@ class DashboardIT {
         assertEquals(200, archive.statusCode(), "the download link gives the archive");
         assertTrue(archive.body().length > 0);
         browser.screenshot("13-packages-listed");
-    }
-
-    static Set<String> packageIds() {
-        Set<String> ids = new LinkedHashSet<>();
-        for (WebElement r : browser.all(By.cssSelector("#packages tr[data-package-id]"))) {
-            ids.add(r.getAttribute("data-package-id"));
-        }
-        return ids;
-    }
-
-    /** The build form's choices, when it asks for any: the survey schema (and a description). */
-    static void fillBuildForm() {
-        for (WebElement el : browser.all(By.cssSelector("#build-form input, #build-form select, #build-form textarea"))) {
-            String type = String.valueOf(el.getAttribute("type"));
-            if (!el.isDisplayed() || type.equals("hidden") || type.equals("submit")) {
-                continue;
-            }
-            if (el.getTagName().equals("select")) {
-                var select = new org.openqa.selenium.support.ui.Select(el);
-                select.getOptions().stream().filter(o -> o.getAttribute("value").equals("survey")).findFirst()
-                        .ifPresent(o -> select.selectByValue("survey"));
-            } else if (type.equals("checkbox")) {
-                if ("survey".equals(el.getAttribute("value")) && !el.isSelected()) {
-                    el.click();
-                }
-            } else if (el.getAttribute("value").isEmpty()) {
-                String name = String.valueOf(el.getAttribute("name"));
-                if (name.startsWith("schema")) {
-                    el.sendKeys("survey");
-                } else if (name.equals("description")) {
-                    el.sendKeys("built in the browser");
-                }
-            }
-        }
     }
 
     @Test
@@ -418,6 +386,11 @@ class DashboardIT {
             PageChecks.check(browser, page.getValue(), "ada");
             browser.screenshot("20-page-" + page.getValue());
         }
+        // The label check itself finds an unnamed control (a probe added to the page shown), and names a labelled one.
+        browser.js("const m = document.getElementById('main');"
+                + "m.insertAdjacentHTML('beforeend', '<input id=probe-bare><label for=probe-named>Named</label><input id=probe-named>');");
+        List<String> found = PageChecks.unlabelled(browser);
+        assertTrue(found.size() == 1 && found.get(0).contains("probe-bare"), found.toString());
         browser.open("/ui/clones/" + cloneId);
         for (String part : List.of("clone-history", "clone-tables", "clone-deployments", "clone-assignment", "clone-jobs",
                 "revoke-form")) {

@@ -58,13 +58,19 @@ final class PageChecks {
             assertEquals(login, b.one(By.id("whoami")).getText().strip(), where + ": #whoami");
             assertNotNull(b.one(By.cssSelector("form#logout-form[method=post][action='/ui/logout'] button#logout")), where);
         }
-        @SuppressWarnings("unchecked")
-        List<String> unlabelled = (List<String>) b.js(UNLABELLED);
+        List<String> unlabelled = unlabelled(b);
         assertTrue(unlabelled.isEmpty(), where + ": form controls without a label or aria-label: " + unlabelled);
         WebElement first = b.tabFromTop();
         assertEquals("a", first.getTagName(), where + ": Tab from the top focuses " + first.getAttribute("outerHTML"));
         assertTrue(first.getAttribute("class").contains("skip") && first.getAttribute("href").endsWith("#main"),
                 where + ": Tab from the top focuses " + first.getAttribute("outerHTML") + ", not the skip link");
+        b.js("document.activeElement.blur();"); // screenshots without the skip link shown
+    }
+
+    /** The visible form controls of the page shown that nothing names (their markup, shortened). */
+    @SuppressWarnings("unchecked")
+    static List<String> unlabelled(Browser b) {
+        return (List<String>) b.js(UNLABELLED);
     }
 
     /** The data-nav names of the main navigation's links. */
