@@ -16,7 +16,7 @@ public final class GeometrySvg {
 
     static final double SIZE = 100;
     static final double PAD = 4;
-    static final double POINT_RADIUS = 1.6;
+    static final double POINT_RADIUS = 3;
 
     /** Two drawn values: the view box, each side's path data ("" for a side that is no geometry) and a description. */
     @io.quarkus.qute.TemplateData

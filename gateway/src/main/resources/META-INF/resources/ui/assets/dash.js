@@ -2,26 +2,58 @@
 (function () {
   'use strict';
 
-  // Overview: the shared poller's updates replace the table's body (rendered by the server as the page is).
+  // Rows are updated in place (same key: the same row element, only changed cells rewritten), so that
+  // what a user (or a test) holds, a focused link or a row, stays in the page.
+  function keyOf(row) {
+    return row.getAttribute('data-clone-id') || row.getAttribute('data-node') || row.getAttribute('data-job-id') || '';
+  }
+
+  function patchRows(body, freshBody) {
+    var old = {};
+    Array.prototype.forEach.call(body.children, function (r) { old[keyOf(r)] = r; });
+    var prev = null;
+    Array.prototype.slice.call(freshBody.children).forEach(function (f) {
+      var key = keyOf(f);
+      var row = Object.prototype.hasOwnProperty.call(old, key) ? old[key] : null;
+      if (row && row.cells.length === f.cells.length) {
+        delete old[key];
+        Array.prototype.forEach.call(f.attributes, function (a) {
+          if (row.getAttribute(a.name) !== a.value) { row.setAttribute(a.name, a.value); }
+        });
+        for (var i = 0; i < f.cells.length; i++) {
+          if (row.cells[i].innerHTML !== f.cells[i].innerHTML) { row.cells[i].innerHTML = f.cells[i].innerHTML; }
+        }
+      } else {
+        row = f;
+      }
+      var next = prev ? prev.nextElementSibling : body.firstElementChild;
+      if (next !== row) { body.insertBefore(row, next); }
+      prev = row;
+    });
+    Object.keys(old).forEach(function (k) { if (old[k].parentNode === body) { body.removeChild(old[k]); } });
+  }
+
+  function parseBody(html) {
+    var table = document.createElement('table');
+    table.innerHTML = html.indexOf('<table') >= 0 ? html.replace(/^[\s\S]*?<table[^>]*>|<\/table>[\s\S]*$/g, '') : '<tbody>' + html + '</tbody>';
+    return table.tBodies[0];
+  }
+
+  // Overview: the shared poller's updates (rendered by the server as the page is) patch the table's rows.
   function liveOverview(table) {
-    var body = table.querySelector('tbody');
+    var body = table.tBodies[0];
     var summary = document.getElementById('overview-summary');
     var problem = document.getElementById('overview-problem');
+    var last = null;
     var source = new EventSource(table.getAttribute('data-live'));
     source.onmessage = function (event) {
       var update = JSON.parse(event.data);
-      if (update.rows !== null && update.rows !== undefined && body.innerHTML !== update.rows) {
-        var focused = document.activeElement;
-        var row = focused && body.contains(focused) ? focused.closest('tr') : null;
-        var key = row ? (row.getAttribute('data-clone-id') || row.getAttribute('data-node')) : null;
-        body.innerHTML = update.rows;
-        if (key) {
-          var again = body.querySelector('tr[data-clone-id="' + key + '"] a, tr[data-node="' + key + '"] a');
-          if (again) { again.focus(); }
-        }
+      if (update.rows !== null && update.rows !== undefined && update.rows !== last) {
+        last = update.rows;
+        patchRows(body, parseBody(update.rows));
       }
       if (summary && update.summary && summary.textContent !== update.summary) { summary.textContent = update.summary; }
-      if (problem) { problem.textContent = update.problem || ''; }
+      if (problem && problem.textContent !== (update.problem || '')) { problem.textContent = update.problem || ''; }
     };
   }
 
@@ -62,13 +94,18 @@
     }).catch(function () { /* the page stays as it was */ });
   }
 
-  // A block that the server renders again every few seconds (a clone's running jobs).
+  // A table that the server renders again every few seconds (a clone's jobs): its rows patched in place.
   function poll(block) {
     var url = block.getAttribute('data-poll');
+    var last = null;
     setInterval(function () {
       if (document.hidden) { return; }
       fetch(url, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.text() : null; }).then(function (html) {
-        if (html !== null && block.innerHTML !== html) { block.innerHTML = html; }
+        var body = block.querySelector('tbody');
+        if (html === null || html === last || !body) { return; }
+        last = html;
+        var fresh = parseBody(html);
+        if (fresh) { patchRows(body, fresh); }
       }).catch(function () { /* try again at the next round */ });
     }, 3000);
   }
