@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.openqa.selenium.By;
@@ -219,18 +221,33 @@ public final class Browser implements AutoCloseable {
         return driver.switchTo().activeElement();
     }
 
-    /** Saves what the window shows as {@code target/screenshots/<name>.png} (or the folder given); returns the file. */
+    /**
+     * Saves the whole page (the window's width, the document's full height, as Chromium's DevTools
+     * capture it beyond the viewport) as {@code target/screenshots/<name>.png} (or the folder
+     * given); returns the file.
+     */
     public Path screenshot(String name) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("a screenshot name is letters, digits, '.', '_' and '-': " + name);
         }
         Path file = screenshots.resolve(name + ".png");
         try {
-            Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            Files.write(file, wholePage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    private byte[] wholePage() {
+        Number width = (Number) js("return window.innerWidth");
+        Number height = (Number) js("return Math.max(window.innerHeight, document.documentElement.scrollHeight)");
+        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                "captureBeyondViewport", true, "clip", Map.of("x", 0, "y", 0, "width", width.doubleValue(),
+                        "height", height.doubleValue(), "scale", 1)));
+        Object data = shot.get("data");
+        return data instanceof String base64 ? Base64.getDecoder().decode(base64)
+                : ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
     }
 
     /** A phone-sized window (390×844). */

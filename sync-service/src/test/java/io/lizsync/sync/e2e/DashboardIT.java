@@ -53,6 +53,21 @@ class DashboardIT {
     static Browser browser;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** A test that fails leaves a screenshot of the page it was on: {@code failed-<test>.png}. */
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final org.junit.jupiter.api.extension.TestWatcher SHOT_ON_FAILURE = new org.junit.jupiter.api.extension.TestWatcher() {
+        @Override
+        public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                try {
+                    browser.screenshot("failed-" + context.getRequiredTestMethod().getName());
+                } catch (RuntimeException ignored) {
+                    // the browser itself may be what failed
+                }
+            }
+        }
+    };
+
     @BeforeAll
     static void start() throws Exception {
         mesh = Mesh.start(DDL, "survey", List.<String[]>of(new String[] {"survey", "site"}), "clone-a");
