@@ -168,6 +168,19 @@ class DashboardIT {
                 .POST(HttpRequest.BodyPublishers.ofString("login=ada&password=not+it")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, wrong.statusCode(), wrong.body());
         assertTrue(wrong.body().contains("id=\"login-error\""), wrong.body());
+        // A right one goes back to `next`, but only to a local /ui/ path (never another site).
+        for (var next : Map.of("/ui/history", "/ui/history", "//elsewhere.example/ui/", "/ui/",
+                "https://elsewhere.example/ui/", "/ui/", "/api/v1/users", "/ui/").entrySet()) {
+            HttpResponse<String> in = HTTP.send(request("/ui/login").header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("login=ada&password=" + java.net.URLEncoder.encode(PASSWORD,
+                            java.nio.charset.StandardCharsets.UTF_8) + "&next=" + java.net.URLEncoder.encode(next.getKey(),
+                            java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, in.statusCode(), next.getKey() + ": " + in.body());
+            URI to = URI.create(browser.url("/ui/login")).resolve(in.headers().firstValue("location").orElseThrow());
+            assertEquals(URI.create(browser.url(next.getValue())), to, "after logging in with next=" + next.getKey());
+            assertTrue(in.headers().allValues("set-cookie").stream().anyMatch(c -> c.startsWith(SESSION_COOKIE + "=")
+                    && c.contains("HttpOnly") && c.toLowerCase().contains("samesite=strict")), in.headers().map().toString());
+        }
 
         browser.driver().manage().deleteAllCookies();
         browser.open("/ui/");
