@@ -433,6 +433,9 @@ class DashboardIT {
                 "revoke-form")) {
             assertEquals(1, browser.all(By.id(part)).size(), "the clone page has #" + part);
         }
+        assertEquals(1, browser.all(By.cssSelector("#clone-assignment #assign-form")).size(), "a package can be assigned");
+        browser.open("/ui/devices");
+        assertEquals(1, browser.all(By.id("devices")).size());
         browser.open("/ui/history");
         assertFalse(browser.all(By.cssSelector("#history tr[data-session]")).isEmpty(), "clone-a's syncs are in the history");
         for (String name : List.of("clone", "direction", "since", "until")) {
@@ -441,7 +444,23 @@ class DashboardIT {
         browser.open("/ui/users");
         assertTrue(browser.waitFor(By.id("users")).getText().contains("fred"));
         assertEquals(1, browser.all(By.id("user-form")).size());
-        assertEquals(1, browser.all(By.cssSelector("#token-form")).size());
+        // An API token made on the page is shown once, and works for a script.
+        for (WebElement field : browser.all(By.cssSelector("#token-form input:not([type=hidden])"))) {
+            if (field.getAttribute("required") != null && field.getAttribute("value").isEmpty()) {
+                field.sendKeys("made in the browser");
+            }
+        }
+        browser.click(By.cssSelector("#token-form button[type=submit]"));
+        String secret = browser.waitVisible(By.id("new-token")).getText().strip();
+        assertFalse(secret.isEmpty());
+        browser.screenshot("22-users-new-token");
+        HttpResponse<String> asScript = HTTP.send(request("/api/v1/clones").header("Authorization", "Bearer " + secret).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, asScript.statusCode(), asScript.body());
+        browser.open("/ui/users");
+        assertTrue(browser.all(By.id("new-token")).isEmpty(), "the new token is shown only once");
+        assertFalse(browser.html().contains(secret), "the token's secret is never shown again");
+        assertTrue(browser.one(By.id("tokens")).getText().contains("made in the browser"));
         for (String path : List.of("/ui/", "/ui/conflicts")) {
             browser.phoneWidth();
             browser.open(path);

@@ -13,7 +13,8 @@ import org.openqa.selenium.WebElement;
 /**
  * What every dashboard page must have, checked in the browser on the page shown: the page
  * contract's frame (language, one heading, the main element naming the page, the skip link, the
- * main navigation, who is logged in, the logout form) and its accessibility floor (every visible
+ * main navigation, who is logged in, the logout form), its form posts carrying the CSRF token,
+ * and its accessibility floor (every visible
  * form control named by a label or an aria-label; Tab from the top reaches the skip link first).
  */
 final class PageChecks {
@@ -58,6 +59,11 @@ final class PageChecks {
             assertEquals(login, b.one(By.id("whoami")).getText().strip(), where + ": #whoami");
             assertNotNull(b.one(By.cssSelector("form#logout-form[method=post][action='/ui/logout'] button#logout")), where);
         }
+        @SuppressWarnings("unchecked")
+        List<String> withoutCsrf = (List<String>) b.js("return Array.from(document.forms).filter(f => f.method === 'post'"
+                + " && f.id !== 'login-form' && !Array.from(f.querySelectorAll('input[type=hidden][name=csrf]'))"
+                + ".some(i => i.value.length > 0)).map(f => f.outerHTML.substring(0, 160));");
+        assertTrue(withoutCsrf.isEmpty(), where + ": form posts without the session's CSRF token: " + withoutCsrf);
         List<String> unlabelled = unlabelled(b);
         assertTrue(unlabelled.isEmpty(), where + ": form controls without a label or aria-label: " + unlabelled);
         WebElement first = b.tabFromTop();
