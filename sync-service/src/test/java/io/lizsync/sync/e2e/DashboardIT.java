@@ -118,36 +118,17 @@ class DashboardIT {
         return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /**
-     * Clone-a's overview row as it is now, read in one script (the live table's body is replaced
-     * under the test): its {@code data-state}, its cells by {@code data-field}, and its {@code text}.
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, String> cloneRow() {
-        return (Map<String, String>) browser.js("""
-                const row = document.querySelector("#clones tr[data-clone-name='clone-a']");
-                if (!row) return null;
-                const out = { 'data-state': row.getAttribute('data-state'), text: row.innerText };
-                for (const td of row.querySelectorAll('td[data-field]')) out[td.getAttribute('data-field')] = td.innerText.trim();
-                return out;""");
-    }
-
-    /** Waits until clone-a's overview row is in {@code state} and {@code toClone} holds for its to-clone count. */
-    static Map<String, String> waitForCloneRow(String state, java.util.function.IntPredicate toClone) throws Exception {
-        try {
-            return browser.waitUntil(d -> {
-                Map<String, String> row = cloneRow();
-                return row != null && state.equals(row.get("data-state")) && toClone.test(Integer.parseInt(row.get("to-clone")))
-                        ? row : null;
-            }, Duration.ofSeconds(30));
-        } catch (org.openqa.selenium.TimeoutException e) {
-            browser.screenshot("failed-overview-not-" + state);
-            HttpResponse<String> api = HTTP.send(request("/api/v1/clones/" + mesh.cloneId("clone-a")).header("Authorization",
-                    "Bearer " + io.lizsync.testkit.TestKeys.get().token("admin", "administrator")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            throw new AssertionError("clone-a's overview row is not " + state + " after 30 s: " + cloneRow()
-                    + "; the REST API says " + api.body(), e);
-        }
+    /** Waits until clone-a's overview row is in {@code state} with a to-clone count {@code toClone} accepts. */
+    static Map<String, String> waitForCloneRow(String state, java.util.function.IntPredicate toClone) {
+        return DashboardForms.waitForOverviewRow(browser, "clone-a", state, toClone, () -> {
+            try {
+                return HTTP.send(request("/api/v1/clones/" + mesh.cloneId("clone-a")).header("Authorization",
+                        "Bearer " + io.lizsync.testkit.TestKeys.get().token("admin", "administrator")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException | InterruptedException e) {
+                return e.toString();
+            }
+        });
     }
 
     static String cell(WebElement row, String field) {
