@@ -58,7 +58,12 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response invalid(ConstraintViolationException e) {
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        if (UiErrors.isUi(uri.getPath())) {
+            return ui().failure(new jakarta.ws.rs.BadRequestException("This address is not valid: "
+                    + e.getConstraintViolations().stream().map(v -> field(v.getPropertyPath()) + " " + v.getMessage())
+                            .sorted().reduce((a, b) -> a + "; " + b).orElse("invalid input") + "."));
+        }
         List<Problems.FieldError> errors = new ArrayList<>();
         for (ConstraintViolation<?> v : e.getConstraintViolations()) {
             errors.add(new Problems.FieldError(field(v.getPropertyPath()), v.getMessage()));
@@ -77,7 +82,10 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, UriInfo uri) {
+        if (UiErrors.isUi(uri.getPath()) && e.getResponse().getStatus() >= 400) {
+            return ui().failure(e);
+        }
         int status = e.getResponse().getStatus();
         Response.Status known = Response.Status.fromStatusCode(status);
         String detail = e.getMessage();

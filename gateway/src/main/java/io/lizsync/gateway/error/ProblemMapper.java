@@ -12,7 +12,8 @@ import org.jboss.logging.Logger;
  * The gateway's mirror of the services' error tables: gRPC status to HTTP, with an
  * {@code application/problem+json} body and no stack trace. A message refused for its size
  * (grpc-kit {@link MessageSizeErrors}) is the gateway's exchange with a service failing, not the
- * caller's request: 502, with the explanation.
+ * caller's request: 502, with the explanation. On a dashboard page ({@code /ui/}) the same failure
+ * is an HTML page.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<StatusRuntimeException> {
@@ -23,6 +24,12 @@ public class ProblemMapper implements ExceptionMapper<StatusRuntimeException> {
 
     @Override
     public Response toResponse(StatusRuntimeException e) {
+        var request = io.quarkus.arc.Arc.container().instance(io.quarkus.vertx.http.runtime.CurrentVertxRequest.class).get();
+        if (request != null && request.getCurrent() != null
+                && io.lizsync.gateway.ui.UiErrors.isUi(request.getCurrent().normalizedPath())) {
+            // A dashboard page (a service failed before the page could, e.g. while checking the session): a page.
+            return io.quarkus.arc.Arc.container().instance(io.lizsync.gateway.ui.UiErrors.class).get().beforeThePage(e);
+        }
         return toResponse(e, org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getOptionalValue(LIMIT_KEY, Integer.class).orElse(16 * 1024 * 1024));
     }

@@ -42,6 +42,22 @@ public class UiErrors {
         return Html.page(403, Pages.Templates.error(ui.chrome("forbidden", "Not allowed"), message));
     }
 
+    /** The gateway's own refusal of a dashboard request (an unknown page, an invalid address): a page. */
+    public Response failure(Throwable e) {
+        Chrome chrome;
+        try {
+            chrome = ui.chrome("error", "Something went wrong");
+        } catch (RuntimeException noIdentity) {
+            chrome = Chrome.anonymous("error", "Something went wrong");
+        }
+        return page(chrome, e);
+    }
+
+    /** A service failed before the page ran (the registry, checking the session): a page for nobody in particular. */
+    public Response beforeThePage(StatusRuntimeException e) {
+        return page(Chrome.anonymous("error", "Something went wrong"), e);
+    }
+
     /** A failure while making a page. */
     public Response page(Chrome chrome, Throwable e) {
         if (e instanceof UiContext.CsrfRefused c) {
@@ -71,7 +87,7 @@ public class UiErrors {
             }
         } else if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
             status = w.getResponse().getStatus();
-            message = w.getMessage();
+            message = status == 404 ? "There is no such page." : status == 405 ? "This page does not take that request." : w.getMessage();
         } else {
             String reference = UUID.randomUUID().toString();
             LOG.errorf(e, "dashboard page failed, reference %s", reference);

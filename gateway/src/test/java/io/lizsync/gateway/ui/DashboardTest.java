@@ -92,6 +92,26 @@ class DashboardTest {
     }
 
     @Test
+    void aSessionTheRegistryCannotCheckNowIsAnErrorPageNotAProblemDocument() {
+        given().cookie("lizsync_session", "lzs_" + "s".repeat(43)).get("/ui/history").then().statusCode(503)
+                .contentType(containsString("text/html")).body(containsString("data-page=\"error\""))
+                .body(containsString("not reachable"));
+        given().cookie("lizsync_session", "lzs_" + "s".repeat(43)).get("/api/v1/clones").then().statusCode(503)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void anUnknownPageOrABadAddressIsAPageToo() {
+        given().header("Authorization", bearer("operator")).get("/ui/clones/not-a-uuid").then().statusCode(400)
+                .contentType(containsString("text/html")).body(containsString("data-page=\"error\""))
+                .body(containsString("data-nav=\"overview\""));
+        given().header("Authorization", bearer("operator")).get("/ui/no-such-page").then().statusCode(404)
+                .contentType(containsString("text/html")).body(containsString("There is no such page."));
+        given().header("Authorization", bearer("operator")).get("/api/v1/packages/not-a-uuid").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void thePagesAreNotInTheApiDocument() {
         given().get("/q/openapi").then().statusCode(200).body(not(containsString("/ui/"))).body(not(containsString("/ui\"")));
     }
