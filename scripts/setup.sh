@@ -24,6 +24,9 @@ command -v curl >/dev/null || missing+=("curl")
 command -v openssl >/dev/null || missing+=("openssl")
 # libfaketime, for test clusters whose clock is offset (testkit's FakeClock)
 compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null || missing+=("faketime")
+# Headless Chromium and its driver, for the dashboard's browser tests (testkit's Browser)
+[ -x /usr/bin/chromium ] || missing+=("chromium")
+[ -x /usr/bin/chromedriver ] || missing+=("chromium-driver")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian's packages"
   as_root apt-get update -qq

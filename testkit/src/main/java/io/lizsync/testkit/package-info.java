@@ -8,6 +8,8 @@
  *   <li>{@link io.lizsync.testkit.PgClusters}: several started in parallel, closed together.</li>
  *   <li>{@link io.lizsync.testkit.PgClusterMain}: command line for the demo scripts.</li>
  *   <li>{@link io.lizsync.testkit.ProcessRunner}: runs a command with a timeout, output captured.</li>
+ *   <li>{@link io.lizsync.testkit.Browser}: a headless Chromium from Debian's packages driven by
+ *       Selenium (optional dependency: a module that drives a browser declares Selenium itself).</li>
  * </ul>
  *
  * A Docker/Testcontainers back-end would plug in behind {@code PgCluster}'s accessors; see the
