@@ -94,6 +94,43 @@
     }).catch(function () { /* the page stays as it was */ });
   }
 
+  // A running job's row (a clone's deploys and sync sessions) follows the job's server-sent events:
+  // state, step and progress change as the service reports them, not only at the next poll.
+  var followed = {};
+  function followRows(block) {
+    Array.prototype.forEach.call(block.querySelectorAll('tr[data-job-id]'), function (row) {
+      var id = row.getAttribute('data-job-id');
+      if (followed[id] || FINAL.indexOf(row.getAttribute('data-state')) >= 0 || row.cells.length < 5) { return; }
+      followed[id] = new EventSource('/api/v1/jobs/' + encodeURIComponent(id) + '/events');
+      followed[id].onmessage = function (event) {
+        var job = JSON.parse(event.data);
+        var now = block.querySelector('tr[data-job-id="' + id + '"]');
+        if (!now) { return; }
+        now.setAttribute('data-state', job.state);
+        now.cells[2].textContent = job.state;
+        now.cells[3].textContent = (job.step || '') + (job.message ? ' — ' + job.message : '');
+        if (job.percent !== null && job.percent !== undefined && job.percent >= 0) {
+          var bar = now.cells[4].querySelector('progress');
+          if (!bar) {
+            bar = document.createElement('progress');
+            bar.max = 100;
+            bar.setAttribute('aria-label', 'Progress of ' + id);
+            now.cells[4].textContent = '';
+            now.cells[4].appendChild(bar);
+            now.cells[4].appendChild(document.createTextNode(''));
+          }
+          bar.value = job.percent;
+          bar.textContent = job.percent + ' %';
+          now.cells[4].lastChild.textContent = ' ' + job.percent + ' %';
+        }
+        if (FINAL.indexOf(job.state) >= 0) { followed[id].close(); }
+      };
+      followed[id].onerror = function () {
+        if (followed[id].readyState === EventSource.CLOSED) { delete followed[id]; }
+      };
+    });
+  }
+
   // A table that the server renders again every few seconds (a clone's jobs): its rows patched in place.
   function poll(block) {
     var url = block.getAttribute('data-poll');
@@ -106,6 +143,7 @@
         last = html;
         var fresh = parseBody(html);
         if (fresh) { patchRows(body, fresh); }
+        if (window.EventSource) { followRows(block); }
       }).catch(function () { /* try again at the next round */ });
     }, 3000);
   }
@@ -115,6 +153,9 @@
     if (table && window.EventSource) { liveOverview(table); }
     var progress = document.getElementById('job-progress');
     if (progress && window.EventSource) { followJob(progress); }
-    document.querySelectorAll('[data-poll]').forEach(poll);
+    document.querySelectorAll('[data-poll]').forEach(function (block) {
+      poll(block);
+      if (window.EventSource) { followRows(block); }
+    });
   });
 }());
