@@ -57,7 +57,13 @@ final class LizsyncCommand implements Callable<Integer> {
 
     /** The command line with its handlers: usage errors exit 2 with help, refusals by their status. */
     static CommandLine commandLine(CliContext context) {
-        CommandLine cl = new CommandLine(new LizsyncCommand(context));
+        return commandLine(new LizsyncCommand(context), CommandLine.defaultFactory());
+    }
+
+    /** As {@link #commandLine(CliContext)} for a root command and a factory of subcommands (CDI's in the CLI). */
+    static CommandLine commandLine(LizsyncCommand root, CommandLine.IFactory factory) {
+        CliContext context = root.context;
+        CommandLine cl = new CommandLine(root, factory);
         cl.setOut(new java.io.PrintWriter(context.out, true));
         cl.setErr(new java.io.PrintWriter(context.err, true));
         cl.setExecutionExceptionHandler((e, line, parsed) -> handle(e, line, context));

@@ -92,13 +92,11 @@ public class OverviewFeed {
             return;
         }
         Instant soon = Instant.now().plusSeconds(5);
-        watchers.removeIf(w -> {
-            if (w.caller().expiresAt().isBefore(soon)) {
-                w.emitter().complete();
-                return true;
-            }
-            return false;
-        });
+        // Let go of those whose token is about to expire: off the list first, so that no one who sees
+        // their stream end finds them still counted.
+        java.util.List<Watcher> expiring = watchers.stream().filter(w -> w.caller().expiresAt().isBefore(soon)).toList();
+        watchers.removeAll(expiring);
+        expiring.forEach(w -> w.emitter().complete());
         Optional<Watcher> asker = watchers.stream().max(Comparator.comparing(w -> w.caller().expiresAt()));
         if (asker.isEmpty()) {
             stopWhenIdle();

@@ -20,7 +20,7 @@ public final class Views {
     /** One history item: when, which way, between whom, what it carried, the clock figures. */
     @TemplateData
     public record HistoryRow(String syncId, Moment time, String direction, String from, String to, String type,
-            String status, long changes, long conflicts, String clockOffset, String clockUncertainty) {
+            String status, long changes, long conflicts, String duration, String clockOffset, String clockUncertainty) {
 
         /** {@code toClone}: central sent it (a pull or a package); {@code names}: the names known, by id. */
         public static HistoryRow of(HistoryItem h, boolean toClone, Map<String, String> names) {
@@ -30,9 +30,15 @@ public final class Views {
                     toClone ? "to clone" : "to central",
                     names.getOrDefault(h.getServerFrom(), h.getServerFrom()), String.join(", ", to),
                     h.getSyncType().equals("full") ? "package" : "exchange", h.getSyncStatus(), h.getChangeCount(),
-                    h.getConflictCount(), measured ? h.getClockOffsetMs() + " ms" : "—",
+                    h.getConflictCount(), h.hasSessionDurationMs() ? Views.duration(h.getSessionDurationMs()) : "—",
+                    measured ? h.getClockOffsetMs() + " ms" : "—",
                     measured ? "± " + h.getClockUncertaintyMs() + " ms" : "—");
         }
+    }
+
+    /** A session's duration for people: milliseconds below ten seconds, then {@link Moment#span}. */
+    static String duration(long ms) {
+        return ms < 10_000 ? ms + " ms" : Moment.span(ms / 1000);
     }
 
     /** A job: what, its state (a word), step and progress, when. */

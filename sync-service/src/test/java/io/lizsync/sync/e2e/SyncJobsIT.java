@@ -177,6 +177,15 @@ class SyncJobsIT {
         assertEquals("rows", done.get("unit").asText());
         assertFalse(done.path("startedAt").isNull(), done.toString());
         assertFalse(done.path("finishedAt").isNull(), done.toString());
+        // The session's two history items (its push, its pull) carry the job's duration.
+        long ms = java.time.Duration.between(java.time.Instant.parse(done.get("startedAt").asText()),
+                java.time.Instant.parse(done.get("finishedAt").asText())).toMillis();
+        JsonNode items = JSON.readTree(get("/api/v1/sync/history?clone=" + cloneId + "&limit=2").body()).get("items");
+        assertEquals(2, items.size(), items.toString());
+        for (JsonNode item : items) {
+            assertTrue(item.hasNonNull("sessionDurationMs"), item.toString());
+            assertTrue(Math.abs(item.get("sessionDurationMs").asLong() - ms) <= 1, item + " against " + ms + " ms");
+        }
         mesh.assertConverged();
     }
 

@@ -39,13 +39,14 @@ public class HistoryResource {
     @Inject
     Downstream downstream;
 
-    /** One history item. */
+    /** One history item; {@code sessionDurationMs} null when no sync job recorded its session. */
     public record HistoryView(String syncId, Instant syncTime, String serverFrom, List<String> serverTo, String syncType,
-            String syncStatus, long changeCount, long conflictCount, long clockOffsetMs, long clockUncertaintyMs) {
+            String syncStatus, long changeCount, long conflictCount, long clockOffsetMs, long clockUncertaintyMs,
+            Long sessionDurationMs) {
         static HistoryView of(HistoryItem h) {
             return new HistoryView(h.getSyncId(), Protos.time(h.getSyncTime()), h.getServerFrom(), h.getServerToList(),
                     h.getSyncType(), h.getSyncStatus(), h.getChangeCount(), h.getConflictCount(), h.getClockOffsetMs(),
-                    h.getClockUncertaintyMs());
+                    h.getClockUncertaintyMs(), h.hasSessionDurationMs() ? h.getSessionDurationMs() : null);
         }
     }
 

@@ -70,6 +70,9 @@ public class ReviewGrpcService implements SyncReview {
                 if (h.clockOffsetMs() != null) {
                     item.setClockOffsetMs(h.clockOffsetMs()).setClockUncertaintyMs(nz(h.clockUncertaintyMs()));
                 }
+                if (h.sessionDurationMs() != null) {
+                    item.setSessionDurationMs(h.sessionDurationMs());
+                }
                 for (String to : h.serverTo()) {
                     item.addServerTo(to);
                 }

@@ -23,10 +23,13 @@ public class ReviewRepository {
         this.pool = pool;
     }
 
-    /** One row of {@code lizsync.history}; the clock figures are null when none was measured. */
+    /**
+     * One row of {@code lizsync.history}; the clock figures are null when none was measured, the
+     * session's duration when no finished sync job of the clone spans the item's time.
+     */
     public record HistoryItem(String syncId, OffsetDateTime syncTime, String serverFrom, List<String> serverTo,
             String syncType, String syncStatus, long changeCount, long conflictCount, Long clockOffsetMs,
-            Long clockUncertaintyMs) {
+            Long clockUncertaintyMs, Long sessionDurationMs) {
     }
 
     /**
@@ -65,19 +68,28 @@ public class ReviewRepository {
             OffsetDateTime afterTime, java.util.UUID afterId, int limit) {
         List<HistoryItem> out = new ArrayList<>();
         for (Row row : Db.query(pool, """
-                SELECT sync_id::text, sync_time, server_from::text, server_to::text[], sync_type, sync_status,
-                       change_count, conflict_count, clock_offset_ms, clock_uncertainty_ms
-                FROM lizsync.history
-                WHERE ($1::text = '' OR server_from::text = $1 OR $1::text = ANY (server_to::text[]))
+                SELECT h.sync_id::text, h.sync_time, h.server_from::text, h.server_to::text[], h.sync_type, h.sync_status,
+                       h.change_count, h.conflict_count, h.clock_offset_ms, h.clock_uncertainty_ms, j.ms
+                FROM lizsync.history h
+                -- The session that recorded the item: the clone's sync job (ADR 0019) running at its time.
+                LEFT JOIN LATERAL (
+                    SELECT (extract(epoch FROM (j.finished_at - j.started_at)) * 1000)::bigint AS ms
+                    FROM lizsync.sync_jobs j
+                    WHERE h.sync_type = 'partial'
+                      AND j.clone_id = CASE WHEN h.server_from = (SELECT server_id FROM lizsync.server_metadata LIMIT 1)
+                                            THEN h.server_to[1] ELSE h.server_from END
+                      AND j.started_at <= h.sync_time AND j.finished_at >= h.sync_time
+                    ORDER BY j.created_at DESC LIMIT 1) j ON true
+                WHERE ($1::text = '' OR h.server_from::text = $1 OR $1::text = ANY (h.server_to::text[]))
                   AND ($2::boolean IS NULL
-                       OR $2 = (server_from IS NOT DISTINCT FROM (SELECT server_id FROM lizsync.server_metadata LIMIT 1)))
-                  AND ($3::timestamptz IS NULL OR sync_time >= $3)
-                  AND ($4::timestamptz IS NULL OR sync_time < $4)
-                  AND ($5::timestamptz IS NULL OR (sync_time, sync_id) < ($5, $6::uuid))
-                ORDER BY sync_time DESC, sync_id DESC LIMIT $7""", serverId, toClone, since, until, afterTime, afterId, limit)) {
+                       OR $2 = (h.server_from IS NOT DISTINCT FROM (SELECT server_id FROM lizsync.server_metadata LIMIT 1)))
+                  AND ($3::timestamptz IS NULL OR h.sync_time >= $3)
+                  AND ($4::timestamptz IS NULL OR h.sync_time < $4)
+                  AND ($5::timestamptz IS NULL OR (h.sync_time, h.sync_id) < ($5, $6::uuid))
+                ORDER BY h.sync_time DESC, h.sync_id DESC LIMIT $7""", serverId, toClone, since, until, afterTime, afterId, limit)) {
             out.add(new HistoryItem(row.getString(0), row.getOffsetDateTime(1), row.getString(2),
                     Arrays.asList(row.getArrayOfStrings(3)), row.getString(4), row.getString(5), row.getLong(6),
-                    row.getLong(7), row.getLong(8), row.getLong(9)));
+                    row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10)));
         }
         return out;
     }
