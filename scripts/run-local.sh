@@ -458,6 +458,21 @@ sed 's/^/  /' "$STATE/cli/clones.txt"
 grep -q "^$CLONE_A  clone-a " "$STATE/cli/clones.txt" || { echo "run-local: lizsync clones does not list clone-a" >&2; false; }
 $CLI clone-show --clone "$CLONE_A" | grep -E '^(name|lastSync|toClone|toCentral|kind|status):' | sed 's/^/  /'
 
+say "Walk 12e: a sync as a job through the gateway: request clone-b's sync over REST with the CLI; clone-b's next session runs as it; then the dashboard's overview as a browser gets it"
+psql_db central -c "UPDATE field.observation SET remarks = 'checked from central (walk 12e)' WHERE id = (SELECT min(id) FROM field.observation)" >/dev/null
+SJOB=$($CLI synchronize --clone clone-b --no-wait | sed -n 's/^job id: //p')
+[ -n "$SJOB" ] || { echo "run-local: no sync job was made" >&2; false; }
+job_line() { $CLI job-show "$1" --json | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], "-", j.get("step") or "", "-", j.get("message") or "")'; }
+echo "  job $SJOB: $(job_line "$SJOB")"
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-b]}" $CLI synchronize | sed 's/^/  clone-b syncs: /'
+line=$(job_line "$SJOB")
+echo "  job $SJOB: $line"
+case "$line" in succeeded*) ;; *) echo "run-local: the requested sync did not succeed: $line" >&2; false ;; esac
+ui=$($CURL -fsS -b "$JAR_COOKIES" "$GW/ui/")
+echo "  GET /ui/ with the session cookie: $(grep -c 'data-clone-id=' <<<"$ui") clone rows;" \
+  "clone-b is $(grep -o 'data-clone-name="clone-b" data-state="[a-z]*"' <<<"$ui" | sed 's/.*data-state="//;s/"//')"
+grep -q 'data-page="overview"' <<<"$ui" || { echo "run-local: the dashboard's overview did not answer" >&2; false; }
+
 say "Walk 13: no password or token of this run in any log"
 leaks=0
 for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
