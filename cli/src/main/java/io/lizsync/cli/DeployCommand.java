@@ -82,16 +82,12 @@ final class DeployCommand extends GatewayCommand {
         body.put("packageId", packageId);
         body.put("force", force);
         JsonNode job = gw.post("/api/v1/clones/" + cloneId + "/assignment", body, GatewayClient.SHORT);
-        String jobId = Output.text(job, "id");
         Output o = out();
-        if (noWait) {
-            return JobCommands.started(o, job);
-        }
-        ctx().err.println("lizsync: deploy job " + jobId + ": the clone's sidecar picks it up at its next contact"
-                + " (Ctrl-C stops following it, not the deploy)");
-        JsonNode done = ctx().follower(gw).follow(jobId);
-        if (!done.path("state").asText().equals("succeeded")) {
-            return JobCommands.failed(ctx(), o, done);
+        var followed = JobCommands.follow(ctx(), o, gw, job, noWait, "deploy job " + Output.text(job, "id")
+                + ": the clone's sidecar picks it up at its next contact");
+        JsonNode done = followed.done();
+        if (done == null) {
+            return followed.exit();
         }
         if (o.json()) {
             o.document(done);

@@ -28,6 +28,28 @@ final class JobCommands {
     }
 
     /** {@code --no-wait}: the job just started, its id for job-follow or job-cancel. */
+    /** A job followed from its start: {@code done} when it succeeded, else the command's exit code. */
+    record Followed(JsonNode done, int exit) {
+    }
+
+    /**
+     * A job the gateway just started (its 202 document): with {@code noWait} printed at once;
+     * otherwise {@code note} goes to stderr and the job is followed to its end (a failed or
+     * cancelled one is reported here).
+     */
+    static Followed follow(CliContext ctx, Output o, GatewayClient gw, JsonNode job, boolean noWait, String note)
+            throws java.io.IOException {
+        if (noWait) {
+            return new Followed(null, started(o, job));
+        }
+        ctx.err.println("lizsync: " + note + " (Ctrl-C stops following it, not the job)");
+        JsonNode done = ctx.follower(gw).follow(Output.text(job, "id"));
+        if (!done.path("state").asText().equals("succeeded")) {
+            return new Followed(null, failed(ctx, o, done));
+        }
+        return new Followed(done, ExitCodes.OK);
+    }
+
     static int started(Output o, JsonNode job) {
         if (o.json()) {
             o.document(job);

@@ -81,15 +81,11 @@ final class PackageCommands {
             }
             GatewayClient gw = gw();
             JsonNode job = gw.post(PACKAGES, body, GatewayClient.SHORT);
-            String jobId = Output.text(job, "id");
             Output o = out();
-            if (noWait) {
-                return JobCommands.started(o, job);
-            }
-            ctx().err.println("lizsync: build job " + jobId + " (Ctrl-C stops following it, not the build)");
-            JsonNode done = ctx().follower(gw).follow(jobId);
-            if (!done.path("state").asText().equals("succeeded")) {
-                return JobCommands.failed(ctx(), o, done);
+            var followed = JobCommands.follow(ctx(), o, gw, job, noWait, "build job " + Output.text(job, "id"));
+            JsonNode done = followed.done();
+            if (done == null) {
+                return followed.exit();
             }
             JsonNode p = gw.get(PACKAGES + "/" + Ids.packageOfResult(Output.text(done, "result")));
             if (o.json()) {

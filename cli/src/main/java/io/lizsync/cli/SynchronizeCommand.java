@@ -53,16 +53,12 @@ final class SynchronizeCommand extends GatewayCommand {
         String cloneId = Ids.isUuid(clone.strip()) ? Ids.uuid("--clone", clone.strip(), "a clone id")
                 : cloneIdOf(Pages.collect(gw, CloneCommands.CLONES, null, ctx().err, "clones"), clone.strip());
         JsonNode job = gw.post(CloneCommands.CLONES + "/" + cloneId + "/sync", null, GatewayClient.SHORT);
-        String jobId = Output.text(job, "id");
         Output o = out();
-        if (noWait) {
-            return JobCommands.started(o, job);
-        }
-        ctx().err.println("lizsync: sync job " + jobId + ": the clone's next session runs it (its schedule,"
-                + " lizsync.synchronize() or a direct synchronize; Ctrl-C stops following it, not the sync)");
-        JsonNode done = ctx().follower(gw).follow(jobId);
-        if (!done.path("state").asText().equals("succeeded")) {
-            return JobCommands.failed(ctx(), o, done);
+        var followed = JobCommands.follow(ctx(), o, gw, job, noWait, "sync job " + Output.text(job, "id")
+                + ": the clone's next session runs it (its schedule, lizsync.synchronize() or a direct synchronize)");
+        JsonNode done = followed.done();
+        if (done == null) {
+            return followed.exit();
         }
         if (o.json()) {
             o.document(done);
