@@ -9,6 +9,9 @@
 #                                      against pg_dump -Fc + pg_restore; peak RSS of packaging-service
 #                                      and the sidecar at that size and at a tenth of it
 #   scripts/bench.sh package 200000    the same with 200 000 rows
+#   scripts/bench.sh gateway [MB] [JAR] the gateway's added latency and an MB-sized package download; with JAR
+#                                      (another build's gateway/target/quarkus-app/quarkus-run.jar) that gateway
+#                                      too, interleaved in the same run
 #   scripts/bench.sh push [N]          a clone pushes N changes (default 1 000 000) in one session,
 #                                      every service at -Xmx128m; peak RSS of central and the sidecar
 # The package benchmark runs its service processes with -Xmx512m and the full JIT. The sync
@@ -30,7 +33,7 @@ elif [[ "${1:-}" == auth ]]; then
 elif [[ "${1:-}" == gateway ]]; then
   mvn -B -q -DskipTests install -pl gateway
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=GatewayBenchmark \
-    -Dbench.mb="${2:-1024}" -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
+    -Dbench.mb="${2:-1024}" ${3:+-Dbench.compare-gateway="$(realpath "$3")"} -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
   cat sync-service/target/bench/gateway-bench.txt
 elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
