@@ -101,23 +101,7 @@ class AccessTokensTest {
         KeyPair mine = pair("mine");
         var signer = new AccessTokens.Signer((ECPrivateKey) mine.getPrivate(), at(NOW));
         String token = signer.sign("u-1", "ada", Set.of("operator"), Duration.ofMinutes(10));
-        Instant[] now = {NOW};
-        Clock moving = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MovingClock moving = new MovingClock(NOW);
         var verifier = new AccessTokens.Verifier((ECPublicKey) mine.getPublic(), moving);
         for (int i = 0; i < 5; i++) {
             assertEquals("ada", verifier.verify(token).login());
@@ -131,14 +115,14 @@ class AccessTokensTest {
         assertThrows(InvalidTokenException.class, () -> verifier.verify(forged));
         assertEquals(2, verifier.signatureChecks());
         // a remembered token still expires
-        now[0] = NOW.plus(Duration.ofMinutes(11));
+        moving.set(NOW.plus(Duration.ofMinutes(11)));
         assertTrue(assertThrows(InvalidTokenException.class, () -> verifier.verify(token)).getMessage().contains("expired"));
         // and a token remembered before its not-before time is still not valid yet
         String future = new AccessTokens.Signer((ECPrivateKey) mine.getPrivate(), at(NOW.plus(Duration.ofHours(1))))
                 .sign("u-1", "ada", Set.of("operator"), Duration.ofMinutes(10));
-        now[0] = NOW.plus(Duration.ofHours(1));
+        moving.set(NOW.plus(Duration.ofHours(1)));
         assertEquals("ada", verifier.verify(future).login());
-        now[0] = NOW;
+        moving.set(NOW);
         assertTrue(assertThrows(InvalidTokenException.class, () -> verifier.verify(future)).getMessage()
                 .contains("not valid yet"));
     }
