@@ -158,7 +158,7 @@ public class DownloadService {
                 }
             } else {
                 DownloadPlan.Position position = device ? start.position() : null;
-                boolean truncated = position != null && DeviceRepository.truncatedSince(c, table, position.snapshot());
+                boolean truncated = position != null && start.truncated();
                 try {
                     from = DownloadPlan.decide(position, area, start.prunedBelow(), truncated,
                             layer.structureVersion()) == DownloadPlan.Mode.DELTA ? position.snapshot() : null;
