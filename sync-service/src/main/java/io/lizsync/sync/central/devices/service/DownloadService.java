@@ -180,13 +180,13 @@ public class DownloadService {
         }
 
         @Override
-        public boolean hasNext() {
+        public synchronized boolean hasNext() {
             return !done;
         }
 
         @Override
-        public List<Item> next() {
-            if (done) {
+        public synchronized List<Item> next() {
+            if (done || cursor == null) {
                 throw new NoSuchElementException();
             }
             List<Item> chunk = new ArrayList<>(CHUNK);
@@ -219,23 +219,12 @@ public class DownloadService {
         }
 
         @Override
-        public void close() {
-            try {
-                if (cursor != null) {
-                    Db.await(cursor.close());
-                }
-                if (statement != null) {
-                    Db.await(statement.close());
-                }
-            } catch (RuntimeException ignored) {
-                // The connection may be gone; the transaction dies with it.
-            } finally {
-                Db.abandon(tx, c);
-                cursor = null;
-                statement = null;
-                tx = null;
-                c = null;
-            }
+        public synchronized void close() {
+            Db.endRead(cursor, statement, tx, c);
+            cursor = null;
+            statement = null;
+            tx = null;
+            c = null;
         }
     }
 }
