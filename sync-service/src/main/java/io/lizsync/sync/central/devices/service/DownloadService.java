@@ -172,9 +172,8 @@ public class DownloadService {
             reset = from == null;
             String sql = reset ? RowQueries.reset(layer) : RowQueries.delta(layer);
             Object[] params = reset
-                    ? new Object[] {area, after, layer.geometryColumn(), pageSize + 1}
-                    : new Object[] {area, after, layer.geometryColumn(), pageSize + 1, from, deviceId, table.schema(),
-                        table.table()};
+                    ? new Object[] {area, after, pageSize + 1}
+                    : new Object[] {area, after, pageSize + 1, from, deviceId, table.schema(), table.table()};
             statement = Db.await(c.prepare(sql));
             cursor = statement.cursor(Tuple.from(params));
         }
@@ -208,7 +207,8 @@ public class DownloadService {
                         ? DownloadTokens.encode(new Continuation(checkpoint, from, lastUid)) : null;
                 end = new End(reset, device ? DownloadTokens.encode(checkpoint) : null, continuation,
                         layer.structureVersion());
-                close();
+                // the read ends when the stream does (close(), by the transport): the last chunk
+                // goes out first
             }
             return chunk;
         }
