@@ -1,0 +1,284 @@
+package io.lizsync.qgis;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * A QGIS XML file (project, layer definition, style) held as a small tree that keeps what a
+ * rewrite must not lose: the attribute order, the document type declaration, comments and
+ * processing instructions, every text node. Read with the JDK's StAX parser (no DTD processing, no
+ * external entities: a project cannot make this process read another file), written back in
+ * QGIS's own escaping (attributes in double quotes, line breaks in attribute values as
+ * {@code &#xa;} so that they survive a reparse). Not namespace-aware: prefixes are kept as written.
+ */
+final class XmlDoc {
+
+    /** A node of the tree. */
+    sealed interface Node permits Element, Text, Raw {
+    }
+
+    /** An element: its name as written, attributes in document order, children. */
+    static final class Element implements Node {
+        final String name;
+        final List<String[]> attributes = new ArrayList<>();
+        final List<Node> children = new ArrayList<>();
+
+        Element(String name) {
+            this.name = name;
+        }
+
+        String attr(String key) {
+            for (String[] a : attributes) {
+                if (a[0].equals(key)) {
+                    return a[1];
+                }
+            }
+            return null;
+        }
+
+        void setAttr(String key, String value) {
+            for (String[] a : attributes) {
+                if (a[0].equals(key)) {
+                    a[1] = value;
+                    return;
+                }
+            }
+            attributes.add(new String[] {key, value});
+        }
+
+        /** The concatenated text children (an element such as {@code <datasource>}). */
+        String text() {
+            StringBuilder sb = new StringBuilder();
+            for (Node n : children) {
+                if (n instanceof Text t) {
+                    sb.append(t.text);
+                }
+            }
+            return sb.toString();
+        }
+
+        void setText(String text) {
+            children.removeIf(n -> n instanceof Text);
+            children.add(0, new Text(text));
+        }
+
+        Element child(String childName) {
+            for (Node n : children) {
+                if (n instanceof Element e && e.name.equals(childName)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Character data. */
+    record Text(String text) implements Node {
+    }
+
+    /** A comment, processing instruction or document type declaration, written as read. */
+    record Raw(String markup) implements Node {
+    }
+
+    final String xmlVersion;
+    final String encoding;
+    final List<Node> prolog;
+    final Element root;
+    final List<Node> epilog;
+
+    private XmlDoc(String xmlVersion, String encoding, List<Node> prolog, Element root, List<Node> epilog) {
+        this.xmlVersion = xmlVersion;
+        this.encoding = encoding;
+        this.prolog = prolog;
+        this.root = root;
+        this.epilog = epilog;
+    }
+
+    private static final XMLInputFactory FACTORY = newFactory();
+
+    private static XMLInputFactory newFactory() {
+        XMLInputFactory f = XMLInputFactory.newFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, false);
+        f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        return f;
+    }
+
+    /** Parses a document; {@link NotQgisXmlException} when it is not well-formed XML. */
+    static XmlDoc parse(byte[] bytes) throws NotQgisXmlException {
+        XMLStreamReader r = null;
+        try {
+            r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(bytes));
+            String version = r.getVersion();
+            String encoding = r.getCharacterEncodingScheme();
+            List<Node> prolog = new ArrayList<>();
+            List<Node> epilog = new ArrayList<>();
+            Element root = null;
+            List<Element> stack = new ArrayList<>();
+            while (r.hasNext()) {
+                int event = r.next();
+                Element current = stack.isEmpty() ? null : stack.get(stack.size() - 1);
+                List<Node> target = current != null ? current.children : root == null ? prolog : epilog;
+                switch (event) {
+                    case XMLStreamConstants.START_ELEMENT -> {
+                        Element e = new Element(qname(r.getPrefix(), r.getLocalName()));
+                        for (int i = 0; i < r.getAttributeCount(); i++) {
+                            e.attributes.add(new String[] {
+                                qname(r.getAttributePrefix(i), r.getAttributeLocalName(i)), r.getAttributeValue(i)});
+                        }
+                        if (current == null) {
+                            root = e;
+                        } else {
+                            current.children.add(e);
+                        }
+                        stack.add(e);
+                    }
+                    case XMLStreamConstants.END_ELEMENT -> stack.remove(stack.size() - 1);
+                    case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
+                        if (current != null) {
+                            appendText(current.children, r.getText());
+                        }
+                    }
+                    case XMLStreamConstants.COMMENT -> target.add(new Raw("<!--" + r.getText() + "-->"));
+                    case XMLStreamConstants.PROCESSING_INSTRUCTION -> target.add(new Raw(
+                            "<?" + r.getPITarget() + (r.getPIData() == null || r.getPIData().isEmpty() ? "" : " " + r.getPIData()) + "?>"));
+                    case XMLStreamConstants.DTD -> target.add(new Raw(r.getText()));
+                    default -> {
+                        // END_DOCUMENT, entity references (not expanded without a DTD: none in QGIS files)
+                    }
+                }
+            }
+            if (root == null) {
+                throw new NotQgisXmlException("no root element");
+            }
+            return new XmlDoc(version, encoding, prolog, root, epilog);
+        } catch (XMLStreamException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNumber() + ")";
+            throw new NotQgisXmlException("not well-formed XML" + where + ": " + firstLine(e.getMessage()));
+        } finally {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (XMLStreamException ignored) {
+                    // nothing held
+                }
+            }
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String m = message.strip();
+        int nl = m.lastIndexOf('\n');
+        return nl >= 0 ? m.substring(nl + 1).strip() : m;
+    }
+
+    private static void appendText(List<Node> children, String text) {
+        if (!children.isEmpty() && children.get(children.size() - 1) instanceof Text t) {
+            children.set(children.size() - 1, new Text(t.text + text));
+        } else {
+            children.add(new Text(text));
+        }
+    }
+
+    private static String qname(String prefix, String local) {
+        return prefix == null || prefix.isEmpty() ? local : prefix + ":" + local;
+    }
+
+    /** The document as bytes, in its declared encoding (UTF-8 when it declares none). */
+    byte[] toBytes() {
+        Charset charset = StandardCharsets.UTF_8;
+        if (encoding != null) {
+            try {
+                charset = Charset.forName(encoding);
+            } catch (RuntimeException e) {
+                charset = StandardCharsets.UTF_8;
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+        try (Writer w = new OutputStreamWriter(out, charset.newEncoder())) {
+            if (xmlVersion != null) {
+                w.write("<?xml version=\"" + xmlVersion + "\"" + (encoding != null ? " encoding=\"" + encoding + "\"" : "") + "?>\n");
+            }
+            for (Node n : prolog) {
+                write(w, n);
+                w.write('\n');
+            }
+            write(w, root);
+            w.write('\n');
+            for (Node n : epilog) {
+                write(w, n);
+                w.write('\n');
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a character of the project cannot be written in " + charset, e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void write(Writer w, Node node) throws IOException {
+        if (node instanceof Raw raw) {
+            w.write(raw.markup());
+        } else if (node instanceof Text t) {
+            escape(w, t.text(), false);
+        } else if (node instanceof Element e) {
+            w.write('<');
+            w.write(e.name);
+            for (String[] a : e.attributes) {
+                w.write(' ');
+                w.write(a[0]);
+                w.write("=\"");
+                escape(w, a[1], true);
+                w.write('"');
+            }
+            if (e.children.isEmpty()) {
+                w.write("/>");
+                return;
+            }
+            w.write('>');
+            for (Node c : e.children) {
+                write(w, c);
+            }
+            w.write("</");
+            w.write(e.name);
+            w.write('>');
+        }
+    }
+
+    private static void escape(Writer w, String s, boolean attribute) throws IOException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> w.write("&amp;");
+                case '<' -> w.write("&lt;");
+                case '>' -> w.write("&gt;");
+                case '"' -> w.write(attribute ? "&quot;" : "\"");
+                case '\n' -> w.write(attribute ? "&#xa;" : "\n");
+                case '\r' -> w.write("&#xd;");
+                case '\t' -> w.write(attribute ? "&#x9;" : "\t");
+                default -> w.write(c);
+            }
+        }
+    }
+
+    /** A file that should be QGIS XML and is not. */
+    static final class NotQgisXmlException extends Exception {
+        NotQgisXmlException(String message) {
+            super(message);
+        }
+    }
+}
