@@ -19,8 +19,10 @@ import javax.xml.stream.XMLStreamReader;
  * rewrite must not lose: the attribute order, the document type declaration, comments and
  * processing instructions, every text node. Read with the JDK's StAX parser (no DTD processing, no
  * external entities: a project cannot make this process read another file), written back in
- * QGIS's own escaping (attributes in double quotes, line breaks in attribute values as
- * {@code &#xa;} so that they survive a reparse). Not namespace-aware: prefixes are kept as written.
+ * QGIS's own escaping (Qt's: attributes in double quotes; {@code <}, {@code &} and in attributes
+ * {@code "} escaped, {@code >} only after {@code ]]}; line breaks and tabs in attribute values as
+ * {@code &#xa;} and {@code &#x9;} so that they survive a reparse). An unchanged QGIS file is written
+ * back byte for byte ({@code XmlDocTest}). Not namespace-aware: prefixes are kept as written.
  */
 final class XmlDoc {
 
@@ -33,6 +35,9 @@ final class XmlDoc {
         final String name;
         final List<String[]> attributes = new ArrayList<>();
         final List<Node> children = new ArrayList<>();
+        /** Written {@code <a/>} rather than {@code <a></a>} (told apart by the parser's offsets). */
+        boolean selfClosing = true;
+        long startEnd;
 
         Element(String name) {
             this.name = name;
@@ -143,9 +148,13 @@ final class XmlDoc {
                         } else {
                             current.children.add(e);
                         }
+                        e.startEnd = r.getLocation().getCharacterOffset();
                         stack.add(e);
                     }
-                    case XMLStreamConstants.END_ELEMENT -> stack.remove(stack.size() - 1);
+                    case XMLStreamConstants.END_ELEMENT -> {
+                        Element done = stack.remove(stack.size() - 1);
+                        done.selfClosing = done.children.isEmpty() && r.getLocation().getCharacterOffset() == done.startEnd;
+                    }
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> {
                         if (current != null) {
                             appendText(current.children, r.getText());
@@ -245,7 +254,7 @@ final class XmlDoc {
                 escape(w, a[1], true);
                 w.write('"');
             }
-            if (e.children.isEmpty()) {
+            if (e.children.isEmpty() && e.selfClosing) {
                 w.write("/>");
                 return;
             }
@@ -265,7 +274,7 @@ final class XmlDoc {
             switch (c) {
                 case '&' -> w.write("&amp;");
                 case '<' -> w.write("&lt;");
-                case '>' -> w.write("&gt;");
+                case '>' -> w.write(i >= 2 && s.charAt(i - 1) == ']' && s.charAt(i - 2) == ']' ? "&gt;" : ">");
                 case '"' -> w.write(attribute ? "&quot;" : "\"");
                 case '\n' -> w.write(attribute ? "&#xa;" : "\n");
                 case '\r' -> w.write("&#xd;");
