@@ -1,10 +1,9 @@
 package io.lizsync.qgis;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -218,70 +217,81 @@ final class XmlDoc {
                 charset = StandardCharsets.UTF_8;
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-        try (Writer w = new OutputStreamWriter(out, charset.newEncoder())) {
-            if (xmlVersion != null) {
-                w.write("<?xml version=\"" + xmlVersion + "\"" + (encoding != null ? " encoding=\"" + encoding + "\"" : "") + "?>\n");
+        StringBuilder w = new StringBuilder(1 << 16);
+        if (xmlVersion != null) {
+            w.append("<?xml version=\"").append(xmlVersion).append('"');
+            if (encoding != null) {
+                w.append(" encoding=\"").append(encoding).append('"');
             }
-            for (Node n : prolog) {
-                write(w, n);
-                w.write('\n');
-            }
-            write(w, root);
-            w.write('\n');
-            for (Node n : epilog) {
-                write(w, n);
-                w.write('\n');
-            }
-        } catch (IOException e) {
+            w.append("?>\n");
+        }
+        for (Node n : prolog) {
+            write(w, n);
+            w.append('\n');
+        }
+        write(w, root);
+        w.append('\n');
+        for (Node n : epilog) {
+            write(w, n);
+            w.append('\n');
+        }
+        if (charset.equals(StandardCharsets.UTF_8)) {
+            return w.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            ByteBuffer bytes = charset.newEncoder().encode(CharBuffer.wrap(w));
+            byte[] out = new byte[bytes.remaining()];
+            bytes.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
             throw new IllegalStateException("a character of the project cannot be written in " + charset, e);
         }
-        return out.toByteArray();
     }
 
-    private static void write(Writer w, Node node) throws IOException {
+    private static void write(StringBuilder w, Node node) {
         if (node instanceof Raw raw) {
-            w.write(raw.markup());
+            w.append(raw.markup());
         } else if (node instanceof Text t) {
             escape(w, t.text(), false);
         } else if (node instanceof Element e) {
-            w.write('<');
-            w.write(e.name);
+            w.append('<').append(e.name);
             for (String[] a : e.attributes) {
-                w.write(' ');
-                w.write(a[0]);
-                w.write("=\"");
+                w.append(' ').append(a[0]).append("=\"");
                 escape(w, a[1], true);
-                w.write('"');
+                w.append('"');
             }
             if (e.children.isEmpty() && e.selfClosing) {
-                w.write("/>");
+                w.append("/>");
                 return;
             }
-            w.write('>');
+            w.append('>');
             for (Node c : e.children) {
                 write(w, c);
             }
-            w.write("</");
-            w.write(e.name);
-            w.write('>');
+            w.append("</").append(e.name).append('>');
         }
     }
 
-    private static void escape(Writer w, String s, boolean attribute) throws IOException {
+    private static void escape(StringBuilder w, String s, boolean attribute) {
+        int from = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '&' -> w.write("&amp;");
-                case '<' -> w.write("&lt;");
-                case '>' -> w.write(i >= 2 && s.charAt(i - 1) == ']' && s.charAt(i - 2) == ']' ? "&gt;" : ">");
-                case '"' -> w.write(attribute ? "&quot;" : "\"");
-                case '\n' -> w.write(attribute ? "&#xa;" : "\n");
-                case '\r' -> w.write("&#xd;");
-                case '\t' -> w.write(attribute ? "&#x9;" : "\t");
-                default -> w.write(c);
+            String replacement = switch (c) {
+                case '&' -> "&amp;";
+                case '<' -> "&lt;";
+                case '>' -> i >= 2 && s.charAt(i - 1) == ']' && s.charAt(i - 2) == ']' ? "&gt;" : null;
+                case '"' -> attribute ? "&quot;" : null;
+                case '\n' -> attribute ? "&#xa;" : null;
+                case '\r' -> "&#xd;";
+                case '\t' -> attribute ? "&#x9;" : null;
+                default -> null;
+            };
+            if (replacement != null) {
+                w.append(s, from, i).append(replacement);
+                from = i + 1;
             }
         }
+        w.append(s, from, s.length());
     }
 
     /** A file that should be QGIS XML and is not. */
