@@ -8,7 +8,6 @@ import io.lizsync.grpckit.FlowControlledSender;
 import io.grpc.stub.StreamObserver;
 import io.lizsync.files.service.MediaService;
 import io.lizsync.proto.files.v1.DownloadMediaRequest;
-import io.lizsync.proto.files.v1.FileOperationResult;
 import io.lizsync.proto.files.v1.FileServiceGrpc;
 import io.lizsync.proto.files.v1.GetProjectsFromCentralFtpRequest;
 import io.lizsync.proto.files.v1.ListMediaRequest;
@@ -18,6 +17,7 @@ import io.lizsync.proto.files.v1.MediaInfo;
 import io.lizsync.proto.files.v1.SendProjectsToCloneFtpRequest;
 import io.lizsync.proto.files.v1.SyncMediaToCentralFtpRequest;
 import io.lizsync.proto.files.v1.UploadMediaRequest;
+import io.lizsync.proto.jobs.v1.Job;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.time.Instant;
@@ -46,19 +46,19 @@ public class FileGrpcService extends FileServiceGrpc.FileServiceImplBase {
 
     @Override
     public void getProjectsFromCentralFtp(GetProjectsFromCentralFtpRequest request,
-            StreamObserver<FileOperationResult> response) {
+            StreamObserver<Job> response) {
         response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
     }
 
     @Override
     public void sendProjectsToCloneFtp(SendProjectsToCloneFtpRequest request,
-            StreamObserver<FileOperationResult> response) {
+            StreamObserver<Job> response) {
         response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
     }
 
     @Override
     public void syncMediaToCentralFtp(SyncMediaToCentralFtpRequest request,
-            StreamObserver<FileOperationResult> response) {
+            StreamObserver<Job> response) {
         response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
     }
 
