@@ -117,14 +117,16 @@ public final class PgDataSource {
      * This data source connecting to {@code target} instead: every connection key (host, hostaddr,
      * port, dbname, user, username, service) dropped, and with them any {@code password=} (never
      * written), the target's keys written where the first of them was, in QGIS's order
-     * ({@code dbname='…' host=… port=… user='…'}, or {@code service='…'}); every other pair
-     * unchanged, {@code authcfg=} included.
+     * ({@code dbname='…' host=… port=… user='…'}, or {@code service='…'}, then the target's
+     * {@code authcfg=} when it has one, replacing the string's); every other pair unchanged, the
+     * string's {@code authcfg=} included when the target names none.
      */
     public PgDataSource withConnection(PgTarget target) {
         List<Part> out = new ArrayList<>();
         boolean written = false;
+        boolean ownAuthcfg = !target.authcfg().isEmpty();
         for (Part p : parts) {
-            if (p.key() != null && CONNECTION_KEYS.contains(p.key())) {
+            if (p.key() != null && (CONNECTION_KEYS.contains(p.key()) || ownAuthcfg && p.key().equals("authcfg"))) {
                 if (!written) {
                     out.addAll(connectionParts(target, leadingBlanks(p.raw())));
                     written = true;
@@ -148,7 +150,7 @@ public final class PgDataSource {
         List<Part> out = new ArrayList<>();
         if (target.usesService()) {
             out.add(pair(lead, "service", quoted(target.service()), target.service()));
-            return out;
+            return withAuthcfg(out, target);
         }
         out.add(pair(lead, "dbname", quoted(target.dbname()), target.dbname()));
         if (!target.host().isEmpty()) {
@@ -157,6 +159,13 @@ public final class PgDataSource {
         out.add(pair(" ", "port", Integer.toString(target.port()), Integer.toString(target.port())));
         if (!target.user().isEmpty()) {
             out.add(pair(" ", "user", quoted(target.user()), target.user()));
+        }
+        return withAuthcfg(out, target);
+    }
+
+    private static List<Part> withAuthcfg(List<Part> out, PgTarget target) {
+        if (!target.authcfg().isEmpty()) {
+            out.add(pair(" ", "authcfg", target.authcfg(), target.authcfg()));
         }
         return out;
     }

@@ -106,6 +106,17 @@ class PgDataSourceTest {
     }
 
     @Test
+    void theClonesOwnAuthcfgReplacesTheStrings() {
+        String in = "dbname='gis' host=central.example user='editor' sslmode=disable authcfg=centr01 key='code' table=\"s\".\"t\"";
+        assertEquals("dbname='geopoppy' host=localhost port=5433 user='field' authcfg=clone01 sslmode=disable key='code' table=\"s\".\"t\"",
+                DataSourceRewrite.rewrite(in, CENTRAL, CLONE.withAuthcfg("clone01")));
+        assertEquals("service='geopoppy' authcfg=clone01 key='id' table=\"t\"",
+                DataSourceRewrite.rewrite("dbname='gis' host=central.example key='id' table=\"t\"", CENTRAL,
+                        PgTarget.ofService("geopoppy").withAuthcfg("clone01")));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> CLONE.withAuthcfg("a b' host=x"));
+    }
+
+    @Test
     void aServiceTargetReplacesHostPortDatabaseAndUser() {
         String out = DataSourceRewrite.rewrite("dbname='gis' host=central.example port=5432 user='editor' sslmode=require key='id' table=\"s\".\"t\" (geom)",
                 CENTRAL, PgTarget.ofService("geopoppy"));
