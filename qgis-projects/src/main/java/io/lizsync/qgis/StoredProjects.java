@@ -111,6 +111,20 @@ public final class StoredProjects {
         return new AdaptReport(adapted, rewritten, unchanged, skipped);
     }
 
+    /**
+     * One stored project's content ({@code .qgz} bytes) adapted: the new content, or null when
+     * nothing in it points at central. For callers with their own SQL client (the sidecar's).
+     *
+     * @throws IllegalArgumentException the content is not a valid project (the reason as message)
+     */
+    public static byte[] adaptContent(byte[] content, PgTarget central, PgTarget clone) {
+        try {
+            return ProjectBytes.adaptQgz(content, central, clone).bytes();
+        } catch (ProjectBytes.BadProjectException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
     private static byte[] content(PreparedStatement read, String name) throws SQLException {
         read.setString(1, name);
         try (ResultSet rs = read.executeQuery()) {
