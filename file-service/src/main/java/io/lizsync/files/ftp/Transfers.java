@@ -119,15 +119,17 @@ public final class Transfers {
                         throw new Cancelled();
                     }
                 }
-            } finally {
                 out.close();
+            } catch (IOException dataLost) {
+                // A server that cannot write (full disk, quota) drops the data connection, then says why.
+                closeQuietly(out);
+                completeAfterLoss(s, part, src.path(), dataLost);
+                throw dataLost;
             }
             try {
                 s.complete("upload of " + src.path());
             } catch (FtpFailure f) {
-                if (f.code() == FtpFailure.Code.RESOURCE_EXHAUSTED) {
-                    s.delete(part); // a full disk or quota: free what the part holds
-                }
+                freeOnFullDisk(s, part, f);
                 throw f;
             }
         }
@@ -139,6 +141,41 @@ public final class Transfers {
         s.rename(part, remote);
         Instant mtime = src.mtime() != null && s.setMtime(remote, src.mtime()) ? src.mtime() : s.mdtm(remote).orElse(null);
         return new Done(moved, offset, new FileEntry(src.path(), src.size(), mtime));
+    }
+
+    /**
+     * After the data connection of an upload broke: the server's reply, when it gives one, says why
+     * (a full disk or quota ends as RESOURCE_EXHAUSTED, its part deleted); otherwise the caller
+     * reports the lost connection.
+     */
+    private static void completeAfterLoss(FtpSession s, String part, String path, IOException dataLost) {
+        try {
+            s.complete("upload of " + path);
+        } catch (FtpFailure f) {
+            freeOnFullDisk(s, part, f);
+            f.addSuppressed(dataLost);
+            throw f;
+        } catch (IOException controlLostToo) {
+            dataLost.addSuppressed(controlLostToo);
+        }
+    }
+
+    private static void freeOnFullDisk(FtpSession s, String part, FtpFailure f) {
+        if (f.code() == FtpFailure.Code.RESOURCE_EXHAUSTED) {
+            try {
+                s.delete(part); // free what the part holds; nothing of it can be resumed usefully
+            } catch (IOException ignored) {
+                // the failure says enough
+            }
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // the data connection is gone already
+        }
     }
 
     /** The lower-case hex digest of a local file with a checksum method's algorithm. */
