@@ -32,6 +32,12 @@ elif [[ "${1:-}" == gateway ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=GatewayBenchmark \
     -Dbench.mb="${2:-1024}" -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
   cat sync-service/target/bench/gateway-bench.txt
+elif [[ "${1:-}" == qgis ]]; then
+  # QGIS projects adapted per second: a generated ~5 MB .qgs with 200 PostgreSQL layers, in memory
+  # and as a file (backup + atomic replace); QgisAdaptBenchmark, qgis-projects/target/bench/qgis-bench.txt
+  mvn -B -q -DskipTests install -pl qgis-projects -am
+  mvn -B -q -pl qgis-projects failsafe:integration-test failsafe:verify -Dit.test=QgisAdaptBenchmark -DtrimStackTrace=false
+  cat qgis-projects/target/bench/qgis-bench.txt
 elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
     -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false
