@@ -16,10 +16,14 @@ import java.util.TreeMap;
 
 /**
  * Lists a local folder recursively: regular files with size and time, folders; excluded folders
- * are not entered, symbolic links are not followed, temporary part files are left out, and names
+ * are not entered, symbolic links are not followed, temporary part files and the backups of
+ * adapted projects are left out, and names
  * no FTP server should receive (control characters, "\") are refused.
  */
 public final class LocalTree {
+
+    /** Originals kept by adapting projects (qgis-projects' backup suffix): they stay on this host. */
+    public static final String BACKUP_SUFFIX = ".lizsync-orig";
 
     private LocalTree() {
     }
@@ -54,7 +58,7 @@ public final class LocalTree {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
-                if (PartNames.isPart(name)) {
+                if (PartNames.isPart(name) || name.endsWith(BACKUP_SUFFIX)) {
                     return FileVisitResult.CONTINUE;
                 }
                 String rel = relative(root, file);

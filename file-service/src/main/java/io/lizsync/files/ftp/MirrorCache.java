@@ -68,4 +68,29 @@ public final class MirrorCache {
             LOG.warnf("mirror cache %s cannot be written (%s): the next run compares every file", file, e.getMessage());
         }
     }
+
+    /**
+     * After the local copies of {@code paths} were changed on purpose (projects adapted to the
+     * clone): records their new size and time, so an unchanged source is not fetched again over them.
+     */
+    public static void refreshTargets(Path file, Path localRoot, List<String> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        Map<String, MirrorPlan.Cached> entries = load(file);
+        for (String p : paths) {
+            MirrorPlan.Cached c = entries.get(p);
+            if (c == null) {
+                continue;
+            }
+            try {
+                Path local = SafeNames.resolve(localRoot, p);
+                entries.put(p, new MirrorPlan.Cached(c.sourceSize(), c.sourceMtime(), Files.size(local),
+                        Files.getLastModifiedTime(local).toMillis()));
+            } catch (IOException | IllegalArgumentException e) {
+                entries.remove(p);
+            }
+        }
+        save(file, entries);
+    }
 }

@@ -39,6 +39,7 @@ public class FileJobStore {
     private final Path dir;
     private final String prefix;
 
+    @jakarta.inject.Inject
     public FileJobStore(FilesConfig config) {
         this(config.workDir().toAbsolutePath().normalize().resolve("jobs"), "files");
     }

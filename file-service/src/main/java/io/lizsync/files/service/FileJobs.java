@@ -85,6 +85,7 @@ public class FileJobs {
     private final AtomicInteger waiting = new AtomicInteger();
     private volatile boolean stopping;
 
+    @jakarta.inject.Inject
     FileJobs(FileJobStore store, FilesConfig config) throws IOException {
         this(store, config.ftp().maxRunningJobs(), config.ftp().maxWaitingJobs(), config.ftp().jobRetention(),
                 config.ftp().maxFinishedJobs());
@@ -253,7 +254,11 @@ public class FileJobs {
                 }
             });
         } catch (Exception unexpected) {
-            LOG.errorf(unexpected, "job %s failed unexpectedly", e.job.getId());
+            if (stopping) {
+                LOG.debugf("job %s interrupted by the stop: %s", e.job.getId(), unexpected);
+            } else {
+                LOG.errorf(unexpected, "job %s failed unexpectedly", e.job.getId());
+            }
             outcome = new Outcome(JobState.FAILED, "INTERNAL", "internal error: " + unexpected.getClass().getSimpleName()
                     + " (in file-service's log)", null);
         }
