@@ -28,7 +28,8 @@ class StoredProjectsSyncIT {
     /**
      * QGIS's table (name, metadata, content: QGIS writes the three first columns by position and
      * upserts ON CONFLICT (name)) made synchronisable: the engine keeps a table's primary key local
-     * (ADR 0004), so QGIS's own "name PRIMARY KEY" becomes UNIQUE beside a serial key and the uid.
+     * (LizSync's table rules: a local serial key, the uid as pivot) and never sends it, so QGIS's own
+     * "name PRIMARY KEY" becomes UNIQUE beside a serial key and the uid.
      */
     static final String DDL = """
             CREATE SCHEMA survey;
