@@ -153,7 +153,7 @@ class FtpJobsIT {
         Job end = seen.get(seen.size() - 1);
         assertEquals("JOB_STATE_SUCCEEDED", end.getState().name(), end.getMessage());
         assertEquals("report:" + end.getId(), end.getResult());
-        assertTrue(end.getMessage().contains("2 transferred") && end.getMessage().contains("1 project file(s) adapted"),
+        assertTrue(end.getMessage().contains("2 transferred") && end.getMessage().contains("1 project adapted ("),
                 end.getMessage());
 
         FileOperationReport r = report(end);
