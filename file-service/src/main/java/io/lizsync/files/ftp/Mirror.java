@@ -70,6 +70,15 @@ public final class Mirror {
             report.comparison(main.comparison(o.tolerance()));
             listener.step("list");
             boolean up = o.direction() == Direction.UPLOAD;
+            // The local folder is listed while the server answers.
+            java.util.concurrent.CompletableFuture<Listing> localListing = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return LocalTree.list(o.localDir(), o.exclusions());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
             Listing remote;
             if (up && !main.isDirectory(root)) {
                 if (!o.dryRun()) {
@@ -79,7 +88,12 @@ public final class Mirror {
             } else {
                 remote = RemoteTree.list(main, root, o.exclusions());
             }
-            Listing local = LocalTree.list(o.localDir(), o.exclusions());
+            Listing local;
+            try {
+                local = localListing.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
+            }
             Listing source = up ? local : remote;
             Listing target = up ? remote : local;
             source.refused().forEach(r -> report.failed(r.path(), r.reason()));
