@@ -367,8 +367,9 @@ class FileServiceTest {
         var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             int checked = io.lizsync.testkit.AccessMatrix.check(channel, io.lizsync.files.grpc.FilesAccess.policy(),
-                    FileServiceGrpc.getServiceDescriptor());
-            assertEquals(FileServiceGrpc.getServiceDescriptor().getMethods().size(), checked);
+                    FileServiceGrpc.getServiceDescriptor(), io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor());
+            assertEquals(FileServiceGrpc.getServiceDescriptor().getMethods().size()
+                    + io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor().getMethods().size(), checked);
         } finally {
             channel.shutdownNow();
         }

@@ -80,6 +80,11 @@ public final class FtpSession implements AutoCloseable {
         } catch (IOException e) {
             throw new FtpFailure(FtpFailure.Code.UNAVAILABLE, where + " cannot be reached: " + e.getMessage(), e);
         }
+        try {
+            client.setTcpNoDelay(true); // small commands, one reply each: no Nagle delay per command
+        } catch (java.net.SocketException ignored) {
+            // keeps the default
+        }
         if (!FTPReply.isPositiveCompletion(client.getReplyCode())) {
             throw new FtpFailure(FtpFailure.Code.UNAVAILABLE, where + " refused the connection: "
                     + FtpFailure.clean(client.getReplyString()));

@@ -33,8 +33,9 @@ public final class LocalTree {
         Map<String, FileEntry> files = new TreeMap<>();
         Set<String> dirs = new LinkedHashSet<>();
         List<Listing.Refused> refused = new ArrayList<>();
+        Map<String, Long> parts = new TreeMap<>();
         if (!Files.isDirectory(root)) {
-            return new Listing(files, dirs, refused);
+            return Listing.empty();
         }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
@@ -58,10 +59,16 @@ public final class LocalTree {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
-                if (PartNames.isPart(name) || name.endsWith(BACKUP_SUFFIX)) {
+                String rel = relative(root, file);
+                if (PartNames.isPart(name)) {
+                    if (attrs.isRegularFile()) {
+                        parts.put(rel, attrs.size());
+                    }
                     return FileVisitResult.CONTINUE;
                 }
-                String rel = relative(root, file);
+                if (name.endsWith(BACKUP_SUFFIX)) {
+                    return FileVisitResult.CONTINUE;
+                }
                 if (attrs.isSymbolicLink()) {
                     refused.add(new Listing.Refused(Listing.printable("", rel), "a symbolic link: not followed"));
                 } else if (attrs.isRegularFile()) {
@@ -82,7 +89,7 @@ public final class LocalTree {
                 return FileVisitResult.CONTINUE;
             }
         });
-        return new Listing(files, dirs, refused);
+        return new Listing(files, dirs, refused, parts);
     }
 
     private static String relative(Path root, Path p) {

@@ -70,16 +70,30 @@ public final class Mirror {
             report.comparison(main.comparison(o.tolerance()));
             listener.step("list");
             boolean up = o.direction() == Direction.UPLOAD;
+            // The local folder is listed while the server answers.
+            java.util.concurrent.CompletableFuture<Listing> localListing = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return LocalTree.list(o.localDir(), o.exclusions());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
             Listing remote;
             if (up && !main.isDirectory(root)) {
                 if (!o.dryRun()) {
                     main.mkdirs(root);
                 }
-                remote = new Listing(Map.of(), java.util.Set.of(), List.of());
+                remote = Listing.empty();
             } else {
                 remote = RemoteTree.list(main, root, o.exclusions());
             }
-            Listing local = LocalTree.list(o.localDir(), o.exclusions());
+            Listing local;
+            try {
+                local = localListing.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
+            }
             Listing source = up ? local : remote;
             Listing target = up ? remote : local;
             source.refused().forEach(r -> report.failed(r.path(), r.reason()));
@@ -108,6 +122,10 @@ public final class Mirror {
                     default -> throw new IllegalStateException(kind.name());
                 }
             }
+            Map<String, Long> parts = resumable(toSend, target.parts());
+            if (!o.dryRun()) {
+                removeStaleParts(main, root, o.localDir(), up, target.parts(), toSend);
+            }
             long total = toSend.stream().mapToLong(FileEntry::size).sum();
             listener.bytes(0, total);
             if (o.dryRun()) {
@@ -124,7 +142,7 @@ public final class Mirror {
                 }
             }
             listener.step("transfer");
-            transfer(o, main, root, toSend, total, report, cache, listener, cancelled);
+            transfer(o, main, root, toSend, parts, total, report, cache, listener, cancelled);
             if (report.fatal() == null && !report.wasCancelled() && !toDelete.isEmpty()) {
                 listener.step("delete");
                 for (String path : toDelete) {
@@ -149,7 +167,8 @@ public final class Mirror {
     }
 
     /** The transfers, in {@code parallel} connections (the listing's connection is the first). */
-    private static void transfer(Options o, FtpSession main, String root, List<FileEntry> files, long total,
+    private static void transfer(Options o, FtpSession main, String root, List<FileEntry> files, Map<String, Long> parts,
+            long total,
             MirrorReport report, Map<String, MirrorPlan.Cached> cache, Listener listener, BooleanSupplier cancelled) {
         if (files.isEmpty()) {
             return;
@@ -167,7 +186,7 @@ public final class Mirror {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
                 boolean first = i == 0;
-                running.add(pool.submit(() -> work(o, first ? main : null, root, queue, report, cache, stop, bytes -> {
+                running.add(pool.submit(() -> work(o, first ? main : null, root, queue, parts, report, cache, stop, bytes -> {
                     long now = done.addAndGet(bytes);
                     listener.bytes(now, total);
                 })));
@@ -191,7 +210,7 @@ public final class Mirror {
     }
 
     private static void work(Options o, FtpSession given, String root, ConcurrentLinkedQueue<FileEntry> queue,
-            MirrorReport report, Map<String, MirrorPlan.Cached> cache, BooleanSupplier stop,
+            Map<String, Long> parts, MirrorReport report, Map<String, MirrorPlan.Cached> cache, BooleanSupplier stop,
             java.util.function.LongConsumer progress) {
         FtpSession session = given;
         try {
@@ -201,9 +220,10 @@ public final class Mirror {
                     session = FtpSession.open(o.endpoint());
                 }
                 try {
+                    long part = parts.getOrDefault(f.path(), -1L);
                     Transfers.Done d = o.direction() == Direction.UPLOAD
-                            ? Transfers.upload(session, root, o.localDir(), f, progress, stop)
-                            : Transfers.download(session, root, o.localDir(), f, progress, stop);
+                            ? Transfers.upload(session, root, o.localDir(), f, part, progress, stop)
+                            : Transfers.download(session, root, o.localDir(), f, part, progress, stop);
                     report.transferred(f.path(), o.direction() == Direction.UPLOAD ? MirrorReport.Action.UPLOADED
                             : MirrorReport.Action.DOWNLOADED, d.bytes(), d.resumedFrom(), "");
                     cache.put(f.path(), cached(f, d.target()));
@@ -234,6 +254,44 @@ public final class Mirror {
         } finally {
             if (session != null && session != given) {
                 session.close();
+            }
+        }
+    }
+
+    /** For each file to send, the length of the part an earlier run left for this very source (its size and time). */
+    static Map<String, Long> resumable(List<FileEntry> toSend, Map<String, Long> parts) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (FileEntry f : toSend) {
+            Long length = parts.get(partOf(f));
+            if (length != null && f.mtime() != null) {
+                out.put(f.path(), length);
+            }
+        }
+        return out;
+    }
+
+    /** The part name a file's transfer writes to (relative). */
+    static String partOf(FileEntry f) {
+        return SafeNames.join(f.parent(), PartNames.of(f.name(), f.size(), f.mtimeMillis()));
+    }
+
+    /** Deletes the parts left for sources that changed since, or that are no longer sent (one pass per run). */
+    private static void removeStaleParts(FtpSession s, String root, Path localRoot, boolean remote, Map<String, Long> all,
+            List<FileEntry> toSend) throws IOException {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        toSend.forEach(f -> keep.add(partOf(f)));
+        for (String part : all.keySet()) {
+            if (keep.contains(part)) {
+                continue;
+            }
+            if (remote) {
+                s.delete(SafeNames.join(root, part));
+            } else {
+                try {
+                    java.nio.file.Files.deleteIfExists(SafeNames.resolve(localRoot, part));
+                } catch (IllegalArgumentException unsafe) {
+                    // a name no listing would give: left alone
+                }
             }
         }
     }

@@ -37,6 +37,7 @@ public final class RemoteTree {
         Map<String, FileEntry> files = new TreeMap<>();
         Set<String> dirs = new LinkedHashSet<>();
         List<Listing.Refused> refused = new ArrayList<>();
+        Map<String, Long> parts = new TreeMap<>();
         Deque<String> pending = new ArrayDeque<>();
         pending.add("");
         while (!pending.isEmpty()) {
@@ -48,7 +49,13 @@ public final class RemoteTree {
                     continue;
                 }
                 String name = f.getName();
-                if (name == null || name.equals(".") || name.equals("..") || PartNames.isPart(name)) {
+                if (name == null || name.equals(".") || name.equals("..")) {
+                    continue;
+                }
+                if (PartNames.isPart(name)) {
+                    if (f.isFile() && SafeNames.refuse(name).isEmpty()) {
+                        parts.put(SafeNames.join(rel, name), f.getSize());
+                    }
                     continue;
                 }
                 Optional<String> why = SafeNames.refuse(name);
@@ -75,6 +82,6 @@ public final class RemoteTree {
                 }
             }
         }
-        return new Listing(files, dirs, refused);
+        return new Listing(files, dirs, refused, parts);
     }
 }

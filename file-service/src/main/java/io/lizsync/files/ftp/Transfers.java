@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -44,8 +43,8 @@ public final class Transfers {
     }
 
     /** Downloads {@code src} (relative to {@code remoteRoot}) into {@code localRoot}. */
-    public static Done download(FtpSession s, String remoteRoot, Path localRoot, FileEntry src, LongConsumer progress,
-            BooleanSupplier cancelled) throws IOException {
+    public static Done download(FtpSession s, String remoteRoot, Path localRoot, FileEntry src, long partLength,
+            LongConsumer progress, BooleanSupplier cancelled) throws IOException {
         Path target = SafeNames.resolve(localRoot, src.path());
         Path dir = target.getParent();
         Files.createDirectories(dir);
@@ -54,8 +53,7 @@ public final class Transfers {
         }
         String partName = PartNames.of(src.name(), src.size(), src.mtimeMillis());
         Path part = dir.resolve(partName);
-        removeOtherParts(dir, src.name(), partName);
-        long have = Files.exists(part, LinkOption.NOFOLLOW_LINKS) ? Files.size(part) : -1;
+        long have = partLength >= 0 && Files.exists(part, LinkOption.NOFOLLOW_LINKS) ? Files.size(part) : -1;
         long offset = s.rest() && src.mtime() != null ? PartNames.resumeOffset(have, src.size()) : 0;
         long moved = 0;
         // The server accepts the download before anything is created or truncated here.
@@ -95,13 +93,14 @@ public final class Transfers {
     }
 
     /** Uploads {@code src} (relative to {@code localRoot}) under {@code remoteRoot}; its folder exists. */
-    public static Done upload(FtpSession s, String remoteRoot, Path localRoot, FileEntry src, LongConsumer progress,
-            BooleanSupplier cancelled) throws IOException {
+    public static Done upload(FtpSession s, String remoteRoot, Path localRoot, FileEntry src, long partLength,
+            LongConsumer progress, BooleanSupplier cancelled) throws IOException {
         Path local = SafeNames.resolve(localRoot, src.path());
         String remote = SafeNames.join(remoteRoot, src.path());
         String part = SafeNames.join(SafeNames.join(remoteRoot, src.parent()),
                 PartNames.of(src.name(), src.size(), src.mtimeMillis()));
-        long have = s.rest() ? s.size(part) : -1;
+        // The listing told which part an earlier run left for this very source (size and time in its name).
+        long have = s.rest() && partLength > 0 ? s.size(part) : -1;
         long offset = PartNames.resumeOffset(have, src.size());
         long moved = 0;
         try (FileChannel in = FileChannel.open(local, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -197,18 +196,6 @@ public final class Transfers {
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Deletes the parts of {@code name} left for another version of its source. */
-    private static void removeOtherParts(Path dir, String name, String keep) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> {
-            String n = p.getFileName().toString();
-            return !n.equals(keep) && PartNames.parse(n).map(part -> part.name().equals(name)).orElse(false);
-        })) {
-            for (Path p : entries) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

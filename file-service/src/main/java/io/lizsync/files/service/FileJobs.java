@@ -116,10 +116,16 @@ public class FileJobs {
         prune(now);
     }
 
+    /** Stops the running jobs (each ends FAILED/ABORTED with what it did) and waits a little for them to say so. */
     @PreDestroy
     void stop() {
         stopping = true;
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

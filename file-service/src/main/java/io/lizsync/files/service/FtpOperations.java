@@ -78,13 +78,11 @@ public class FtpOperations {
                 return mirrored;
             }
             ctx.progress("adapt", 0, 0);
-            List<ProjectAdaptation> projects = adapter.adapt(local, r.getCentralDatabase(), r.getCloneDatabase());
+            ProjectAdapter.Result adapted = adapter.adapt(local, r.getCentralDatabase(), r.getCloneDatabase());
+            List<ProjectAdaptation> projects = adapted.projects();
             MirrorCache.refreshTargets(o.cacheFile(), local, projects.stream()
                     .filter(p -> p.getOutcome().equals("ADAPTED")).map(ProjectAdaptation::getPath).toList());
-            long adapted = projects.stream().filter(p -> p.getOutcome().equals("ADAPTED")).count();
-            long skipped = projects.stream().filter(p -> p.getOutcome().equals("SKIPPED")).count();
-            return new FileJobs.Outcome(JobState.SUCCEEDED, "", mirrored.message() + "; " + adapted
-                    + " project file(s) adapted, " + skipped + " skipped",
+            return new FileJobs.Outcome(JobState.SUCCEEDED, "", mirrored.message() + "; " + adapted.summary(),
                     mirrored.report().toBuilder().addAllProjects(projects).build());
         });
     }

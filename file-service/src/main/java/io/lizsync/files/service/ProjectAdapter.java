@@ -14,6 +14,10 @@ public interface ProjectAdapter {
     /** True when adapting is possible in this build. */
     boolean available();
 
-    /** Adapts every project of {@code folder}; one entry per project or layer file considered. */
-    List<ProjectAdaptation> adapt(Path folder, PgTarget central, PgTarget clone) throws Exception;
+    /** What adapting did: one entry per project or layer file considered, and a summary with the totals. */
+    record Result(List<ProjectAdaptation> projects, String summary) {
+    }
+
+    /** Adapts every project of {@code folder}. */
+    Result adapt(Path folder, PgTarget central, PgTarget clone) throws Exception;
 }

@@ -21,7 +21,7 @@ public class QgisProjectAdapter implements ProjectAdapter {
     }
 
     @Override
-    public List<ProjectAdaptation> adapt(Path folder, PgTarget central, PgTarget clone) {
+    public Result adapt(Path folder, PgTarget central, PgTarget clone) {
         AdaptReport r = adapter.adaptFolder(folder, target(central), target(clone));
         List<ProjectAdaptation> out = new ArrayList<>();
         boolean one = r.projectsAdapted().size() == 1;
@@ -33,7 +33,7 @@ public class QgisProjectAdapter implements ProjectAdapter {
         r.unchanged().forEach(p -> out.add(ProjectAdaptation.newBuilder().setPath(p).setOutcome("UNCHANGED").build()));
         r.skipped().forEach(s -> out.add(ProjectAdaptation.newBuilder().setPath(s.file()).setOutcome("SKIPPED")
                 .setMessage(s.reason()).build()));
-        return out;
+        return new Result(out, r.summary());
     }
 
     /** The library's target of a request's; IllegalArgumentException for one without service nor dbname. */

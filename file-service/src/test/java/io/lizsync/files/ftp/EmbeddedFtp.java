@@ -29,6 +29,15 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
  */
 final class EmbeddedFtp implements AutoCloseable {
 
+    /** Its per-command INFO lines would flood the test logs (and slow the benchmark). */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.apache.ftpserver");
+    private static final java.util.logging.Logger QUIET_MINA = java.util.logging.Logger.getLogger("org.apache.mina");
+
+    static {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
+        QUIET_MINA.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     static final String USER = "lizsync";
     static final String PASSWORD = "s3cret-ftp";
 

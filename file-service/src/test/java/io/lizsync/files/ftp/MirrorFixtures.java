@@ -84,4 +84,23 @@ final class MirrorFixtures {
             // best effort
         }
     }
+
+    /** Waits until a part file of at least {@code atLeast} bytes is in {@code dir}; that part. */
+    static Path waitForPart(Path dir, long atLeast) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < end) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    var part = s.filter(p -> PartNames.isPart(p.getFileName().toString())).findFirst();
+                    if (part.isPresent() && Files.size(part.get()) >= atLeast) {
+                        return part.get();
+                    }
+                } catch (IOException e) {
+                    // the part was just renamed or deleted: look again
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no part file of " + atLeast + " bytes appeared in " + dir);
+    }
 }

@@ -174,7 +174,7 @@ class MirrorIT {
                 Exclusions.NONE, false, tmp.resolve("c.tsv"));
 
         CompletableFuture<MirrorReport> cut = CompletableFuture.supplyAsync(() -> Mirror.run(o, Mirror.Listener.NONE, () -> false));
-        Path part = waitForPart(local, 300 * 1024);
+        Path part = MirrorFixtures.waitForPart(local, 300 * 1024);
         ftp.stop(); // Apache FtpServer closes the control connection; its data thread may still finish
         MirrorReport r = cut.get(30, TimeUnit.SECONDS);
         assertNotNull(r.fatal(), "the cut is reported");
@@ -191,20 +191,29 @@ class MirrorIT {
         assertNoParts(local);
     }
 
-    private static Path waitForPart(Path dir, long atLeast) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < end) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    var part = s.filter(p -> PartNames.isPart(p.getFileName().toString())).findFirst();
-                    if (part.isPresent() && Files.size(part.get()) >= atLeast) {
-                        return part.get();
-                    }
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no part file of " + atLeast + " bytes appeared in " + dir);
+    @Test
+    void aCancelStopsWithinTheCurrentFileAndKeepsItsPart() throws Exception {
+        ftp.close();
+        ftp = EmbeddedFtp.start(256 * 1024);
+        byte[] big = new byte[2 * 1024 * 1024];
+        new Random(5).nextBytes(big);
+        MirrorFixtures.writeBytes(ftp.home(), "projects/big.bin", big);
+        Path local = tmp.resolve("clone");
+        var o = options(Mirror.Direction.DOWNLOAD, ftp.endpoint("", EmbeddedFtp.PASSWORD), "projects", local,
+                Exclusions.NONE, false, tmp.resolve("c.tsv"));
+        java.util.concurrent.atomic.AtomicBoolean cancel = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<MirrorReport> running = CompletableFuture.supplyAsync(() -> Mirror.run(o, Mirror.Listener.NONE,
+                cancel::get));
+        Path part = MirrorFixtures.waitForPart(local, 100 * 1024);
+        long asked = System.nanoTime();
+        cancel.set(true);
+        MirrorReport r = running.get(30, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(3), "stopped within its current buffer");
+        assertTrue(r.wasCancelled());
+        assertNull(r.fatal());
+        assertEquals(0, r.transferred());
+        assertFalse(Files.exists(local.resolve("big.bin")));
+        assertTrue(Files.size(part) < big.length, "the part stays for the next run");
     }
 
     static void assertNoParts(Path root) throws Exception {

@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,7 +133,7 @@ class VsftpdIT {
                     local, Exclusions.NONE, false, tmp.resolve("d.tsv"));
             CompletableFuture<MirrorReport> cut = CompletableFuture.supplyAsync(() -> Mirror.run(down, Mirror.Listener.NONE,
                     () -> false));
-            Path part = waitForPart(local, 200 * 1024);
+            Path part = MirrorFixtures.waitForPart(local, 200 * 1024);
             v.kill();
             MirrorReport r = cut.get(30, TimeUnit.SECONDS);
             assertNotNull(r.fatal());
@@ -157,7 +156,7 @@ class VsftpdIT {
                     project, Exclusions.NONE, false, tmp.resolve("u.tsv"));
             CompletableFuture<MirrorReport> cutUp = CompletableFuture.supplyAsync(() -> Mirror.run(up, Mirror.Listener.NONE,
                     () -> false));
-            Path remotePart = waitForPart(v.pub().resolve("clone-b"), 200 * 1024);
+            Path remotePart = MirrorFixtures.waitForPart(v.pub().resolve("clone-b"), 200 * 1024);
             v.kill();
             assertNotNull(cutUp.get(30, TimeUnit.SECONDS).fatal());
             assertFalse(Files.exists(v.pub().resolve("clone-b/up.bin")));
@@ -170,21 +169,5 @@ class VsftpdIT {
             assertArrayEquals(big, Files.readAllBytes(v.pub().resolve("clone-b/up.bin")));
             MirrorIT.assertNoParts(v.pub());
         }
-    }
-
-    private static Path waitForPart(Path dir, long atLeast) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < end) {
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> s = Files.list(dir)) {
-                    var part = s.filter(p -> PartNames.isPart(p.getFileName().toString())).findFirst();
-                    if (part.isPresent() && Files.size(part.get()) >= atLeast) {
-                        return part.get();
-                    }
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no part file of " + atLeast + " bytes appeared in " + dir);
     }
 }
