@@ -121,6 +121,35 @@ final class FileCommands {
         }
     }
 
+    /** What both project mirrors take: the endpoint, the folders, the exclusions (LizSync's parameter names in brackets). */
+    static final class MirrorOptions {
+        @Option(names = "--endpoint", paramLabel = "NAME", description = "FTP endpoint of file-service's configuration"
+                + " (default: central to get, clone to send) [*_FTP_HOST, _PORT, _LOGIN, _PASSWORD]")
+        String endpoint;
+        @Option(names = "--remote-dir", paramLabel = "DIR", description = "relative to the endpoint's [*_FTP_REMOTE_DIR]")
+        String remoteDir;
+        @Option(names = "--local-subfolder", paramLabel = "DIR", description = "inside the configured project folder"
+                + " [CLONE_QGIS_PROJECT_FOLDER, LOCAL_QGIS_PROJECT_FOLDER]")
+        String localSubfolder;
+        @Option(names = "--exclude", paramLabel = "A,B", description = "sub-folders left out, as whole path segments"
+                + " (default: file-service's, data) [FTP_EXCLUDE_REMOTE_SUBDIRS]")
+        String exclude;
+        @Option(names = "--include-all-subdirs", description = "every sub-folder (no exclusion)")
+        boolean includeAll;
+
+        Map<String, Object> body() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            putIf(body, "endpoint", endpoint);
+            putIf(body, "remoteDir", remoteDir);
+            putIf(body, "localSubfolder", localSubfolder);
+            if (exclude != null) {
+                body.put("excludeSubdirs", subfolders("--exclude", exclude));
+            }
+            body.put("includeAllSubdirs", includeAll);
+            return body;
+        }
+    }
+
     @Command(name = "get-projects-from-central-ftp", aliases = "get-projects-and-files-from-central-ftp",
             mixinStandardHelpOptions = true,
             description = "Get QGIS projects and files from the central FTP server into the clone's project folder (new"
@@ -128,19 +157,8 @@ final class FileCommands {
                     + " projects' PostgreSQL data sources from the central database to the clone's (originals kept as"
                     + " <name>.lizsync-orig). A files- job at file-service, followed with a progress bar.")
     static final class GetFromCentral extends GatewayCommand {
-        @Option(names = "--endpoint", paramLabel = "NAME", description = "FTP endpoint of file-service (default: central)"
-                + " [CENTRAL_FTP_HOST, _PORT, _LOGIN, _PASSWORD]")
-        String endpoint;
-        @Option(names = "--remote-dir", paramLabel = "DIR", description = "relative to the endpoint's [CENTRAL_FTP_REMOTE_DIR]")
-        String remoteDir;
-        @Option(names = "--local-subfolder", paramLabel = "DIR", description = "inside the configured clone project folder"
-                + " [CLONE_QGIS_PROJECT_FOLDER]")
-        String localSubfolder;
-        @Option(names = "--exclude", paramLabel = "A,B", description = "sub-folders not copied, as whole path segments"
-                + " (default: file-service's, data) [FTP_EXCLUDE_REMOTE_SUBDIRS]")
-        String exclude;
-        @Option(names = "--include-all-subdirs", description = "copy every sub-folder (no exclusion)")
-        boolean includeAll;
+        @picocli.CommandLine.Mixin
+        MirrorOptions mirror;
         @Option(names = "--adapt", description = "adapt the QGIS projects to the clone's database [REPLACE_DATASOURCE_IN_QGIS_PROJECT]")
         boolean adapt;
         @Option(names = "--central-db", paramLabel = "CONNINFO", description = "the central database as the projects name"
@@ -160,14 +178,7 @@ final class FileCommands {
             if (adapt ? centralDb == null || cloneDb == null : centralDb != null || cloneDb != null) {
                 throw new UsageException("--adapt needs --central-db and --clone-db, and they need --adapt");
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            putIf(body, "endpoint", endpoint);
-            putIf(body, "remoteDir", remoteDir);
-            putIf(body, "localSubfolder", localSubfolder);
-            if (exclude != null) {
-                body.put("excludeSubdirs", subfolders("--exclude", exclude));
-            }
-            body.put("includeAllSubdirs", includeAll);
+            Map<String, Object> body = mirror.body();
             body.put("adapt", adapt);
             if (adapt) {
                 body.put("centralDatabase", database("--central-db", centralDb));
@@ -183,19 +194,8 @@ final class FileCommands {
             description = "Send a local QGIS project folder to a clone's FTP server (overwrite what changed; with"
                     + " --delete also remove remote files gone locally). Projects are not adapted. A files- job.")
     static final class SendToClone extends GatewayCommand {
-        @Option(names = "--endpoint", paramLabel = "NAME", description = "FTP endpoint of file-service (default: clone)"
-                + " [CLONE_FTP_HOST, _PORT, _LOGIN, _PASSWORD]")
-        String endpoint;
-        @Option(names = "--remote-dir", paramLabel = "DIR", description = "relative to the endpoint's [CLONE_FTP_REMOTE_DIR]")
-        String remoteDir;
-        @Option(names = "--local-subfolder", paramLabel = "DIR", description = "inside the configured project folder"
-                + " [LOCAL_QGIS_PROJECT_FOLDER]")
-        String localSubfolder;
-        @Option(names = "--exclude", paramLabel = "A,B", description = "sub-folders not sent, as whole path segments"
-                + " [FTP_EXCLUDE_REMOTE_SUBDIRS]")
-        String exclude;
-        @Option(names = "--include-all-subdirs", description = "send every sub-folder (no exclusion)")
-        boolean includeAll;
+        @picocli.CommandLine.Mixin
+        MirrorOptions mirror;
         @Option(names = "--delete", description = "also delete remote files that do not exist locally")
         boolean delete;
         @Option(names = "--dry-run", description = "report what would be done, change nothing")
@@ -205,14 +205,7 @@ final class FileCommands {
 
         @Override
         public Integer call() throws IOException {
-            Map<String, Object> body = new LinkedHashMap<>();
-            putIf(body, "endpoint", endpoint);
-            putIf(body, "remoteDir", remoteDir);
-            putIf(body, "localSubfolder", localSubfolder);
-            if (exclude != null) {
-                body.put("excludeSubdirs", subfolders("--exclude", exclude));
-            }
-            body.put("includeAllSubdirs", includeAll);
+            Map<String, Object> body = mirror.body();
             body.put("deleteExtraneous", delete);
             body.put("dryRun", dryRun);
             return run(this, "/projects/send-to-clone", body, noWait, "send-projects");
