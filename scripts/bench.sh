@@ -13,6 +13,10 @@
 #                                      FtpServer): 1 000 small files, a second run with nothing changed
 #                                      against the listing alone, one MB-MiB file (default 1024) with
 #                                      this JVM's resident memory during it (FtpBenchmark)
+#   scripts/bench.sh gateway [MB] [JAR] the gateway's added latency and an MB-sized package download; with JAR
+#                                      (another build's gateway/target/quarkus-app/quarkus-run.jar) that gateway
+#                                      too, interleaved in the same run
+#   scripts/bench.sh qgis              QGIS projects adapted per second: a generated 5 MB .qgs with 200 layers
 #   scripts/bench.sh push [N]          a clone pushes N changes (default 1 000 000) in one session,
 #                                      every service at -Xmx128m; peak RSS of central and the sidecar
 # The package benchmark runs its service processes with -Xmx512m and the full JIT. The sync
@@ -34,7 +38,7 @@ elif [[ "${1:-}" == auth ]]; then
 elif [[ "${1:-}" == gateway ]]; then
   mvn -B -q -DskipTests install -pl gateway
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=GatewayBenchmark \
-    -Dbench.mb="${2:-1024}" -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
+    -Dbench.mb="${2:-1024}" ${3:+-Dbench.compare-gateway="$(realpath "$3")"} -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
   cat sync-service/target/bench/gateway-bench.txt
 elif [[ "${1:-}" == ftp ]]; then
   mvn -B -q -DskipTests install -pl file-service -am

@@ -14,9 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,26 +22,22 @@ import org.jboss.logging.Logger;
  * without a rule is refused (PERMISSION_DENIED); a rule naming roles needs a valid access token in
  * {@code authorization: Bearer <token>} (else UNAUTHENTICATED) holding one of them (else
  * PERMISSION_DENIED), and the handler finds the {@link Caller} in the context. Clone-credential and
- * open calls pass to their handler, which checks what the request carries. Verified tokens are kept
- * until they expire (at most {@value #CACHE_LIMIT}), so a repeated token costs a map lookup, not a
+ * open calls pass to their handler, which checks what the request carries. The verifier keeps the
+ * tokens it verified (AccessTokens.Verifier), so a repeated token costs a map lookup, not a
  * signature check. Nothing here logs a token.
  */
 public class AccessInterceptor implements ServerInterceptor {
 
     public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
-    static final int CACHE_LIMIT = 10_000;
     private static final Logger LOG = Logger.getLogger(AccessInterceptor.class);
 
     private final AccessPolicy policy;
     private final AccessTokens.Verifier verifier;
-    private final Clock clock;
-    private final Map<String, Caller> verified = new ConcurrentHashMap<>();
 
-    public AccessInterceptor(AccessPolicy policy, AccessTokens.Verifier verifier, Clock clock) {
+    public AccessInterceptor(AccessPolicy policy, AccessTokens.Verifier verifier) {
         this.policy = policy;
         this.verifier = verifier;
-        this.clock = clock;
     }
 
     /**
@@ -57,7 +51,7 @@ public class AccessInterceptor implements ServerInterceptor {
 
     /** Like {@link #AccessInterceptor(AccessPolicy, Path, String)}, tolerating {@code leeway} of clock difference. */
     protected AccessInterceptor(AccessPolicy policy, Path publicKeyFile, String setting, java.time.Duration leeway) {
-        this(policy, verifier(publicKeyFile, setting, leeway), Clock.systemUTC());
+        this(policy, verifier(publicKeyFile, setting, leeway));
     }
 
     private static AccessTokens.Verifier verifier(Path publicKeyFile, String setting, java.time.Duration leeway) {
@@ -102,7 +96,7 @@ public class AccessInterceptor implements ServerInterceptor {
         Caller caller = localCaller(token);
         try {
             if (caller == null) {
-                caller = verified(token);
+                caller = verifier.verify(token);
             }
         } catch (InvalidTokenException e) {
             return refuse(call, Status.UNAUTHENTICATED, e.getMessage());
@@ -127,22 +121,6 @@ public class AccessInterceptor implements ServerInterceptor {
     private static String address(ServerCall<?, ?> call) {
         SocketAddress a = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
         return a instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : null;
-    }
-
-    private Caller verified(String token) throws InvalidTokenException {
-        Caller known = verified.get(token);
-        if (known != null && clock.instant().isBefore(known.expiresAt().plus(verifier.leeway()))) {
-            return known;
-        }
-        if (known != null) {
-            verified.remove(token);
-        }
-        Caller caller = verifier.verify(token);
-        if (verified.size() >= CACHE_LIMIT) {
-            verified.clear();
-        }
-        verified.put(token, caller);
-        return caller;
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status, String why) {

@@ -19,12 +19,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Access tokens: short-lived JWTs signed with ES256 (ECDSA P-256, the JDK's own crypto) by
  * registry-service, verified by every service with the registry's public key, without a call to
  * the registry. A token names its subject (user or service id), login and roles; issuer and audience
- * are fixed. The verifier accepts ES256 only (no "none", no HMAC with the public key as secret).
+ * are fixed. The verifier accepts ES256 only (no "none", no HMAC with the public key as secret), and
+ * checks a token's signature once: a token it has verified before is only checked in time again
+ * ({@link VerifiedTokens}).
  */
 public final class AccessTokens {
 
@@ -34,6 +37,8 @@ public final class AccessTokens {
     static final String ROLES = "roles";
     /** Clock difference tolerated by default between the registry and a verifying service. */
     public static final Duration LEEWAY = Duration.ofSeconds(30);
+    /** Verified tokens remembered by a verifier (a few MB at most). */
+    static final int VERIFIED_CAPACITY = 4096;
 
     private AccessTokens() {
     }
@@ -84,6 +89,8 @@ public final class AccessTokens {
         private final ECDSAVerifier verifier;
         private final Clock clock;
         private final Duration leeway;
+        private final VerifiedTokens verified = new VerifiedTokens(VERIFIED_CAPACITY);
+        private final LongAdder signatureChecks = new LongAdder();
 
         public Verifier(ECPublicKey key, Clock clock) {
             this(key, clock, LEEWAY);
@@ -109,6 +116,29 @@ public final class AccessTokens {
 
         /** The caller a valid token names; {@link InvalidTokenException} says why a token is not valid. */
         public Caller verify(String token) throws InvalidTokenException {
+            VerifiedTokens.Entry entry = verified.get(token);
+            Instant now = clock.instant();
+            if (entry == null) {
+                signatureChecks.increment();
+                entry = check(token);
+                verified.put(token, entry, now.minus(leeway));
+            }
+            if (!now.isBefore(entry.caller().expiresAt().plus(leeway))) {
+                throw new InvalidTokenException("the access token has expired: ask the registry for a new one");
+            }
+            if (entry.notBefore() != null && now.plus(leeway).isBefore(entry.notBefore())) {
+                throw new InvalidTokenException("the access token is not valid yet (clocks apart?)");
+            }
+            return entry.caller();
+        }
+
+        /** Signatures checked so far (a token seen before is not checked again). */
+        long signatureChecks() {
+            return signatureChecks.sum();
+        }
+
+        /** Everything about a token that does not depend on the time. */
+        private VerifiedTokens.Entry check(String token) throws InvalidTokenException {
             SignedJWT jwt;
             try {
                 jwt = SignedJWT.parse(token);
@@ -131,18 +161,13 @@ public final class AccessTokens {
             } catch (ParseException e) {
                 throw new InvalidTokenException("the access token's claims are not readable");
             }
-            Instant now = clock.instant();
             if (!ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null
                     || !claims.getAudience().contains(AUDIENCE)) {
                 throw new InvalidTokenException("the access token is not one of this mesh's registry");
             }
             Date exp = claims.getExpirationTime();
-            if (exp == null || !now.isBefore(exp.toInstant().plus(leeway))) {
-                throw new InvalidTokenException("the access token has expired: ask the registry for a new one");
-            }
-            Date nbf = claims.getNotBeforeTime();
-            if (nbf != null && now.plus(leeway).isBefore(nbf.toInstant())) {
-                throw new InvalidTokenException("the access token is not valid yet (clocks apart?)");
+            if (exp == null) {
+                throw new InvalidTokenException("the access token has no expiry");
             }
             String subject = claims.getSubject();
             Object login = claims.getClaim(LOGIN);
@@ -160,7 +185,9 @@ public final class AccessTokens {
             if (names.contains(LocalToken.ROLE)) {
                 throw new InvalidTokenException("an access token may not claim the role " + LocalToken.ROLE);
             }
-            return new Caller(subject, (String) login, names, exp.toInstant(), token);
+            Date nbf = claims.getNotBeforeTime();
+            return new VerifiedTokens.Entry(new Caller(subject, (String) login, names, exp.toInstant(), token),
+                    nbf == null ? null : nbf.toInstant());
         }
     }
 }

@@ -71,7 +71,7 @@ class AccessPolicyAndInterceptorTest {
         stranger = new AccessTokens.Signer((ECPrivateKey) other.getPrivate(), Clock.systemUTC());
         local = LocalToken.createOrLoad(dir.resolve("state").resolve("local-token"));
         var interceptor = new AccessInterceptor(policy(),
-                new AccessTokens.Verifier((ECPublicKey) pair.getPublic(), Clock.systemUTC()), Clock.systemUTC()) {
+                new AccessTokens.Verifier((ECPublicKey) pair.getPublic(), Clock.systemUTC())) {
             @Override
             protected Caller localCaller(String token) {
                 return local.callerFor(token);

@@ -97,6 +97,49 @@ class AccessTokensTest {
     }
 
     @Test
+    void aTokenIsCheckedOnceButItsTimeOnEveryUse() throws Exception {
+        KeyPair mine = pair("mine");
+        var signer = new AccessTokens.Signer((ECPrivateKey) mine.getPrivate(), at(NOW));
+        String token = signer.sign("u-1", "ada", Set.of("operator"), Duration.ofMinutes(10));
+        MovingClock moving = new MovingClock(NOW);
+        var verifier = new AccessTokens.Verifier((ECPublicKey) mine.getPublic(), moving);
+        for (int i = 0; i < 5; i++) {
+            assertEquals("ada", verifier.verify(token).login());
+        }
+        assertEquals(1, verifier.signatureChecks());
+        // the same claims with another (forged) signature are not the cached token
+        String[] parts = token.split("\\.");
+        byte[] sig = Base64.getUrlDecoder().decode(parts[2]);
+        sig[5] ^= 1;
+        String forged = parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+        assertThrows(InvalidTokenException.class, () -> verifier.verify(forged));
+        assertEquals(2, verifier.signatureChecks());
+        // a remembered token still expires
+        moving.set(NOW.plus(Duration.ofMinutes(11)));
+        assertTrue(assertThrows(InvalidTokenException.class, () -> verifier.verify(token)).getMessage().contains("expired"));
+        // and a token remembered before its not-before time is still not valid yet
+        String future = new AccessTokens.Signer((ECPrivateKey) mine.getPrivate(), at(NOW.plus(Duration.ofHours(1))))
+                .sign("u-1", "ada", Set.of("operator"), Duration.ofMinutes(10));
+        moving.set(NOW.plus(Duration.ofHours(1)));
+        assertEquals("ada", verifier.verify(future).login());
+        moving.set(NOW);
+        assertTrue(assertThrows(InvalidTokenException.class, () -> verifier.verify(future)).getMessage()
+                .contains("not valid yet"));
+    }
+
+    @Test
+    void theRememberedTokensAreBounded() {
+        VerifiedTokens cache = new VerifiedTokens(3);
+        for (int i = 0; i < 10; i++) {
+            Caller c = new Caller("u" + i, "l", Set.of("r"), NOW.plusSeconds(i), "t" + i);
+            cache.put("t" + i, new VerifiedTokens.Entry(c, null), NOW.plusSeconds(5));
+            assertTrue(cache.size() <= 3, "size " + cache.size());
+        }
+        assertEquals("u9", cache.get("t9").caller().subject());
+        assertEquals(null, cache.get("t0"));
+    }
+
+    @Test
     void aTokenOfAnotherIssuerIsRefused() throws Exception {
         KeyPair mine = pair("mine");
         String token = new AccessTokens.Signer((ECPrivateKey) mine.getPrivate(), at(NOW)).sign("u-1", "ada",

@@ -2,10 +2,8 @@ package io.lizsync.grpckit.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -16,29 +14,13 @@ class ServiceTokenTest {
     @Test
     void keepsTheTokenUntilShortlyBeforeItExpiresThenExchangesAgain() {
         AtomicInteger exchanges = new AtomicInteger();
-        Instant[] now = {T0};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MovingClock clock = new MovingClock(T0);
         ServiceToken token = new ServiceToken(() -> new ServiceToken.Issued("t" + exchanges.incrementAndGet(),
-                now[0].plus(Duration.ofMinutes(5))), clock);
+                clock.instant().plus(Duration.ofMinutes(5))), clock);
         assertEquals("t1", token.get());
-        now[0] = T0.plus(Duration.ofMinutes(3));
+        clock.set(T0.plus(Duration.ofMinutes(3)));
         assertEquals("t1", token.get(), "still well before expiry");
-        now[0] = T0.plus(Duration.ofMinutes(4)).plusSeconds(1);
+        clock.set(T0.plus(Duration.ofMinutes(4)).plusSeconds(1));
         assertEquals("t2", token.get(), "within the margin before expiry: exchanged again");
         token.invalidate();
         assertEquals("t3", token.get(), "forgotten: exchanged again");

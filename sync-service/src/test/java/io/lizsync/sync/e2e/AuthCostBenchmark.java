@@ -61,7 +61,7 @@ class AuthCostBenchmark {
         AccessPolicy policy = AccessPolicy.builder().services(descriptor).anyone(OPEN)
                 .roles(GUARDED, Roles.ADMINISTRATOR, Roles.OPERATOR).build();
         var interceptor = new AccessInterceptor(policy, new AccessTokens.Verifier(
-                (ECPublicKey) KeyFiles.readPublic(keys.publicKeyFile()), Clock.systemUTC()), Clock.systemUTC());
+                (ECPublicKey) KeyFiles.readPublic(keys.publicKeyFile()), Clock.systemUTC()));
         ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(descriptor);
         for (var m : List.of(OPEN, GUARDED)) {
             service.addMethod(m, ServerCalls.asyncUnaryCall((request, response) -> {

@@ -38,6 +38,8 @@ class GatewayBenchmark {
     static final int WARMUP = Integer.getInteger("bench.warmup", 1000);
     static final int CALLS = Integer.getInteger("bench.calls", 3000);
     static final int MB = Integer.getInteger("bench.mb", 1024);
+    /** Another build of the gateway (its quarkus-run.jar) measured in the same run, interleaved; optional. */
+    static final String COMPARE_JAR = System.getProperty("bench.compare-gateway", "");
 
     @Test
     void gatewayOverhead() throws Exception {
@@ -55,6 +57,11 @@ class GatewayBenchmark {
                 ServiceProcess gateway = ServiceProcess.start("bench-gateway", GatewayIT.GATEWAY_JAR, Map.of(
                         "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
                         "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port),
+                        "QUARKUS_GRPC_CLIENTS_PACKAGING_PORT", Integer.toString(packaging.port)));
+                ServiceProcess other = COMPARE_JAR.isBlank() ? null : ServiceProcess.start("bench-gateway-other",
+                        Path.of(COMPARE_JAR), Map.of(
+                        "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
+                        "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port),
                         "QUARKUS_GRPC_CLIENTS_PACKAGING_PORT", Integer.toString(packaging.port)))) {
             String token = io.lizsync.testkit.TestKeys.get().token("bench", "administrator");
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -65,10 +72,13 @@ class GatewayBenchmark {
             // The gateway alone: the caller's identity, no service behind it.
             HttpRequest me = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/api/v1/session"))
                     .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build();
+            HttpRequest otherRest = other == null ? null : HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port
+                    + "/api/v1/central/tools")).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build();
             // Interleaved, so that all see the same machine at the same moment.
             long[] viaGateway = new long[CALLS];
             long[] direct = new long[CALLS];
             long[] alone = new long[CALLS];
+            long[] viaOther = new long[CALLS];
             for (int i = -WARMUP; i < CALLS; i++) {
                 long t0 = System.nanoTime();
                 HttpResponse<String> r = http.send(rest, HttpResponse.BodyHandlers.ofString());
@@ -77,17 +87,24 @@ class GatewayBenchmark {
                 long t2 = System.nanoTime();
                 HttpResponse<String> m = http.send(me, HttpResponse.BodyHandlers.ofString());
                 long t3 = System.nanoTime();
+                if (otherRest != null) {
+                    HttpResponse<String> o = http.send(otherRest, HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, o.statusCode(), o.body());
+                }
+                long t4 = System.nanoTime();
                 assertEquals(200, r.statusCode(), r.body());
                 assertEquals(200, m.statusCode(), m.body());
                 if (i >= 0) {
                     viaGateway[i] = t1 - t0;
                     direct[i] = t2 - t1;
                     alone[i] = t3 - t2;
+                    viaOther[i] = t4 - t3;
                 }
             }
             Arrays.sort(viaGateway);
             Arrays.sort(direct);
             Arrays.sort(alone);
+            Arrays.sort(viaOther);
 
             PackageInfo info = PackageProcesses.build(mesh.channel(packaging.port), "bulk", Duration.ofMinutes(60));
             long directNanos = downloadDirect(mesh.channel(packaging.port), info);
@@ -109,6 +126,12 @@ class GatewayBenchmark {
                     ms(alone, 50), ms(alone, 99)));
             out.append(String.format("| added by the gateway | %.3f | %.3f |%n", ms(viaGateway, 50) - ms(direct, 50),
                     ms(viaGateway, 99) - ms(direct, 99)));
+            if (other != null) {
+                out.append(String.format("| the same call through the other gateway (%s) | %.3f | %.3f |%n", COMPARE_JAR,
+                        ms(viaOther, 50), ms(viaOther, 99)));
+                out.append(String.format("| added by the other gateway | %.3f | %.3f |%n", ms(viaOther, 50) - ms(direct, 50),
+                        ms(viaOther, 99) - ms(direct, 99)));
+            }
             out.append(String.format("%n# Package download, %.0f MB (sha256 checked both ways)%n", mb));
             out.append("| path | s | MB/s |\n|---|---|---|\n");
             out.append(String.format("| gRPC DownloadPackage, direct | %.2f | %.0f |%n", directNanos / 1e9, mb / (directNanos / 1e9)));

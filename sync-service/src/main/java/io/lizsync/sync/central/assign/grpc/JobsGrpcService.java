@@ -26,9 +26,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * The jobs contract (lizsync.jobs.v1.Jobs) for central's jobs: the deploys assigned through
  * central ({@code deploy-<uuid>}, {@link AssignmentService}) and the sync sessions of clones
- * ({@code sync-<uuid>}, {@link SyncJobService}). Routes each call by the id's prefix (ListJobs by
- * kind: "clone-sync" the sync sessions, anything else the deploys, as before), translates and
- * delegates; an id of neither is INVALID_ARGUMENT.
+ * ({@code sync-<uuid>}, {@link SyncJobService}). Routes each call by the id's prefix, ListJobs by
+ * its kind (required here: two kinds live in two tables), translates and delegates; an id or a
+ * kind of neither is INVALID_ARGUMENT.
  */
 @GrpcService
 public class JobsGrpcService implements Jobs {
@@ -71,6 +71,10 @@ public class JobsGrpcService implements Jobs {
                 var page = syncs.list(r.getKind(), r.getSubject(), r.getPageSize(), r.getPageToken());
                 page.items().forEach(j -> out.addJobs(JobMapping.job(j)));
                 return out.setNextPageToken(page.nextPageToken()).build();
+            }
+            if (!r.getKind().equals(io.lizsync.sync.central.assign.service.AssignmentService.Jobs.KIND)) {
+                throw new IllegalArgumentException("kind: central keeps jobs of two kinds, name one: "
+                        + io.lizsync.sync.central.assign.service.AssignmentService.Jobs.KIND + " or " + SyncJobService.Jobs.KIND);
             }
             var page = deploys.list(r.getKind(), r.getSubject(), r.getPageSize(), r.getPageToken());
             page.jobs().forEach(a -> out.addJobs(JobMapping.job(a)));
