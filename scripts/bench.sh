@@ -9,9 +9,14 @@
 #                                      against pg_dump -Fc + pg_restore; peak RSS of packaging-service
 #                                      and the sidecar at that size and at a tenth of it
 #   scripts/bench.sh package 200000    the same with 200 000 rows
+#   scripts/bench.sh ftp [MB]          FTP mirrors against lftp mirror on loopback (vsftpd and Apache
+#                                      FtpServer): 1 000 small files, a second run with nothing changed
+#                                      against the listing alone, one MB-MiB file (default 1024) with
+#                                      this JVM's resident memory during it (FtpBenchmark)
 #   scripts/bench.sh gateway [MB] [JAR] the gateway's added latency and an MB-sized package download; with JAR
 #                                      (another build's gateway/target/quarkus-app/quarkus-run.jar) that gateway
 #                                      too, interleaved in the same run
+#   scripts/bench.sh qgis              QGIS projects adapted per second: a generated 5 MB .qgs with 200 layers
 #   scripts/bench.sh push [N]          a clone pushes N changes (default 1 000 000) in one session,
 #                                      every service at -Xmx128m; peak RSS of central and the sidecar
 # The package benchmark runs its service processes with -Xmx512m and the full JIT. The sync
@@ -35,6 +40,17 @@ elif [[ "${1:-}" == gateway ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=GatewayBenchmark \
     -Dbench.mb="${2:-1024}" ${3:+-Dbench.compare-gateway="$(realpath "$3")"} -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
   cat sync-service/target/bench/gateway-bench.txt
+elif [[ "${1:-}" == ftp ]]; then
+  mvn -B -q -DskipTests install -pl file-service -am
+  mvn -B -q -pl file-service failsafe:integration-test failsafe:verify -Dit.test=FtpBenchmark \
+    -Dbench.mb="${2:-1024}" -DtrimStackTrace=false
+  cat file-service/target/bench/ftp-bench.txt
+elif [[ "${1:-}" == qgis ]]; then
+  # QGIS projects adapted per second: a generated ~5 MB .qgs with 200 PostgreSQL layers, in memory
+  # and as a file (backup + atomic replace); QgisAdaptBenchmark, qgis-projects/target/bench/qgis-bench.txt
+  mvn -B -q -DskipTests install -pl qgis-projects -am
+  mvn -B -q -pl qgis-projects failsafe:integration-test failsafe:verify -Dit.test=QgisAdaptBenchmark -DtrimStackTrace=false
+  cat qgis-projects/target/bench/qgis-bench.txt
 elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
     -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false

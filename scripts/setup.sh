@@ -27,6 +27,10 @@ compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null || missing+=("faket
 # Headless Chromium and its driver, for the dashboard's browser tests (testkit's Browser)
 [ -x /usr/bin/chromium ] || missing+=("chromium")
 [ -x /usr/bin/chromedriver ] || missing+=("chromium-driver")
+# vsftpd, as field FTP servers run it, for file-service's mirror and FTPS tests (started by the tests
+# themselves, never as a system service), and lftp for the FTP benchmark's comparison
+[ -x /usr/sbin/vsftpd ] || missing+=("vsftpd")
+command -v lftp >/dev/null || missing+=("lftp")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian's packages"
   as_root apt-get update -qq

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
@@ -256,15 +257,15 @@ class FileServiceTest {
     }
 
     @Test
-    void ftpTransfersAnswerUnimplemented() {
+    void ftpOperationsNamingNoConfiguredEndpointAreRefusedAtOnce() {
         List<Executable> calls = List.of(
                 () -> blocking.getProjectsFromCentralFtp(GetProjectsFromCentralFtpRequest.getDefaultInstance()),
                 () -> blocking.sendProjectsToCloneFtp(SendProjectsToCloneFtpRequest.getDefaultInstance()),
                 () -> blocking.syncMediaToCentralFtp(SyncMediaToCentralFtpRequest.getDefaultInstance()));
         for (Executable call : calls) {
             var e = assertThrows(StatusRuntimeException.class, call);
-            assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
-            assertEquals("FTP transfers arrive with issue 6/7", e.getStatus().getDescription());
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+            assertTrue(e.getStatus().getDescription().startsWith("no FTP endpoint named"), e.getStatus().getDescription());
         }
     }
 
@@ -366,8 +367,9 @@ class FileServiceTest {
         var channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             int checked = io.lizsync.testkit.AccessMatrix.check(channel, io.lizsync.files.grpc.FilesAccess.policy(),
-                    FileServiceGrpc.getServiceDescriptor());
-            assertEquals(FileServiceGrpc.getServiceDescriptor().getMethods().size(), checked);
+                    FileServiceGrpc.getServiceDescriptor(), io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor());
+            assertEquals(FileServiceGrpc.getServiceDescriptor().getMethods().size()
+                    + io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor().getMethods().size(), checked);
         } finally {
             channel.shutdownNow();
         }

@@ -6,9 +6,12 @@ import io.lizsync.grpckit.auth.Caller;
 import io.lizsync.grpckit.FlowControlledSender;
 
 import io.grpc.stub.StreamObserver;
+import io.lizsync.files.service.FileJobs;
+import io.lizsync.files.service.FtpOperations;
 import io.lizsync.files.service.MediaService;
+import io.lizsync.proto.files.v1.FileOperationReport;
+import io.lizsync.proto.files.v1.GetFileOperationReportRequest;
 import io.lizsync.proto.files.v1.DownloadMediaRequest;
-import io.lizsync.proto.files.v1.FileOperationResult;
 import io.lizsync.proto.files.v1.FileServiceGrpc;
 import io.lizsync.proto.files.v1.GetProjectsFromCentralFtpRequest;
 import io.lizsync.proto.files.v1.ListMediaRequest;
@@ -18,6 +21,7 @@ import io.lizsync.proto.files.v1.MediaInfo;
 import io.lizsync.proto.files.v1.SendProjectsToCloneFtpRequest;
 import io.lizsync.proto.files.v1.SyncMediaToCentralFtpRequest;
 import io.lizsync.proto.files.v1.UploadMediaRequest;
+import io.lizsync.proto.jobs.v1.Job;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.time.Instant;
@@ -39,27 +43,53 @@ public class FileGrpcService extends FileServiceGrpc.FileServiceImplBase {
     private static final Logger LOG = Logger.getLogger(FileGrpcService.class);
 
     private final MediaService service;
+    private final FtpOperations operations;
+    private final FileJobs jobs;
 
-    FileGrpcService(MediaService service) {
+    FileGrpcService(MediaService service, FtpOperations operations, FileJobs jobs) {
         this.service = service;
+        this.operations = operations;
+        this.jobs = jobs;
     }
 
     @Override
-    public void getProjectsFromCentralFtp(GetProjectsFromCentralFtpRequest request,
-            StreamObserver<FileOperationResult> response) {
-        response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
+    public void getProjectsFromCentralFtp(GetProjectsFromCentralFtpRequest request, StreamObserver<Job> response) {
+        unary(response, () -> operations.getProjects(request, login()));
     }
 
     @Override
-    public void sendProjectsToCloneFtp(SendProjectsToCloneFtpRequest request,
-            StreamObserver<FileOperationResult> response) {
-        response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
+    public void sendProjectsToCloneFtp(SendProjectsToCloneFtpRequest request, StreamObserver<Job> response) {
+        unary(response, () -> operations.sendProjects(request, login()));
     }
 
     @Override
-    public void syncMediaToCentralFtp(SyncMediaToCentralFtpRequest request,
-            StreamObserver<FileOperationResult> response) {
-        response.onError(GrpcErrors.unimplemented(GrpcErrors.FTP_LATER));
+    public void syncMediaToCentralFtp(SyncMediaToCentralFtpRequest request, StreamObserver<Job> response) {
+        unary(response, () -> operations.syncMedia(request, login()));
+    }
+
+    @Override
+    public void getFileOperationReport(GetFileOperationReportRequest request,
+            StreamObserver<FileOperationReport> response) {
+        unary(response, () -> jobs.report(request.getJobId()));
+    }
+
+    /** One answer, or the mapped error. */
+    static <T> void unary(StreamObserver<T> response, java.util.concurrent.Callable<T> work) {
+        T result;
+        try {
+            result = work.call();
+        } catch (Exception e) {
+            response.onError(GrpcErrors.toStatus(e));
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+
+    /** The login of the caller (from its verified token). */
+    static String login() {
+        Caller caller = Caller.current();
+        return caller == null ? "" : caller.login();
     }
 
     @Override

@@ -8,6 +8,7 @@ import static io.lizsync.grpckit.auth.Roles.SERVICE;
 import io.lizsync.grpckit.auth.AccessPolicy;
 import io.lizsync.grpckit.auth.Caller;
 import io.lizsync.proto.files.v1.FileServiceGrpc;
+import io.lizsync.proto.jobs.v1.JobsGrpc;
 import java.util.Set;
 
 /**
@@ -24,11 +25,17 @@ public final class FilesAccess {
 
     public static AccessPolicy policy() {
         return AccessPolicy.builder()
-                .services(FileServiceGrpc.getServiceDescriptor())
+                .services(FileServiceGrpc.getServiceDescriptor(), JobsGrpc.getServiceDescriptor())
                 .openService("grpc.health.v1.Health")
                 .roles(FileServiceGrpc.getGetProjectsFromCentralFtpMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(FileServiceGrpc.getSendProjectsToCloneFtpMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(FileServiceGrpc.getSyncMediaToCentralFtpMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(FileServiceGrpc.getGetFileOperationReportMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                // File jobs (files-<uuid>): the gateway follows them with the caller's token.
+                .roles(JobsGrpc.getGetJobMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(JobsGrpc.getListJobsMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(JobsGrpc.getWatchJobMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                .roles(JobsGrpc.getCancelJobMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(FileServiceGrpc.getListMediaMethod(), ADMINISTRATOR, OPERATOR, FIELD, SERVICE)
                 .roles(FileServiceGrpc.getDownloadMediaMethod(), ADMINISTRATOR, OPERATOR, FIELD, SERVICE)
                 .roles(FileServiceGrpc.getUploadMediaMethod(), ADMINISTRATOR, OPERATOR, FIELD)

@@ -2,6 +2,12 @@ package io.lizsync.files.grpc;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.lizsync.files.ftp.FtpFailure;
+import io.lizsync.files.service.FolderNotConfiguredException;
+import io.lizsync.files.service.JobFinishedException;
+import io.lizsync.files.service.JobNotFinishedException;
+import io.lizsync.files.service.JobNotFoundException;
+import io.lizsync.files.service.JobQueueFullException;
 import io.lizsync.files.service.ListingTooLargeException;
 import io.lizsync.files.service.MediaExistsException;
 import io.lizsync.files.service.MediaNotFoundException;
@@ -20,15 +26,7 @@ public final class GrpcErrors {
 
     private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
-    /** Description of the RPCs that arrive with the FTP issue. */
-    static final String FTP_LATER = "FTP transfers arrive with issue 6/7";
-
     private GrpcErrors() {
-    }
-
-    /** UNIMPLEMENTED, naming the issue that brings the feature. */
-    static StatusRuntimeException unimplemented(String what) {
-        return Status.UNIMPLEMENTED.withDescription(what).asRuntimeException();
     }
 
     public static StatusRuntimeException toStatus(Throwable failure) {
@@ -39,8 +37,15 @@ public final class GrpcErrors {
         Status status;
         if (t instanceof IllegalArgumentException) {
             status = Status.INVALID_ARGUMENT;
-        } else if (t instanceof MediaNotFoundException) {
+        } else if (t instanceof MediaNotFoundException || t instanceof JobNotFoundException) {
             status = Status.NOT_FOUND;
+        } else if (t instanceof FtpFailure f) {
+            status = Status.fromCode(Status.Code.valueOf(f.code().name()));
+        } else if (t instanceof JobQueueFullException) {
+            status = Status.RESOURCE_EXHAUSTED;
+        } else if (t instanceof JobFinishedException || t instanceof JobNotFinishedException
+                || t instanceof FolderNotConfiguredException) {
+            status = Status.FAILED_PRECONDITION;
         } else if (t instanceof MediaExistsException) {
             status = Status.ALREADY_EXISTS;
         } else if (t instanceof FileAlreadyExistsException) {

@@ -1,0 +1,160 @@
+package io.lizsync.files.ftp;
+
+import io.lizsync.testkit.ProcessRunner;
+import io.lizsync.testkit.RssSampler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The issue's FTP figures (not a test: {@code scripts/bench.sh ftp [MB]}), on loopback, against
+ * Debian's vsftpd (LIST + MDTM, as field servers) and Apache FtpServer (MLSD), side by side with
+ * {@code lftp mirror} in the same run and on the same files: 1 000 small files; a second mirror
+ * with nothing changed against the listing alone; one big file ({@code bench.mb}, default 1024)
+ * with this JVM's resident memory sampled during it. Both sides use 4 parallel transfers.
+ * Results: stdout and {@code file-service/target/bench/ftp-bench.txt}.
+ */
+class FtpBenchmark {
+
+    private static final int FILES = 1000;
+    private static final int PARALLEL = 4;
+
+    @Test
+    void figures() throws Exception {
+        int mb = Integer.getInteger("bench.mb", 1024);
+        Path work = Files.createTempDirectory("lizsync-ftp-bench-");
+        List<String> out = new ArrayList<>();
+        out.add("FTP mirror benchmark, loopback, " + FILES + " small files and one " + mb + " MiB file, "
+                + PARALLEL + " parallel transfers each side, after one unmeasured mirror of the small files, "
+                + Instant.now());
+        try (Vsftpd v = Vsftpd.start(List.of())) {
+            Path remote = v.pub();
+            seed(remote, mb);
+            FtpEndpoint e = v.endpoint(FtpEndpoint.Tls.NONE, Optional.empty());
+            run("vsftpd (LIST + MDTM)", e, v.pub(), "anonymous,", work, mb, out);
+        }
+        try (EmbeddedFtp a = EmbeddedFtp.start(0)) {
+            seed(a.home(), mb);
+            FtpEndpoint e = a.endpoint("", EmbeddedFtp.PASSWORD);
+            run("Apache FtpServer (MLSD)", e, a.home(), EmbeddedFtp.USER + "," + EmbeddedFtp.PASSWORD, work, mb, out);
+        } finally {
+            MirrorFixtures.deleteTree(work);
+        }
+        Path file = Path.of("target/bench/ftp-bench.txt");
+        Files.createDirectories(file.getParent());
+        Files.write(file, out, StandardCharsets.UTF_8);
+        out.forEach(System.out::println);
+    }
+
+    private static void seed(Path root, int mb) throws IOException {
+        Random r = new Random(42);
+        for (int i = 0; i < FILES; i++) {
+            byte[] b = new byte[1024 + r.nextInt(3072)];
+            r.nextBytes(b);
+            MirrorFixtures.writeBytes(root, "small/d" + (i % 10) + "/f" + i + ".bin", b);
+        }
+        Path big = root.resolve("big/big.bin");
+        Files.createDirectories(big.getParent());
+        byte[] chunk = new byte[1024 * 1024];
+        r.nextBytes(chunk);
+        try (OutputStream o = Files.newOutputStream(big)) {
+            for (int i = 0; i < mb; i++) {
+                o.write(chunk);
+            }
+        }
+        Vsftpd.chownFtp(root.resolve("small"));
+    }
+
+    private static void run(String server, FtpEndpoint e, Path remoteRoot, String lftpUser, Path work, int mb,
+            List<String> out) throws Exception {
+        out.add("");
+        out.add("== " + server);
+        String base = e.remoteDir().isEmpty() ? "" : e.remoteDir();
+        // Warm-up (unmeasured): the service is a long-running JVM; this one is fresh.
+        Path warm = work.resolve(server.hashCode() + "-warm-up");
+        check(Mirror.run(new Mirror.Options(Mirror.Direction.DOWNLOAD, e, "small", warm, Exclusions.NONE, false, false,
+                Duration.ofSeconds(2), PARALLEL, work.resolve(server.hashCode() + "-warm.tsv")), Mirror.Listener.NONE,
+                () -> false), FILES);
+        MirrorFixtures.deleteTree(warm);
+        // 1 000 small files
+        Path oursSmall = work.resolve(server.hashCode() + "-ours-small");
+        var small = new Mirror.Options(Mirror.Direction.DOWNLOAD, e, "small", oursSmall, Exclusions.NONE, false, false,
+                Duration.ofSeconds(2), PARALLEL, work.resolve(server.hashCode() + "-small.tsv"));
+        long ours = timed(() -> check(Mirror.run(small, Mirror.Listener.NONE, () -> false), FILES));
+        Path lftpSmall = work.resolve(server.hashCode() + "-lftp-small");
+        long lftp = timed(() -> lftp(e, lftpUser, base + "/small", lftpSmall));
+        out.add(String.format("1 000 small files: ours %d ms, lftp mirror %d ms, ratio %.2f (target <= 1.0)", ours, lftp,
+                (double) ours / lftp));
+        // nothing changed: against the listing alone
+        long listing = timed(() -> {
+            try (FtpSession s = FtpSession.open(e)) {
+                RemoteTree.list(s, s.absolute(SafeNames.join(e.remoteDir(), "small")), Exclusions.NONE);
+            }
+        });
+        long again = timed(() -> {
+            MirrorReport r = Mirror.run(small, Mirror.Listener.NONE, () -> false);
+            if (r.transferred() != 0 || r.skipped() != FILES) {
+                throw new IllegalStateException("second run transferred something: " + r.summary());
+            }
+        });
+        long lftpAgain = timed(() -> lftp(e, lftpUser, base + "/small", lftpSmall));
+        out.add(String.format("second mirror, nothing changed: ours %d ms, listing alone (connect + list) %d ms, "
+                + "ratio %.2f (target <= 1.2); lftp's second mirror %d ms", again, listing, (double) again / listing,
+                lftpAgain));
+        // one big file, memory sampled
+        Path oursBig = work.resolve(server.hashCode() + "-ours-big");
+        var big = new Mirror.Options(Mirror.Direction.DOWNLOAD, e, "big", oursBig, Exclusions.NONE, false, false,
+                Duration.ofSeconds(2), PARALLEL, work.resolve(server.hashCode() + "-big.tsv"));
+        System.gc();
+        long pid = ProcessHandle.current().pid();
+        long bigMs;
+        Map<String, Long> peaks;
+        long before;
+        try (RssSampler rss = new RssSampler(Map.of("jvm", pid))) {
+            before = rss.takePeaks().get("jvm");
+            bigMs = timed(() -> check(Mirror.run(big, Mirror.Listener.NONE, () -> false), 1));
+            peaks = rss.takePeaks();
+        }
+        Files.deleteIfExists(oursBig.resolve("big.bin"));
+        Path lftpBig = work.resolve(server.hashCode() + "-lftp-big");
+        long lftpBigMs = timed(() -> lftp(e, lftpUser, base + "/big", lftpBig));
+        Files.deleteIfExists(lftpBig.resolve("big.bin"));
+        out.add(String.format("one %d MiB file: ours %d ms (%.0f MiB/s), lftp mirror %d ms (%.0f MiB/s), ratio %.2f",
+                mb, bigMs, mb * 1000.0 / bigMs, lftpBigMs, mb * 1000.0 / lftpBigMs, (double) bigMs / lftpBigMs));
+        out.add(String.format("this JVM's resident memory: %d MiB before, peak %d MiB during the big file (+%d MiB)",
+                before / 1024, peaks.get("jvm") / 1024, (peaks.get("jvm") - before) / 1024));
+    }
+
+    private static void check(MirrorReport r, int expected) {
+        if (r.fatal() != null || r.transferred() != expected) {
+            throw new IllegalStateException("mirror: " + r.summary() + (r.fatal() == null ? "" : " " + r.fatal().getMessage()));
+        }
+    }
+
+    private static void lftp(FtpEndpoint e, String user, String remote, Path local) throws IOException {
+        Files.createDirectories(local);
+        ProcessRunner.check(List.of("lftp", "-u", user, "-p", String.valueOf(e.port()), "-e",
+                "set ftp:ssl-allow no; set net:max-retries 1; mirror --parallel=" + PARALLEL + " " + remote + " " + local
+                        + "; quit", "127.0.0.1"), Duration.ofMinutes(10));
+    }
+
+    interface Work {
+        void run() throws Exception;
+    }
+
+    private static long timed(Work w) throws Exception {
+        long t = System.nanoTime();
+        w.run();
+        return (System.nanoTime() - t) / 1_000_000;
+    }
+}
