@@ -6,12 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Long work kept by the services (package builds, deploys through central, clones' syncs): list, show, follow, cancel. */
+/** Long work kept by the services (package builds, deploys through central, clones' syncs, FTP file operations): list, show, follow, cancel. */
 final class JobCommands {
 
     static final String JOBS = "/api/v1/jobs";
     /** The kinds of job the gateway lists. */
-    static final java.util.List<String> KINDS = java.util.List.of("package-build", "package-deploy", "clone-sync");
+    static final java.util.List<String> KINDS = java.util.List.of("package-build", "package-deploy", "clone-sync",
+            "ftp-get-projects", "ftp-send-projects", "ftp-sync-media");
 
     private JobCommands() {
     }
@@ -75,7 +76,8 @@ final class JobCommands {
 
     @Command(name = "jobs", mixinStandardHelpOptions = true, description = "Jobs of a kind, newest first.")
     static final class Jobs extends GatewayCommand {
-        @Option(names = "--kind", required = true, paramLabel = "package-build|package-deploy|clone-sync")
+        @Option(names = "--kind", required = true, paramLabel = "KIND",
+                description = "package-build, package-deploy, clone-sync, ftp-get-projects, ftp-send-projects or ftp-sync-media")
         String kind;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "1 to 500 (default: ${DEFAULT-VALUE})")
         int limit;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lizsync", mixinStandardHelpOptions = true, version = "lizsync CLI 0.1.0",
         description = "The LizSync processing algorithms from a shell: through the REST gateway for central"
-                + " (tools, packages, clones, history, conflicts, jobs), over gRPC to a clone's sidecar for what"
+                + " (tools, packages, clones, history, conflicts, jobs, FTP files), over gRPC to a clone's sidecar for what"
                 + " runs on the clone (deploy, synchronize, clone-status).",
         subcommands = {
                 SessionCommands.Login.class, SessionCommands.Logout.class, SessionCommands.Whoami.class,
@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
                 SynchronizeCommand.class, SidecarCommands.CloneStatus.class,
                 ReviewCommands.History.class, ReviewCommands.Conflicts.class, ReviewCommands.Resolve.class,
                 JobCommands.Jobs.class, JobCommands.Show.class, JobCommands.Follow.class, JobCommands.Cancel.class,
+                FileCommands.GetFromCentral.class, FileCommands.SendToClone.class, FileCommands.MediaToCentral.class,
+                FileCommands.Report.class,
                 AccessCommands.Users.class, AccessCommands.Tokens.class, AccessCommands.TokenCreate.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",

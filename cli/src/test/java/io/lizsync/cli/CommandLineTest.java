@@ -155,4 +155,38 @@ class CommandLineTest {
         assertUsage("Unknown options: '--password'", "login", "--user", "admin", "--password", "hunter2");
         assertUsage("no password", "login", "--user", "admin"); // empty stdin, no terminal
     }
+
+    @Test
+    void theFileCommandsCheckTheirDatabasesBeforeCallingAnything() {
+        assertUsage("--adapt needs --central-db and --clone-db", "get-projects-from-central-ftp", "--adapt",
+                "--central-db", "host=db port=5432 dbname=gis");
+        assertUsage("--adapt needs --central-db and --clone-db", "get-projects-from-central-ftp",
+                "--clone-db", "service=geopoppy");
+        assertUsage("no password here", "get-projects-from-central-ftp", "--adapt", "--central-db", "dbname=gis host=db",
+                "--clone-db", "dbname=geopoppy password='hunter2'");
+        assertTrue(!err().contains("hunter2"), err());
+        assertUsage("unknown key sslmode", "get-projects-and-files-from-central-ftp", "--adapt", "--central-db",
+                "dbname=gis sslmode=disable", "--clone-db", "service=geopoppy");
+        assertUsage("give service=NAME or dbname=NAME", "get-projects-from-central-ftp", "--adapt", "--central-db",
+                "host=db", "--clone-db", "service=geopoppy");
+        assertUsage("port must be a number", "get-projects-from-central-ftp", "--adapt", "--central-db",
+                "dbname=gis port=x", "--clone-db", "service=geopoppy");
+        assertUsage("an empty sub-folder name", "send-projects-to-clone-ftp", "--exclude", "data,,tmp");
+        assertUsage("not a file job id", "files-report", "build-" + ID);
+        // well-formed: they reach the gateway (a closed port here: exit 5)
+        assertEquals(ExitCodes.UNAVAILABLE, run("get-projects-from-central-ftp", "--adapt", "--central-db",
+                "host=db.example port=5432 dbname='gis'", "--clone-db", "service=geopoppy authcfg=lz7q1xa", "--exclude", "data,tmp/cache"));
+        assertEquals(ExitCodes.UNAVAILABLE, run("synchronize-media-subfolder-to-ftp", "--no-wait"));
+        assertEquals(ExitCodes.UNAVAILABLE, run("send-projects-to-clone-ftp", "--delete", "--dry-run"));
+        assertEquals(ExitCodes.UNAVAILABLE, run("files-report", "files-" + ID));
+    }
+
+    @Test
+    void aDatabaseIsReadWithQgisQuoting() {
+        assertEquals(Map.of("host", "db.example", "port", 5433, "dbname", "o'brien db", "user", "field"),
+                FileCommands.database("--clone-db", "host=db.example port=5433 dbname='o\\'brien db' user=field"));
+        assertEquals(Map.of("service", "geopoppy", "authcfg", "lz7q1xa"),
+                FileCommands.database("--clone-db", "service=geopoppy authcfg=lz7q1xa"));
+        assertEquals(java.util.List.of("data", "tmp/cache"), FileCommands.subfolders("--exclude", " data , tmp/cache"));
+    }
 }

@@ -63,7 +63,7 @@ class ApiContractTest {
         if (pattern == null) {
             return "build-" + UUID;
         }
-        for (String candidate : List.of(UUID, "public", "build-" + UUID)) {
+        for (String candidate : List.of(UUID, "public", "build-" + UUID, "files-" + UUID)) {
             if (candidate.matches(pattern)) {
                 return candidate;
             }

@@ -51,6 +51,35 @@ public record PgTarget(String host, int port, String dbname, String user, String
         return new PgTarget("", DEFAULT_PORT, "", "", service, "");
     }
 
+    /**
+     * A target written as QGIS and libpq write connections: {@code host=db.example port=5432
+     * dbname='gis' user='editor'} or {@code service=geopoppy}, optionally {@code authcfg=ID}.
+     * A password, or any other key, is refused.
+     *
+     * @throws IllegalArgumentException naming what is wrong (never repeating a password)
+     */
+    public static PgTarget parse(String conninfo) {
+        PgDataSource ds = PgDataSource.parse(conninfo == null ? "" : conninfo);
+        for (String key : ds.keys()) {
+            if (key.equals("password")) {
+                throw new IllegalArgumentException("a database target holds no password (.pgpass, a service or an authcfg instead)");
+            }
+            if (!java.util.Set.of("host", "port", "dbname", "user", "service", "authcfg").contains(key)) {
+                throw new IllegalArgumentException("unknown key " + key + " (host, port, dbname, user, service, authcfg)");
+            }
+        }
+        int port = DEFAULT_PORT;
+        if (ds.has("port")) {
+            try {
+                port = Integer.parseInt(ds.value("port"));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("port must be a number");
+            }
+        }
+        return new PgTarget(ds.value("host"), port, ds.value("dbname"), ds.value("user"), ds.value("service"),
+                ds.value("authcfg"));
+    }
+
     /** This target writing {@code authcfg=id} into every data source it is written to. */
     public PgTarget withAuthcfg(String id) {
         return new PgTarget(host, port, dbname, user, service, id);

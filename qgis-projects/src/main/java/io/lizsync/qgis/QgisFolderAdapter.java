@@ -58,6 +58,7 @@ public final class QgisFolderAdapter {
             throw new UncheckedIOException("cannot list " + folder + ": " + e.getMessage(), e);
         }
         List<String> adapted = new ArrayList<>();
+        java.util.Map<String, Integer> byFile = new java.util.HashMap<>();
         List<String> unchanged = new ArrayList<>();
         List<AdaptReport.Skipped> skipped = new ArrayList<>();
         Set<String> embeddedOutside = new TreeSet<>();
@@ -78,6 +79,7 @@ public final class QgisFolderAdapter {
                 }
                 replaceKeepingBackup(file, original, outcome.bytes());
                 adapted.add(name);
+                byFile.put(name, outcome.rewritten());
                 rewritten += outcome.rewritten();
             } catch (ProjectBytes.BadProjectException e) {
                 skipped.add(new AdaptReport.Skipped(name, e.getMessage()));
@@ -89,7 +91,7 @@ public final class QgisFolderAdapter {
             int sep = entry.indexOf('\u0000');
             skipped.add(new AdaptReport.Skipped(entry.substring(0, sep), entry.substring(sep + 1)));
         }
-        return new AdaptReport(adapted, rewritten, unchanged, skipped);
+        return new AdaptReport(adapted, rewritten, unchanged, skipped, byFile);
     }
 
     static boolean isProjectFile(String fileName) {

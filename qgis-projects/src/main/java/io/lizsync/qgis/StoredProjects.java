@@ -57,6 +57,7 @@ public final class StoredProjects {
     public AdaptReport adaptSchema(Connection c, String schema, PgTarget central, PgTarget clone) throws SQLException {
         String table = Sql.qualified(schema, TABLE);
         List<String> adapted = new ArrayList<>();
+        java.util.Map<String, Integer> byProject = new java.util.HashMap<>();
         List<String> unchanged = new ArrayList<>();
         List<AdaptReport.Skipped> skipped = new ArrayList<>();
         int rewritten = 0;
@@ -86,29 +87,46 @@ public final class StoredProjects {
                     write.setString(2, name);
                     write.executeUpdate();
                     adapted.add(label);
+                    byProject.put(label, outcome.rewritten());
                     rewritten += outcome.rewritten();
                 } catch (ProjectBytes.BadProjectException e) {
                     skipped.add(new AdaptReport.Skipped(label, e.getMessage()));
                 }
             }
         }
-        return new AdaptReport(adapted, rewritten, unchanged, skipped);
+        return new AdaptReport(adapted, rewritten, unchanged, skipped, byProject);
     }
 
     /** Every schema's stored projects ({@link #schemasWithProjects}), one report. */
     public AdaptReport adaptAll(Connection c, PgTarget central, PgTarget clone) throws SQLException {
         List<String> adapted = new ArrayList<>();
+        java.util.Map<String, Integer> byProject = new java.util.HashMap<>();
         List<String> unchanged = new ArrayList<>();
         List<AdaptReport.Skipped> skipped = new ArrayList<>();
         int rewritten = 0;
         for (String schema : schemasWithProjects(c)) {
             AdaptReport r = adaptSchema(c, schema, central, clone);
             adapted.addAll(r.projectsAdapted());
+            byProject.putAll(r.rewrittenByFile());
             unchanged.addAll(r.unchanged());
             skipped.addAll(r.skipped());
             rewritten += r.dataSourcesRewritten();
         }
-        return new AdaptReport(adapted, rewritten, unchanged, skipped);
+        return new AdaptReport(adapted, rewritten, unchanged, skipped, byProject);
+    }
+
+    /**
+     * One stored project's content ({@code .qgz} bytes) adapted: the new content, or null when
+     * nothing in it points at central. For callers with their own SQL client (the sidecar's).
+     *
+     * @throws IllegalArgumentException the content is not a valid project (the reason as message)
+     */
+    public static byte[] adaptContent(byte[] content, PgTarget central, PgTarget clone) {
+        try {
+            return ProjectBytes.adaptQgz(content, central, clone).bytes();
+        } catch (ProjectBytes.BadProjectException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static byte[] content(PreparedStatement read, String name) throws SQLException {

@@ -152,4 +152,18 @@ class PgDataSourceTest {
         assertEquals("  dbname='geopoppy' host=localhost port=5433 user='field'   junk table=\"t\" ( g )  ",
                 DataSourceRewrite.rewrite(in, CENTRAL, CLONE));
     }
+
+    @Test
+    void aTargetIsReadAsQgisWritesConnections() {
+        assertEquals(PgTarget.of("db.example", 5433, "o'brien", "field"),
+                PgTarget.parse("host=db.example port=5433 dbname='o\\'brien' user=field"));
+        assertEquals(PgTarget.ofService("geopoppy").withAuthcfg("lz7q1xa"), PgTarget.parse("service=geopoppy authcfg=lz7q1xa"));
+        assertEquals(5432, PgTarget.parse("dbname=gis").port());
+        IllegalArgumentException pw = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PgTarget.parse("dbname=gis password=hunter2"));
+        assertFalse(pw.getMessage().contains("hunter2"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PgTarget.parse("dbname=gis sslmode=disable"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PgTarget.parse("host=db"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> PgTarget.parse("dbname=gis port=x"));
+    }
 }

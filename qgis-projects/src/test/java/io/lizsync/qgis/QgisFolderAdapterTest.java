@@ -41,6 +41,8 @@ class QgisFolderAdapterTest {
 
         assertEquals(List.of("base/base.qgs", "demo.qgs"), report.projectsAdapted());
         assertEquals(7 + 2, report.dataSourcesRewritten());
+        assertEquals(7, report.rewrittenIn("demo.qgs"));
+        assertEquals(2, report.rewrittenIn("base/base.qgs"));
         assertEquals(List.of(), report.skipped());
         byte[] out = Files.readAllBytes(qgs);
         assertEquals(List.of(POI_CLONE, KIND_CLONE, COMMUNES, "./media/photos.gpkg|layername=photos",

@@ -64,6 +64,7 @@ class StoredProjectsIT {
 
             assertEquals(List.of("survey/demo"), report.projectsAdapted());
             assertEquals(7, report.dataSourcesRewritten());
+            assertEquals(7, report.rewrittenIn("survey/demo"));
             assertEquals(List.of("survey/other"), report.unchanged());
             assertEquals(List.of("Odd \"schema/broken"), report.skipped().stream().map(AdaptReport.Skipped::file).toList());
             Map<String, byte[]> entries = Fixtures.entries(content(c, "survey", "demo"));

@@ -19,6 +19,11 @@ class JobRoutesTest {
         // a clone's sync session (ADR 0019): central's sync-service, like its deploys
         assertEquals(JobRoutes.Owner.SYNC, JobRoutes.ofId("sync-" + UUID).orElseThrow());
         assertEquals(JobRoutes.Owner.SYNC, JobRoutes.ofKind("clone-sync").orElseThrow());
+        // the FTP file operations (ADR 0023): file-service
+        assertEquals(JobRoutes.Owner.FILES, JobRoutes.ofId("files-" + UUID).orElseThrow());
+        assertEquals(JobRoutes.Owner.FILES, JobRoutes.ofKind("ftp-get-projects").orElseThrow());
+        assertEquals(JobRoutes.Owner.FILES, JobRoutes.ofKind("ftp-send-projects").orElseThrow());
+        assertEquals(JobRoutes.Owner.FILES, JobRoutes.ofKind("ftp-sync-media").orElseThrow());
         for (String kind : JobRoutes.KINDS.split("\\|")) {
             assertTrue(JobRoutes.ofKind(kind).isPresent(), kind);
         }
@@ -26,7 +31,7 @@ class JobRoutesTest {
 
     @Test
     void idsNoServiceMakesAreUnknown() {
-        assertTrue(JobRoutes.ofId("files-" + UUID).isEmpty());
+        assertTrue(JobRoutes.ofId("file-" + UUID).isEmpty());
         assertTrue(JobRoutes.ofId("syncs-" + UUID).isEmpty());
         assertTrue(JobRoutes.ofId("sync-" + UUID.substring(1)).isEmpty());
         assertTrue(JobRoutes.ofId("build-" + UUID.toUpperCase()).isEmpty());

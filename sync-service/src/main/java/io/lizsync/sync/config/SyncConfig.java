@@ -114,6 +114,22 @@ public interface SyncConfig {
      */
     Optional<java.nio.file.Path> packageSigningPublicKeyFile();
 
+    /**
+     * Clone role: the central database as QGIS projects stored in a {@code qgis_projects} table name
+     * it ({@code host=db.example port=5432 dbname=gis}, or {@code service=central}). With
+     * {@link #qgisProjectsClone()}, the projects a pull or a deploy writes into such a table are
+     * adapted to the clone (ADR 0023); absent, they are kept as central wrote them. Environment:
+     * {@code LIZSYNC_SYNC_QGIS_PROJECTS_CENTRAL}.
+     */
+    Optional<String> qgisProjectsCentral();
+
+    /**
+     * Clone role: the clone's database as its QGIS should name it ({@code service=geopoppy}, or
+     * {@code host=localhost port=5432 dbname=geopoppy user=field}, optionally {@code authcfg=ID};
+     * never a password). Environment: {@code LIZSYNC_SYNC_QGIS_PROJECTS_CLONE}.
+     */
+    Optional<String> qgisProjectsClone();
+
     /** Clone role: the exchange credential; when absent it is read from {@code <stateDir>/credential}. */
     Optional<String> credential();
 

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Which service keeps a job, by its id's prefix (jobs.proto) or by its kind: builds are
  * packaging-service's; deploys through central and clones' sync sessions (ADR 0019) are
- * sync-service's (central), which routes them further by prefix itself.
+ * sync-service's (central), which routes them further by prefix itself; the FTP file operations
+ * (ADR 0022, 0023) are file-service's.
  */
 public final class JobRoutes {
 
@@ -15,12 +16,13 @@ public final class JobRoutes {
     private static final Pattern ID_PATTERN = Pattern.compile(ID);
 
     /** The kinds of job the API lists (the {@code kind} query parameter's pattern). */
-    public static final String KINDS = "package-build|package-deploy|clone-sync";
+    public static final String KINDS = "package-build|package-deploy|clone-sync|ftp-get-projects|ftp-send-projects|ftp-sync-media";
 
     /** The services that run jobs. */
     public enum Owner {
         PACKAGING(java.util.List.of("build-"), java.util.List.of("package-build")),
-        SYNC(java.util.List.of("deploy-", "sync-"), java.util.List.of("package-deploy", "clone-sync"));
+        SYNC(java.util.List.of("deploy-", "sync-"), java.util.List.of("package-deploy", "clone-sync")),
+        FILES(java.util.List.of("files-"), java.util.List.of("ftp-get-projects", "ftp-send-projects", "ftp-sync-media"));
 
         final java.util.List<String> prefixes;
         final java.util.List<String> kinds;

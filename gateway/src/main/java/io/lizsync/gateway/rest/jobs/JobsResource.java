@@ -33,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
- * Long work (a package build, a deploy through central, a clone's sync) as jobs: the service that runs a job keeps
+ * Long work (a package build, a deploy through central, a clone's sync, an FTP file operation) as jobs: the service that runs a job keeps
  * it, so a job outlives the gateway; this resource routes each id to its service ({@link JobRoutes}).
  */
 @Path("/api/v1/jobs")
@@ -49,6 +49,9 @@ public class JobsResource {
 
     @GrpcClient("sync")
     Jobs syncJobs;
+
+    @GrpcClient("files")
+    Jobs filesJobs;
 
     @Inject
     Downstream downstream;
@@ -97,6 +100,10 @@ public class JobsResource {
     }
 
     private Jobs jobs(JobRoutes.Owner owner) {
-        return downstream.asCaller(owner == JobRoutes.Owner.PACKAGING ? packagingJobs : syncJobs);
+        return downstream.asCaller(switch (owner) {
+            case PACKAGING -> packagingJobs;
+            case SYNC -> syncJobs;
+            case FILES -> filesJobs;
+        });
     }
 }

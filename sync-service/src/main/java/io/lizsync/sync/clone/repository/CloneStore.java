@@ -266,8 +266,11 @@ public class CloneStore {
      * user triggers do not fire again; central already ran them). Fields edited here and not yet
      * pushed keep their local value: that edit goes to central next and is decided there.
      */
-    /** What a pull applied: changes written, changes received, the central position committed. */
-    public record Applied(long applied, long received, long tickId) {
+    /**
+     * What a pull applied: changes written, changes received, the central position committed, and
+     * the schemas whose QGIS {@code qgis_projects} table it wrote (their projects are adapted next).
+     */
+    public record Applied(long applied, long received, long tickId, Set<String> qgisProjectSchemas) {
     }
 
     /** Central's changes as they arrive, and the position they lead to once all have arrived. */
@@ -312,9 +315,13 @@ public class CloneStore {
             ChangeWriter writer = relayOrigin == null ? new ChangeWriter(c)
                     : ChangeWriter.logging(c, io.vertx.core.json.Json.encode(Map.of("origin", relayOrigin)));
             long received = 0;
+            Set<String> projectSchemas = new java.util.TreeSet<>();
             while (changes.hasNext()) {
                 NetChange n = changes.next();
                 received++;
+                if (io.lizsync.qgis.StoredProjects.TABLE.equals(n.table().table()) && n.kind() != NetChange.Kind.DELETE) {
+                    projectSchemas.add(n.table().schema());
+                }
                 if (localRows.contains(n.uid())) {
                     continue;
                 }
@@ -335,7 +342,7 @@ public class CloneStore {
                 LOG.debugf("applied %d of %d pulled change(s) in %d ms while receiving (waiting for statements %d ms)",
                         applied, received, (System.nanoTime() - t0) / 1_000_000, writer.statementNanos() / 1_000_000);
             }
-            return new Applied(applied, received, tick);
+            return new Applied(applied, received, tick, projectSchemas);
         });
     }
 

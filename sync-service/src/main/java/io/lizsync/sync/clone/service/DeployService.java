@@ -56,9 +56,11 @@ public class DeployService {
     private final AgroalDataSource dataSource;
     private final PackageTrust trust;
     private volatile ManagedChannel packaging;
+    private final StoredProjectsSync projects;
 
     DeployService(SyncConfig config, SyncRunner runner, CentralLink central, CloneStore store,
-            AgroalDataSource dataSource, PackageTrust trust) {
+            AgroalDataSource dataSource, PackageTrust trust, StoredProjectsSync projects) {
+        this.projects = projects;
         this.trust = trust;
         this.central = central;
         this.config = config;
@@ -104,6 +106,7 @@ public class DeployService {
                                 config.deploy().additionalSqlRole().orElse(null)),
                         central, (step, percent, message, table, rows) -> progress.accept(DeployProgress.newBuilder()
                                 .setStep(step + ": " + message).setPercent(percent).build()));
+                projects.afterDeploy();
                 String registration = register(request.getRegistrationTicket(), m.packageId());
                 if (registration.startsWith("registered") && accessToken != null) {
                     registration += recordDeployment(m.packageId(), result.cloneId(), result.cloneName(), accessToken);

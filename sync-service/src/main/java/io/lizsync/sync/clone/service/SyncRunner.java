@@ -38,9 +38,12 @@ public class SyncRunner {
     private final io.lizsync.sync.clone.central.CentralLink link;
     private final ReentrantLock lock = new ReentrantLock();
     private final jakarta.enterprise.inject.Instance<AssignmentRunner> assignments;
+    private final StoredProjectsSync projects;
 
     SyncRunner(SyncConfig config, NodeRoles roles, CloneStore store, CentralClient central,
-            io.lizsync.sync.clone.central.CentralLink link, jakarta.enterprise.inject.Instance<AssignmentRunner> assignments) {
+            io.lizsync.sync.clone.central.CentralLink link, jakarta.enterprise.inject.Instance<AssignmentRunner> assignments,
+            StoredProjectsSync projects) {
+        this.projects = projects;
         this.assignments = assignments;
         this.link = link;
         this.config = config;
@@ -232,6 +235,7 @@ public class SyncRunner {
         long tApply = System.nanoTime();
         crashPoint("after-apply");
         central.acknowledge(session, pulled.tickId(), pulled.applied());
+        projects.afterPull(pulled.qgisProjectSchemas());
         long ms = (System.nanoTime() - start) / 1_000_000;
         LOG.infof("sync session done: %d change(s) to central, %d to clone, %d conflict(s), %d ms "
                 + "(hello %d, push %d, pull and apply %d, ack %d)", toCentral, pulled.applied(), conflicts, ms,

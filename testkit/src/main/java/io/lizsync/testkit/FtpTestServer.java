@@ -1,0 +1,132 @@
+package io.lizsync.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.ftpserver.DataConnectionConfigurationFactory;
+import org.apache.ftpserver.FtpServer;
+import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
+import org.apache.ftpserver.usermanager.impl.BaseUser;
+import org.apache.ftpserver.usermanager.impl.WritePermission;
+
+/**
+ * A real FTP server for tests that run file-service as a process: an Apache FtpServer 1.2.1 on a
+ * free loopback port, passive mode on loopback, one user whose home is a folder on disk, and the
+ * password in a 0600 file as file-service reads it (never in a command line or an environment).
+ * Needs {@code org.apache.ftpserver:ftpserver-core} on the test class path (optional here).
+ */
+public final class FtpTestServer implements AutoCloseable {
+
+    public static final String USER = "lizsync";
+
+    private final Path home;
+    private final Path passwordFile;
+    private final int port;
+    private final FtpServer server;
+
+    private FtpTestServer(Path home, Path passwordFile, int port, FtpServer server) {
+        this.home = home;
+        this.passwordFile = passwordFile;
+        this.port = port;
+        this.server = server;
+    }
+
+    /** A server over {@code home} (created when missing) with a random password. */
+    public static FtpTestServer start(Path home) {
+        try {
+            Files.createDirectories(home);
+            String password = "ftp-" + java.util.UUID.randomUUID();
+            Path passwordFile = Files.createTempFile("lizsync-ftp-password-", "",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            FtpServerFactory factory = new FtpServerFactory();
+            ListenerFactory listener = new ListenerFactory();
+            listener.setServerAddress("127.0.0.1");
+            listener.setPort(port);
+            listener.setIdleTimeout(30);
+            DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
+            data.setPassiveAddress("127.0.0.1");
+            listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+            factory.addListener("default", listener.createListener());
+            var users = new PropertiesUserManagerFactory().createUserManager();
+            BaseUser user = new BaseUser();
+            user.setName(USER);
+            user.setPassword(password);
+            user.setHomeDirectory(home.toString());
+            user.setAuthorities(List.of(new WritePermission()));
+            users.save(user);
+            factory.setUserManager(users);
+            FtpServer server = factory.createServer();
+            server.start();
+            return new FtpTestServer(home, passwordFile, port, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (FtpException e) {
+            throw new IllegalStateException("the test FTP server does not start: " + e.getMessage(), e);
+        }
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The file holding the user's password (a line). */
+    public Path passwordFile() {
+        return passwordFile;
+    }
+
+    /** The password itself, for tests that check it never appears where it must not. */
+    public String password() {
+        try {
+            return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * file-service's environment for an endpoint {@code name} pointing at this server (plain FTP:
+     * loopback only), as {@code lizsync.files.ftp.endpoints.<name>.*}.
+     */
+    public Map<String, String> endpointEnvironment(String name) {
+        String prefix = "LIZSYNC_FILES_FTP_ENDPOINTS_" + name.toUpperCase(Locale.ROOT) + "_";
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(prefix + "HOST", "127.0.0.1");
+        env.put(prefix + "PORT", Integer.toString(port));
+        env.put(prefix + "USER", USER);
+        env.put(prefix + "PASSWORD_FILE", passwordFile.toString());
+        env.put(prefix + "TLS", "none");
+        env.put(prefix + "REMOTE_DIR", "/");
+        return env;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        try {
+            Files.deleteIfExists(passwordFile);
+        } catch (IOException ignored) {
+            // a temporary file
+        }
+    }
+}
