@@ -19,6 +19,7 @@ import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
 import org.apache.ftpserver.usermanager.impl.BaseUser;
+import org.apache.ftpserver.usermanager.impl.TransferRatePermission;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
 
 /**
@@ -26,25 +27,42 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
  * free loopback port, passive mode on loopback, one user whose home is a folder on disk, and the
  * password in a 0600 file as file-service reads it (never in a command line or an environment).
  * Needs {@code org.apache.ftpserver:ftpserver-core} on the test class path (optional here).
+ * Optionally limited to a transfer rate (to stop it in the middle of a file), and it can be
+ * stopped and started again on the same port.
  */
 public final class FtpTestServer implements AutoCloseable {
 
     public static final String USER = "lizsync";
 
+    /** Its per-command INFO lines would flood the test logs (and slow benchmarks). */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("org.apache.ftpserver");
+    private static final java.util.logging.Logger QUIET_MINA = java.util.logging.Logger.getLogger("org.apache.mina");
+
+    static {
+        QUIET.setLevel(java.util.logging.Level.WARNING);
+        QUIET_MINA.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private final Path home;
     private final Path passwordFile;
     private final int port;
-    private final FtpServer server;
+    private final int bytesPerSecond;
+    private FtpServer server;
 
-    private FtpTestServer(Path home, Path passwordFile, int port, FtpServer server) {
+    private FtpTestServer(Path home, Path passwordFile, int port, int bytesPerSecond) {
         this.home = home;
         this.passwordFile = passwordFile;
         this.port = port;
-        this.server = server;
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     /** A server over {@code home} (created when missing) with a random password. */
     public static FtpTestServer start(Path home) {
+        return start(home, 0);
+    }
+
+    /** The same, transferring at most {@code bytesPerSecond} each way (0: no limit). */
+    public static FtpTestServer start(Path home, int bytesPerSecond) {
         try {
             Files.createDirectories(home);
             String password = "ftp-" + java.util.UUID.randomUUID();
@@ -55,6 +73,18 @@ public final class FtpTestServer implements AutoCloseable {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
+            FtpTestServer t = new FtpTestServer(home, passwordFile, port, bytesPerSecond);
+            t.startAgain();
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the server (again, after {@link #stop()}) on its port, with the same user and password. */
+    public void startAgain() {
+        try {
+            String password = password();
             FtpServerFactory factory = new FtpServerFactory();
             ListenerFactory listener = new ListenerFactory();
             listener.setServerAddress("127.0.0.1");
@@ -69,16 +99,21 @@ public final class FtpTestServer implements AutoCloseable {
             user.setName(USER);
             user.setPassword(password);
             user.setHomeDirectory(home.toString());
-            user.setAuthorities(List.of(new WritePermission()));
+            user.setAuthorities(List.of(new WritePermission(), new TransferRatePermission(bytesPerSecond, bytesPerSecond)));
             users.save(user);
             factory.setUserManager(users);
-            FtpServer server = factory.createServer();
+            server = factory.createServer();
             server.start();
-            return new FtpTestServer(home, passwordFile, port, server);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (FtpException e) {
             throw new IllegalStateException("the test FTP server does not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the server: its control connections close (a data transfer under way may still finish). */
+    public void stop() {
+        if (server != null) {
+            server.stop();
+            server = null;
         }
     }
 
@@ -122,7 +157,7 @@ public final class FtpTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        stop();
         try {
             Files.deleteIfExists(passwordFile);
         } catch (IOException ignored) {

@@ -56,6 +56,12 @@ public final class FtpSession implements AutoCloseable {
         client.setDefaultTimeout((int) endpoint.dataTimeout().toMillis());
         client.setDataTimeout(endpoint.dataTimeout());
         client.setBufferSize(256 * 1024);
+        try {
+            client.setReceiveBufferSize(1024 * 1024); // data connections: room for a fast link's window
+            client.setSendBufferSize(1024 * 1024);
+        } catch (java.net.SocketException ignored) {
+            // the system's defaults then
+        }
         client.setListHiddenFiles(true);
         FtpSession session = new FtpSession(endpoint, client);
         try {

@@ -24,10 +24,9 @@ public class QgisProjectAdapter implements ProjectAdapter {
     public Result adapt(Path folder, PgTarget central, PgTarget clone) {
         AdaptReport r = adapter.adaptFolder(folder, target(central), target(clone));
         List<ProjectAdaptation> out = new ArrayList<>();
-        boolean one = r.projectsAdapted().size() == 1;
         for (String p : r.projectsAdapted()) {
             out.add(ProjectAdaptation.newBuilder().setPath(p).setOutcome("ADAPTED")
-                    .setDatasourcesRewritten(one ? r.dataSourcesRewritten() : 0)
+                    .setDatasourcesRewritten(r.rewrittenIn(p))
                     .setMessage("original kept as " + p + QgisFolderAdapter.BACKUP_SUFFIX).build());
         }
         r.unchanged().forEach(p -> out.add(ProjectAdaptation.newBuilder().setPath(p).setOutcome("UNCHANGED").build()));

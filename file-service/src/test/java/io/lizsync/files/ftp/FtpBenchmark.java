@@ -1,5 +1,6 @@
 package io.lizsync.files.ftp;
 
+import io.lizsync.testkit.FtpTestServer;
 import io.lizsync.testkit.ProcessRunner;
 import io.lizsync.testkit.RssSampler;
 import java.io.IOException;
@@ -43,11 +44,13 @@ class FtpBenchmark {
             FtpEndpoint e = v.endpoint(FtpEndpoint.Tls.NONE, Optional.empty());
             run("vsftpd (LIST + MDTM)", e, v.pub(), "anonymous,", work, mb, out);
         }
-        try (EmbeddedFtp a = EmbeddedFtp.start(0)) {
+        FtpTestServer a = MirrorFixtures.ftpServer(0);
+        try {
             seed(a.home(), mb);
-            FtpEndpoint e = a.endpoint("", EmbeddedFtp.PASSWORD);
-            run("Apache FtpServer (MLSD)", e, a.home(), EmbeddedFtp.USER + "," + EmbeddedFtp.PASSWORD, work, mb, out);
+            FtpEndpoint e = MirrorFixtures.endpoint(a, "");
+            run("Apache FtpServer (MLSD)", e, a.home(), FtpTestServer.USER + "," + a.password(), work, mb, out);
         } finally {
+            MirrorFixtures.closeAndDelete(a);
             MirrorFixtures.deleteTree(work);
         }
         Path file = Path.of("target/bench/ftp-bench.txt");

@@ -21,6 +21,7 @@ import io.lizsync.proto.jobs.v1.Job;
 import io.lizsync.proto.jobs.v1.JobsGrpc;
 import io.lizsync.proto.jobs.v1.ListJobsRequest;
 import io.lizsync.proto.jobs.v1.WatchJobRequest;
+import io.lizsync.testkit.FtpTestServer;
 import io.lizsync.testkit.TestKeys;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.Test;
 class FtpJobsIT {
 
     private static final Instant T0 = Instant.parse("2026-11-20T09:00:00Z");
-    static EmbeddedFtp server;
+    static FtpTestServer server;
     static Path work;
 
     /** An FTP server for "central" and "clone" (another folder of it), and a clone project folder. */
@@ -60,18 +61,17 @@ class FtpJobsIT {
         public Map<String, String> getConfigOverrides() {
             try {
                 if (server == null) {
-                    server = EmbeddedFtp.start(0);
+                    server = MirrorFixtures.ftpServer(0);
                     work = Files.createTempDirectory("lizsync-files-ftp-");
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        server.close();
+                        MirrorFixtures.closeAndDelete(server);
                         MirrorFixtures.deleteTree(work);
                     }));
                 }
-                Path password = work.resolve("ftp-password");
-                Files.writeString(password, EmbeddedFtp.PASSWORD + "\n");
+                Path password = server.passwordFile();
                 Path wrong = work.resolve("wrong-password");
                 Files.writeString(wrong, "not-it\n");
-                int port = EmbeddedFtp.freePort();
+                int port = MirrorFixtures.freePort();
                 Map<String, String> c = new HashMap<>();
                 c.put("lizsync.auth.public-key-file", TestKeys.get().publicKeyFile().toString());
                 c.put("lizsync.files.work-dir", work.resolve("work").toString());
@@ -82,7 +82,7 @@ class FtpJobsIT {
                     String k = "lizsync.files.ftp.endpoints." + e[0] + ".";
                     c.put(k + "host", "127.0.0.1");
                     c.put(k + "port", String.valueOf(server.port()));
-                    c.put(k + "user", EmbeddedFtp.USER);
+                    c.put(k + "user", FtpTestServer.USER);
                     c.put(k + "password-file", e[2]);
                     c.put(k + "tls", "none");
                     c.put(k + "remote-dir", e[1]);
@@ -161,7 +161,7 @@ class FtpJobsIT {
         assertEquals("/central/projects", r.getRemoteDir());
         assertTrue(r.getFilesList().stream().allMatch(f -> f.getAction() == FileAction.FILE_ACTION_DOWNLOADED));
         assertTrue(r.getProjectsList().stream().anyMatch(p -> p.getPath().equals("demo.qgs")
-                && p.getOutcome().equals("ADAPTED")), r.getProjectsList().toString());
+                && p.getOutcome().equals("ADAPTED") && p.getDatasourcesRewritten() >= 1), r.getProjectsList().toString());
         Path local = work.resolve("project/p1");
         String adapted = Files.readString(local.resolve("demo.qgs"), StandardCharsets.UTF_8);
         assertTrue(adapted.contains("dbname='clone_a'") && !adapted.contains("central.example"), adapted);

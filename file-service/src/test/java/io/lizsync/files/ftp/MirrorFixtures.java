@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
+import io.lizsync.testkit.FtpTestServer;
 import java.util.stream.Stream;
 
 /** Files and folders of the mirror tests. */
@@ -102,5 +103,49 @@ final class MirrorFixtures {
             Thread.sleep(10);
         }
         throw new AssertionError("no part file of " + atLeast + " bytes appeared in " + dir);
+    }
+
+    /** An Apache FtpServer (testkit) over a new temporary home folder; no rate limit when 0. */
+    static FtpTestServer ftpServer(int bytesPerSecond) {
+        try {
+            return FtpTestServer.start(Files.createTempDirectory("lizsync-ftp-home-"), bytesPerSecond);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops a server of {@link #ftpServer} and deletes its home folder. */
+    static void closeAndDelete(FtpTestServer server) {
+        server.close();
+        deleteTree(server.home());
+    }
+
+    /** An endpoint to a test server (plain FTP on loopback), with its password file. */
+    static FtpEndpoint endpoint(FtpTestServer server, String remoteDir) {
+        return endpoint(server, remoteDir, server.passwordFile());
+    }
+
+    /** An endpoint to a test server with another password file (a wrong password). */
+    static FtpEndpoint endpoint(FtpTestServer server, String remoteDir, Path passwordFile) {
+        return new FtpEndpoint("central", "127.0.0.1", server.port(), FtpTestServer.USER, java.util.Optional.of(passwordFile),
+                FtpEndpoint.Tls.NONE, java.util.Optional.empty(), true, FtpEndpoint.PassiveHost.AUTO, remoteDir,
+                Duration.ofSeconds(5), Duration.ofSeconds(10));
+    }
+
+    /** A temporary file holding {@code password} and a line break. */
+    static Path passwordFile(String password) {
+        try {
+            Path file = Files.createTempFile("lizsync-ftp-password-", "");
+            Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 }

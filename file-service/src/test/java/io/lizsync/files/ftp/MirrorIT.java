@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.lizsync.testkit.FtpTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,16 +38,16 @@ class MirrorIT {
     @TempDir
     Path tmp;
 
-    private EmbeddedFtp ftp;
+    private FtpTestServer ftp;
 
     @BeforeEach
     void start() {
-        ftp = EmbeddedFtp.start(0);
+        ftp = MirrorFixtures.ftpServer(0);
     }
 
     @AfterEach
     void stop() {
-        ftp.close();
+        MirrorFixtures.closeAndDelete(ftp);
     }
 
     @Test
@@ -60,7 +61,7 @@ class MirrorIT {
         write(remote, "data.txt", "a file named like the folder", T0);
         Path local = tmp.resolve("clone");
         Path cache = tmp.resolve("cache.tsv");
-        var endpoint = ftp.endpoint("", EmbeddedFtp.PASSWORD);
+        var endpoint = MirrorFixtures.endpoint(ftp, "");
         var o = options(Mirror.Direction.DOWNLOAD, endpoint, "projects", local, Exclusions.of(List.of("data")), false, cache);
 
         MirrorReport first = Mirror.run(o, Mirror.Listener.NONE, () -> false);
@@ -101,7 +102,7 @@ class MirrorIT {
         write(remote, "old.qgs", "gone locally", T0);
         write(remote, "data/keep.gpkg", "excluded folders are never touched", T0);
         Path cache = tmp.resolve("up.tsv");
-        var o = options(Mirror.Direction.UPLOAD, ftp.endpoint("/clone", EmbeddedFtp.PASSWORD), "p1", local,
+        var o = options(Mirror.Direction.UPLOAD, MirrorFixtures.endpoint(ftp, "/clone"), "p1", local,
                 Exclusions.of(List.of("data")), true, cache);
 
         MirrorReport first = Mirror.run(o, Mirror.Listener.NONE, () -> false);
@@ -127,7 +128,7 @@ class MirrorIT {
         write(remote, "bell\u0007name.txt", "control character", T0);
         write(remote, "line\nbreak.txt", "line break", T0);
         Path local = tmp.resolve("inside/clone");
-        var o = options(Mirror.Direction.DOWNLOAD, ftp.endpoint("", EmbeddedFtp.PASSWORD), "projects", local,
+        var o = options(Mirror.Direction.DOWNLOAD, MirrorFixtures.endpoint(ftp, ""), "projects", local,
                 Exclusions.NONE, false, tmp.resolve("c.tsv"));
 
         MirrorReport r = Mirror.run(o, Mirror.Listener.NONE, () -> false);
@@ -146,7 +147,7 @@ class MirrorIT {
 
     @Test
     void refusedLoginAndMissingFolderAreClearErrors() {
-        var wrong = options(Mirror.Direction.DOWNLOAD, ftp.endpoint("", "not-the-password"), "projects",
+        var wrong = options(Mirror.Direction.DOWNLOAD, MirrorFixtures.endpoint(ftp, "", MirrorFixtures.passwordFile("not-the-password")), "projects",
                 tmp.resolve("x"), Exclusions.NONE, false, tmp.resolve("c.tsv"));
         MirrorReport refused = Mirror.run(wrong, Mirror.Listener.NONE, () -> false);
         assertNotNull(refused.fatal());
@@ -154,7 +155,7 @@ class MirrorIT {
         assertTrue(refused.fatal().getMessage().contains("refused the login of user \"lizsync\""), refused.fatal().getMessage());
         assertFalse(refused.fatal().getMessage().contains("not-the-password"));
 
-        var missing = options(Mirror.Direction.DOWNLOAD, ftp.endpoint("", EmbeddedFtp.PASSWORD), "no/such/folder",
+        var missing = options(Mirror.Direction.DOWNLOAD, MirrorFixtures.endpoint(ftp, ""), "no/such/folder",
                 tmp.resolve("x"), Exclusions.NONE, false, tmp.resolve("c.tsv"));
         MirrorReport notFound = Mirror.run(missing, Mirror.Listener.NONE, () -> false);
         assertEquals(FtpFailure.Code.NOT_FOUND, notFound.fatal().code());
@@ -164,13 +165,13 @@ class MirrorIT {
 
     @Test
     void aServerStoppedMidFileLeavesNoFileUnderItsName() throws Exception {
-        ftp.close();
-        ftp = EmbeddedFtp.start(512 * 1024); // 512 KiB/s: the 1.5 MiB file takes about 3 s
+        MirrorFixtures.closeAndDelete(ftp);
+        ftp = MirrorFixtures.ftpServer(512 * 1024); // 512 KiB/s: the 1.5 MiB file takes about 3 s
         byte[] big = new byte[3 * 512 * 1024];
         new Random(7).nextBytes(big);
         MirrorFixtures.writeBytes(ftp.home(), "projects/big.bin", big);
         Path local = tmp.resolve("clone");
-        var o = options(Mirror.Direction.DOWNLOAD, ftp.endpoint("", EmbeddedFtp.PASSWORD), "projects", local,
+        var o = options(Mirror.Direction.DOWNLOAD, MirrorFixtures.endpoint(ftp, ""), "projects", local,
                 Exclusions.NONE, false, tmp.resolve("c.tsv"));
 
         CompletableFuture<MirrorReport> cut = CompletableFuture.supplyAsync(() -> Mirror.run(o, Mirror.Listener.NONE, () -> false));
@@ -193,13 +194,13 @@ class MirrorIT {
 
     @Test
     void aCancelStopsWithinTheCurrentFileAndKeepsItsPart() throws Exception {
-        ftp.close();
-        ftp = EmbeddedFtp.start(256 * 1024);
+        MirrorFixtures.closeAndDelete(ftp);
+        ftp = MirrorFixtures.ftpServer(256 * 1024);
         byte[] big = new byte[2 * 1024 * 1024];
         new Random(5).nextBytes(big);
         MirrorFixtures.writeBytes(ftp.home(), "projects/big.bin", big);
         Path local = tmp.resolve("clone");
-        var o = options(Mirror.Direction.DOWNLOAD, ftp.endpoint("", EmbeddedFtp.PASSWORD), "projects", local,
+        var o = options(Mirror.Direction.DOWNLOAD, MirrorFixtures.endpoint(ftp, ""), "projects", local,
                 Exclusions.NONE, false, tmp.resolve("c.tsv"));
         java.util.concurrent.atomic.AtomicBoolean cancel = new java.util.concurrent.atomic.AtomicBoolean();
         CompletableFuture<MirrorReport> running = CompletableFuture.supplyAsync(() -> Mirror.run(o, Mirror.Listener.NONE,

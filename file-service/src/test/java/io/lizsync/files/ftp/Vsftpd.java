@@ -39,7 +39,7 @@ final class Vsftpd implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("lizsync-vsftpd-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Vsftpd v = new Vsftpd(dir, EmbeddedFtp.freePort(), extra);
+            Vsftpd v = new Vsftpd(dir, MirrorFixtures.freePort(), extra);
             Files.createDirectories(v.home);
             Files.setPosixFilePermissions(v.home, PosixFilePermissions.fromString("r-xr-xr-x"));
             Path pub = Files.createDirectories(v.home.resolve("pub"));
