@@ -103,7 +103,7 @@ public class ProjectsResource {
 
     public record DocumentView(String id, String projectId, Table layer, String title, String kind, String location,
             String mediaType, long sizeBytes, Instant updatedAt) {
-        static DocumentView of(ProjectDocument d) {
+        public static DocumentView of(ProjectDocument d) {
             return new DocumentView(d.getId(), d.getProjectId(), d.hasLayer() ? Table.of(d.getLayer()) : null, d.getTitle(),
                     d.getKind(), d.getLocation(), Protos.text(d.getMediaType()), d.getSizeBytes(), Protos.time(d.getUpdatedAt()));
         }
