@@ -124,7 +124,8 @@ class CentralAdminIT {
                     io.lizsync.proto.sync.v1.SyncReviewGrpc.getServiceDescriptor(),
                     io.lizsync.proto.sync.v1.ExchangeGrpc.getServiceDescriptor(),
                     io.lizsync.proto.sync.v1.CloneAgentGrpc.getServiceDescriptor(),
-                    io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor());
+                    io.lizsync.proto.jobs.v1.JobsGrpc.getServiceDescriptor(),
+                    io.lizsync.proto.sync.v1.DeviceSyncGrpc.getServiceDescriptor());
             // 4 jobs, AssignPackage, GetCloneState, ClaimAssignment and ReportAssignment (ADR 0015) among them
             assertTrue(checked >= 29, "every RPC: " + checked);
         } finally {

@@ -23,6 +23,13 @@ public final class GrpcErrors {
         }
     }
 
+    /** Trailers of an INVALID_ARGUMENT about one field of one row (a device's upload): the row's index. */
+    public static final io.grpc.Metadata.Key<String> INVALID_ROW =
+            io.grpc.Metadata.Key.of("lizsync-row", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+    /** ... and the field's name (UTF-8, percent-encoded as in a URL query: a trailer is ASCII). */
+    public static final io.grpc.Metadata.Key<String> INVALID_FIELD =
+            io.grpc.Metadata.Key.of("lizsync-field", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
     public static StatusRuntimeException toStatus(Throwable failure) {
         Throwable t = failure;
         if (t instanceof StatusRuntimeException sre) {
@@ -48,6 +55,13 @@ public final class GrpcErrors {
                 || t instanceof java.io.IOException && t.getCause() instanceof io.lizsync.sql.pkg.PackageFormatException) {
             LOG.debugf("bad package: %s", t.getMessage());
             return Status.INVALID_ARGUMENT.withDescription("bad package: " + t.getMessage()).asRuntimeException();
+        }
+        if (t instanceof io.lizsync.sync.central.devices.service.InvalidFieldException f) {
+            LOG.debugf("invalid edit: %s", f.getMessage());
+            io.grpc.Metadata trailers = new io.grpc.Metadata();
+            trailers.put(INVALID_ROW, Integer.toString(f.row()));
+            trailers.put(INVALID_FIELD, java.net.URLEncoder.encode(f.field(), java.nio.charset.StandardCharsets.UTF_8));
+            return Status.INVALID_ARGUMENT.withDescription(f.getMessage()).asRuntimeException(trailers);
         }
         if (t instanceof IllegalArgumentException) {
             LOG.debugf("invalid argument: %s", t.getMessage());

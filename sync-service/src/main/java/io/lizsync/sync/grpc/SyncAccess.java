@@ -10,6 +10,7 @@ import io.lizsync.grpckit.auth.LocalToken;
 import io.lizsync.proto.jobs.v1.JobsGrpc;
 import io.lizsync.proto.sync.v1.CentralAdminGrpc;
 import io.lizsync.proto.sync.v1.CloneAgentGrpc;
+import io.lizsync.proto.sync.v1.DeviceSyncGrpc;
 import io.lizsync.proto.sync.v1.ExchangeGrpc;
 import io.lizsync.proto.sync.v1.SyncReviewGrpc;
 
@@ -41,7 +42,7 @@ public final class SyncAccess {
         }
         if (surfaces.contains(io.lizsync.sync.config.SyncConfig.Surface.admin)) {
             served.addAll(java.util.List.of(CentralAdminGrpc.SERVICE_NAME, SyncReviewGrpc.SERVICE_NAME,
-                    CloneAgentGrpc.SERVICE_NAME, JobsGrpc.SERVICE_NAME));
+                    CloneAgentGrpc.SERVICE_NAME, JobsGrpc.SERVICE_NAME, DeviceSyncGrpc.SERVICE_NAME));
         }
         String sorted = surfaces.stream().map(Enum::name).sorted().collect(java.util.stream.Collectors.joining(","));
         return policy().servingOnly(served, "this sync-service serves " + sorted + " only (lizsync.sync.serve,"
@@ -53,7 +54,8 @@ public final class SyncAccess {
         return AccessPolicy.builder()
                 .services(CentralAdminGrpc.getServiceDescriptor(), SyncReviewGrpc.getServiceDescriptor(),
                         ExchangeGrpc.getServiceDescriptor(), CloneAgentGrpc.getServiceDescriptor(),
-                        io.lizsync.proto.sync.v1.PackageRelayGrpc.getServiceDescriptor(), JobsGrpc.getServiceDescriptor())
+                        io.lizsync.proto.sync.v1.PackageRelayGrpc.getServiceDescriptor(), JobsGrpc.getServiceDescriptor(),
+                        DeviceSyncGrpc.getServiceDescriptor())
                 .openService("grpc.health.v1.Health")
                 // central: the tools
                 .roles(CentralAdminGrpc.getInstallMethod(), ADMINISTRATOR)
@@ -78,6 +80,13 @@ public final class SyncAccess {
                 .roles(JobsGrpc.getListJobsMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(JobsGrpc.getWatchJobMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(JobsGrpc.getCancelJobMethod(), ADMINISTRATOR, OPERATOR)
+                // central: mobile devices (ADR 0020), called by the gateway with the user's token
+                .roles(DeviceSyncGrpc.getDescribeLayerMethod(), ADMINISTRATOR, OPERATOR, FIELD)
+                .roles(DeviceSyncGrpc.getDownloadMethod(), ADMINISTRATOR, OPERATOR, FIELD)
+                .roles(DeviceSyncGrpc.getConfirmMethod(), ADMINISTRATOR, OPERATOR, FIELD)
+                .roles(DeviceSyncGrpc.getUploadMethod(), ADMINISTRATOR, OPERATOR, FIELD)
+                // an administrator forgets a device (registry-service, through the gateway)
+                .roles(DeviceSyncGrpc.getForgetDeviceMethod(), ADMINISTRATOR, SERVICE)
                 // central: the clones' exchange, by their own credential
                 .cloneCredential(ExchangeGrpc.getHelloMethod())
                 .cloneCredential(ExchangeGrpc.getMeasureClockMethod())
