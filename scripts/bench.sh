@@ -9,6 +9,10 @@
 #                                      against pg_dump -Fc + pg_restore; peak RSS of packaging-service
 #                                      and the sidecar at that size and at a tenth of it
 #   scripts/bench.sh package 200000    the same with 200 000 rows
+#   scripts/bench.sh devices [ROWS]    the device API through the gateway (default 10 000 rows): a download
+#                                      with nothing new p50/p99 among 100 registered devices, a full first
+#                                      download (rows/s, gateway peak RSS), uploads in batches of 100, bytes
+#                                      per changed row
 #   scripts/bench.sh push [N]          a clone pushes N changes (default 1 000 000) in one session,
 #                                      every service at -Xmx128m; peak RSS of central and the sidecar
 # The package benchmark runs its service processes with -Xmx512m and the full JIT. The sync
@@ -32,6 +36,11 @@ elif [[ "${1:-}" == gateway ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=GatewayBenchmark \
     -Dbench.mb="${2:-1024}" -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
   cat sync-service/target/bench/gateway-bench.txt
+elif [[ "${1:-}" == devices ]]; then
+  mvn -B -q -DskipTests install -pl gateway
+  mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=DeviceBenchmark \
+    -Dbench.rows="${2:-10000}" -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
+  cat "sync-service/target/bench/device-bench-${2:-10000}.txt"
 elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
     -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false

@@ -36,6 +36,10 @@ public final class UploadErrors {
         } catch (NumberFormatException ignored) {
             // not an index: the values of the first edit
         }
+        if (field != null) {
+            // percent-encoded UTF-8 (a column name may hold any character)
+            field = java.net.URLDecoder.decode(field.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        }
         String values = valuesOf.apply(index);
         String description = e.getStatus().getDescription();
         return new InvalidFieldException(field == null || field.isBlank() ? values : values + "." + field,

@@ -13,6 +13,7 @@ import io.lizsync.proto.registry.v1.ForgetDeviceRequest;
 import io.lizsync.proto.registry.v1.UnblockDeviceRequest;
 import io.lizsync.proto.sync.v1.DeviceSync;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PUT;
 import io.lizsync.proto.registry.v1.GetDeviceRequest;
 import io.lizsync.proto.registry.v1.ListDevicesRequest;
 import io.lizsync.proto.registry.v1.RegisterDeviceRequest;
@@ -89,6 +90,21 @@ public class DevicesResource {
     @Operation(summary = "One device")
     public Uni<DeviceView> get(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
         return downstream.asCaller(registry).getDevice(GetDeviceRequest.newBuilder().setId(id).build()).map(DeviceView::of);
+    }
+
+    /** The name a device gives itself when it registers. */
+    public record OwnDevice(@Size(max = 200) String name) {
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR, Roles.FIELD})
+    @Operation(summary = "Register the caller's own device (idempotent): 403 when it is blocked or registered to another user")
+    public Uni<DeviceView> registerOwn(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id,
+            @Valid @NotNull OwnDevice body) {
+        return downstream.asCaller(registry).useDevice(io.lizsync.proto.registry.v1.UseDeviceRequest.newBuilder().setId(id)
+                .setName(Protos.orEmpty(body.name())).build()).map(DeviceView::of);
     }
 
     @POST
