@@ -229,7 +229,7 @@ public class LayerResource {
             + " a retry with the same key writes nothing and answers the first answer. Each edit's outcome: applied,"
             + " conflict (with the rule and the winner) or refused (why)")
     public Uni<LayerViews.UploadView> upload(@Valid @BeanParam LayerPath at,
-            @Parameter(description = "the device's UUID") @HeaderParam(DeviceHeaders.DEVICE_ID) String deviceHeader,
+            @Parameter(description = "the device's UUID (required)") @HeaderParam(DeviceHeaders.DEVICE_ID) String deviceHeader,
             @Parameter(description = "your key of this upload, the same on a retry (required)")
             @HeaderParam(DeviceHeaders.IDEMPOTENCY_KEY) String keyHeader,
             @Valid @NotNull Upload body) {
@@ -272,10 +272,12 @@ public class LayerResource {
     private Uni<LayerViews.UploadView> send(LayerPath at, String deviceHeader, String keyHeader, UploadRequest.Builder req,
             java.util.function.IntFunction<String> valuesOf) {
         String deviceId = DeviceHeaders.deviceId(deviceHeader);
+        if (deviceId == null) {
+            throw new io.lizsync.gateway.error.InvalidFieldException(DeviceHeaders.DEVICE_ID, "required to upload: the device's UUID");
+        }
         String key = DeviceHeaders.idempotencyKey(keyHeader);
-        // One device's key is not another's: the request id central keeps is scoped by device (or caller).
-        String scope = deviceId != null ? deviceId : downstream.caller().subject();
-        req.setSchemaName(at.schema).setTableName(at.table).setRequestId(scope + ":" + key);
+        // Central keeps the answer by (device, request id): one device's key is not another's.
+        req.setDeviceId(deviceId).setSchemaName(at.schema).setTableName(at.table).setRequestId(key);
         return access.layerForDevice(at.project, at.schema, at.table, deviceId).flatMap(g -> {
             LayerGrant.editable(g.layer()).ifPresent(r -> {
                 throw r.exception();
