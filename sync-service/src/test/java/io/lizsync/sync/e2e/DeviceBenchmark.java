@@ -47,8 +47,8 @@ class DeviceBenchmark {
                 CREATE SCHEMA field;
                 CREATE TABLE field.point (id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
                     indicator text NOT NULL, value numeric, geom geometry(Point, 2154));
-                INSERT INTO field.point (indicator, value, geom) SELECT 'pluviometry', g % 1000,
-                    ST_SetSRID(ST_MakePoint(700000 + g % 1000, 6600000 + g / 1000), 2154) FROM generate_series(1, %d) g;
+                INSERT INTO field.point (indicator, value, geom) SELECT 'pluviometry', g %% 1000,
+                    ST_SetSRID(ST_MakePoint(700000 + g %% 1000, 6600000 + g / 1000), 2154) FROM generate_series(1, %d) g;
                 """.formatted(ROWS);
         try (Mesh mesh = Mesh.start(ddl, "field", List.<String[]>of(new String[] {"field", "point"}));
                 ServiceProcess gateway = ServiceProcess.start("bench-gateway", GatewayIT.GATEWAY_JAR, Map.of(
@@ -127,6 +127,50 @@ class DeviceBenchmark {
             }
             Arrays.sort(nothing);
 
+            // The same call to central directly over gRPC (the caller's access token, the device's position), interleaved
+            // with the gateway's: what the gateway's checks (two registry reads, the device's) and REST add.
+            HttpResponse<String> access = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session/access-token"))
+                    .header("Cookie", cookie).header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, access.statusCode(), access.body());
+            var direct = io.lizsync.proto.sync.v1.DeviceSyncGrpc.newBlockingStub(mesh.channel(mesh.central.port))
+                    .withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(
+                            JSON.readTree(access.body()).get("accessToken").asText()));
+            long[] directNothing = new long[CALLS / 2];
+            long[] viaGateway = new long[CALLS / 2];
+            for (int i = -WARMUP; i < CALLS / 2; i++) {
+                long t0 = System.nanoTime();
+                var chunks = direct.download(io.lizsync.proto.sync.v1.DownloadRequest.newBuilder().setDeviceId(devices[0])
+                        .setSchemaName("field").setTableName("point").setConfirmCheckpoint(checkpoint).build());
+                String cp = null;
+                while (chunks.hasNext()) {
+                    var c = chunks.next();
+                    assertEquals(0, c.getRowsCount());
+                    if (c.getLast()) {
+                        cp = c.getCheckpoint();
+                    }
+                }
+                long t1 = System.nanoTime();
+                Download d = download(http, rows, cookie, devices[0], cp);
+                long t2 = System.nanoTime();
+                checkpoint = d.checkpoint;
+                if (i >= 0) {
+                    directNothing[i] = t1 - t0;
+                    viaGateway[i] = t2 - t1;
+                }
+            }
+            Arrays.sort(directNothing);
+            Arrays.sort(viaGateway);
+            long directFullStart = System.nanoTime();
+            long directRows = 0;
+            var all = direct.download(io.lizsync.proto.sync.v1.DownloadRequest.newBuilder().setSchemaName("field")
+                    .setTableName("point").build());
+            while (all.hasNext()) {
+                directRows += all.next().getRowsCount();
+            }
+            long directFullNanos = System.nanoTime() - directFullStart;
+            assertEquals(ROWS, directRows);
+
             // Bytes on the wire per changed row.
             mesh.sql("central", "UPDATE field.point SET value = value + 1 WHERE id <= " + CHANGED);
             Download delta = download(http, rows, cookie, devices[0], checkpoint);
@@ -157,6 +201,12 @@ class DeviceBenchmark {
             out.append("| figure | value |\n|---|---|\n");
             out.append(String.format("| download with nothing new, p50 | %.2f ms |%n", ms(nothing, 50)));
             out.append(String.format("| download with nothing new, p99 | %.2f ms |%n", ms(nothing, 99)));
+            out.append(String.format("| nothing new, interleaved: through the gateway p50 / p99 | %.2f / %.2f ms |%n", ms(viaGateway, 50),
+                    ms(viaGateway, 99)));
+            out.append(String.format("| nothing new, interleaved: DeviceSync.Download direct p50 / p99 | %.2f / %.2f ms |%n",
+                    ms(directNothing, 50), ms(directNothing, 99)));
+            out.append(String.format("| full download direct over gRPC (no device) | %.2f s, %.0f rows/s |%n", directFullNanos / 1e9,
+                    ROWS / (directFullNanos / 1e9)));
             out.append(String.format("| full first download | %.2f s, %.0f rows/s, %.1f MB |%n", fullNanos / 1e9,
                     ROWS / (fullNanos / 1e9), fullBytes / 1e6));
             out.append(String.format("| gateway RSS | %d MB idle, peak %d MB during the full downloads |%n", idleKb / 1024, peakKb / 1024));
