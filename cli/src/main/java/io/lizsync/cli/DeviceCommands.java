@@ -243,6 +243,7 @@ final class DeviceCommands implements Callable<Integer> {
             String next = "";
             JsonNode last;
             int pages = 0;
+            long received = 0;
             boolean reset = false;
             try (var writer = rowsFile == null ? null : Files.newBufferedWriter(Path.of(rowsFile), StandardCharsets.UTF_8)) {
                 do {
@@ -269,6 +270,7 @@ final class DeviceCommands implements Callable<Integer> {
                     pages++;
                     reset |= last.path("reset").asBoolean();
                     for (JsonNode r : last.path("rows")) {
+                        received++;
                         if (writer != null) {
                             writer.write(ctx().json.writeValueAsString(r));
                             writer.newLine();
@@ -302,7 +304,7 @@ final class DeviceCommands implements Callable<Integer> {
             for (JsonNode r : removed) {
                 o.line(r.asText() + "\tremoved");
             }
-            o.line((reset ? "whole layer: " : "delta: ") + (rowsFile == null ? rows.size() : "see " + rowsFile) + " row(s), "
+            o.line((reset ? "whole layer: " : "delta: ") + received + " row(s)" + (rowsFile == null ? "" : " (in " + rowsFile + ")") + ", "
                     + removed.size() + " removal(s) in " + pages + " page(s)"
                     + (newCheckpoint.isEmpty() ? "" : "; checkpoint " + (statePath == null ? newCheckpoint : "kept in " + state)));
             return ExitCodes.OK;

@@ -163,11 +163,19 @@ class DeviceBenchmark {
             Arrays.sort(viaGateway);
             long directFullStart = System.nanoTime();
             long directRows = 0;
-            var all = direct.download(io.lizsync.proto.sync.v1.DownloadRequest.newBuilder().setSchemaName("field")
-                    .setTableName("point").build());
-            while (all.hasNext()) {
-                directRows += all.next().getRowsCount();
-            }
+            String token = "";
+            do {
+                var all = direct.download(io.lizsync.proto.sync.v1.DownloadRequest.newBuilder().setSchemaName("field")
+                        .setTableName("point").setContinuationToken(token).build());
+                token = "";
+                while (all.hasNext()) {
+                    var c = all.next();
+                    directRows += c.getRowsCount();
+                    if (c.getLast()) {
+                        token = c.getContinuationToken();
+                    }
+                }
+            } while (!token.isEmpty());
             long directFullNanos = System.nanoTime() - directFullStart;
             assertEquals(ROWS, directRows);
 
@@ -220,18 +228,33 @@ class DeviceBenchmark {
         }
     }
 
-    record Download(long rows, String checkpoint, long bytes) {
+    record Download(long rows, String checkpoint, long bytes, String next) {
     }
 
+    /** Every page of one answer (following next), as one download. */
     static Download download(HttpClient http, String rows, String cookie, String device, String checkpoint) throws Exception {
-        String url = rows + (checkpoint == null ? "" : "?checkpoint=" + java.net.URLEncoder.encode(checkpoint,
-                java.nio.charset.StandardCharsets.UTF_8));
+        Download page = page(http, rows, cookie, device, checkpoint == null ? "" : "?checkpoint="
+                + java.net.URLEncoder.encode(checkpoint, java.nio.charset.StandardCharsets.UTF_8));
+        long count = page.rows;
+        long bytes = page.bytes;
+        while (page.next != null) {
+            page = page(http, rows, cookie, device, "?next=" + java.net.URLEncoder.encode(page.next,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            count += page.rows;
+            bytes += page.bytes;
+        }
+        return new Download(count, page.checkpoint, bytes, null);
+    }
+
+    static Download page(HttpClient http, String rows, String cookie, String device, String query) throws Exception {
+        String url = rows + query;
         HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie)
                 .header("X-Device-Id", device).timeout(Duration.ofMinutes(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, r.statusCode());
         // Streamed: only the closing fields are kept, the rows are counted as they pass.
         long count = 0;
         String cp = null;
+        String next = null;
         long bytes;
         try (InputStream in = r.body(); var counting = new CountingStream(in);
                 var parser = JSON.getFactory().createParser(counting)) {
@@ -250,12 +273,14 @@ class DeviceBenchmark {
                     field = parser.currentName();
                 } else if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && depth == 1 && "checkpoint".equals(field)) {
                     cp = parser.getText();
+                } else if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && depth == 1 && "next".equals(field)) {
+                    next = parser.getText();
                 }
             }
             bytes = counting.count;
         }
         assertTrue(cp != null, "a complete answer");
-        return new Download(count, cp, bytes);
+        return new Download(count, cp, bytes, next);
     }
 
     static void confirm(HttpClient http, String rows, String cookie, String csrf, String device, String checkpoint) throws Exception {
