@@ -191,6 +191,8 @@ public class LayerResource {
             while (chunk != null) {
                 doc.add(chunk);
                 if (chunk.getLast()) {
+                    // Read the call's end rather than cancel a finished call when the reader closes.
+                    reader.next();
                     return;
                 }
                 chunk = reader.next();
