@@ -5,6 +5,7 @@ import io.lizsync.gateway.error.Problems;
 import io.lizsync.gateway.grpc.Downstream;
 import io.lizsync.gateway.rest.Ids;
 import io.lizsync.gateway.rest.packages.ByteRange;
+import io.lizsync.gateway.rest.packages.ChunkCopy;
 import io.lizsync.grpckit.StreamReader;
 import io.lizsync.grpckit.auth.Roles;
 import io.lizsync.proto.files.v1.DownloadMediaRequest;
@@ -118,28 +119,14 @@ public class DocumentContentResource {
         }
     }
 
-    /** Copies the range, a few chunks ahead at most; stops once written or when the caller goes away. */
+    /** Copies the range ({@link ChunkCopy}). */
     private void copy(io.grpc.CallCredentials credentials, String projectKey, String path, ByteRange r, OutputStream out)
             throws IOException {
-        long remaining = r.length();
-        if (remaining <= 0) {
+        if (r.length() <= 0) {
             return;
         }
         try (StreamReader<DownloadMediaRequest, MediaChunk> reader = open(credentials, projectKey, path, r.start(), CHUNK_BYTES)) {
-            MediaChunk chunk;
-            while (remaining > 0 && (chunk = reader.next()) != null) {
-                int n = (int) Math.min(remaining, chunk.getData().size());
-                chunk.getData().substring(0, n).writeTo(out);
-                remaining -= n;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("download interrupted");
-        } catch (StatusRuntimeException e) {
-            throw new IOException("file-service stopped the download: " + e.getStatus().getCode(), e);
-        }
-        if (remaining > 0) {
-            throw new IOException("file-service ended the file " + remaining + " bytes early");
+            ChunkCopy.copy(reader, MediaChunk::getData, r.length(), out, "file-service", "file");
         }
     }
 }
