@@ -304,7 +304,10 @@ class DeviceSyncIT {
         assertEquals(EditResult.Outcome.APPLIED, ok.getResults(0).getOutcome());
     }
 
-    /** A device's update of a row central changed since its version: the clone rules, one recorded decision. */
+    /**
+     * A device's update of a row a clone changed since the device's version: the clone rules, one
+     * recorded decision in the conflicts inbox, the device as the other side.
+     */
     @Test
     @Order(9)
     void anUploadInConflictWithCentralIsDecidedAndRecorded() throws Exception {
@@ -313,7 +316,9 @@ class DeviceSyncIT {
         String obs2 = uidWhere("value = 2");
         String base = field.upload(upload(A, "touch", edit(RowEdit.Op.UPDATE, obs2, "{\"seen\": \"2026-01-01\"}",
                 versionOf(obs2)))).getResults(0).getVersion();
-        sql("UPDATE obs.observation SET indicator = 'central edit' WHERE uid = '" + obs2 + "'");
+        // a clone's edit, as central's log holds it once pushed: written with the clone as origin
+        sql("SET lizsync.origin = 'c1000000-0000-4000-8000-0000000000c1'",
+                "UPDATE obs.observation SET indicator = 'clone edit' WHERE uid = '" + obs2 + "'");
         UploadResponse r = field.upload(upload(A, "conflict-1",
                 edit(RowEdit.Op.UPDATE, obs2, "{\"indicator\": \"device edit\"}", base)));
         EditResult result = r.getResults(0);
@@ -322,7 +327,9 @@ class DeviceSyncIT {
         assertEquals("device", result.getWinner(), "the device's edit is the later one central received");
         assertEquals("device edit", new JsonObject(result.getRowJson()).getString("indicator"));
         assertEquals(1, count("SELECT count(*) FROM lizsync.conflicts WHERE clone_id = '" + A + "' AND object_uid = '"
-                + obs2 + "' AND field_name = 'indicator' AND winner = 'clone'"), "one recorded decision");
+                + obs2 + "' AND field_name = 'indicator' AND winner = 'clone' AND central_value = '\"clone edit\"'"
+                + " AND clone_value = '\"device edit\"'"), "one recorded decision, with both values");
+        assertEquals(1, count("SELECT count(*) FROM lizsync.conflicts WHERE object_uid = '" + obs2 + "'"));
         // central wins by policy: central's value stays, the answer carries it
         sql("INSERT INTO lizsync.table_policies VALUES ('obs', 'observation', 'central_wins')",
                 "UPDATE obs.observation SET indicator = 'central again' WHERE uid = '" + obs2 + "'");

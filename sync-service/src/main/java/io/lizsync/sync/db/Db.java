@@ -65,6 +65,26 @@ public final class Db {
         }
     }
 
+    /**
+     * Ends a read through a cursor: closes the cursor and its statement, then gives the connection
+     * back ({@link #abandon}), all quietly (the connection may be gone; the transaction dies with it).
+     */
+    public static void endRead(io.vertx.mutiny.sqlclient.Cursor cursor, io.vertx.mutiny.sqlclient.PreparedStatement statement,
+            Transaction tx, SqlConnection c) {
+        try {
+            if (cursor != null) {
+                await(cursor.close());
+            }
+            if (statement != null) {
+                await(statement.close());
+            }
+        } catch (RuntimeException ignored) {
+            // The connection may be gone; the transaction dies with it.
+        } finally {
+            abandon(tx, c);
+        }
+    }
+
     /** Work on one connection without a transaction (each statement commits by itself). */
     public static <T> T withConnection(Pool pool, TxWork<T> work) throws Exception {
         SqlConnection c = await(pool.getConnection());

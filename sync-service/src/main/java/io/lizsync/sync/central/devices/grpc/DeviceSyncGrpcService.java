@@ -117,8 +117,6 @@ public class DeviceSyncGrpcService implements DeviceSync {
             if (end.continuation() != null) {
                 out.setContinuationToken(end.continuation());
             }
-        } else {
-            out.setReset(false);
         }
         return out.build();
     }

@@ -30,38 +30,36 @@ public final class DeviceRepository {
                 k.deviceId(), k.schema(), k.table(), k.snapshot(), k.area(), k.structureVersion());
     }
 
-    /** What a download starts from, read as the first statement of its transaction (its snapshot). */
-    public record Start(String snapshot, long prunedBelow, DownloadPlan.Position position) {
+    /**
+     * What a download starts from, read as the first statement of its transaction (its snapshot):
+     * the snapshot, the log's horizon, the device's position and whether the table was truncated
+     * since (its rows are then not in the log).
+     */
+    public record Start(String snapshot, long prunedBelow, DownloadPlan.Position position, boolean truncated) {
     }
 
     public static Start start(SqlConnection c, String deviceId, TableRef table) {
         Row r = Db.query(c, """
                 SELECT pg_current_snapshot()::text, (SELECT h.pruned_below::text::bigint FROM lizsync.log_horizon h),
                        p.position_snapshot::text, pg_snapshot_xmin(p.position_snapshot)::text::bigint, p.area,
-                       p.structure_version
+                       p.structure_version,
+                       p.position_snapshot IS NOT NULL AND EXISTS (SELECT 1 FROM audit.logged_actions l
+                           WHERE l.transaction_id >= pg_snapshot_xmin(p.position_snapshot)
+                             AND NOT pg_visible_in_snapshot(l.transaction_id, p.position_snapshot)
+                             AND l.schema_name = $2 AND l.table_name = $3 AND l.action = 'T')
                 FROM (SELECT 1) AS one
                 LEFT JOIN lizsync.device_positions p ON p.device_id = $1::uuid AND p.schema_name = $2
                      AND p.table_name = $3""", deviceId, table.schema(), table.table()).iterator().next();
         Long horizon = r.getLong(1);
         DownloadPlan.Position position = r.getString(2) == null ? null
                 : new DownloadPlan.Position(r.getString(2), r.getLong(3), r.getString(4), r.getString(5));
-        return new Start(r.getString(0), horizon == null ? 0 : horizon, position);
+        return new Start(r.getString(0), horizon == null ? 0 : horizon, position, r.getBoolean(6));
     }
 
     /** The oldest transaction a snapshot does not see. */
     public static long xmin(SqlClient c, String snapshot) {
         return Db.await(c.preparedQuery("SELECT pg_snapshot_xmin(CAST($1 AS text)::pg_snapshot)::text::bigint")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(snapshot))).iterator().next().getLong(0);
-    }
-
-    /** True when the table was truncated since the snapshot (its rows are then not in the log). */
-    public static boolean truncatedSince(SqlConnection c, TableRef table, String snapshot) {
-        return Db.query(c, """
-                SELECT EXISTS (SELECT 1 FROM audit.logged_actions l
-                               WHERE l.transaction_id >= pg_snapshot_xmin(CAST($1 AS text)::pg_snapshot)
-                                 AND NOT pg_visible_in_snapshot(l.transaction_id, CAST($1 AS text)::pg_snapshot)
-                                 AND l.schema_name = $2 AND l.table_name = $3 AND l.action = 'T')""",
-                snapshot, table.schema(), table.table()).iterator().next().getBoolean(0);
     }
 
     /** Drops one position (older than the log's retention: the next download is a reset). */

@@ -24,14 +24,16 @@ public final class LayerRepository {
                         OR (coalesce(a.attnum = ANY (k.conkey), false) AND a.atthasdef AND a.attname <> r.uid_column)),
                        a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
                        coalesce(array_position(k.conkey, a.attnum), 0), r.uid_column,
-                       g.type, g.srid
+                       CASE WHEN a.atttypid = 'public.geometry'::regtype
+                            THEN CASE WHEN a.atttypmod >= 0 THEN public.postgis_typmod_type(a.atttypmod)
+                                      ELSE 'GEOMETRY' END END,
+                       CASE WHEN a.atttypid = 'public.geometry'::regtype AND a.atttypmod >= 0
+                            THEN public.postgis_typmod_srid(a.atttypmod) ELSE 0 END
                 FROM audit.logged_relations r
                 JOIN pg_namespace n ON n.nspname = r.schema_name
                 JOIN pg_class t ON t.relnamespace = n.oid AND t.relname = r.table_name AND t.relkind = 'r'
                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
                 LEFT JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'p'
-                LEFT JOIN public.geometry_columns g ON g.f_table_schema = r.schema_name
-                     AND g.f_table_name = r.table_name AND g.f_geometry_column = a.attname
                 WHERE r.schema_name = $1 AND r.table_name = $2
                 ORDER BY a.attnum""").execute(io.vertx.mutiny.sqlclient.Tuple.of(table.schema(), table.table())));
         List<LayerShape.Column> columns = new ArrayList<>();

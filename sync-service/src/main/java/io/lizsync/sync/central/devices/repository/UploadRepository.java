@@ -119,11 +119,10 @@ public final class UploadRepository {
     public static Map<String, Stored> rows(SqlConnection c, LayerShape layer, List<String> uids) {
         Map<String, Stored> out = new HashMap<>();
         String uid = "t." + Sql.ident(layer.uidColumn());
-        for (Row r : Db.query(c, "SELECT " + uid + "::text, CAST((SELECT jsonb_object_agg(k.key, k.value) FROM "
-                + "jsonb_each(to_jsonb(t)) AS k WHERE k.key = ANY ($2::text[])) AS text), md5(CAST(t AS text)), "
-                + RowQueries.rowJson(layer, "$3::text") + " FROM " + layer.table().quoted() + " AS t WHERE " + uid
-                + " = ANY ($1::text[]::uuid[])", uids.toArray(new String[0]),
-                layer.primaryKey().toArray(new String[0]), layer.geometryColumn())) {
+        String key = layer.primaryKey().isEmpty() ? "CAST(NULL AS text)" : RowQueries.keyJson(layer);
+        for (Row r : Db.query(c, "SELECT " + uid + "::text, " + key + ", md5(CAST(t AS text)), "
+                + RowQueries.rowJson(layer) + " FROM " + layer.table().quoted() + " AS t WHERE " + uid
+                + " = ANY ($1::text[]::uuid[])", (Object) uids.toArray(new String[0]))) {
             out.put(r.getString(0), new Stored(r.getString(1), r.getString(2), r.getString(3)));
         }
         return out;

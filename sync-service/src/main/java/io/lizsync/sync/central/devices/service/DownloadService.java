@@ -158,7 +158,7 @@ public class DownloadService {
                 }
             } else {
                 DownloadPlan.Position position = device ? start.position() : null;
-                boolean truncated = position != null && DeviceRepository.truncatedSince(c, table, position.snapshot());
+                boolean truncated = position != null && start.truncated();
                 try {
                     from = DownloadPlan.decide(position, area, start.prunedBelow(), truncated,
                             layer.structureVersion()) == DownloadPlan.Mode.DELTA ? position.snapshot() : null;
@@ -172,21 +172,20 @@ public class DownloadService {
             reset = from == null;
             String sql = reset ? RowQueries.reset(layer) : RowQueries.delta(layer);
             Object[] params = reset
-                    ? new Object[] {area, after, layer.geometryColumn(), pageSize + 1}
-                    : new Object[] {area, after, layer.geometryColumn(), pageSize + 1, from, deviceId, table.schema(),
-                        table.table()};
+                    ? new Object[] {area, after, pageSize + 1}
+                    : new Object[] {area, after, pageSize + 1, from, deviceId, table.schema(), table.table()};
             statement = Db.await(c.prepare(sql));
             cursor = statement.cursor(Tuple.from(params));
         }
 
         @Override
-        public boolean hasNext() {
+        public synchronized boolean hasNext() {
             return !done;
         }
 
         @Override
-        public List<Item> next() {
-            if (done) {
+        public synchronized List<Item> next() {
+            if (done || cursor == null) {
                 throw new NoSuchElementException();
             }
             List<Item> chunk = new ArrayList<>(CHUNK);
@@ -208,7 +207,8 @@ public class DownloadService {
                         ? DownloadTokens.encode(new Continuation(checkpoint, from, lastUid)) : null;
                 end = new End(reset, device ? DownloadTokens.encode(checkpoint) : null, continuation,
                         layer.structureVersion());
-                close();
+                // the read ends when the stream does (close(), by the transport): the last chunk
+                // goes out first
             }
             return chunk;
         }
@@ -219,23 +219,12 @@ public class DownloadService {
         }
 
         @Override
-        public void close() {
-            try {
-                if (cursor != null) {
-                    Db.await(cursor.close());
-                }
-                if (statement != null) {
-                    Db.await(statement.close());
-                }
-            } catch (RuntimeException ignored) {
-                // The connection may be gone; the transaction dies with it.
-            } finally {
-                Db.abandon(tx, c);
-                cursor = null;
-                statement = null;
-                tx = null;
-                c = null;
-            }
+        public synchronized void close() {
+            Db.endRead(cursor, statement, tx, c);
+            cursor = null;
+            statement = null;
+            tx = null;
+            c = null;
         }
     }
 }

@@ -94,7 +94,7 @@ public final class DownloadTokens {
     private static String pack(String kind, String... parts) {
         StringBuilder sb = new StringBuilder(kind);
         for (String p : parts) {
-            sb.append('\n').append(p);
+            sb.append('\n').append(java.net.URLEncoder.encode(p, StandardCharsets.UTF_8));
         }
         return Base64.getUrlEncoder().withoutPadding().encodeToString(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -108,6 +108,13 @@ public final class DownloadTokens {
         }
         String[] p = text.split("\n", -1);
         if (p.length != parts || !p[0].equals(kind)) {
+            throw new IllegalArgumentException(what + ": not a token of this service");
+        }
+        try {
+            for (int i = 1; i < p.length; i++) {
+                p[i] = java.net.URLDecoder.decode(p[i], StandardCharsets.UTF_8);
+            }
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": not a token of this service");
         }
         return p;

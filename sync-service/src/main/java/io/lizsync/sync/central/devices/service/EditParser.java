@@ -131,7 +131,7 @@ public final class EditParser {
             return io.vertx.core.json.Json.encode(value);
         }
         if (value instanceof Number n) {
-            return n instanceof Double || n instanceof Float ? new java.math.BigDecimal(n.toString()).toPlainString()
+            return n instanceof Double || n instanceof Float ? new java.math.BigDecimal(n.toString()).stripTrailingZeros().toPlainString()
                     : n.toString();
         }
         return String.valueOf(value);

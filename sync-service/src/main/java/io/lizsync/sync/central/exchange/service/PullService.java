@@ -234,22 +234,11 @@ public class PullService {
         /** Ends the read (rolls back the read-only transaction, returns the connection). */
         @Override
         public synchronized void close() {
-            try {
-                if (cursor != null) {
-                    Db.await(cursor.close());
-                }
-                if (statement != null) {
-                    Db.await(statement.close());
-                }
-            } catch (RuntimeException ignored) {
-                // The connection may be gone; the transaction dies with it.
-            } finally {
-                Db.abandon(tx, c);
-                cursor = null;
-                statement = null;
-                tx = null;
-                c = null;
-            }
+            Db.endRead(cursor, statement, tx, c);
+            cursor = null;
+            statement = null;
+            tx = null;
+            c = null;
         }
     }
 }
