@@ -186,11 +186,14 @@ public class LayerResource {
     private static void write(StreamReader<DownloadRequest, DownloadChunk> reader, DownloadChunk first, LayerPath at,
             OutputStream out)
             throws IOException {
-        try (reader; RowsDocument doc = new RowsDocument(out, at.schema, at.table)) {
+        // Written in 64 KiB pieces (not a flush per chunk), flushed at the end: memory stays bounded.
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 64 * 1024);
+        try (reader; RowsDocument doc = new RowsDocument(buffered, at.schema, at.table)) {
             DownloadChunk chunk = first;
             while (chunk != null) {
                 doc.add(chunk);
                 if (chunk.getLast()) {
+                    buffered.flush();
                     // Read the call's end rather than cancel a finished call when the reader closes.
                     reader.next();
                     return;

@@ -52,8 +52,8 @@ public final class RowsDocument implements AutoCloseable {
         reset |= chunk.getReset();
         if (chunk.getLast()) {
             end(chunk);
+            out.flush();
         }
-        out.flush();
     }
 
     private void end(DownloadChunk last) throws IOException {
