@@ -17,6 +17,10 @@
 #                                      (another build's gateway/target/quarkus-app/quarkus-run.jar) that gateway
 #                                      too, interleaved in the same run
 #   scripts/bench.sh qgis              QGIS projects adapted per second: a generated 5 MB .qgs with 200 layers
+#   scripts/bench.sh devices [ROWS]    the device API through the gateway (default 10 000 rows): a download
+#                                      with nothing new p50/p99 among 100 registered devices, a full first
+#                                      download (rows/s, gateway peak RSS), uploads in batches of 100, bytes
+#                                      per changed row
 #   scripts/bench.sh push [N]          a clone pushes N changes (default 1 000 000) in one session,
 #                                      every service at -Xmx128m; peak RSS of central and the sidecar
 # The package benchmark runs its service processes with -Xmx512m and the full JIT. The sync
@@ -51,6 +55,11 @@ elif [[ "${1:-}" == qgis ]]; then
   mvn -B -q -DskipTests install -pl qgis-projects -am
   mvn -B -q -pl qgis-projects failsafe:integration-test failsafe:verify -Dit.test=QgisAdaptBenchmark -DtrimStackTrace=false
   cat qgis-projects/target/bench/qgis-bench.txt
+elif [[ "${1:-}" == devices ]]; then
+  mvn -B -q -DskipTests install -pl gateway
+  mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=DeviceBenchmark \
+    -Dbench.rows="${2:-10000}" -Dlizsync.e2e.jvm-opts=-Xmx256m -DtrimStackTrace=false
+  cat "sync-service/target/bench/device-bench-${2:-10000}.txt"
 elif [[ "${1:-}" == package ]]; then
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=PackageBenchmark \
     -Dbench.rows="${2:-1000000}" -Dlizsync.e2e.jvm-opts=-Xmx512m -DtrimStackTrace=false

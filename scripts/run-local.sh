@@ -473,13 +473,52 @@ echo "  GET /ui/ with the session cookie: $(grep -c 'data-clone-id=' <<<"$ui") c
   "clone-b is $(grep -o 'data-clone-name="clone-b" data-state="[a-z]*"' <<<"$ui" | sed 's/.*data-state="//;s/"//')"
 grep -q 'data-page="overview"' <<<"$ui" || { echo "run-local: the dashboard's overview did not answer" >&2; false; }
 
+say "Walk 12f: a mobile device through the gateway (seed 003) with the reference client lizsync device: its first download, an edit on clone-a, the device's delta holding it, an upload from the device, and that row on clone-a after its sync"
+FIELD_CLI="env XDG_CONFIG_HOME=$STATE/cli-field LIZSYNC_CA_FILE=$CA java -jar $(app cli)"
+mkdir -p "$STATE/cli-field"; chmod 700 "$STATE/cli-field"
+head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$STATE/cli-field/password"; chmod 600 "$STATE/cli-field/password"
+python3 -c 'import json,sys; print(json.dumps({"login": "fieldy", "password": open(sys.argv[1]).read().strip(), "roles": ["field"]}))' \
+  "$STATE/cli-field/password" | $CURL -fsS -H "$H" -H 'Content-Type: application/json' --data-binary @- "$GW/api/v1/users" >/dev/null
+WALK_PROJECT=$($CURL -fsS -H "$H" -H 'Content-Type: application/json' \
+  -d '{"key":"walk-survey","title":"Walk survey","allowedRoles":["field"]}' "$GW/api/v1/projects" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+$CURL -fsS -H "$H" -H 'Content-Type: application/json' -X PUT "$GW/api/v1/projects/$WALK_PROJECT/layers" \
+  -d '{"layers":[{"table":{"schema":"field","table":"observation"},"title":"Observations","geometryColumn":"geom","editable":true}]}' >/dev/null
+$FIELD_CLI login --user fieldy --password-file "$STATE/cli-field/password" | sed 's/^/  /'
+DEVICE=$(python3 -c 'import uuid; print(uuid.uuid4())')
+DEV_OPTS="--project $WALK_PROJECT --layer field.observation --device $DEVICE"
+$FIELD_CLI device register --device "$DEVICE" --name "tablet of the walk" | sed 's/^/  /'
+$FIELD_CLI device layers --project "$WALK_PROJECT" | head -4 | sed 's/^/  /'
+echo "  the device's first download (each request shown):"
+$FIELD_CLI device pull $DEV_OPTS --state "$STATE/cli-field/observation.state" --rows "$STATE/cli-field/first.ndjson" \
+  --verbose 2>&1 | sed 's/^/    /'
+first_rows=$(wc -l < "$STATE/cli-field/first.ndjson")
+[ "$first_rows" = "$(psql_db central -At -c "SELECT count(*) FROM field.observation")" ] \
+  || { echo "run-local: the device's first download has $first_rows rows, central more or fewer" >&2; false; }
+psql_db clone-a -c "UPDATE field.observation SET remarks = 'edited on clone-a (walk 12f)' WHERE id = (SELECT max(id) FROM field.observation WHERE id < 100)" >/dev/null
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a syncs: /'
+delta=$($FIELD_CLI device pull $DEV_OPTS --state "$STATE/cli-field/observation.state" --json)
+echo "  the device's delta: $(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["rows"]), "row(s):", "; ".join(str(r["row"]["id"]) + " " + str(r["row"]["remarks"]) for r in d["rows"]))' <<<"$delta")"
+grep -q 'edited on clone-a (walk 12f)' <<<"$delta" || { echo "run-local: the clone's edit is not in the device's delta" >&2; false; }
+cat > "$STATE/cli-field/new.geojson" <<'GEOJSON'
+{"type": "FeatureCollection", "features": [{"type": "Feature",
+ "properties": {"species": "Upupa epops", "count": 1, "observer": "tablet of the walk", "remarks": "seen from the device"},
+ "geometry": {"type": "Point", "coordinates": [3.8767, 43.6108]}}]}
+GEOJSON
+$FIELD_CLI device push $DEV_OPTS --file "$STATE/cli-field/new.geojson" --srid 4326 --key walk-12f-upload 2>/dev/null | sed 's/^/  upload: /'
+$FIELD_CLI device push $DEV_OPTS --file "$STATE/cli-field/new.geojson" --srid 4326 --key walk-12f-upload 2>/dev/null | head -1 | sed 's/^/  the same upload retried: /'
+LIZSYNC_SIDECAR="127.0.0.1:${PORT[sync-clone-a]}" $CLI synchronize | sed 's/^/  clone-a syncs: /'
+on_clone=$(psql_db clone-a -At -c "SELECT count(*) FROM field.observation WHERE observer = 'tablet of the walk'")
+echo "  clone-a holds the device's observation: $on_clone row(s) (central: $(psql_db central -At -c "SELECT count(*) FROM field.observation WHERE observer = 'tablet of the walk'"))"
+[ "$on_clone" = 1 ] || { echo "run-local: the device's row did not reach clone-a exactly once" >&2; false; }
+
 say "Walk 13: no password or token of this run in any log"
 leaks=0
 for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
               "$(cat "$STATE/sidecar-clone-a/local-token")" "$(sed -n 2p "$TLS/service.key")" \
               "$(cat "$KEYS/service-token")" "$(cat "$STATE/import/clone-b.ticket")" \
               "$(cut -d. -f2 "$STATE/sidecar-clone-a/credential")" \
-              "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" \
+              "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" "$(cat "$STATE/cli-field/password")" \
               "$API_TOKEN" "$CSRF" \
               "$(sed -n 's/.*lizsync_session\t//p' "$JAR_COOKIES")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue

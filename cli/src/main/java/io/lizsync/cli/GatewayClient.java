@@ -36,6 +36,8 @@ final class GatewayClient {
     private final String bearer;
     private final HttpClient http;
     private final ObjectMapper json;
+    /** Where each request line and answer status is printed ({@code --verbose}); null for nowhere. */
+    private java.io.PrintStream trace;
 
     /** {@code bearer}: an API token ({@code lzt_}) or a session ({@code lzs_}); null for none. */
     GatewayClient(GatewayTarget target, String bearer, ObjectMapper json) {
@@ -46,6 +48,12 @@ final class GatewayClient {
                 .followRedirects(HttpClient.Redirect.NEVER);
         target.caFile().ifPresent(ca -> b.sslContext(PemTrust.context(ca)));
         this.http = b.build();
+    }
+
+    /** Prints each request line and its answer's status to {@code trace} (a reference client shows its requests). */
+    GatewayClient tracing(java.io.PrintStream trace) {
+        this.trace = trace;
+        return this;
     }
 
     GatewayTarget target() {
@@ -70,6 +78,11 @@ final class GatewayClient {
 
     /** A JSON request; an answer outside 2xx is an {@link ApiException}. */
     Answer send(String method, String path, Object body, Duration timeout) {
+        return send(method, path, body, timeout, Map.of());
+    }
+
+    /** A JSON request with extra headers; an answer outside 2xx is an {@link ApiException}. */
+    Answer send(String method, String path, Object body, Duration timeout, Map<String, String> headers) {
         HttpRequest.BodyPublisher publisher;
         try {
             publisher = body == null ? HttpRequest.BodyPublishers.noBody()
@@ -82,6 +95,7 @@ final class GatewayClient {
         if (body != null) {
             r.header("Content-Type", "application/json");
         }
+        headers.forEach(r::header);
         HttpResponse<String> answer = exchange(r.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         String contentType = answer.headers().firstValue("Content-Type").orElse("");
         if (answer.statusCode() / 100 != 2) {
@@ -127,7 +141,20 @@ final class GatewayClient {
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(request, handler);
+            if (trace != null) {
+                StringBuilder line = new StringBuilder("> " + request.method() + " " + request.uri());
+                request.headers().map().forEach((k, v) -> {
+                    if (!k.equalsIgnoreCase("Authorization")) {
+                        line.append("\n>   ").append(k).append(": ").append(String.join(", ", v));
+                    }
+                });
+                trace.println(line);
+            }
+            HttpResponse<T> answer = http.send(request, handler);
+            if (trace != null) {
+                trace.println("< " + answer.statusCode() + " " + answer.headers().firstValue("Content-Type").orElse(""));
+            }
+            return answer;
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new Unreachable("cannot reach the gateway at " + target.base() + " (" + describe(e) + ")", e);
         } catch (HttpTimeoutException e) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lizsync", mixinStandardHelpOptions = true, version = "lizsync CLI 0.1.0",
         description = "The LizSync processing algorithms from a shell: through the REST gateway for central"
-                + " (tools, packages, clones, history, conflicts, jobs, FTP files), over gRPC to a clone's sidecar for what"
+                + " (tools, packages, clones, history, conflicts, jobs, FTP files, devices), over gRPC to a clone's sidecar for what"
                 + " runs on the clone (deploy, synchronize, clone-status).",
         subcommands = {
                 SessionCommands.Login.class, SessionCommands.Logout.class, SessionCommands.Whoami.class,
@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
                 FileCommands.GetFromCentral.class, FileCommands.SendToClone.class, FileCommands.MediaToCentral.class,
                 FileCommands.Report.class,
                 AccessCommands.Users.class, AccessCommands.Tokens.class, AccessCommands.TokenCreate.class,
+                DeviceCommands.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done",

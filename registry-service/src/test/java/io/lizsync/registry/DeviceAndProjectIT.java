@@ -12,7 +12,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.Status;
+import io.lizsync.grpckit.auth.BearerCredentials;
 import io.lizsync.proto.registry.v1.AddProjectDocumentRequest;
+import io.lizsync.proto.registry.v1.AuthenticateRequest;
+import io.lizsync.proto.registry.v1.BlockDeviceRequest;
+import io.lizsync.proto.registry.v1.ForgetDeviceRequest;
+import io.lizsync.proto.registry.v1.UnblockDeviceRequest;
+import io.lizsync.proto.registry.v1.UseDeviceRequest;
 import io.lizsync.proto.registry.v1.CreateProjectRequest;
 import io.lizsync.proto.registry.v1.CreateUserRequest;
 import io.lizsync.proto.registry.v1.Device;
@@ -77,6 +83,51 @@ class DeviceAndProjectIT {
 
         fails(Status.Code.NOT_FOUND, () -> registry.getDevice(GetDeviceRequest.newBuilder().setId(UUID.randomUUID().toString()).build()));
         fails(Status.Code.INVALID_ARGUMENT, () -> registry.registerDevice(RegisterDeviceRequest.newBuilder().setId("847bd592").build()));
+    }
+
+    /** The registry as {@code user} logged in with its password (a real access token naming it). */
+    private RegistryServiceBlockingStub loggedIn(User user) {
+        String access = anonymous.authenticate(AuthenticateRequest.newBuilder().setLogin(user.getLogin())
+                .setPassword("password-123").build()).getAccessToken();
+        return anonymous.withCallCredentials(BearerCredentials.of(access));
+    }
+
+    @Test
+    void aDeviceIsUsedByItsUserOnlyAndAnAdministratorBlocksUnblocksAndForgetsIt() {
+        User alice = user("field");
+        User bob = user("field");
+        String id = UUID.randomUUID().toString();
+        Device first = loggedIn(alice).useDevice(UseDeviceRequest.newBuilder().setId(id).setName("A").build());
+        assertEquals(alice.getId(), first.getUserId(), "an unknown device is registered to its first user");
+        assertFalse(first.getBlocked());
+        assertEquals(first.getRegisteredAt(), loggedIn(alice).useDevice(UseDeviceRequest.newBuilder().setId(id).build())
+                .getRegisteredAt());
+
+        var other = fails(Status.Code.PERMISSION_DENIED, () -> loggedIn(bob).useDevice(UseDeviceRequest.newBuilder().setId(id).build()));
+        assertTrue(other.getStatus().getDescription().contains("another user"), other.getStatus().getDescription());
+        fails(Status.Code.PERMISSION_DENIED, () -> registry.registerDevice(RegisterDeviceRequest.newBuilder().setId(id)
+                .setUserId(bob.getId()).build()));
+
+        Device blocked = registry.blockDevice(BlockDeviceRequest.newBuilder().setId(id).build());
+        assertTrue(blocked.getBlocked());
+        assertTrue(blocked.hasBlockedAt());
+        assertEquals(blocked.getBlockedAt(), registry.blockDevice(BlockDeviceRequest.newBuilder().setId(id).build()).getBlockedAt(),
+                "blocking twice keeps the first time");
+        var refused = fails(Status.Code.PERMISSION_DENIED, () -> loggedIn(alice).useDevice(UseDeviceRequest.newBuilder().setId(id).build()));
+        assertTrue(refused.getStatus().getDescription().contains("blocked"), refused.getStatus().getDescription());
+        fails(Status.Code.PERMISSION_DENIED, () -> loggedIn(alice).blockDevice(BlockDeviceRequest.newBuilder().setId(id).build()));
+
+        Device unblocked = registry.unblockDevice(UnblockDeviceRequest.newBuilder().setId(id).build());
+        assertFalse(unblocked.getBlocked());
+        assertFalse(unblocked.hasBlockedAt());
+        assertEquals(alice.getId(), loggedIn(alice).useDevice(UseDeviceRequest.newBuilder().setId(id).build()).getUserId());
+
+        assertEquals(id, registry.forgetDevice(ForgetDeviceRequest.newBuilder().setId(id).build()).getDevice().getId());
+        fails(Status.Code.NOT_FOUND, () -> registry.getDevice(GetDeviceRequest.newBuilder().setId(id).build()));
+        fails(Status.Code.NOT_FOUND, () -> registry.forgetDevice(ForgetDeviceRequest.newBuilder().setId(id).build()));
+        fails(Status.Code.NOT_FOUND, () -> registry.blockDevice(BlockDeviceRequest.newBuilder().setId(id).build()));
+        assertEquals(bob.getId(), loggedIn(bob).useDevice(UseDeviceRequest.newBuilder().setId(id).build()).getUserId(),
+                "a forgotten UUID registers again as a new device");
     }
 
     @Test

@@ -26,6 +26,9 @@ public final class Flash {
             case "deleted" -> "The package was deleted.";
             case "user-created" -> "The user was created.";
             case "token-revoked" -> "The API token was revoked.";
+            case "device-blocked" -> "The device is blocked: its requests are refused until it is unblocked.";
+            case "device-unblocked" -> "The device is unblocked.";
+            case "device-forgotten" -> "The device was forgotten: its UUID registers again as a new device.";
             default -> null;
         };
     }

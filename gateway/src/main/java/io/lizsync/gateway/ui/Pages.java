@@ -37,7 +37,7 @@ public final class Pages {
 
         public static native TemplateInstance projects(Chrome chrome, java.util.List<ProjectsPage.ProjectRow> projects);
 
-        public static native TemplateInstance devices(Chrome chrome, java.util.List<DevicesPage.DeviceRow> devices, String next);
+        public static native TemplateInstance devices(Chrome chrome, java.util.List<DevicesPage.DeviceRow> devices, String next, String flash);
 
         public static native TemplateInstance users(Chrome chrome, java.util.List<UsersPage.UserRow> users,
                 java.util.List<UsersPage.TokenRow> tokens, java.util.List<String> roles, String flash, String newToken);

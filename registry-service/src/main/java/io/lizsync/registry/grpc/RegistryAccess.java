@@ -47,6 +47,11 @@ public final class RegistryAccess {
                 .roles(RegistryServiceGrpc.getRegisterDeviceMethod(), ADMINISTRATOR, OPERATOR, FIELD)
                 .roles(RegistryServiceGrpc.getListDevicesMethod(), ADMINISTRATOR, OPERATOR)
                 .roles(RegistryServiceGrpc.getGetDeviceMethod(), ADMINISTRATOR, OPERATOR, SERVICE)
+                // the caller's own device (the device flow of the gateway): refused when blocked or another user's
+                .roles(RegistryServiceGrpc.getUseDeviceMethod(), ADMINISTRATOR, OPERATOR, FIELD)
+                .roles(RegistryServiceGrpc.getBlockDeviceMethod(), ADMINISTRATOR)
+                .roles(RegistryServiceGrpc.getUnblockDeviceMethod(), ADMINISTRATOR)
+                .roles(RegistryServiceGrpc.getForgetDeviceMethod(), ADMINISTRATOR)
                 // users, roles, API tokens
                 .roles(RegistryServiceGrpc.getCreateUserMethod(), ADMINISTRATOR)
                 .roles(RegistryServiceGrpc.getListUsersMethod(), ADMINISTRATOR)

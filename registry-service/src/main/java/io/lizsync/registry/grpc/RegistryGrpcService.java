@@ -215,6 +215,29 @@ public class RegistryGrpcService implements RegistryService {
         return call(() -> devices.get(Validation.uuid(r.getId(), "device id")).map(ProtoMapper::device));
     }
 
+    @Override
+    public Uni<Device> useDevice(UseDeviceRequest r) {
+        Caller caller = Caller.current();
+        return call(() -> devices.use(Validation.uuid(r.getId(), "device id"), r.getName(),
+                Validation.uuid(caller == null ? "" : caller.subject(), "caller")).map(ProtoMapper::device));
+    }
+
+    @Override
+    public Uni<Device> blockDevice(BlockDeviceRequest r) {
+        return call(() -> devices.setBlocked(Validation.uuid(r.getId(), "device id"), true).map(ProtoMapper::device));
+    }
+
+    @Override
+    public Uni<Device> unblockDevice(UnblockDeviceRequest r) {
+        return call(() -> devices.setBlocked(Validation.uuid(r.getId(), "device id"), false).map(ProtoMapper::device));
+    }
+
+    @Override
+    public Uni<ForgetDeviceResponse> forgetDevice(ForgetDeviceRequest r) {
+        return call(() -> devices.forget(Validation.uuid(r.getId(), "device id"))
+                .map(d -> ForgetDeviceResponse.newBuilder().setDevice(ProtoMapper.device(d)).build()));
+    }
+
     // --- users, roles, sessions --------------------------------------------------------------------
 
     @Override

@@ -194,13 +194,17 @@ public final class ProtoMapper {
     // --- devices, users, tokens --------------------------------------------------------------------
 
     public static Device device(io.lizsync.registry.model.Device d) {
-        return Device.newBuilder()
+        Device.Builder b = Device.newBuilder()
                 .setId(d.id.toString())
                 .setName(str(d.name))
                 .setUserId(str(d.userId))
                 .setRegisteredAt(timestamp(d.registeredAt))
                 .setLastSeenAt(timestamp(d.lastSeenAt))
-                .build();
+                .setBlocked(d.blockedAt != null);
+        if (d.blockedAt != null) {
+            b.setBlockedAt(timestamp(d.blockedAt));
+        }
+        return b.build();
     }
 
     public static User user(UserWithRoles u) {

@@ -27,4 +27,8 @@ public class Device {
 
     @Column(name = "last_seen_at", nullable = false)
     public Instant lastSeenAt;
+
+    /** When an administrator blocked it; null when not blocked. */
+    @Column(name = "blocked_at")
+    public Instant blockedAt;
 }

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.lizsync.registry.error.InvalidArgumentException;
 import io.lizsync.registry.error.NotFoundException;
+import io.lizsync.registry.error.PermissionDeniedException;
 import io.lizsync.registry.model.Device;
 import io.lizsync.registry.repository.DeviceRepository;
 import io.lizsync.registry.repository.UserRepository;
@@ -13,7 +14,10 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
-/** Rules for mobile devices (seed 003): a device names itself by a UUID and registers idempotently. */
+/**
+ * Rules for mobile devices (seed 003): a device names itself by a UUID and registers idempotently
+ * for one user; an administrator blocks, unblocks or forgets it.
+ */
 @ApplicationScoped
 public class DeviceService {
 
@@ -40,6 +44,7 @@ public class DeviceService {
                 .chain(existing -> {
                     var now = TimeSource.now();
                     if (existing != null) {
+                        refuseIfNotFor(existing, userId);
                         if (!cleanName.isEmpty()) {
                             existing.name = cleanName;
                         }
@@ -49,13 +54,7 @@ public class DeviceService {
                         existing.lastSeenAt = now;
                         return Uni.createFrom().item(existing);
                     }
-                    Device d = new Device();
-                    d.id = id;
-                    d.name = cleanName;
-                    d.userId = userId;
-                    d.registeredAt = now;
-                    d.lastSeenAt = now;
-                    return devices.persist(d);
+                    return registerNew(id, cleanName, userId);
                 });
     }
 
@@ -71,5 +70,70 @@ public class DeviceService {
                 throw new NotFoundException("device " + id + " not found");
             }
         });
+    }
+
+    /**
+     * The device {@code userId} is about to use: registered to that user when unknown, refused when
+     * blocked or another user's; its last seen time refreshed at most once a minute.
+     */
+    @WithTransaction
+    public Uni<Device> use(UUID id, String name, UUID userId) {
+        String cleanName = Validation.text(name, "device name", 200);
+        return devices.findById(id).chain(existing -> {
+            var now = TimeSource.now();
+            if (existing == null) {
+                return users.findById(userId).chain(u -> {
+                    if (u == null) {
+                        throw new PermissionDeniedException("the caller is not a registered user: a device needs one");
+                    }
+                    return registerNew(id, cleanName, userId);
+                });
+            }
+            refuseIfNotFor(existing, userId);
+            if (existing.userId == null) {
+                existing.userId = userId;
+            }
+            if (DeviceRules.seenIsStale(existing.lastSeenAt, now)) {
+                existing.lastSeenAt = now;
+            }
+            return Uni.createFrom().item(existing);
+        });
+    }
+
+    private Uni<Device> registerNew(UUID id, String name, UUID userId) {
+        var now = TimeSource.now();
+        Device d = new Device();
+        d.id = id;
+        d.name = name;
+        d.userId = userId;
+        d.registeredAt = now;
+        d.lastSeenAt = now;
+        return devices.persist(d);
+    }
+
+    /** Blocks (or unblocks) a device; blocking a blocked device keeps its first blocking time. */
+    @WithTransaction
+    public Uni<Device> setBlocked(UUID id, boolean blocked) {
+        return get(id).map(d -> {
+            if (!blocked) {
+                d.blockedAt = null;
+            } else if (d.blockedAt == null) {
+                d.blockedAt = TimeSource.now();
+            }
+            return d;
+        });
+    }
+
+    /** Forgets (deletes) a device and answers it as it was. */
+    @WithTransaction
+    public Uni<Device> forget(UUID id) {
+        return get(id).call(devices::delete);
+    }
+
+    private static void refuseIfNotFor(Device d, UUID userId) {
+        String refusal = DeviceRules.refusal(d, userId);
+        if (refusal != null) {
+            throw new PermissionDeniedException(refusal);
+        }
     }
 }

@@ -359,10 +359,14 @@ class GatewayIT {
             }
             for (String method : List.of("get", "delete")) {
                 JsonNode op = p.getValue().get(method);
-                if (op == null || p.getKey().endsWith("/events") || p.getKey().endsWith("/archive")) {
+                // A device's row delete is an upload of one edit: its headers (X-Device-Id, Idempotency-Key) are checked first.
+                if (op == null || p.getKey().endsWith("/events") || p.getKey().endsWith("/archive")
+                        || p.getKey().endsWith("/rows/{uid}")) {
                     continue;
                 }
                 String url = p.getKey().replace("{schema}", "survey").replace("{table}", "no_such_table")
+                        .replace("{project}", "0b6f2a5e-3c1d-4e7f-9a8b-123456789abc")
+                        .replace("{document}", "0b6f2a5e-3c1d-4e7f-9a8b-123456789abc")
                         .replace("{id}", p.getKey().startsWith("/api/v1/jobs") ? "deploy-0b6f2a5e-3c1d-4e7f-9a8b-123456789abc"
                                 : p.getKey().startsWith("/api/v1/conflicts") ? "987654321" : "0b6f2a5e-3c1d-4e7f-9a8b-123456789abc");
                 HttpResponse<String> r = send(request(url).header("Authorization", bearer()).method(method.toUpperCase(),

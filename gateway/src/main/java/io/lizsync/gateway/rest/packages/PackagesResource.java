@@ -186,26 +186,11 @@ public class PackagesResource {
      * written or when the caller goes away.
      */
     private void stream(String id, ByteRange r, io.grpc.CallCredentials credentials, OutputStream out) throws IOException {
-        long remaining = r.length();
         try (StreamReader<DownloadPackageRequest, PackageChunk> reader = new StreamReader<>(AHEAD, STALL_SECONDS,
                 "packaging-service")) {
             PackagingServiceGrpc.newStub(packagingChannel).withCallCredentials(credentials).downloadPackage(DownloadPackageRequest.newBuilder()
                     .setPackageId(id).setOffset(r.start()).setChunkSize(CHUNK_BYTES).build(), reader);
-            PackageChunk chunk;
-            while (remaining > 0 && (chunk = reader.next()) != null) {
-                int n = (int) Math.min(remaining, chunk.getData().size());
-                chunk.getData().substring(0, n).writeTo(out);
-                remaining -= n;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("download interrupted");
-        } catch (StatusRuntimeException e) {
-            // Headers are gone: the caller sees a short body and resumes with Range.
-            throw new IOException("packaging-service stopped the download: " + e.getStatus().getCode(), e);
-        }
-        if (remaining > 0) {
-            throw new IOException("packaging-service ended the archive " + remaining + " bytes early");
+            ChunkCopy.copy(reader, PackageChunk::getData, r.length(), out, "packaging-service", "archive");
         }
     }
 }

@@ -7,7 +7,13 @@ import io.lizsync.gateway.rest.paging.Page;
 import io.lizsync.gateway.rest.paging.PageRequest;
 import io.lizsync.gateway.rest.paging.Polled;
 import io.lizsync.grpckit.auth.Roles;
+import io.lizsync.proto.registry.v1.BlockDeviceRequest;
 import io.lizsync.proto.registry.v1.Device;
+import io.lizsync.proto.registry.v1.ForgetDeviceRequest;
+import io.lizsync.proto.registry.v1.UnblockDeviceRequest;
+import io.lizsync.proto.sync.v1.DeviceSync;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PUT;
 import io.lizsync.proto.registry.v1.GetDeviceRequest;
 import io.lizsync.proto.registry.v1.ListDevicesRequest;
 import io.lizsync.proto.registry.v1.RegisterDeviceRequest;
@@ -44,14 +50,22 @@ public class DevicesResource {
     @GrpcClient("registry")
     RegistryService registry;
 
+    @GrpcClient("sync")
+    DeviceSync sync;
+
     @Inject
     Downstream downstream;
 
-    public record DeviceView(String id, String name, String userId, Instant registeredAt, Instant lastSeenAt) {
+    public record DeviceView(String id, String name, String userId, Instant registeredAt, Instant lastSeenAt,
+            boolean blocked, Instant blockedAt) {
         static DeviceView of(Device d) {
-            return new DeviceView(d.getId(), d.getName(), d.getUserId(), Protos.time(d.getRegisteredAt()),
-                    Protos.time(d.getLastSeenAt()));
+            return new DeviceView(d.getId(), d.getName(), Protos.text(d.getUserId()), Protos.time(d.getRegisteredAt()),
+                    Protos.time(d.getLastSeenAt()), d.getBlocked(), d.hasBlockedAt() ? Protos.time(d.getBlockedAt()) : null);
         }
+    }
+
+    /** A forgotten device as it was, and the download positions central dropped with it. */
+    public record Forgotten(DeviceView device, long positionsDropped) {
     }
 
     public record NewDevice(@NotNull @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id,
@@ -76,6 +90,57 @@ public class DevicesResource {
     @Operation(summary = "One device")
     public Uni<DeviceView> get(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
         return downstream.asCaller(registry).getDevice(GetDeviceRequest.newBuilder().setId(id).build()).map(DeviceView::of);
+    }
+
+    /** The name a device gives itself when it registers. */
+    public record OwnDevice(@Size(max = 200) String name) {
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR, Roles.FIELD})
+    @Operation(summary = "Register the caller's own device (idempotent): 403 when it is blocked or registered to another user")
+    public Uni<DeviceView> registerOwn(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id,
+            @Valid @NotNull OwnDevice body) {
+        return downstream.asCaller(registry).useDevice(io.lizsync.proto.registry.v1.UseDeviceRequest.newBuilder().setId(id)
+                .setName(Protos.orEmpty(body.name())).build()).map(DeviceView::of);
+    }
+
+    @POST
+    @Path("/{id}/block")
+    @RolesAllowed(Roles.ADMINISTRATOR)
+    @Operation(summary = "Block a device: every request naming it is refused (403) until it is unblocked")
+    public Uni<DeviceView> block(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
+        return downstream.asCaller(registry).blockDevice(BlockDeviceRequest.newBuilder().setId(id).build()).map(DeviceView::of);
+    }
+
+    @POST
+    @Path("/{id}/unblock")
+    @RolesAllowed(Roles.ADMINISTRATOR)
+    @Operation(summary = "Unblock a device")
+    public Uni<DeviceView> unblock(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
+        return downstream.asCaller(registry).unblockDevice(UnblockDeviceRequest.newBuilder().setId(id).build()).map(DeviceView::of);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMINISTRATOR)
+    @Operation(summary = "Forget a device: central drops its download positions, the registry the device (its UUID may"
+            + " register again, as a new device that downloads everything)")
+    public Uni<Forgotten> forget(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
+        return forget(downstream.asCaller(registry), downstream.asCaller(sync), id);
+    }
+
+    /**
+     * Central's positions first (idempotent), then the registry's device: a failure between the two
+     * leaves the device listed, and forgetting it again finishes the work; the other order could
+     * leave positions nobody can name any more.
+     */
+    public static Uni<Forgotten> forget(RegistryService registry, DeviceSync sync, String id) {
+        return sync.forgetDevice(io.lizsync.proto.sync.v1.ForgetDeviceRequest.newBuilder().setDeviceId(id).build())
+                .flatMap(r -> registry.forgetDevice(ForgetDeviceRequest.newBuilder().setId(id).build())
+                        .map(f -> new Forgotten(DeviceView.of(f.getDevice()), r.getPositionsDropped())));
     }
 
     @POST

@@ -7,7 +7,6 @@ import io.lizsync.gateway.rest.paging.Polled;
 import io.lizsync.grpckit.auth.Roles;
 import io.lizsync.proto.registry.v1.AddProjectDocumentRequest;
 import io.lizsync.proto.registry.v1.CreateProjectRequest;
-import io.lizsync.proto.registry.v1.GetProjectRequest;
 import io.lizsync.proto.registry.v1.ListProjectDocumentsRequest;
 import io.lizsync.proto.registry.v1.ListProjectLayersRequest;
 import io.lizsync.proto.registry.v1.ListProjectLayersResponse;
@@ -58,6 +57,10 @@ public class ProjectsResource {
     @Inject
     Downstream downstream;
 
+    /** A field user reads only the projects granted to it (403 otherwise). */
+    @Inject
+    io.lizsync.gateway.rest.devices.LayerAccess access;
+
     public record ProjectView(String id, String key, String title, String description, List<String> allowedRoles,
             Instant createdAt, int layerCount) {
         static ProjectView of(Project p) {
@@ -103,7 +106,7 @@ public class ProjectsResource {
 
     public record DocumentView(String id, String projectId, Table layer, String title, String kind, String location,
             String mediaType, long sizeBytes, Instant updatedAt) {
-        static DocumentView of(ProjectDocument d) {
+        public static DocumentView of(ProjectDocument d) {
             return new DocumentView(d.getId(), d.getProjectId(), d.hasLayer() ? Table.of(d.getLayer()) : null, d.getTitle(),
                     d.getKind(), d.getLocation(), Protos.text(d.getMediaType()), d.getSizeBytes(), Protos.time(d.getUpdatedAt()));
         }
@@ -142,7 +145,7 @@ public class ProjectsResource {
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR, Roles.FIELD})
     @Operation(summary = "One project")
     public Uni<ProjectView> get(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
-        return downstream.asCaller(registry).getProject(GetProjectRequest.newBuilder().setId(id).build()).map(ProjectView::of);
+        return access.project(id).map(ProjectView::of);
     }
 
     @GET
@@ -150,7 +153,8 @@ public class ProjectsResource {
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR, Roles.FIELD})
     @Operation(summary = "A project's layers (its synchronised tables), by position")
     public Uni<Layers> layers(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
-        return downstream.asCaller(registry).listProjectLayers(ListProjectLayersRequest.newBuilder().setProjectId(id).build())
+        return access.project(id).flatMap(p -> downstream.asCaller(registry).listProjectLayers(
+                ListProjectLayersRequest.newBuilder().setProjectId(id).build()))
                 .map(ProjectsResource::layers);
     }
 
@@ -171,7 +175,8 @@ public class ProjectsResource {
     @RolesAllowed({Roles.ADMINISTRATOR, Roles.OPERATOR, Roles.FIELD})
     @Operation(summary = "A project's documents")
     public Uni<List<DocumentView>> documents(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
-        return downstream.asCaller(registry).listProjectDocuments(ListProjectDocumentsRequest.newBuilder().setProjectId(id).build())
+        return access.project(id).flatMap(p -> downstream.asCaller(registry).listProjectDocuments(
+                ListProjectDocumentsRequest.newBuilder().setProjectId(id).build()))
                 .map(r -> r.getDocumentsList().stream().map(DocumentView::of).toList());
     }
 

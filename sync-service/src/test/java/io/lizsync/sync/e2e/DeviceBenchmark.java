@@ -1,0 +1,324 @@
+package io.lizsync.sync.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lizsync.proto.registry.v1.CreateUserRequest;
+import io.lizsync.testkit.RssSampler;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The device API's figures (issue 14; a benchmark, not a test: `scripts/bench.sh devices [ROWS]`),
+ * every service its own process on loopback, through the gateway with a field user's session:
+ * a download with nothing new (p50/p99) for a device with a position, among {@code bench.devices}
+ * registered devices of which {@code bench.positioned} hold a position; a full first download of
+ * a {@code bench.rows}-row point layer (rows/s, the gateway's peak RSS); uploads in batches of 100
+ * (rows/s); bytes on the wire per changed row of a delta.
+ */
+class DeviceBenchmark {
+
+    static final int ROWS = Integer.getInteger("bench.rows", 10_000);
+    static final int DEVICES = Integer.getInteger("bench.devices", 100);
+    static final int POSITIONED = Integer.getInteger("bench.positioned", 5);
+    static final int CALLS = Integer.getInteger("bench.calls", 500);
+    static final int WARMUP = Integer.getInteger("bench.warmup", 100);
+    static final int BATCHES = Integer.getInteger("bench.batches", 20);
+    static final int CHANGED = Integer.getInteger("bench.changed", 1000);
+    static final String PASSWORD = "a long bench passphrase";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void deviceFigures() throws Exception {
+        String ddl = """
+                CREATE SCHEMA field;
+                CREATE TABLE field.point (id serial PRIMARY KEY, uid uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
+                    indicator text NOT NULL, value numeric, geom geometry(Point, 2154));
+                INSERT INTO field.point (indicator, value, geom) SELECT 'pluviometry', g %% 1000,
+                    ST_SetSRID(ST_MakePoint(700000 + g %% 1000, 6600000 + g / 1000), 2154) FROM generate_series(1, %d) g;
+                """.formatted(ROWS);
+        try (Mesh mesh = Mesh.start(ddl, "field", List.<String[]>of(new String[] {"field", "point"}));
+                ServiceProcess gateway = ServiceProcess.start("bench-gateway", GatewayIT.GATEWAY_JAR, Map.of(
+                        "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
+                        "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port)))) {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            String base = "http://127.0.0.1:" + gateway.port;
+            RegistryProcess.admin(mesh.channel(mesh.registry.port)).createUser(CreateUserRequest.newBuilder().setLogin("walker")
+                    .setPassword(PASSWORD).addRoles("field").build());
+            String admin = "Bearer " + io.lizsync.testkit.TestKeys.get().token("bench", "administrator");
+            HttpResponse<String> made = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/projects"))
+                    .header("Authorization", admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"bench\",\"title\":\"bench\",\"allowedRoles\":[\"field\"]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, made.statusCode(), made.body());
+            String project = JSON.readTree(made.body()).get("id").asText();
+            HttpResponse<String> layers = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/projects/" + project + "/layers"))
+                    .header("Authorization", admin).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"layers\":[{\"table\":{\"schema\":\"field\",\"table\":\"point\"},"
+                            + "\"editable\":true,\"geometryColumn\":\"geom\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, layers.statusCode(), layers.body());
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"login\":\"walker\",\"password\":\"" + PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, login.statusCode(), login.body());
+            String cookie = login.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("lizsync_session="))
+                    .findFirst().orElseThrow();
+            cookie = cookie.substring(0, cookie.indexOf(';'));
+            String csrf = JSON.readTree(login.body()).get("csrfToken").asText();
+            String rows = base + "/api/v1/projects/" + project + "/layers/field/point/rows";
+
+            String[] devices = new String[DEVICES];
+            for (int i = 0; i < DEVICES; i++) {
+                devices[i] = UUID.randomUUID().toString();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/devices/" + devices[i]))
+                        .header("Cookie", cookie).header("X-CSRF-Token", csrf).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"name\":\"tablet " + i + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+            }
+
+            // A full first download: rows/s and the gateway's peak RSS while it streams.
+            long idleKb = RssSampler.procKb(gateway.pid(), "VmRSS");
+            long fullNanos = 0;
+            long fullBytes = 0;
+            long peakKb;
+            String checkpoint = null;
+            try (RssSampler rss = new RssSampler(Map.of("gateway", gateway.pid()))) {
+                rss.takePeaks();
+                for (int d = 0; d < POSITIONED; d++) {
+                    long t0 = System.nanoTime();
+                    Download full = download(http, rows, cookie, devices[d], null);
+                    long t = System.nanoTime() - t0;
+                    assertEquals(ROWS, full.rows, "the whole layer");
+                    confirm(http, rows, cookie, csrf, devices[d], full.checkpoint);
+                    if (d == 0) {
+                        fullNanos = t;
+                        fullBytes = full.bytes;
+                        checkpoint = full.checkpoint;
+                    }
+                }
+                peakKb = rss.takePeaks().get("gateway");
+            }
+
+            // Nothing new: the device echoes its checkpoint each time.
+            long[] nothing = new long[CALLS];
+            for (int i = -WARMUP; i < CALLS; i++) {
+                long t0 = System.nanoTime();
+                Download d = download(http, rows, cookie, devices[0], checkpoint);
+                long t = System.nanoTime() - t0;
+                assertEquals(0, d.rows);
+                checkpoint = d.checkpoint;
+                if (i >= 0) {
+                    nothing[i] = t;
+                }
+            }
+            Arrays.sort(nothing);
+
+            // The same call to central directly over gRPC (the caller's access token, the device's position), interleaved
+            // with the gateway's: what the gateway's checks (two registry reads, the device's) and REST add.
+            HttpResponse<String> access = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/session/access-token"))
+                    .header("Cookie", cookie).header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, access.statusCode(), access.body());
+            var direct = io.lizsync.proto.sync.v1.DeviceSyncGrpc.newBlockingStub(mesh.channel(mesh.central.port))
+                    .withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(
+                            JSON.readTree(access.body()).get("accessToken").asText()));
+            long[] directNothing = new long[CALLS / 2];
+            long[] viaGateway = new long[CALLS / 2];
+            for (int i = -WARMUP; i < CALLS / 2; i++) {
+                long t0 = System.nanoTime();
+                var chunks = direct.download(io.lizsync.proto.sync.v1.DownloadRequest.newBuilder().setDeviceId(devices[0])
+                        .setSchemaName("field").setTableName("point").setConfirmCheckpoint(checkpoint).build());
+                String cp = null;
+                while (chunks.hasNext()) {
+                    var c = chunks.next();
+                    assertEquals(0, c.getRowsCount());
+                    if (c.getLast()) {
+                        cp = c.getCheckpoint();
+                    }
+                }
+                long t1 = System.nanoTime();
+                Download d = download(http, rows, cookie, devices[0], cp);
+                long t2 = System.nanoTime();
+                checkpoint = d.checkpoint;
+                if (i >= 0) {
+                    directNothing[i] = t1 - t0;
+                    viaGateway[i] = t2 - t1;
+                }
+            }
+            Arrays.sort(directNothing);
+            Arrays.sort(viaGateway);
+            long directFullStart = System.nanoTime();
+            long directRows = 0;
+            String token = "";
+            do {
+                var all = direct.download(io.lizsync.proto.sync.v1.DownloadRequest.newBuilder().setSchemaName("field")
+                        .setTableName("point").setContinuationToken(token).build());
+                token = "";
+                while (all.hasNext()) {
+                    var c = all.next();
+                    directRows += c.getRowsCount();
+                    if (c.getLast()) {
+                        token = c.getContinuationToken();
+                    }
+                }
+            } while (!token.isEmpty());
+            long directFullNanos = System.nanoTime() - directFullStart;
+            assertEquals(ROWS, directRows);
+
+            // Bytes on the wire per changed row.
+            mesh.sql("central", "UPDATE field.point SET value = value + 1 WHERE id <= " + CHANGED);
+            Download delta = download(http, rows, cookie, devices[0], checkpoint);
+            assertEquals(Math.min(CHANGED, ROWS), delta.rows);
+
+            // Uploads in batches of 100.
+            long uploadNanos = 0;
+            for (int b = 0; b < BATCHES; b++) {
+                StringBuilder edits = new StringBuilder("{\"edits\":[");
+                for (int i = 0; i < 100; i++) {
+                    edits.append(i == 0 ? "" : ",").append("{\"op\":\"create\",\"values\":{\"indicator\":\"bench\",\"value\":")
+                            .append(i).append(",\"geom\":\"POINT(").append(700000 + i).append(' ').append(6500000 + b).append(")\"}}");
+                }
+                edits.append("]}");
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rows)).header("Cookie", cookie)
+                        .header("X-CSRF-Token", csrf).header("X-Device-Id", devices[1]).header("Idempotency-Key", "bench-" + b)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(edits.toString()))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                uploadNanos += System.nanoTime() - t0;
+                assertEquals(200, r.statusCode(), r.body());
+                assertTrue(r.body().contains("\"applied\""), r.body());
+            }
+
+            StringBuilder out = new StringBuilder();
+            out.append(String.format("# Devices through the gateway: %d-row point layer, %d registered devices (%d with a position)%n",
+                    ROWS, DEVICES, POSITIONED));
+            out.append("| figure | value |\n|---|---|\n");
+            out.append(String.format("| download with nothing new, p50 | %.2f ms |%n", ms(nothing, 50)));
+            out.append(String.format("| download with nothing new, p99 | %.2f ms |%n", ms(nothing, 99)));
+            out.append(String.format("| nothing new, interleaved: through the gateway p50 / p99 | %.2f / %.2f ms |%n", ms(viaGateway, 50),
+                    ms(viaGateway, 99)));
+            out.append(String.format("| nothing new, interleaved: DeviceSync.Download direct p50 / p99 | %.2f / %.2f ms |%n",
+                    ms(directNothing, 50), ms(directNothing, 99)));
+            out.append(String.format("| full download direct over gRPC (no device) | %.2f s, %.0f rows/s |%n", directFullNanos / 1e9,
+                    ROWS / (directFullNanos / 1e9)));
+            out.append(String.format("| full first download | %.2f s, %.0f rows/s, %.1f MB |%n", fullNanos / 1e9,
+                    ROWS / (fullNanos / 1e9), fullBytes / 1e6));
+            out.append(String.format("| gateway RSS | %d MB idle, peak %d MB during the full downloads |%n", idleKb / 1024, peakKb / 1024));
+            out.append(String.format("| uploads, %d batches of 100 rows | %.0f rows/s |%n", BATCHES, BATCHES * 100 / (uploadNanos / 1e9)));
+            out.append(String.format("| bytes on the wire per changed row (%d changed, answer body) | %d |%n", delta.rows,
+                    delta.bytes / Math.max(1, delta.rows)));
+            Path report = Path.of("target", "bench", "device-bench-" + ROWS + ".txt");
+            Files.createDirectories(report.getParent());
+            Files.writeString(report, out);
+            System.out.println(out);
+        }
+    }
+
+    record Download(long rows, String checkpoint, long bytes, String next) {
+    }
+
+    /** Every page of one answer (following next), as one download. */
+    static Download download(HttpClient http, String rows, String cookie, String device, String checkpoint) throws Exception {
+        Download page = page(http, rows, cookie, device, checkpoint == null ? "" : "?checkpoint="
+                + java.net.URLEncoder.encode(checkpoint, java.nio.charset.StandardCharsets.UTF_8));
+        long count = page.rows;
+        long bytes = page.bytes;
+        while (page.next != null) {
+            page = page(http, rows, cookie, device, "?next=" + java.net.URLEncoder.encode(page.next,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            count += page.rows;
+            bytes += page.bytes;
+        }
+        return new Download(count, page.checkpoint, bytes, null);
+    }
+
+    static Download page(HttpClient http, String rows, String cookie, String device, String query) throws Exception {
+        String url = rows + query;
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie)
+                .header("X-Device-Id", device).timeout(Duration.ofMinutes(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        // Streamed: only the closing fields are kept, the rows are counted as they pass.
+        long count = 0;
+        String cp = null;
+        String next = null;
+        long bytes;
+        try (InputStream in = r.body(); var counting = new CountingStream(in);
+                var parser = JSON.getFactory().createParser(counting)) {
+            String field = null;
+            int depth = 0;
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = parser.nextToken()) != null) {
+                if (t == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    depth++;
+                    if (depth == 2 && "rows".equals(field)) {
+                        count++;
+                    }
+                } else if (t == com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+                    depth--;
+                } else if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && depth == 1) {
+                    field = parser.currentName();
+                } else if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && depth == 1 && "checkpoint".equals(field)) {
+                    cp = parser.getText();
+                } else if (t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING && depth == 1 && "next".equals(field)) {
+                    next = parser.getText();
+                }
+            }
+            bytes = counting.count;
+        }
+        assertTrue(cp != null, "a complete answer");
+        return new Download(count, cp, bytes, next);
+    }
+
+    static void confirm(HttpClient http, String rows, String cookie, String csrf, String device, String checkpoint) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rows.replace("/rows", "/checkpoints")))
+                .header("Cookie", cookie).header("X-CSRF-Token", csrf).header("X-Device-Id", device)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        JSON.writeValueAsString(Map.of("checkpoint", checkpoint)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    private static double ms(long[] sorted, int percentile) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)] / 1e6;
+    }
+
+    /** Counts the bytes read through it. */
+    static final class CountingStream extends java.io.FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+}
