@@ -38,10 +38,24 @@ public final class ToolsVersions {
 
     /** Every tools version, oldest first. */
     public static List<String> all() {
+        List<String> out = new ArrayList<>();
+        versions(LOCATION).forEach(v -> out.add(String.valueOf(v)));
+        return out;
+    }
+
+    /**
+     * The highest migration number under another Flyway {@code location} of the test's classpath
+     * (a service's own schema, e.g. {@code db/registry}), the same way.
+     */
+    public static int latestIn(String location) {
+        return versions(location).last();
+    }
+
+    private static TreeSet<Integer> versions(String location) {
         TreeSet<Integer> versions = new TreeSet<>();
         try {
-            for (URL url : Collections.list(ToolsVersions.class.getClassLoader().getResources(LOCATION))) {
-                for (String name : names(url)) {
+            for (URL url : Collections.list(ToolsVersions.class.getClassLoader().getResources(location))) {
+                for (String name : names(url, location)) {
                     Matcher m = MIGRATION.matcher(name);
                     if (m.find()) {
                         versions.add(Integer.parseInt(m.group(1)));
@@ -52,12 +66,10 @@ public final class ToolsVersions {
             throw new UncheckedIOException(e);
         }
         if (versions.isEmpty()) {
-            throw new IllegalStateException("no tools migration (" + LOCATION + "/V<n>__*.sql) on the classpath:"
-                    + " the test needs module sql");
+            throw new IllegalStateException("no migration (" + location + "/V<n>__*.sql) on the classpath"
+                    + (location.equals(LOCATION) ? ": the test needs module sql" : ""));
         }
-        List<String> out = new ArrayList<>();
-        versions.forEach(v -> out.add(String.valueOf(v)));
-        return out;
+        return versions;
     }
 
     /** Every version after {@code version}, oldest first (what an upgrade from it applies). */
@@ -66,12 +78,12 @@ public final class ToolsVersions {
         return all().stream().filter(v -> Integer.parseInt(v) > from).toList();
     }
 
-    private static List<String> names(URL url) throws IOException {
+    private static List<String> names(URL url, String location) throws IOException {
         if ("jar".equals(url.getProtocol())) {
             JarURLConnection connection = (JarURLConnection) url.openConnection();
             connection.setUseCaches(false);
             try (JarFile jar = connection.getJarFile()) {
-                return jar.stream().map(e -> e.getName()).filter(n -> n.startsWith(LOCATION + "/")).toList();
+                return jar.stream().map(e -> e.getName()).filter(n -> n.startsWith(location + "/")).toList();
             }
         }
         if ("file".equals(url.getProtocol())) {
