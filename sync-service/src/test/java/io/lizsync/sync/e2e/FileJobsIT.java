@@ -172,6 +172,10 @@ class FileJobsIT {
         HttpResponse<String> unknown = http.send(request("/api/v1/jobs/files-5f0c2a4e-1b2c-4d3e-8f90-0123456789ab", "operator")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, unknown.statusCode(), unknown.body());
+        HttpResponse<String> noReport = http.send(request("/api/v1/files/reports/files-5f0c2a4e-1b2c-4d3e-8f90-0123456789ab",
+                "operator").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, noReport.statusCode(), noReport.body());
+        assertTrue(noReport.headers().firstValue("content-type").orElse("").startsWith("application/problem+json"), noReport.body());
         HttpResponse<String> badEndpoint = post("/api/v1/files/projects/send-to-clone", "operator", "{\"endpoint\": \"nowhere\"}");
         assertEquals(400, badEndpoint.statusCode(), badEndpoint.body());
     }
