@@ -54,14 +54,18 @@ public class OverviewFeed {
     public Multi<Update> watch(Caller caller) {
         return Multi.createFrom().emitter(emitter -> {
             Watcher w = new Watcher(emitter, caller);
-            watchers.add(w);
             emitter.onTermination(() -> {
                 watchers.remove(w);
                 stopWhenIdle();
             });
-            Update known = last;
-            if (known != null) {
-                emitter.emit(known);
+            // Joined and given the last update under the publisher's lock: an update published
+            // meanwhile reaches the newcomer once, not twice (as the last known and as news).
+            synchronized (this) {
+                watchers.add(w);
+                Update known = last;
+                if (known != null) {
+                    emitter.emit(known);
+                }
             }
             start();
         });
@@ -117,7 +121,7 @@ public class OverviewFeed {
         });
     }
 
-    private void publish(Update update) {
+    private synchronized void publish(Update update) {
         if (Objects.equals(update, last)) {
             return;
         }
