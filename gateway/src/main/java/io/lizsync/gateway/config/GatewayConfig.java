@@ -34,6 +34,25 @@ public interface GatewayConfig {
     @WithDefault("500")
     int maxPageSize();
 
+    /** The device flow's checks ({@code lizsync.gateway.devices.*}). */
+    Devices devices();
+
+    /** The device flow's checks (ADR 0021). */
+    interface Devices {
+
+        /**
+         * How long the registry's answers to a device request's checks (the caller's projects, a
+         * project's layers, the device's owner and state) are kept: a grant revoked or a device
+         * blocked other than through this gateway is refused at most this late. 0 asks every time.
+         */
+        @WithDefault("PT5S")
+        Duration checksTtl();
+
+        /** How many such answers are kept. */
+        @WithDefault("10000")
+        int checksCacheSize();
+    }
+
     /** The web dashboard ({@code ui/}). */
     Dashboard dashboard();
 

@@ -56,6 +56,9 @@ public class DevicesPage {
     @Inject
     UiErrors errors;
 
+    @Inject
+    io.lizsync.gateway.rest.devices.LayerAccess access;
+
     /** A device as listed. */
     @TemplateData
     public record DeviceRow(String id, String name, String user, Moment registered, Moment lastSeen, boolean blocked,
@@ -70,6 +73,7 @@ public class DevicesPage {
         ui.checkCsrf(csrf);
         Chrome chrome = ui.chrome("devices", "Devices");
         return downstream.asCaller(registry).blockDevice(BlockDeviceRequest.newBuilder().setId(id).build())
+                .invoke(d -> access.forget(id))
                 .map(d -> Html.seeOther("/ui/devices?done=device-blocked"))
                 .onFailure().recoverWithItem(e -> errors.page(chrome, e));
     }
@@ -98,6 +102,7 @@ public class DevicesPage {
                     "Forgetting was not confirmed: tick the confirmation box to forget the device.")));
         }
         return DevicesResource.forget(downstream.asCaller(registry), downstream.asCaller(sync), id)
+                .invoke(f -> access.forget(id))
                 .map(f -> Html.seeOther("/ui/devices?done=device-forgotten"))
                 .onFailure().recoverWithItem(e -> errors.page(chrome, e));
     }

@@ -56,6 +56,9 @@ public class DevicesResource {
     @Inject
     Downstream downstream;
 
+    @Inject
+    io.lizsync.gateway.rest.devices.LayerAccess access;
+
     public record DeviceView(String id, String name, String userId, Instant registeredAt, Instant lastSeenAt,
             boolean blocked, Instant blockedAt) {
         static DeviceView of(Device d) {
@@ -112,7 +115,9 @@ public class DevicesResource {
     @RolesAllowed(Roles.ADMINISTRATOR)
     @Operation(summary = "Block a device: every request naming it is refused (403) until it is unblocked")
     public Uni<DeviceView> block(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
-        return downstream.asCaller(registry).blockDevice(BlockDeviceRequest.newBuilder().setId(id).build()).map(DeviceView::of);
+        // The device flow's kept checks of this device go: it is refused from the next request on.
+        return downstream.asCaller(registry).blockDevice(BlockDeviceRequest.newBuilder().setId(id).build())
+                .invoke(d -> access.forget(id)).map(DeviceView::of);
     }
 
     @POST
@@ -129,7 +134,7 @@ public class DevicesResource {
     @Operation(summary = "Forget a device: central drops its download positions, the registry the device (its UUID may"
             + " register again, as a new device that downloads everything)")
     public Uni<Forgotten> forget(@PathParam("id") @Pattern(regexp = Ids.UUID, message = Ids.UUID_MESSAGE) String id) {
-        return forget(downstream.asCaller(registry), downstream.asCaller(sync), id);
+        return forget(downstream.asCaller(registry), downstream.asCaller(sync), id).invoke(f -> access.forget(id));
     }
 
     /**

@@ -167,7 +167,7 @@ public class ProjectsResource {
             @Valid @NotNull Layers body) {
         return downstream.asCaller(registry).setProjectTables(SetProjectTablesRequest.newBuilder().setProjectId(id)
                 .addAllLayers(body.layers().stream().map(Layer::proto).toList()).build())
-                .map(ProjectsResource::layers);
+                .invoke(r -> access.forget(id)).map(ProjectsResource::layers);
     }
 
     @GET
