@@ -85,6 +85,37 @@ public final class Db {
         }
     }
 
+    /**
+     * Ends a read whose transaction was begun by a plain statement (so that it could be pipelined
+     * with others, {@link #send}): closes the cursor and its statement, ends the transaction
+     * ({@code inTransaction}: begun, or sent to begin) and gives the connection back, all quietly
+     * (a ROLLBACK fails only on a connection that is gone, and the transaction dies with it).
+     */
+    public static void endRead(io.vertx.mutiny.sqlclient.Cursor cursor, io.vertx.mutiny.sqlclient.PreparedStatement statement,
+            SqlConnection c, boolean inTransaction) {
+        try {
+            if (cursor != null) {
+                await(cursor.close());
+            }
+            if (statement != null) {
+                await(statement.close());
+            }
+        } catch (RuntimeException ignored) {
+            // The connection may be gone; the transaction dies with it.
+        }
+        if (c == null) {
+            return;
+        }
+        try {
+            if (inTransaction) {
+                await(c.query("ROLLBACK").execute());
+            }
+        } catch (RuntimeException ignored) {
+            // The connection is gone.
+        }
+        abandon(null, c);
+    }
+
     /** Work on one connection without a transaction (each statement commits by itself). */
     public static <T> T withConnection(Pool pool, TxWork<T> work) throws Exception {
         SqlConnection c = await(pool.getConnection());

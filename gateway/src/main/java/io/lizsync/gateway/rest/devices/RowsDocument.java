@@ -1,11 +1,11 @@
 package io.lizsync.gateway.rest.devices;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.lizsync.proto.sync.v1.DeviceRow;
 import io.lizsync.proto.sync.v1.DownloadChunk;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,37 +15,48 @@ import java.util.List;
  * checkpoint, the continuation token and {@code "complete": true}. A device that did not read the
  * closing part (a dropped connection) has no checkpoint and asks again: nothing is lost. Only the
  * removed uids of one page are held in memory.
+ *
+ * <p>Written as bytes (ADR 0021): each row's JSON is copied from central's message as the UTF-8 it
+ * arrived in (PostgreSQL wrote it; it is never decoded, parsed or re-encoded here), the strings
+ * around it quoted with Jackson's encoder. Give it a buffered stream: it writes small pieces.
  */
 public final class RowsDocument implements AutoCloseable {
 
-    /** Never closes what is open (a cut answer must not look whole), never closes the response's stream. */
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_CONTENT)
-            .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
-    private final JsonGenerator out;
+    private static final byte[] ROW_UID = ascii("{\"uid\":");
+    private static final byte[] ROW_VERSION = ascii(",\"version\":");
+    private static final byte[] ROW_JSON = ascii(",\"row\":");
+    private static final byte[] NULL = ascii("null");
+    private final OutputStream out;
     private final List<String> removed = new ArrayList<>();
     private boolean reset;
     private long rows;
 
     public RowsDocument(OutputStream stream, String schema, String table) throws IOException {
-        out = JSON.createGenerator(stream);
-        out.writeStartObject();
-        out.writeObjectFieldStart("layer");
-        out.writeStringField("schema", schema);
-        out.writeStringField("table", table);
-        out.writeEndObject();
-        out.writeArrayFieldStart("rows");
+        out = stream;
+        out.write(ascii("{\"layer\":{\"schema\":"));
+        string(schema);
+        out.write(ascii(",\"table\":"));
+        string(table);
+        out.write(ascii("},\"rows\":["));
     }
 
     /** Writes a chunk's rows and keeps its removals; writes the end when the chunk is the last. */
     public void add(DownloadChunk chunk) throws IOException {
         for (DeviceRow r : chunk.getRowsList()) {
-            out.writeStartObject();
-            out.writeStringField("uid", r.getUid());
-            out.writeStringField("version", r.getVersion());
-            out.writeFieldName("row");
-            out.writeRawValue(r.getRowJson().isEmpty() ? "null" : r.getRowJson());
-            out.writeEndObject();
+            if (rows > 0) {
+                out.write(',');
+            }
+            out.write(ROW_UID);
+            string(r.getUid());
+            out.write(ROW_VERSION);
+            string(r.getVersion());
+            out.write(ROW_JSON);
+            if (r.getRowJsonBytes().isEmpty()) {
+                out.write(NULL);
+            } else {
+                r.getRowJsonBytes().writeTo(out);
+            }
+            out.write('}');
             rows++;
         }
         removed.addAll(chunk.getRemovedUidsList());
@@ -57,35 +68,47 @@ public final class RowsDocument implements AutoCloseable {
     }
 
     private void end(DownloadChunk last) throws IOException {
-        out.writeEndArray();
-        out.writeArrayFieldStart("removed");
-        for (String uid : removed) {
-            out.writeString(uid);
+        out.write(ascii("],\"removed\":["));
+        for (int i = 0; i < removed.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            string(removed.get(i));
         }
-        out.writeEndArray();
-        out.writeBooleanField("reset", reset);
-        out.writeNumberField("rowCount", rows);
-        out.writeStringField("structureVersion", last.getStructureVersion());
-        if (last.getCheckpoint().isEmpty()) {
-            out.writeNullField("checkpoint");
+        out.write(ascii("],\"reset\":" + reset + ",\"rowCount\":" + rows + ",\"structureVersion\":"));
+        string(last.getStructureVersion());
+        out.write(ascii(",\"checkpoint\":"));
+        nullable(last.getCheckpoint());
+        out.write(ascii(",\"next\":"));
+        nullable(last.getContinuationToken());
+        out.write(ascii(",\"complete\":true}"));
+    }
+
+    private void nullable(String s) throws IOException {
+        if (s.isEmpty()) {
+            out.write(NULL);
         } else {
-            out.writeStringField("checkpoint", last.getCheckpoint());
+            string(s);
         }
-        if (last.getContinuationToken().isEmpty()) {
-            out.writeNullField("next");
-        } else {
-            out.writeStringField("next", last.getContinuationToken());
-        }
-        out.writeBooleanField("complete", true);
-        out.writeEndObject();
+    }
+
+    private void string(String s) throws IOException {
+        out.write('"');
+        out.write(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+        out.write('"');
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     public long rows() {
         return rows;
     }
 
+    /** Flushes what was written; never closes the response's stream, never closes what is open (a cut answer stays cut). */
     @Override
     public void close() throws IOException {
-        out.close();
+        out.flush();
     }
 }

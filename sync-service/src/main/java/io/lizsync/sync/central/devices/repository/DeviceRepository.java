@@ -15,19 +15,32 @@ public final class DeviceRepository {
     }
 
     /**
-     * Moves a device's position to a checkpoint it confirmed. Committed without waiting for the
-     * disk (synchronous_commit off): a confirmation lost in a crash only means rows sent again.
+     * Moves a device's position to a checkpoint it confirmed, in one statement that commits by
+     * itself without waiting for the disk (synchronous_commit off for its own transaction, set in
+     * the statement): a confirmation lost in a crash only means rows sent again.
      */
-    public static void confirm(SqlConnection c, Checkpoint k) {
-        Db.execute(c, "SET LOCAL synchronous_commit = off");
-        Db.query(c, """
-                INSERT INTO lizsync.device_positions (device_id, schema_name, table_name, position_snapshot, area,
-                                                     structure_version, confirmed_at)
-                VALUES ($1::uuid, $2, $3, CAST($4 AS text)::pg_snapshot, $5, $6, clock_timestamp())
-                ON CONFLICT (device_id, schema_name, table_name) DO UPDATE
-                SET position_snapshot = EXCLUDED.position_snapshot, area = EXCLUDED.area,
-                    structure_version = EXCLUDED.structure_version, confirmed_at = EXCLUDED.confirmed_at""",
-                k.deviceId(), k.schema(), k.table(), k.snapshot(), k.area(), k.structureVersion());
+    private static final String CONFIRM = """
+            WITH lizsync_async AS (SELECT set_config('synchronous_commit', 'off', true))
+            INSERT INTO lizsync.device_positions (device_id, schema_name, table_name, position_snapshot, area,
+                                                 structure_version, confirmed_at)
+            SELECT $1::uuid, $2, $3, CAST($4 AS text)::pg_snapshot, $5, $6, clock_timestamp() FROM lizsync_async
+            ON CONFLICT (device_id, schema_name, table_name) DO UPDATE
+            SET position_snapshot = EXCLUDED.position_snapshot, area = EXCLUDED.area,
+                structure_version = EXCLUDED.structure_version, confirmed_at = EXCLUDED.confirmed_at""";
+
+    /** {@link #CONFIRM}, on a client outside any transaction. */
+    public static void confirm(SqlClient c, Checkpoint k) {
+        Db.await(c.preparedQuery(CONFIRM).execute(io.vertx.mutiny.sqlclient.Tuple.from(confirmParams(k))));
+    }
+
+    /** {@link #CONFIRM} sent without waiting (pipelined before a download's transaction), outside any transaction. */
+    public static java.util.concurrent.CompletableFuture<io.vertx.mutiny.sqlclient.RowSet<Row>> sendConfirm(SqlConnection c,
+            Checkpoint k) {
+        return Db.send(c, CONFIRM, confirmParams(k));
+    }
+
+    private static Object[] confirmParams(Checkpoint k) {
+        return new Object[] {k.deviceId(), k.schema(), k.table(), k.snapshot(), k.area(), k.structureVersion()};
     }
 
     /**
@@ -38,18 +51,26 @@ public final class DeviceRepository {
     public record Start(String snapshot, long prunedBelow, DownloadPlan.Position position, boolean truncated) {
     }
 
-    public static Start start(SqlConnection c, String deviceId, TableRef table) {
-        Row r = Db.query(c, """
-                SELECT pg_current_snapshot()::text, (SELECT h.pruned_below::text::bigint FROM lizsync.log_horizon h),
-                       p.position_snapshot::text, pg_snapshot_xmin(p.position_snapshot)::text::bigint, p.area,
-                       p.structure_version,
-                       p.position_snapshot IS NOT NULL AND EXISTS (SELECT 1 FROM audit.logged_actions l
-                           WHERE l.transaction_id >= pg_snapshot_xmin(p.position_snapshot)
-                             AND NOT pg_visible_in_snapshot(l.transaction_id, p.position_snapshot)
-                             AND l.schema_name = $2 AND l.table_name = $3 AND l.action = 'T')
-                FROM (SELECT 1) AS one
-                LEFT JOIN lizsync.device_positions p ON p.device_id = $1::uuid AND p.schema_name = $2
-                     AND p.table_name = $3""", deviceId, table.schema(), table.table()).iterator().next();
+    private static final String START = """
+            SELECT pg_current_snapshot()::text, (SELECT h.pruned_below::text::bigint FROM lizsync.log_horizon h),
+                   p.position_snapshot::text, pg_snapshot_xmin(p.position_snapshot)::text::bigint, p.area,
+                   p.structure_version,
+                   p.position_snapshot IS NOT NULL AND EXISTS (SELECT 1 FROM audit.logged_actions l
+                       WHERE l.transaction_id >= pg_snapshot_xmin(p.position_snapshot)
+                         AND NOT pg_visible_in_snapshot(l.transaction_id, p.position_snapshot)
+                         AND l.schema_name = $2 AND l.table_name = $3 AND l.action = 'T')
+            FROM (SELECT 1) AS one
+            LEFT JOIN lizsync.device_positions p ON p.device_id = $1::uuid AND p.schema_name = $2
+                 AND p.table_name = $3""";
+
+    /** {@link Start}'s statement sent without waiting; read its answer with {@link #start(io.vertx.mutiny.sqlclient.RowSet)}. */
+    public static java.util.concurrent.CompletableFuture<io.vertx.mutiny.sqlclient.RowSet<Row>> sendStart(SqlConnection c,
+            String deviceId, TableRef table) {
+        return Db.send(c, START, deviceId, table.schema(), table.table());
+    }
+
+    public static Start start(io.vertx.mutiny.sqlclient.RowSet<Row> rs) {
+        Row r = rs.iterator().next();
         Long horizon = r.getLong(1);
         DownloadPlan.Position position = r.getString(2) == null ? null
                 : new DownloadPlan.Position(r.getString(2), r.getLong(3), r.getString(4), r.getString(5));

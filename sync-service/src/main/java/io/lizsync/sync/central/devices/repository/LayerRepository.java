@@ -6,7 +6,9 @@ import io.lizsync.sync.central.exchange.service.ExchangeException;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +18,7 @@ public final class LayerRepository {
     private LayerRepository() {
     }
 
-    /** The layer's shape; NOT_FOUND when the table is not synchronised (or does not exist). */
-    public static LayerShape describe(SqlClient c, TableRef table) {
-        var rs = Db.await(c.preparedQuery("""
+    private static final String DESCRIBE = """
                 SELECT a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
                        (a.attgenerated <> '' OR a.attidentity <> ''
                         OR (coalesce(a.attnum = ANY (k.conkey), false) AND a.atthasdef AND a.attname <> r.uid_column)),
@@ -35,7 +35,21 @@ public final class LayerRepository {
                 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
                 LEFT JOIN pg_constraint k ON k.conrelid = t.oid AND k.contype = 'p'
                 WHERE r.schema_name = $1 AND r.table_name = $2
-                ORDER BY a.attnum""").execute(io.vertx.mutiny.sqlclient.Tuple.of(table.schema(), table.table())));
+                ORDER BY a.attnum""";
+
+    /** The layer's shape; NOT_FOUND when the table is not synchronised (or does not exist). */
+    public static LayerShape describe(SqlClient c, TableRef table) {
+        return shape(table, Db.await(c.preparedQuery(DESCRIBE).execute(io.vertx.mutiny.sqlclient.Tuple.of(table.schema(),
+                table.table()))));
+    }
+
+    /** The description's statement sent without waiting (pipelined); read it with {@link #shape}. */
+    public static java.util.concurrent.CompletableFuture<RowSet<Row>> sendDescribe(SqlConnection c, TableRef table) {
+        return Db.send(c, DESCRIBE, table.schema(), table.table());
+    }
+
+    /** The layer's shape from the description's answer; NOT_FOUND when it is empty. */
+    public static LayerShape shape(TableRef table, RowSet<Row> rs) {
         List<LayerShape.Column> columns = new ArrayList<>();
         List<String> keyNames = new ArrayList<>();
         List<Integer> keyOrder = new ArrayList<>();

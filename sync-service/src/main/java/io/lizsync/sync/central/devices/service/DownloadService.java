@@ -13,7 +13,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.PreparedStatement;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -60,45 +59,40 @@ public class DownloadService {
     public PageStream open(Ask ask) throws Exception {
         String device = ask.deviceId() == null || ask.deviceId().isEmpty() ? null : DownloadTokens.deviceId(ask.deviceId());
         int pageSize = DownloadPlan.pageSize(ask.pageSize());
-        LayerShape layer = LayerRepository.describe(pool, ask.table());
-        if (!ask.structureVersion().isEmpty() && !ask.structureVersion().equals(layer.structureVersion())) {
-            throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "layer " + ask.table()
-                    + " changed structure since the device described it: describe the layer again and download it"
-                    + " again (structure version " + layer.structureVersion() + ")");
-        }
-        String area = area(ask.area(), layer);
+        Checkpoint confirm = null;
         if (!ask.confirm().isEmpty()) {
             if (device == null) {
                 throw new IllegalArgumentException("confirm_checkpoint needs the device_id it belongs to");
             }
-            Checkpoint k = DownloadTokens.checkpoint(ask.confirm(), device, ask.table().schema(), ask.table().table());
-            Db.inTransaction(pool, c -> {
-                DeviceRepository.confirm(c, k);
-                return null;
-            });
+            confirm = DownloadTokens.checkpoint(ask.confirm(), device, ask.table().schema(), ask.table().table());
         }
         String tokenDevice = device == null ? "" : device;
         Continuation next = ask.continuation().isEmpty() ? null
                 : DownloadTokens.continuation(ask.continuation(), tokenDevice, ask.table().schema(), ask.table().table());
-        if (next != null && !java.util.Objects.equals(next.checkpoint().area(), area)) {
-            throw new IllegalArgumentException("continuation_token: of an answer for another area; ask the same"
-                    + " area until the answer's last page");
-        }
-        if (next != null && !next.checkpoint().structureVersion().equals(layer.structureVersion())) {
-            throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "layer " + ask.table()
-                    + " changed structure during the download: describe the layer again and download it again");
-        }
-        PageStream page = new PageStream(layer, pageSize);
+        PageStream page = new PageStream(pageSize);
         try {
-            page.open(device, tokenDevice, area, next);
-        } catch (RuntimeException e) {
+            page.open(device, tokenDevice, ask, confirm, next);
+        } catch (Exception | Error e) {
             page.close();
             throw e;
         }
         return page;
     }
 
-    private String area(AreaAsk ask, LayerShape layer) {
+    /** Refuses a device's structure version, or a continuation's, that is not the layer's now. */
+    private static void checkStructure(Ask ask, LayerShape layer, Continuation next) {
+        if (!ask.structureVersion().isEmpty() && !ask.structureVersion().equals(layer.structureVersion())) {
+            throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "layer " + ask.table()
+                    + " changed structure since the device described it: describe the layer again and download it"
+                    + " again (structure version " + layer.structureVersion() + ")");
+        }
+        if (next != null && !next.checkpoint().structureVersion().equals(layer.structureVersion())) {
+            throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "layer " + ask.table()
+                    + " changed structure during the download: describe the layer again and download it again");
+        }
+    }
+
+    private static String area(SqlConnection c, AreaAsk ask, LayerShape layer) {
         if (ask == null) {
             return null;
         }
@@ -114,15 +108,15 @@ public class DownloadService {
             throw new IllegalArgumentException("area: a WKT polygon or a bounding box of 4 numbers (min x, min y,"
                     + " max x, max y)");
         }
-        return DeviceRepository.area(pool, ask.wkt(), ask.bbox(), srid, layer.srid());
+        return DeviceRepository.area(c, ask.wkt(), ask.bbox(), srid, layer.srid());
     }
 
     /** The chunks of one page, read as they are consumed; the last one carries {@link #end()}. */
     public final class PageStream implements Iterator<List<Item>>, AutoCloseable {
-        private final LayerShape layer;
         private final int pageSize;
+        private LayerShape layer;
         private SqlConnection c;
-        private Transaction tx;
+        private boolean inTransaction;
         private PreparedStatement statement;
         private Cursor cursor;
         private Checkpoint checkpoint;
@@ -136,18 +130,38 @@ public class DownloadService {
         private boolean done;
         private End end;
 
-        PageStream(LayerShape layer, int pageSize) {
-            this.layer = layer;
+        PageStream(int pageSize) {
             this.pageSize = pageSize;
         }
 
-        void open(String deviceId, String tokenDevice, String area, Continuation next) {
+        /**
+         * One round trip to the database for what a page starts from, pipelined on one connection:
+         * the echoed checkpoint's confirmation (a statement of its own, committed before the
+         * read's snapshot is taken, so the read sees the position it set), the read-only REPEATABLE
+         * READ transaction, the layer's description and the download's start (read in that
+         * transaction's snapshot, the answer's checkpoint).
+         */
+        void open(String deviceId, String tokenDevice, Ask ask, Checkpoint confirm, Continuation next) {
             device = deviceId != null;
-            TableRef table = layer.table();
+            TableRef table = ask.table();
             c = Db.await(pool.getConnection());
-            tx = Db.await(c.begin());
-            Db.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            DeviceRepository.Start start = DeviceRepository.start(c, deviceId == null ? NO_DEVICE : deviceId, table);
+            var confirmed = confirm == null ? null : DeviceRepository.sendConfirm(c, confirm);
+            var began = Db.send(c, "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            inTransaction = true;
+            var described = LayerRepository.sendDescribe(c, table);
+            var started = DeviceRepository.sendStart(c, deviceId == null ? NO_DEVICE : deviceId, table);
+            if (confirmed != null) {
+                Db.await(confirmed);
+            }
+            Db.await(began);
+            layer = LayerRepository.shape(table, Db.await(described));
+            DeviceRepository.Start start = DeviceRepository.start(Db.await(started));
+            checkStructure(ask, layer, next);
+            String area = area(c, ask.area(), layer);
+            if (next != null && !java.util.Objects.equals(next.checkpoint().area(), area)) {
+                throw new IllegalArgumentException("continuation_token: of an answer for another area; ask the same"
+                        + " area until the answer's last page");
+            }
             String after = null;
             if (next != null) {
                 checkpoint = next.checkpoint();
@@ -220,10 +234,11 @@ public class DownloadService {
 
         @Override
         public synchronized void close() {
-            Db.endRead(cursor, statement, tx, c);
+            // A read-only transaction: ending it either way is the same; the connection goes back without one.
+            Db.endRead(cursor, statement, c, inTransaction);
             cursor = null;
             statement = null;
-            tx = null;
+            inTransaction = false;
             c = null;
         }
     }

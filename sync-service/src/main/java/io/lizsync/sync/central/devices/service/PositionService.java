@@ -1,7 +1,6 @@
 package io.lizsync.sync.central.devices.service;
 
 import io.lizsync.sync.central.devices.repository.DeviceRepository;
-import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,10 +22,7 @@ public class PositionService {
             throw new IllegalArgumentException("checkpoint: required (the last chunk of a complete answer carries it)");
         }
         var k = DownloadTokens.checkpoint(checkpoint, device);
-        Db.inTransaction(pool, c -> {
-            DeviceRepository.confirm(c, k);
-            return null;
-        });
+        DeviceRepository.confirm(pool, k);
         return new TableRef(k.schema(), k.table());
     }
 
