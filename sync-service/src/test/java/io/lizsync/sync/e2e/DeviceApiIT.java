@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * cookie, sees its project, describes a layer and downloads deltas for the seed's devices A, B and
  * C; an answer cut by a proxy loses nothing; uploads are idempotent, validated by field and reach
  * the clone; a clone's edit reaches the device; a layer of a project not granted, a blocked device
- * and another user's device are 403s.
+ * and another user's device are 403s; a layer's document (file-service's media store) downloads
+ * whole and resumes with Range.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeviceApiIT {
@@ -51,7 +52,11 @@ class DeviceApiIT {
     static final String PASSWORD = "a long field passphrase";
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static final Path FILES_JAR = Path.of("..", "file-service", "target", "quarkus-app", "quarkus-run.jar");
+
     static Mesh mesh;
+    static ServiceProcess files;
+    static Path filesWork;
     static ServiceProcess gateway;
     static TcpProxy proxy;
     static String project;
@@ -65,9 +70,12 @@ class DeviceApiIT {
     @BeforeAll
     static void start() throws Exception {
         mesh = Mesh.start(DDL, "obs", List.<String[]>of(new String[] {"obs", "observation"}), "clone-a");
+        filesWork = java.nio.file.Files.createTempDirectory("lizsync-device-files-");
+        files = ServiceProcess.start("device-files", FILES_JAR, Map.of("LIZSYNC_FILES_WORK_DIR", filesWork.toString()));
         gateway = ServiceProcess.start("gateway", GATEWAY_JAR, Map.of(
                 "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
-                "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port)));
+                "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port),
+                "QUARKUS_GRPC_CLIENTS_FILES_PORT", Integer.toString(files.port)));
         proxy = new TcpProxy(gateway.port);
         var registry = RegistryProcess.admin(mesh.channel(mesh.registry.port));
         for (String login : List.of("fred", "gina")) {
@@ -80,7 +88,7 @@ class DeviceApiIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {proxy, gateway, mesh}) {
+        for (AutoCloseable c : new AutoCloseable[] {proxy, gateway, files, mesh}) {
             try {
                 if (c != null) {
                     c.close();
@@ -346,5 +354,53 @@ class DeviceApiIT {
         assertTrue(download(C, null).get("reset").asBoolean());
         var logout = send(as(fred, request(gateway.port, "/api/v1/session").DELETE()));
         assertEquals(204, logout.statusCode());
+    }
+
+    @Test
+    @Order(5)
+    void aLayersDocumentDownloadsWholeAndResumesWithRange() throws Exception {
+        // A file in file-service's media store for project "rain", described as a document of the layer.
+        byte[] content = new byte[300_000];
+        new java.util.Random(14).nextBytes(content);
+        Path file = filesWork.resolve("media/rain/docs/map.pdf");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, content);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        var added = send(admin(json("/api/v1/projects/" + project + "/documents", "POST", "{\"title\":\"Map\",\"kind\":\"file\","
+                + "\"location\":\"docs/map.pdf\",\"mediaType\":\"application/pdf\",\"sizeBytes\":300000,"
+                + "\"layer\":{\"schema\":\"obs\",\"table\":\"observation\"}}")));
+        assertEquals(201, added.statusCode(), added.body());
+        String document = JSON.readTree(added.body()).get("id").asText();
+        Session gina = login("gina");
+        var listed = send(as(gina, request(gateway.port, "/api/v1/projects/" + project + LAYER + "/documents").GET()));
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertTrue(listed.body().contains(document), listed.body());
+        String content0 = "/api/v1/projects/" + project + "/documents/" + document + "/content";
+
+        var whole = HTTP.send(as(gina, request(gateway.port, content0).GET()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, whole.statusCode());
+        assertTrue(java.util.Arrays.equals(content, whole.body()), "the whole file, byte for byte");
+        assertEquals("\"" + sha + "\"", whole.headers().firstValue("etag").orElseThrow());
+        assertEquals("bytes", whole.headers().firstValue("accept-ranges").orElseThrow());
+
+        // A download cut at 123 456 bytes resumes from there: 206 with the rest only.
+        var rest = HTTP.send(as(gina, request(gateway.port, content0).header("Range", "bytes=123456-").GET()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, rest.statusCode());
+        assertEquals("bytes 123456-299999/300000", rest.headers().firstValue("content-range").orElseThrow());
+        assertTrue(java.util.Arrays.equals(java.util.Arrays.copyOfRange(content, 123_456, 300_000), rest.body()),
+                "the rest of the file, byte for byte");
+        byte[] joined = new byte[300_000];
+        System.arraycopy(whole.body(), 0, joined, 0, 123_456);
+        System.arraycopy(rest.body(), 0, joined, 123_456, rest.body().length);
+        assertEquals(sha, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(joined)));
+
+        // Past the end: 416 with the size; a project not granted: 403, before file-service is asked.
+        var beyond = send(as(gina, request(gateway.port, content0).header("Range", "bytes=300000-").GET()));
+        assertEquals(416, beyond.statusCode(), beyond.body());
+        assertEquals("bytes */300000", beyond.headers().firstValue("content-range").orElseThrow());
+        var secret = send(as(gina, request(gateway.port, "/api/v1/projects/" + otherProject + "/documents/" + document
+                + "/content").GET()));
+        assertEquals(403, secret.statusCode(), secret.body());
     }
 }
