@@ -72,6 +72,15 @@ public final class Db {
     public static void endRead(io.vertx.mutiny.sqlclient.Cursor cursor, io.vertx.mutiny.sqlclient.PreparedStatement statement,
             Transaction tx, SqlConnection c) {
         try {
+            closeQuietly(cursor, statement);
+        } finally {
+            abandon(tx, c);
+        }
+    }
+
+    private static void closeQuietly(io.vertx.mutiny.sqlclient.Cursor cursor,
+            io.vertx.mutiny.sqlclient.PreparedStatement statement) {
+        try {
             if (cursor != null) {
                 await(cursor.close());
             }
@@ -80,8 +89,6 @@ public final class Db {
             }
         } catch (RuntimeException ignored) {
             // The connection may be gone; the transaction dies with it.
-        } finally {
-            abandon(tx, c);
         }
     }
 
@@ -93,16 +100,7 @@ public final class Db {
      */
     public static void endRead(io.vertx.mutiny.sqlclient.Cursor cursor, io.vertx.mutiny.sqlclient.PreparedStatement statement,
             SqlConnection c, boolean inTransaction) {
-        try {
-            if (cursor != null) {
-                await(cursor.close());
-            }
-            if (statement != null) {
-                await(statement.close());
-            }
-        } catch (RuntimeException ignored) {
-            // The connection may be gone; the transaction dies with it.
-        }
+        closeQuietly(cursor, statement);
         if (c == null) {
             return;
         }

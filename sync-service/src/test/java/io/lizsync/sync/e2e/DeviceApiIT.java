@@ -286,6 +286,19 @@ class DeviceApiIT {
         assertTrue(listed.body().contains("\"blocked\":true"), listed.body());
         assertEquals(200, send(admin(json("/api/v1/devices/" + D + "/unblock", "POST", ""))).statusCode());
         assertEquals(200, send(rows(fred, D, null, gateway.port)).statusCode());
+        // Blocked on the registry itself (not through the gateway, whose checks of D are kept): refused within the
+        // kept checks' lifetime (lizsync.gateway.devices.checks-ttl, 5 s), never later.
+        RegistryProcess.admin(mesh.channel(mesh.registry.port)).blockDevice(
+                io.lizsync.proto.registry.v1.BlockDeviceRequest.newBuilder().setId(D).build());
+        long blockedAt = System.nanoTime();
+        int status;
+        while ((status = send(rows(fred, D, null, gateway.port)).statusCode()) == 200) {
+            assertTrue(System.nanoTime() - blockedAt < Duration.ofSeconds(6).toNanos(), "still served 6 s after the block");
+            Thread.sleep(200);
+        }
+        assertEquals(403, status);
+        assertEquals(200, send(admin(json("/api/v1/devices/" + D + "/unblock", "POST", ""))).statusCode());
+        assertEquals(200, send(rows(fred, D, null, gateway.port)).statusCode());
         // Bad input names its field.
         for (String[] bad : List.of(new String[] {"{\"indicator\":\"x\",\"geom\":\"POINT(1 nope)\"}", "edits[0].values.geom"},
                 new String[] {"{\"indicator\":\"x\",\"nope\":1}", "edits[0].values.nope"},
