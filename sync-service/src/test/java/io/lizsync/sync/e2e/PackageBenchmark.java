@@ -56,7 +56,8 @@ import org.junit.jupiter.api.Test;
  * build and the deploy at N and at N/10 rows (fresh processes for each size), to show whether it
  * grows with the package. Each pair of processes first builds and deploys once, unmeasured but
  * shown (the first round after start pays class loading, JIT and first connections; the services
- * run for days): the measured round is the second. Where the time goes: the progress messages of both calls, and the
+ * run for days); then {@code -Dbench.rounds} measured rounds (3 up to 200 000 rows, else 1), each
+ * after a round of the reference, and the ratio of the medians. Where the time goes: the progress messages of both calls, and the
  * statements of at least {@value #SLOW} from the servers' logs for ours and for the reference.
  * Results go to stdout and target/bench/package-bench.txt.
  */
@@ -88,7 +89,8 @@ class PackageBenchmark {
     private record Run(int rows, long tableBytes, long buildNanos, long deployNanos, PackageInfo pkg,
             Map<String, Long> buildPhases, Map<String, Long> deployPhases, Map<String, Memory> memory,
             List<String> buildSlow, List<String> deploySlow, long firstBuildNanos, long firstDeployNanos,
-            Map<String, Long> firstBuildPhases, Map<String, Long> firstDeployPhases) {
+            Map<String, Long> firstBuildPhases, Map<String, Long> firstDeployPhases, List<Long> oursTotals,
+            List<Long> referenceTotals) {
     }
 
     /**
@@ -195,20 +197,33 @@ class PackageBenchmark {
             restoreEnv.put("PGOPTIONS", "-c maintenance_work_mem=" + RESTORE_MAINTENANCE_WORK_MEM);
             long restoreNanos = timed(() -> ProcessRunner.check(List.of(pgRestore.toString(), "--exit-on-error", "-d",
                     "ref", "-L", list.toString(), dump.toString()), TOOL_TIMEOUT, restoreEnv));
+            // The same again in each measured round, interleaved with ours (into ref1, ref2...: fresh databases).
+            ReferenceRound referenceRound = round -> {
+                String db = "ref" + round;
+                cloneDb.createDatabase(db);
+                long d = timed(() -> ProcessRunner.check(List.of(pgDump.toString(), "-Fc", "-d", centralDb.database(),
+                        "--schema=bench", "-f", dump.toString()), TOOL_TIMEOUT, pgEnv(centralDb)));
+                long r = timed(() -> ProcessRunner.check(List.of(pgRestore.toString(), "--exit-on-error", "-d",
+                        db, "-L", list.toString(), dump.toString()), TOOL_TIMEOUT, restoreEnv));
+                check("reference round " + round + ": rows in the restored table", Integer.toString(rows),
+                        count(cloneDb, db));
+                exec(cloneDb, null, "DROP DATABASE " + db);
+                return d + r;
+            };
             slow.put("pg_restore (clone)", slowSince(cloneDb, cloneMark));
             check("reference: rows in the restored table", Integer.toString(rows), count(cloneDb, "ref"));
             check("reference: rows without geometry", centralNulls, nulls(cloneDb, "ref"));
             check("reference: indexes", indexes(centralDb, null), indexes(cloneDb, "ref"));
 
             // Ours at N rows, then at N/10 (the same table cut down) with fresh processes.
-            Run full = ours("full", rows, tableBytes, false);
+            Run full = ours("full", rows, tableBytes, false, rounds(rows), referenceRound);
             // TRUNCATE and refill rather than DELETE + VACUUM FULL, which keeps the deleted rows that
             // any open snapshot (an autovacuum ANALYZE...) may still see.
             exec(centralDb, null, "SET lizsync.capture = 'off'",
                     "CREATE TEMPORARY TABLE kept AS SELECT * FROM " + TABLE + " WHERE id <= " + small,
                     "TRUNCATE " + TABLE, "INSERT INTO " + TABLE + " SELECT * FROM kept", "DROP TABLE kept",
                     "RESET lizsync.capture", "VACUUM ANALYZE " + TABLE);
-            Run tenth = ours("tenth", small, tableBytes(centralDb), true);
+            Run tenth = ours("tenth", small, tableBytes(centralDb), true, 1, null);
 
             slow.put("BuildPackage (central)", full.buildSlow());
             slow.put("Deploy (clone)", full.deploySlow());
@@ -235,8 +250,26 @@ class PackageBenchmark {
         assertTrue(problems.isEmpty(), "wrong results: " + problems);
     }
 
-    /** Fresh packaging-service and sidecar; builds the schema, deploys the package by id; checks the clone. */
-    private Run ours(String label, int rows, long tableBytes, boolean redeploy) throws Exception {
+    /** One measured round of the reference (pg_dump -Fc + pg_restore), in nanoseconds. */
+    private interface ReferenceRound {
+        long run(int round) throws Exception;
+    }
+
+    /**
+     * Measured rounds (-Dbench.rounds): by default 3 up to 200 000 rows, where one round lasts a
+     * second or so and the noise of a loaded machine would decide a single figure, 1 above.
+     */
+    private static int rounds(int rows) {
+        return Integer.getInteger("bench.rounds", rows <= 200_000 ? 3 : 1);
+    }
+
+    /**
+     * Fresh packaging-service and sidecar; a first round, then {@code rounds} measured rounds, each
+     * after a round of {@code reference} when there is one; builds the schema, deploys the package
+     * by id; checks the clone. Memory, phases and slow statements are those of the last round.
+     */
+    private Run ours(String label, int rows, long tableBytes, boolean redeploy, int rounds, ReferenceRound reference)
+            throws Exception {
         PgCluster centralDb = dbs.get("central");
         PgCluster cloneDb = dbs.get("clone");
         ServiceProcess packaging = null;
@@ -290,6 +323,20 @@ class PackageBenchmark {
             PackageInfo[] first = new PackageInfo[1];
             long firstBuildNanos = timed(() -> first[0] = build(packagingPort, firstBuildPhases));
             long firstDeployNanos = timed(() -> deploy(agent, first[0].getPackageId(), redeploy, firstDeployPhases));
+            List<Long> oursTotals = new ArrayList<>();
+            List<Long> referenceTotals = new ArrayList<>();
+            for (int round = 1; round < rounds; round++) {
+                if (reference != null) {
+                    referenceTotals.add(reference.run(round));
+                }
+                PackageInfo[] p = new PackageInfo[1];
+                long b = timed(() -> p[0] = build(packagingPort, new Phases()));
+                long d = timed(() -> deploy(agent, p[0].getPackageId(), true, new Phases()));
+                oursTotals.add(b + d);
+            }
+            if (reference != null) {
+                referenceTotals.add(reference.run(rounds));
+            }
             try (RssSampler rss = new RssSampler(pids)) {
                 mark(watched, marks, 0);
                 long mark = logMark(centralDb);
@@ -303,6 +350,7 @@ class PackageBenchmark {
                 mark(watched, marks, 2);
                 deploySlow = slowSince(cloneDb, mark);
             }
+            oursTotals.add(buildNanos + deployNanos);
             Map<String, Memory> memory = new LinkedHashMap<>();
             for (var e : watched.entrySet()) {
                 String name = e.getKey();
@@ -320,7 +368,7 @@ class PackageBenchmark {
             check(label + ": indexes", indexes(centralDb, null), indexes(cloneDb, null));
             return new Run(rows, tableBytes, buildNanos, deployNanos, pkg[0], buildPhases.durations(),
                     deployPhases.durations(), memory, buildSlow, deploySlow, firstBuildNanos, firstDeployNanos,
-                    firstBuildPhases.durations(), firstDeployPhases.durations());
+                    firstBuildPhases.durations(), firstDeployPhases.durations(), oursTotals, referenceTotals);
         } finally {
             if (sidecar != null) {
                 sidecar.close();
@@ -404,8 +452,20 @@ class PackageBenchmark {
         results.put("ours: BuildPackage (end to end)", s(full.buildNanos()) + " s");
         results.put("ours: Deploy by id (download included)", s(full.deployNanos()) + " s");
         results.put("ours total", s(ours) + " s");
-        results.put("ratio ours / reference", ratio(ours, reference) + " x (target <= 1.0)");
+        results.put("ratio ours (last round) / reference (first)", ratio(ours, reference) + " x");
         long first = full.firstBuildNanos() + full.firstDeployNanos();
+        if (full.referenceTotals().size() > 1) {
+            long oursMedian = median(full.oursTotals());
+            long referenceMedian = median(full.referenceTotals());
+            StringBuilder each = new StringBuilder();
+            for (int i = 0; i < full.oursTotals().size(); i++) {
+                each.append(i == 0 ? "" : ", ").append(s(full.oursTotals().get(i))).append('/')
+                        .append(s(full.referenceTotals().get(i)));
+            }
+            results.put("measured rounds, ours / reference (s), interleaved", each.toString());
+            results.put("ratio of the medians (" + full.oursTotals().size() + " rounds)", s(oursMedian) + " s / "
+                    + s(referenceMedian) + " s = " + ratio(oursMedian, referenceMedian) + " x (target <= 1.0)");
+        }
         results.put("ours, first round after the services start", s(full.firstBuildNanos()) + " s + "
                 + s(full.firstDeployNanos()) + " s = " + s(first) + " s (" + ratio(first, reference)
                 + " x the reference)");
@@ -597,6 +657,12 @@ class PackageBenchmark {
 
     private static String s(long nanos) {
         return String.format("%.2f", nanos / 1e9);
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static String ratio(long a, long b) {

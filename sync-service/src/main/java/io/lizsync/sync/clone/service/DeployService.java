@@ -53,8 +53,9 @@ public class DeployService {
     private final SyncRunner runner;
     private final CentralLink central;
     private final CloneStore store;
-    private final AgroalDataSource dataSource;
     private final PackageTrust trust;
+    /** One for the process: its tools installer resolves the migrations once, not at each deploy. */
+    private final PackageDeployer deployer;
     private volatile ManagedChannel packaging;
     private final StoredProjectsSync projects;
 
@@ -66,7 +67,7 @@ public class DeployService {
         this.config = config;
         this.runner = runner;
         this.store = store;
-        this.dataSource = dataSource;
+        this.deployer = new PackageDeployer(dataSource);
     }
 
     /**
@@ -108,7 +109,7 @@ public class DeployService {
                             + " holds package " + m.packageId());
                 }
                 PackageDeployer.Central central = central(progress, accessToken, asked.join());
-                var result = new PackageDeployer(dataSource).deploy(archive,
+                var result = deployer.deploy(archive,
                         new PackageDeployer.Options(request.getForce(), request.getNewServerId(), request.getCloneName(),
                                 config.deploy().maintenanceWorkMem().equals("server") ? null
                                         : config.deploy().maintenanceWorkMem(),
