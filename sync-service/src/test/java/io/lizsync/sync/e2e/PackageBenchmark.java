@@ -57,7 +57,8 @@ import org.junit.jupiter.api.Test;
  * grows with the package. Each pair of processes first builds and deploys once, unmeasured but
  * shown (the first round after start pays class loading, JIT and first connections; the services
  * run for days); then {@code -Dbench.rounds} measured rounds (3 up to 200 000 rows, else 1), each
- * after a round of the reference, and the ratio of the medians. Where the time goes: the progress messages of both calls, and the
+ * after a round of the reference, each side after a CHECKPOINT of both servers (untimed), and the
+ * ratio of the medians. Where the time goes: the progress messages of both calls, and the
  * statements of at least {@value #SLOW} from the servers' logs for ours and for the reference.
  * Results go to stdout and target/bench/package-bench.txt.
  */
@@ -180,6 +181,7 @@ class PackageBenchmark {
 
             // Reference: pg_dump -Fc of the schema, pg_restore into a fresh database on the clone server.
             Path dump = scratchFile("lizsync-bench-dump", ".pgdump");
+            settle();
             long centralMark = logMark(centralDb);
             long dumpNanos = timed(() -> ProcessRunner.check(List.of(pgDump.toString(), "-Fc", "-d", centralDb.database(),
                     "--schema=bench", "-f", dump.toString()), TOOL_TIMEOUT, pgEnv(centralDb)));
@@ -201,6 +203,7 @@ class PackageBenchmark {
             ReferenceRound referenceRound = round -> {
                 String db = "ref" + round;
                 cloneDb.createDatabase(db);
+                settle();
                 long d = timed(() -> ProcessRunner.check(List.of(pgDump.toString(), "-Fc", "-d", centralDb.database(),
                         "--schema=bench", "-f", dump.toString()), TOOL_TIMEOUT, pgEnv(centralDb)));
                 long r = timed(() -> ProcessRunner.check(List.of(pgRestore.toString(), "--exit-on-error", "-d",
@@ -330,6 +333,7 @@ class PackageBenchmark {
                     referenceTotals.add(reference.run(round));
                 }
                 PackageInfo[] p = new PackageInfo[1];
+                settle();
                 long b = timed(() -> p[0] = build(packagingPort, new Phases()));
                 long d = timed(() -> deploy(agent, p[0].getPackageId(), true, new Phases()));
                 oursTotals.add(b + d);
@@ -337,6 +341,7 @@ class PackageBenchmark {
             if (reference != null) {
                 referenceTotals.add(reference.run(rounds));
             }
+            settle();
             try (RssSampler rss = new RssSampler(pids)) {
                 mark(watched, marks, 0);
                 long mark = logMark(centralDb);
@@ -657,6 +662,17 @@ class PackageBenchmark {
 
     private static String s(long nanos) {
         return String.format("%.2f", nanos / 1e9);
+    }
+
+    /**
+     * A checkpoint on both servers before each timed side, outside the timing: the dirty pages and
+     * WAL of the previous side (a restore or a deploy of the same table) are not flushed during the
+     * next one, whichever it is.
+     */
+    private void settle() throws Exception {
+        for (PgCluster db : dbs) {
+            exec(db, null, "CHECKPOINT");
+        }
     }
 
     private static long median(List<Long> values) {
