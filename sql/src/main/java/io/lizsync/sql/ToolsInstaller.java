@@ -274,13 +274,15 @@ public final class ToolsInstaller {
                 ps.setString(5, Sql.ident(TOOLS_SCHEMA));
                 ps.setObject(6, null);
                 ps.setInt(7, 0);
-                ps.executeUpdate();
+                ps.addBatch();
                 int rank = 1;
                 for (Resolved m : migrations) {
                     long started = System.nanoTime();
-                    st.execute("SET LOCAL search_path = " + Sql.ident(TOOLS_SCHEMA));
-                    st.execute(migrationText(m.script()));
-                    st.execute("SET LOCAL search_path = DEFAULT");
+                    // One round trip per migration (its search_path set and reset with it); the history
+                    // rows go in one batch at the end: a deploy runs every migration, each round trip
+                    // counts on a busy machine.
+                    st.execute("SET LOCAL search_path = " + Sql.ident(TOOLS_SCHEMA) + ";\n" + migrationText(m.script())
+                            + "\n;\nSET LOCAL search_path = DEFAULT");
                     ps.setInt(1, rank++);
                     ps.setString(2, m.version().getVersion());
                     ps.setString(3, m.description());
@@ -288,9 +290,10 @@ public final class ToolsInstaller {
                     ps.setString(5, m.script());
                     ps.setObject(6, m.checksum());
                     ps.setInt(7, (int) ((System.nanoTime() - started) / 1_000_000));
-                    ps.executeUpdate();
+                    ps.addBatch();
                     installed = m.version().getVersion();
                 }
+                ps.executeBatch();
             }
         }
         return installed;

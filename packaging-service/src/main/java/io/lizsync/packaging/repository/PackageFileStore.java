@@ -146,14 +146,14 @@ public class PackageFileStore {
 
     /**
      * Deletes the archives of builds that never finished (a process stopped mid-build leaves its
-     * work file); returns how many. Run at start, before any build.
+     * work file, and the structure sections pg_dump was writing beside it); returns how many files. Run at start, before any build.
      */
     public int deleteUnfinished() throws IOException {
         int n = 0;
         if (!Files.isDirectory(dir)) {
             return n;
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".building-*.zip")) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".building-*.zip*")) {
             for (Path work : entries) {
                 Files.deleteIfExists(work);
                 n++;

@@ -195,23 +195,21 @@ public final class PackageBuilder {
                 List<PackageManifest.Table> packaged = new ArrayList<>();
                 PackageManifest manifest;
                 String archiveSha;
-                try (PackageArchiveWriter zip = new PackageArchiveWriter(archive, compressionLevel)) {
-                    progress.report("structure", 10, "dumping the structure (pg_dump --section=pre-data)", null, 0);
-                    try (OutputStream out = zip.entry(PackageManifest.PRE_DATA)) {
-                        if (!bySchema) {
-                            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                            for (String s : schemas) {
-                                w.write("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s) + ";\n");
-                            }
-                            w.flush();
-                        }
-                        pgDump.section(snapshot, "pre-data", bySchema, schemas, tables, out);
-                    }
+                // Both structure sections are dumped by pg_dump beside the data COPY, in the same
+                // exported snapshot (it lives until this transaction ends): their entries follow
+                // the data in the archive (the deploy reads entries by name, in its own order).
+                progress.report("structure", 8, "dumping the structure beside the data (pg_dump pre-data, post-data)",
+                        null, 0);
+                try (PgDump.Section preData = pgDump.start(snapshot, "pre-data", bySchema, schemas, tables,
+                        sibling(archive, ".pre-data.sql"));
+                        PgDump.Section postData = pgDump.start(snapshot, "post-data", bySchema, schemas, tables,
+                                sibling(archive, ".post-data.sql"));
+                        PackageArchiveWriter zip = new PackageArchiveWriter(archive, compressionLevel)) {
                     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                     for (int i = 0; i < shapes.size(); i++) {
                         TableShapes.Shape s = shapes.get(i);
                         TableName t = tables.get(i);
-                        int percent = 15 + (int) (70L * i / Math.max(1, shapes.size()));
+                        int percent = 10 + (int) (75L * i / Math.max(1, shapes.size()));
                         progress.report("data", percent, "copying " + t, t, 0);
                         String entry = PackageManifest.dataEntry(i);
                         long rows;
@@ -236,14 +234,24 @@ public final class PackageBuilder {
                         packaged.add(new PackageManifest.Table(t.schema(), t.table(), s.fingerprint(),
                                 s.copyColumns(), rows, entry));
                     }
-                    progress.report("structure", 86, "dumping indexes, constraints and triggers (post-data)", null, 0);
+                    progress.report("structure", 86, "writing the structure, indexes, constraints and triggers", null, 0);
+                    try (OutputStream out = zip.entry(PackageManifest.PRE_DATA)) {
+                        if (!bySchema) {
+                            Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                            for (String s : schemas) {
+                                w.write("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s) + ";\n");
+                            }
+                            w.flush();
+                        }
+                        preData.copyTo(out);
+                    }
                     try (OutputStream out = zip.entry(PackageManifest.POST_DATA)) {
                         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
                         for (String setval : PackageCatalog.sequenceValues(c, bySchema, schemas, tables)) {
                             w.write(setval);
                         }
                         w.flush();
-                        pgDump.section(snapshot, "post-data", bySchema, schemas, tables, out);
+                        postData.copyTo(out);
                     }
                     if (!additional.isBlank()) {
                         try (OutputStream out = zip.entry(PackageManifest.ADDITIONAL_SQL)) {
@@ -279,6 +287,11 @@ public final class PackageBuilder {
                 }
             }
         }
+    }
+
+    /** A scratch file beside the archive (its name starts like the archive's: removed with it after a crash). */
+    private static Path sibling(Path archive, String suffix) {
+        return archive.resolveSibling(archive.getFileName() + suffix);
     }
 
     private static String nz(String s) {

@@ -61,9 +61,14 @@ final class PgDump {
         }
     }
 
-    /** Runs pg_dump for one section in the exported snapshot, streaming its SQL into {@code out}. */
-    void section(String snapshot, String section, boolean bySchema, List<String> schemas, List<TableName> tables,
-            OutputStream out) throws IOException {
+    /**
+     * Starts pg_dump for one section in the exported snapshot, its SQL going to a temporary file
+     * while the build goes on (the data COPY beside it): the two structure sections of a build
+     * cost one pg_dump run of wall time, not two plus the data. The exporting transaction must stay
+     * open until {@link Section#copyTo} has returned.
+     */
+    Section start(String snapshot, String section, boolean bySchema, List<String> schemas, List<TableName> tables,
+            Path file) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--schema-only", "--section=" + section,
                 "--snapshot=" + snapshot, "--no-owner", "--no-privileges", "--no-tablespaces",
                 "--no-security-labels", "--no-publications", "--no-subscriptions", "--quote-all-identifiers"));
@@ -84,9 +89,31 @@ final class PgDump {
         } catch (IOException e) {
             throw new IOException("cannot run " + executable + " (set lizsync.packaging.pg-dump-path): " + e.getMessage(), e);
         }
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try (InputStream err = p.getErrorStream()) {
+        return new Section(section, p, file);
+    }
+
+    /** One section being dumped into its file by a thread of its own. */
+    final class Section implements AutoCloseable {
+
+        private final String name;
+        private final Process process;
+        private final Path file;
+        private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        private final Thread drain;
+        private final Thread writer;
+        private volatile IOException failure;
+
+        private Section(String name, Process process, Path file) throws IOException {
+            this.name = name;
+            this.process = process;
+            this.file = file;
+            process.getOutputStream().close();
+            drain = daemon("pg_dump-stderr", this::drainErrors);
+            writer = daemon("pg_dump-" + name, this::write);
+        }
+
+        private void drainErrors() {
+            try (InputStream err = process.getErrorStream()) {
                 byte[] buf = new byte[4096];
                 int n;
                 while ((n = err.read(buf)) > 0) {
@@ -99,40 +126,71 @@ final class PgDump {
             } catch (IOException ignored) {
                 // the process ended
             }
-        }, "pg_dump-stderr");
-        drain.setDaemon(true);
-        drain.start();
-        p.getOutputStream().close();
-        // ISO-8859-1 maps bytes one to one: the SQL passes through unchanged but for the \restrict
-        // lines of psql's meta-command guard, which are not SQL.
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1),
-                64 * 1024)) {
-            Writer w = new OutputStreamWriter(out, StandardCharsets.ISO_8859_1);
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (!RESTRICT_LINE.matcher(line).matches()) {
-                    w.write(line);
-                    w.write('\n');
+        }
+
+        private void write() {
+            // ISO-8859-1 maps bytes one to one: the SQL passes through unchanged but for the \restrict
+            // lines of psql's meta-command guard, which are not SQL.
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.ISO_8859_1), 64 * 1024);
+                    Writer w = new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.ISO_8859_1)) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!RESTRICT_LINE.matcher(line).matches()) {
+                        w.write(line);
+                        w.write('\n');
+                    }
                 }
+            } catch (IOException e) {
+                failure = e;
             }
-            w.flush();
         }
-        int code;
-        try {
-            code = p.waitFor();
-            drain.join(5000);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while pg_dump was running", e);
-        }
-        if (code != 0) {
-            String text;
-            synchronized (errors) {
-                text = errors.toString(StandardCharsets.UTF_8).strip();
+
+        /** Waits for pg_dump to end, then appends the section's SQL to {@code out}. */
+        void copyTo(OutputStream out) throws IOException {
+            int code;
+            try {
+                writer.join();
+                code = process.waitFor();
+                drain.join(5000);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while pg_dump was running", e);
             }
-            throw new IOException("pg_dump (" + section + ", " + target + ") failed with exit code " + code + ": " + text);
+            if (code != 0) {
+                String text;
+                synchronized (errors) {
+                    text = errors.toString(StandardCharsets.UTF_8).strip();
+                }
+                throw new IOException("pg_dump (" + name + ", " + target + ") failed with exit code " + code + ": " + text);
+            }
+            if (failure != null) {
+                throw new IOException("pg_dump (" + name + "): writing " + file + " failed: " + failure.getMessage(),
+                        failure);
+            }
+            Files.copy(file, out);
+        }
+
+        private static Thread daemon(String name, Runnable work) {
+            Thread t = new Thread(work, name);
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        /** Stops pg_dump when it still runs (a failed or cancelled build) and deletes the file. */
+        @Override
+        public void close() throws IOException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+            try {
+                writer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Files.deleteIfExists(file);
         }
     }
-
 }

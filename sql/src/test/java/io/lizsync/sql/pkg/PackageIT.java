@@ -476,9 +476,19 @@ class PackageIT {
                 () -> rowsSeen.get() >= PackageBuilder.ROWS_PER_REPORT));
         assertEquals(PackageBuilder.ROWS_PER_REPORT, rowsSeen.get(), "stopped at the row after the first report in a COPY");
         assertFalse(Files.exists(zip), "no archive");
+        assertEquals(List.of(), beside(zip), "no scratch file of the structure sections (pg_dump runs beside the data)");
         assertEquals(before, one(central, "SELECT count(*) FROM lizsync.ticks") + " ticks, "
                 + one(central, "SELECT count(*) FROM lizsync.history") + " history items", "no tick, no history item");
         assertTrue(b.build(request, zip, Progress.NONE).sizeBytes() > 0, "the next build runs to its end");
+        assertEquals(List.of("cancelled.zip"), beside(zip), "the archive alone, its scratch files deleted");
+    }
+
+    /** The files of {@code zip}'s directory whose name starts with its name. */
+    private static List<String> beside(Path zip) throws java.io.IOException {
+        try (var files = Files.list(zip.getParent())) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(zip.getFileName().toString())).sorted().toList();
+        }
     }
 
     private static String state(DataSource ds) throws SQLException {

@@ -53,8 +53,9 @@ public class DeployService {
     private final SyncRunner runner;
     private final CentralLink central;
     private final CloneStore store;
-    private final AgroalDataSource dataSource;
     private final PackageTrust trust;
+    /** One for the process: its tools installer resolves the migrations once, not at each deploy. */
+    private final PackageDeployer deployer;
     private volatile ManagedChannel packaging;
     private final StoredProjectsSync projects;
 
@@ -66,7 +67,7 @@ public class DeployService {
         this.config = config;
         this.runner = runner;
         this.store = store;
-        this.dataSource = dataSource;
+        this.deployer = new PackageDeployer(dataSource);
     }
 
     /**
@@ -89,7 +90,16 @@ public class DeployService {
                     + " give one, or copy the package into the import folder and deploy it by zip_path");
         }
         return runner.exclusive(() -> {
-            Path zip = byId ? download(packageId, progress, accessToken, ticket) : localZip(request.getZipPath());
+            // Central is asked while the package downloads (one round trip less on the deploy's path).
+            var asked = java.util.concurrent.CompletableFuture.supplyAsync(() -> askCentral(accessToken),
+                    DeployService::startDaemon);
+            Path zip;
+            try {
+                zip = byId ? download(packageId, progress, accessToken, ticket) : localZip(request.getZipPath());
+            } catch (Exception e) {
+                asked.cancel(true);
+                throw e;
+            }
             try (PackageArchive archive = PackageArchive.open(zip, new PackageArchive.Limits(
                     config.deploy().maxTotalBytes(), config.deploy().maxTotalBytes(),
                     PackageArchive.Limits.defaults().maxEntries(), config.deploy().maxRatio()), trust.verifier())) {
@@ -98,8 +108,8 @@ public class DeployService {
                     throw new PackageFormatException("the archive downloaded for package " + packageId
                             + " holds package " + m.packageId());
                 }
-                PackageDeployer.Central central = central(progress, accessToken);
-                var result = new PackageDeployer(dataSource).deploy(archive,
+                PackageDeployer.Central central = central(progress, accessToken, asked.join());
+                var result = deployer.deploy(archive,
                         new PackageDeployer.Options(request.getForce(), request.getNewServerId(), request.getCloneName(),
                                 config.deploy().maintenanceWorkMem().equals("server") ? null
                                         : config.deploy().maintenanceWorkMem(),
@@ -166,28 +176,43 @@ public class DeployService {
         }
     }
 
-    /**
-     * Central's id and tools version, asked with the deploying operator's token, or null (offline
-     * deploy) when it does not answer or there is no such token (a deploy by the local token).
-     */
-    private PackageDeployer.Central central(Consumer<DeployProgress> progress, String accessToken) {
+    /** What central answered (its id and tools version), or why it did not; nothing asked without a token. */
+    private record CentralAnswer(PackageDeployer.Central central, io.grpc.Status.Code failure) {
+    }
+
+    /** Asks central for its id and tools version with the deploying operator's token (any thread). */
+    private CentralAnswer askCentral(String accessToken) {
         if (accessToken == null) {
-            progress.accept(DeployProgress.newBuilder().setStep("check: no operator's access token to ask central with"
-                    + " (local token), deploying offline; central checks happen at the first sync")
-                    .setPercent(1).build());
-            return null;
+            return new CentralAnswer(null, null);
         }
         try {
             central.adminChannel().resetConnectBackoff();
             var s = CentralAdminGrpc.newBlockingStub(central.adminChannel()).withCallCredentials(BearerCredentials.of(accessToken))
                     .withDeadlineAfter(config.deploy().centralTimeoutSeconds(), TimeUnit.SECONDS)
                     .getToolsStatus(GetToolsStatusRequest.getDefaultInstance());
-            return new PackageDeployer.Central(s.getServerId(), s.getInstalledVersion());
+            return new CentralAnswer(new PackageDeployer.Central(s.getServerId(), s.getInstalledVersion()), null);
         } catch (StatusRuntimeException e) {
-            progress.accept(DeployProgress.newBuilder().setStep("check: central not reached (" + e.getStatus().getCode()
-                    + "), deploying offline; central checks happen at the first sync").setPercent(1).build());
+            return new CentralAnswer(null, e.getStatus().getCode());
+        }
+    }
+
+    /**
+     * Central's id and tools version from {@code answer}, or null (offline deploy) when it did not
+     * answer or there was no token to ask with (a deploy by the local token); says which.
+     */
+    private static PackageDeployer.Central central(Consumer<DeployProgress> progress, String accessToken,
+            CentralAnswer answer) {
+        if (accessToken == null) {
+            progress.accept(DeployProgress.newBuilder().setStep("check: no operator's access token to ask central with"
+                    + " (local token), deploying offline; central checks happen at the first sync")
+                    .setPercent(1).build());
             return null;
         }
+        if (answer.central() == null) {
+            progress.accept(DeployProgress.newBuilder().setStep("check: central not reached (" + answer.failure()
+                    + "), deploying offline; central checks happen at the first sync").setPercent(1).build());
+        }
+        return answer.central();
     }
 
     /** A package on the clone's disk: a file in the import folder, nowhere else. */
@@ -272,6 +297,12 @@ public class DeployService {
         }
         Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return done;
+    }
+
+    private static void startDaemon(Runnable work) {
+        Thread t = new Thread(work, "deploy-central-check");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Chunks requested ahead during a download (a few in flight, whatever the package size). */
