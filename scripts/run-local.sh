@@ -3,7 +3,8 @@
 #   - three throwaway PostgreSQL/PostGIS servers: central, clone-a, clone-b (sample GIS data on central)
 #   - registry-service, packaging-service, sync-service (central), file-service, gateway,
 #     and one sync-service sidecar per clone, each a separate process on its own port
-#   - a scripted walk (install, prepare, health of every service) printed as it goes
+#   - two FTP servers on loopback (central's and clone-a's, Apache FtpServer with this run's user and password)
+#   - a scripted walk (install, prepare, files over FTP, health of every service) printed as it goes
 # Then it keeps running until Ctrl-C (or exits at once with --exit).
 # Addresses of everything started: .local/system.json. Stop it all: scripts/stop-local.sh
 set -euo pipefail
@@ -130,6 +131,66 @@ SERVE_TLS="QUARKUS_HTTP_SSL_CERTIFICATE_FILES=$TLS/service.crt QUARKUS_HTTP_SSL_
 CA=$TLS/ca.crt
 CURL="curl --cacert $CA"
 
+say "Starting two FTP servers, central's and clone-a's (Apache FtpServer on loopback, a user and a password made for this run)"
+# Not vsftpd (Debian's, as field servers run it, which file-service's ITs and benchmark test
+# against): it logs named users in only through PAM, i.e. a system account or a module configured
+# under /etc/pam.d, which a throwaway run must not create, and its anonymous login has no password.
+# Apache FtpServer (the server file-service's ITs embed) gets its own user and a random password in
+# a 0600 file, which file-service reads at each login. Stopped with the services (scripts/stop-local.sh).
+FTP=$STATE/ftp
+rm -rf "$FTP" "$STATE/clone-a-qgis"; mkdir -p -m 700 "$FTP"
+# Its jars: from the Maven repository the build used (testkit depends on ftpserver-core 1.2.1),
+# SLF4J's from file-service's build.
+M2=${LIZSYNC_MAVEN_REPO:-$HOME/.m2/repository}
+FTP_CP=$TESTKIT:$(ls "$ROOT"/file-service/target/quarkus-app/lib/main/org.slf4j.slf4j-api-*.jar | head -1)
+for jar in org/apache/ftpserver/ftpserver-core/1.2.1/ftpserver-core-1.2.1.jar org/apache/ftpserver/ftplet-api/1.2.1/ftplet-api-1.2.1.jar \
+           "$(cd "$M2" 2>/dev/null && ls org/apache/mina/mina-core/*/mina-core-*.jar 2>/dev/null | grep -v sources | sort -V | tail -1)"; do
+  [ -n "$jar" ] && [ -f "$M2/$jar" ] || { echo "run-local: Apache FtpServer's jars are not in $M2 (a build fetches them; LIZSYNC_MAVEN_REPO names another repository)" >&2; false; }
+  FTP_CP+=:$M2/$jar
+done
+declare -A FTP_PORT
+for srv in central clone-a; do
+  ( umask 077; openssl rand -base64 18 > "$FTP/$srv.password" )
+  mkdir -p "$FTP/$srv"
+  free_port 2121; FTP_PORT[$srv]=$FREE
+  ( nohup java -Xmx64m -XX:+UseSerialGC -cp "$FTP_CP" io.lizsync.testkit.FtpServerMain \
+      --home "$FTP/$srv" --port "$FREE" --password-file "$FTP/$srv.password" >"$STATE/logs/ftp-$srv.log" 2>&1 &
+    echo $! > "$STATE/pids/svc-ftp-$srv.pid" )
+  echo "  ftp-$srv: ftp://127.0.0.1:$FREE/ (user lizsync, password in $FTP/$srv.password), its files in $FTP/$srv"
+done
+# Central's FTP holds a QGIS project whose layers read central's database (and one another
+# database's), its style, a data/ folder LizSync leaves out by default, and a photo already uploaded.
+mkdir -p "$FTP/central/qgis/data" "$FTP/central/media/upload"
+central_ds="dbname='lizsync' host=127.0.0.1 port=${DB[central]} user='postgres' sslmode=disable"
+cat > "$FTP/central/qgis/field-survey.qgs" <<QGS
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis projectname="Field survey" version="3.34.12-Prizren">
+  <title>Field survey</title>
+  <layer-tree-group>
+    <layer-tree-layer id="observation_1" name="Observations" providerKey="postgres" source="$central_ds key='id' srid=4326 type=Point checkPrimaryKeyUnicity='1' table=&quot;field&quot;.&quot;observation&quot; (geom) sql=&quot;species&quot; = 'Upupa epops'"/>
+    <layer-tree-layer id="parcel_1" name="Parcels" providerKey="postgres" source="$central_ds key='id' srid=4326 type=MultiPolygon checkPrimaryKeyUnicity='1' table=&quot;field&quot;.&quot;parcel&quot; (geom)"/>
+    <layer-tree-layer id="communes_1" name="Communes" providerKey="postgres" source="dbname='referential' host=ref.example port=5432 user='reader' key='id' srid=2154 table=&quot;ref&quot;.&quot;communes&quot; (geom)"/>
+  </layer-tree-group>
+  <projectlayers>
+    <maplayer type="vector" geometry="Point"><id>observation_1</id><datasource>$central_ds key='id' srid=4326 type=Point checkPrimaryKeyUnicity='1' table="field"."observation" (geom) sql="species" = 'Upupa epops'</datasource><layername>Observations</layername><provider encoding="UTF-8">postgres</provider></maplayer>
+    <maplayer type="vector" geometry="Polygon"><id>parcel_1</id><datasource>$central_ds key='id' srid=4326 type=MultiPolygon checkPrimaryKeyUnicity='1' table="field"."parcel" (geom)</datasource><layername>Parcels</layername><provider encoding="UTF-8">postgres</provider></maplayer>
+    <maplayer type="vector" geometry="Polygon"><id>communes_1</id><datasource>dbname='referential' host=ref.example port=5432 user='reader' key='id' srid=2154 table="ref"."communes" (geom)</datasource><layername>Communes</layername><provider encoding="UTF-8">postgres</provider></maplayer>
+  </projectlayers>
+</qgis>
+QGS
+printf '<!DOCTYPE qgis_style>\n<qgis version="3.34.12-Prizren"/>\n' > "$FTP/central/qgis/observation.qml"
+head -c 300000 /dev/urandom > "$FTP/central/qgis/data/orthophoto.gpkg"
+head -c 20000 /dev/urandom > "$FTP/central/media/upload/photo-earlier.jpg"
+# clone-a's media: two photos taken on the field, one of them already on central.
+mkdir -p "$STATE/clone-a-qgis/media/upload"
+head -c 40000 /dev/urandom > "$STATE/clone-a-qgis/media/upload/photo-hoopoe.jpg"
+cp -p "$FTP/central/media/upload/photo-earlier.jpg" "$STATE/clone-a-qgis/media/upload/photo-earlier.jpg"
+for srv in central clone-a; do
+  for _ in $(seq 1 60); do (echo >/dev/tcp/127.0.0.1/${FTP_PORT[$srv]}) 2>/dev/null && break; sleep 0.5; done
+  (echo >/dev/tcp/127.0.0.1/${FTP_PORT[$srv]}) 2>/dev/null \
+    || { echo "run-local: ftp-$srv does not listen; its log:" >&2; tail -20 "$STATE/logs/ftp-$srv.log" >&2; false; }
+done
+
 say "Starting the services"
 free_port 18081; start_service registry registry-service "$FREE" $(db_env central) "$AUTH" \
   LIZSYNC_REGISTRY_ACCESS_TOKENS_PRIVATE_KEY_FILE="$KEYS/access-token.key" \
@@ -142,7 +203,15 @@ ASK_REGISTRY="LIZSYNC_SYNC_REGISTRY_HOST=127.0.0.1 LIZSYNC_SYNC_REGISTRY_PORT=${
 # It relays packages from packaging-service to the clones deploying them with a ticket.
 free_port 18083; start_service sync-central sync-service "$FREE" $(db_env central) "$AUTH" LIZSYNC_SYNC_ROLES=central $ASK_REGISTRY \
   LIZSYNC_SYNC_PACKAGING_HOST=127.0.0.1 LIZSYNC_SYNC_PACKAGING_PORT="${PORT[packaging]}" LIZSYNC_SYNC_PACKAGING_CA_FILE="$CA"
-free_port 18084; start_service files file-service "$FREE" "$AUTH" LIZSYNC_FILES_WORK_DIR="$STATE/files"
+# file-service works for clone-a here: its QGIS project folder ($STATE/clone-a-qgis, media in its
+# media/upload/), central's FTP server ("central") and clone-a's ("clone"), each password in a file
+# read at each login (never in the environment or a log).
+ftp_env() { # endpoint NAME of file-service pointing at the walk's FTP server SERVER
+  local e=LIZSYNC_FILES_FTP_ENDPOINTS_${1^^}_
+  echo "${e}HOST=127.0.0.1 ${e}PORT=${FTP_PORT[$2]} ${e}USER=lizsync ${e}PASSWORD_FILE=$FTP/$2.password ${e}TLS=none ${e}REMOTE_DIR=/"
+}
+free_port 18084; start_service files file-service "$FREE" "$AUTH" LIZSYNC_FILES_WORK_DIR="$STATE/files" \
+  LIZSYNC_FILES_FTP_PROJECT_FOLDER="$STATE/clone-a-qgis" $(ftp_env central central) $(ftp_env clone clone-a)
 # clone-b is a field server holding both roles: the clone of central and the central of a tablet.
 for clone in clone-a clone-b; do
   roles=clone; central_env=""; [ "$clone" = clone-b ] && roles=central,clone && central_env=$ASK_REGISTRY
@@ -512,6 +581,35 @@ on_clone=$(psql_db clone-a -At -c "SELECT count(*) FROM field.observation WHERE 
 echo "  clone-a holds the device's observation: $on_clone row(s) (central: $(psql_db central -At -c "SELECT count(*) FROM field.observation WHERE observer = 'tablet of the walk'"))"
 [ "$on_clone" = 1 ] || { echo "run-local: the device's row did not reach clone-a exactly once" >&2; false; }
 
+say "Walk 12g: files over FTP through the gateway with the CLI (seed 002): clone-a gets the projects from central's FTP, adapted to its database; sends its project folder to its own FTP; sends its media/upload/ to central's FTP"
+FILES_LOG=$STATE/logs/cli-files.log
+GET_ARGS=(--remote-dir qgis --adapt --central-db "host=127.0.0.1 port=${DB[central]} dbname=lizsync"
+          --clone-db "host=127.0.0.1 port=${DB[clone-a]} dbname=lizsync user=postgres")
+echo "  lizsync get-projects-from-central-ftp --remote-dir qgis --adapt --central-db '...' --clone-db '...' (data/ left out by default):"
+$CLI get-projects-from-central-ftp "${GET_ARGS[@]}" 2>>"$FILES_LOG" | sed 's/^/    /'
+QGS_A=$STATE/clone-a-qgis/field-survey.qgs
+[ -f "$QGS_A" ] && [ -f "$QGS_A.lizsync-orig" ] || { echo "run-local: the project or its original did not land in clone-a's folder" >&2; false; }
+[ ! -e "$STATE/clone-a-qgis/data" ] || { echo "run-local: the excluded data/ folder was fetched" >&2; false; }
+echo "  the observations' data source on central's FTP, then in clone-a's project folder:"
+grep -m1 -o '<datasource>[^<]*' "$FTP/central/qgis/field-survey.qgs" | sed 's/<datasource>/    central: /'
+grep -m1 -o '<datasource>[^<]*' "$QGS_A" | sed 's/<datasource>/    clone-a: /'
+[ "$(grep -c "port=${DB[clone-a]}" "$QGS_A")" -ge 4 ] && [ "$(grep -c "port=${DB[central]}" "$QGS_A")" = 0 ] \
+  && grep -q "host=ref.example port=5432" "$QGS_A" \
+  || { echo "run-local: the project was not adapted to clone-a's database (or another database's layer was touched)" >&2; false; }
+echo "  the same again, nothing changed on central (the cache: no transfer):"
+$CLI get-projects-from-central-ftp "${GET_ARGS[@]}" 2>>"$FILES_LOG" | head -1 | sed 's/^/    /'
+echo "  lizsync send-projects-to-clone-ftp (clone-a's project folder to clone-a's FTP; the original kept here stays here):"
+$CLI send-projects-to-clone-ftp 2>>"$FILES_LOG" | sed 's/^/    /'
+echo "  on clone-a's FTP: $(cd "$FTP/clone-a" && find . -type f ! -name '.*' | sed 's|^\./||' | sort | tr '\n' ' ')"
+cmp -s "$QGS_A" "$FTP/clone-a/field-survey.qgs" || { echo "run-local: clone-a's FTP does not hold the adapted project" >&2; false; }
+echo "  lizsync synchronize-media-to-central-ftp (missing or different files sent, nothing deleted):"
+MEDIA_OUT=$($CLI synchronize-media-to-central-ftp 2>>"$FILES_LOG")
+sed 's/^/    /' <<<"$MEDIA_OUT"
+echo "  central's media/upload/: $(ls "$FTP/central/media/upload" | tr '\n' ' ')"
+cmp -s "$STATE/clone-a-qgis/media/upload/photo-hoopoe.jpg" "$FTP/central/media/upload/photo-hoopoe.jpg" \
+  && grep -q '^1 transferred' <<<"$MEDIA_OUT" \
+  || { echo "run-local: the new photo did not reach central's media/upload/ alone" >&2; false; }
+
 say "Walk 13: no password or token of this run in any log"
 leaks=0
 for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signing.key")" \
@@ -520,13 +618,14 @@ for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signin
               "$(cut -d. -f2 "$STATE/sidecar-clone-a/credential")" \
               "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" "$(cat "$STATE/cli-field/password")" \
               "$API_TOKEN" "$CSRF" \
-              "$(sed -n 's/.*lizsync_session\t//p' "$JAR_COOKIES")" $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
+              "$(sed -n 's/.*lizsync_session\t//p' "$JAR_COOKIES")" "$(cat "$FTP/central.password")" "$(cat "$FTP/clone-a.password")" \
+              $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue
   if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
 done
 echo "  administrator password, package-signing key, a local token, the TLS key, the services' token, a registration ticket,"
 echo "  a clone's exchange secret, the CLI's session token, the gateway's API token, CSRF token and session cookie,"
-echo "  4 database passwords: $leaks found in $STATE/logs"
+echo "  2 FTP passwords, 4 database passwords: $leaks found in $STATE/logs"
 [ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
 
 say "Walk 14: health of every service"

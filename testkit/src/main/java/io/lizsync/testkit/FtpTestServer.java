@@ -81,6 +81,21 @@ public final class FtpTestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A server over {@code home} on {@code port} whose user's password is the first line of
+     * {@code passwordFile} (the caller's: {@link #stop()} leaves it, {@link #close()} deletes it).
+     */
+    public static FtpTestServer serve(Path home, int port, Path passwordFile) {
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        FtpTestServer t = new FtpTestServer(home, passwordFile, port, 0);
+        t.startAgain();
+        return t;
+    }
+
     /** Starts the server (again, after {@link #stop()}) on its port, with the same user and password. */
     public void startAgain() {
         try {

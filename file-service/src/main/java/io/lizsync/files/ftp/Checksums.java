@@ -7,14 +7,15 @@ import java.util.Optional;
 /**
  * Checksum commands an FTP server may offer and how to read their replies: {@code HASH}
  * (draft-bryan-ftpext-hash: "213 SHA-256 0-1234 hex name"), {@code XMD5} and {@code XCRC}
- * ("250 hex" or "213 hex"). Pure functions.
+ * ("250 hex" or "213 hex"), {@code MD5} (draft-twine-ftpmd5, as Apache FtpServer offers it:
+ * "251 name HEX", the name quoted when it holds a space). Pure functions.
  */
 public final class Checksums {
 
     /** The command and the JDK/CRC algorithm computed locally to compare with its answer. */
     public enum Method {
         HASH_SHA256("HASH", "SHA-256"), HASH_SHA1("HASH", "SHA-1"), HASH_MD5("HASH", "MD5"),
-        XMD5("XMD5", "MD5"), XCRC("XCRC", "CRC32");
+        XMD5("XMD5", "MD5"), MD5("MD5", "MD5"), XCRC("XCRC", "CRC32");
 
         public final String command;
         public final String algorithm;
@@ -30,11 +31,12 @@ public final class Checksums {
 
     /**
      * The best method among a server's FEAT lines: HASH with SHA-256, SHA-1 or MD5 (the one the
-     * server marks current with "*" is switched by OPTS HASH), else XMD5, else XCRC.
+     * server marks current with "*" is switched by OPTS HASH), else XMD5, else MD5, else XCRC.
      */
     public static Optional<Method> choose(List<String> featLines) {
         String hash = null;
         boolean xmd5 = false;
+        boolean md5 = false;
         boolean xcrc = false;
         for (String raw : featLines) {
             String line = raw.strip().toUpperCase(Locale.ROOT);
@@ -42,6 +44,8 @@ public final class Checksums {
                 hash = line.substring(5);
             } else if (line.equals("XMD5")) {
                 xmd5 = true;
+            } else if (line.equals("MD5")) {
+                md5 = true;
             } else if (line.equals("XCRC")) {
                 xcrc = true;
             }
@@ -61,6 +65,9 @@ public final class Checksums {
         if (xmd5) {
             return Optional.of(Method.XMD5);
         }
+        if (md5) {
+            return Optional.of(Method.MD5);
+        }
         return xcrc ? Optional.of(Method.XCRC) : Optional.empty();
     }
 
@@ -70,10 +77,13 @@ public final class Checksums {
             return Optional.empty();
         }
         String[] words = reply.strip().split("\\s+");
-        if (words.length < 2 || !(words[0].equals("213") || words[0].equals("250"))) {
+        boolean md5 = method == Method.MD5;
+        if (words.length < 2 || !(md5 ? words[0].equals("251") : words[0].equals("213") || words[0].equals("250"))) {
             return Optional.empty();
         }
-        String candidate = method.command.equals("HASH") ? (words.length >= 4 ? words[3] : "") : words[1];
+        // MD5 answers the name first (any words), the digest last.
+        String candidate = method.command.equals("HASH") ? (words.length >= 4 ? words[3] : "")
+                : md5 ? (words.length >= 3 ? words[words.length - 1] : "") : words[1];
         if (method.command.equals("HASH") && !words[1].equalsIgnoreCase(method.algorithm)) {
             return Optional.empty();
         }

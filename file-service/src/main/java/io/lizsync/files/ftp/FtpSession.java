@@ -46,8 +46,8 @@ public final class FtpSession implements AutoCloseable {
      */
     public static FtpSession open(FtpEndpoint endpoint) {
         FTPClient client = endpoint.tls() == FtpEndpoint.Tls.EXPLICIT
-                ? new FTPSClient(false, TrustFiles.context(endpoint.trustFile(), endpoint.describe()))
-                : new FTPClient();
+                ? new PipelinedFtpClient.Secure(TrustFiles.context(endpoint.trustFile(), endpoint.describe()))
+                : new PipelinedFtpClient.Plain();
         if (client instanceof FTPSClient ftps) {
             ftps.setEndpointCheckingEnabled(true);
         }
@@ -55,7 +55,9 @@ public final class FtpSession implements AutoCloseable {
         client.setConnectTimeout((int) endpoint.connectTimeout().toMillis());
         client.setDefaultTimeout((int) endpoint.dataTimeout().toMillis());
         client.setDataTimeout(endpoint.dataTimeout());
-        client.setBufferSize(256 * 1024);
+        // Commons Net's stream buffer, allocated per transfer: reads and writes of our 256 KiB
+        // buffer bypass it, so it only needs to be small (a thousand small files make no garbage).
+        client.setBufferSize(16 * 1024);
         try {
             client.setReceiveBufferSize(1024 * 1024); // data connections: room for a fast link's window
             client.setSendBufferSize(1024 * 1024);
@@ -228,6 +230,33 @@ public final class FtpSession implements AutoCloseable {
         return code == 213 ? MdtmTime.parseReply(client.getReplyString()) : Optional.empty();
     }
 
+    /**
+     * The UTC modification times of files (MDTM), in the order given: the commands are written in
+     * batches and their replies read in order (one wait per batch, not per file).
+     */
+    public List<Optional<Instant>> mdtm(List<String> paths) throws IOException {
+        List<Optional<Instant>> out = new ArrayList<>(paths.size());
+        if (!mdtm) {
+            paths.forEach(p -> out.add(Optional.empty()));
+            return out;
+        }
+        List<String> commands = new ArrayList<>(paths.size());
+        paths.forEach(p -> commands.add("MDTM " + p));
+        for (PipelinedFtpClient.Reply r : batching().batch(commands)) {
+            out.add(r.code() == 213 ? MdtmTime.parseReply(r.text()) : Optional.empty());
+        }
+        return out;
+    }
+
+    /** Sends commands in one batch and answers their replies in order. */
+    List<PipelinedFtpClient.Reply> batch(List<String> commands) throws IOException {
+        return batching().batch(commands);
+    }
+
+    private PipelinedFtpClient.Batching batching() {
+        return (PipelinedFtpClient.Batching) client;
+    }
+
     /** The size of a file (SIZE); -1 when it does not exist or the server cannot tell. */
     public long size(String path) throws IOException {
         if (!size) {
@@ -260,6 +289,17 @@ public final class FtpSession implements AutoCloseable {
         return in;
     }
 
+    /**
+     * Asks, with the next download's commands, for the download of {@code path} from offset 0
+     * that this session does after it (plain FTP, passive): the server starts it as soon as the
+     * current one ends. Any other command first finishes that download's opening and drops it.
+     */
+    public void ahead(String path) {
+        if (client instanceof PipelinedFtpClient.Plain plain) {
+            plain.ahead(path);
+        }
+    }
+
     /** Opens an upload writing from {@code offset} (REST when above 0). */
     public OutputStream store(String path, long offset) throws IOException {
         client.setRestartOffset(offset);
@@ -288,9 +328,29 @@ public final class FtpSession implements AutoCloseable {
         throw FtpFailure.ofReply(client.getReplyCode(), client.getReplyString(), "rename to " + to);
     }
 
-    /** Sets a file's time (MFMT), true when the server did. */
-    public boolean setMtime(String path, Instant t) throws IOException {
-        return mfmt && client.setModificationTime(path, MdtmTime.format(t));
+    /**
+     * Puts a complete part under its name with the source's time, in one batch: MFMT on the part
+     * (a rename keeps the time; a refused rename then touched only the part), RNFR, RNTO. Where the
+     * server refuses to replace the target, deletes it and renames again ({@link #rename}).
+     *
+     * @return the time the server now holds for {@code to}: {@code mtime} when MFMT took, else its MDTM
+     */
+    public Optional<Instant> renameWithTime(String from, String to, Instant mtime) throws IOException {
+        List<String> commands = new ArrayList<>(3);
+        boolean stamp = mfmt && mtime != null;
+        if (stamp) {
+            commands.add("MFMT " + MdtmTime.format(mtime) + " " + from);
+        }
+        commands.add("RNFR " + from);
+        commands.add("RNTO " + to);
+        List<PipelinedFtpClient.Reply> replies = batch(commands);
+        boolean stamped = stamp && FTPReply.isPositiveCompletion(replies.get(0).code());
+        PipelinedFtpClient.Reply rnfr = replies.get(replies.size() - 2);
+        PipelinedFtpClient.Reply rnto = replies.get(replies.size() - 1);
+        if (rnfr.code() != FTPReply.FILE_ACTION_PENDING || !FTPReply.isPositiveCompletion(rnto.code())) {
+            rename(from, to);
+        }
+        return stamped ? Optional.of(mtime) : mdtm(to);
     }
 
     /** Creates a directory and its parents as needed. */
@@ -321,7 +381,10 @@ public final class FtpSession implements AutoCloseable {
         try {
             if (client.isConnected()) {
                 try {
-                    client.logout();
+                    // A download asked for ahead cannot be ended politely: the connection just closes.
+                    if (!(client instanceof PipelinedFtpClient.Plain plain && plain.hasPending())) {
+                        client.logout();
+                    }
                 } catch (IOException ignored) {
                     // closing anyway
                 }

@@ -63,6 +63,7 @@ public final class Mirror {
     public static MirrorReport run(Options o, Listener listener, BooleanSupplier cancelled) {
         MirrorReport report = new MirrorReport();
         Map<String, MirrorPlan.Cached> cache = new ConcurrentHashMap<>();
+        Map<String, MirrorPlan.Cached> previous = Map.of();
         listener.step("connect");
         try (FtpSession main = FtpSession.open(o.endpoint())) {
             String root = SafeNames.join(main.absolute(o.endpoint().remoteDir()), o.remoteDir());
@@ -98,7 +99,7 @@ public final class Mirror {
             Listing target = up ? remote : local;
             source.refused().forEach(r -> report.failed(r.path(), r.reason()));
             listener.step("compare");
-            Map<String, MirrorPlan.Cached> previous = MirrorCache.load(o.cacheFile());
+            previous = MirrorCache.load(o.cacheFile());
             List<MirrorPlan.Step> steps = MirrorPlan.plan(source.files(), target.files(), previous, o.tolerance(),
                     main.checksum().isPresent(), o.delete() && up);
             List<FileEntry> toSend = new ArrayList<>();
@@ -159,7 +160,7 @@ public final class Mirror {
             report.fatal(new FtpFailure(FtpFailure.Code.UNAVAILABLE, "the connection to " + o.endpoint().describe()
                     + " failed: " + e.getMessage(), e));
         } finally {
-            if (!o.dryRun()) {
+            if (!o.dryRun() && !cache.equals(previous)) { // nothing changed: nothing to write
                 MirrorCache.save(o.cacheFile(), cache);
             }
         }
@@ -213,40 +214,49 @@ public final class Mirror {
             Map<String, Long> parts, MirrorReport report, Map<String, MirrorPlan.Cached> cache, BooleanSupplier stop,
             java.util.function.LongConsumer progress) {
         FtpSession session = given;
+        boolean up = o.direction() == Direction.UPLOAD;
         try {
-            FileEntry f;
-            while (!stop.getAsBoolean() && (f = queue.poll()) != null) {
+            FileEntry f = stop.getAsBoolean() ? null : queue.poll();
+            while (f != null && !stop.getAsBoolean()) {
                 if (session == null) {
                     session = FtpSession.open(o.endpoint());
                 }
+                // A download knows the file it does next, and asks for it ahead (not one to resume).
+                FileEntry next = up || stop.getAsBoolean() ? null : queue.poll();
+                FileEntry ahead = next != null && !parts.containsKey(next.path()) ? next : null;
+                FileEntry current = f;
+                f = next;
                 try {
-                    long part = parts.getOrDefault(f.path(), -1L);
-                    Transfers.Done d = o.direction() == Direction.UPLOAD
-                            ? Transfers.upload(session, root, o.localDir(), f, part, progress, stop)
-                            : Transfers.download(session, root, o.localDir(), f, part, progress, stop);
-                    report.transferred(f.path(), o.direction() == Direction.UPLOAD ? MirrorReport.Action.UPLOADED
+                    long part = parts.getOrDefault(current.path(), -1L);
+                    Transfers.Done d = up
+                            ? Transfers.upload(session, root, o.localDir(), current, part, progress, stop)
+                            : Transfers.download(session, root, o.localDir(), current, part, ahead, progress, stop);
+                    report.transferred(current.path(), o.direction() == Direction.UPLOAD ? MirrorReport.Action.UPLOADED
                             : MirrorReport.Action.DOWNLOADED, d.bytes(), d.resumedFrom(), "");
-                    cache.put(f.path(), cached(f, d.target()));
+                    cache.put(current.path(), cached(current, d.target()));
                 } catch (Transfers.Cancelled c) {
                     report.cancelled();
                     return;
                 } catch (FtpFailure failure) {
-                    report.failed(f.path(), failure.getMessage());
+                    report.failed(current.path(), failure.getMessage());
                     if (fatal(failure)) {
                         report.fatal(failure);
                         return;
                     }
                 } catch (IllegalArgumentException unsafe) {
-                    report.failed(f.path(), unsafe.getMessage());
+                    report.failed(current.path(), unsafe.getMessage());
                 } catch (IOException e) {
-                    String what = (o.direction() == Direction.UPLOAD ? "upload" : "download") + " of " + f.path();
+                    String what = (o.direction() == Direction.UPLOAD ? "upload" : "download") + " of " + current.path();
                     FtpFailure lost = local(e) ? new FtpFailure(FtpFailure.Code.RESOURCE_EXHAUSTED, what
                             + ": the local disk is full") : new FtpFailure(FtpFailure.Code.UNAVAILABLE, "the connection to "
                             + o.endpoint().describe() + " was lost during the " + what + " (" + e.getMessage()
                             + "); what arrived is kept under a temporary name and the next run resumes it");
-                    report.failed(f.path(), lost.getMessage());
+                    report.failed(current.path(), lost.getMessage());
                     report.fatal(lost);
                     return;
+                }
+                if (up) {
+                    f = stop.getAsBoolean() ? null : queue.poll();
                 }
             }
         } catch (FtpFailure f) {

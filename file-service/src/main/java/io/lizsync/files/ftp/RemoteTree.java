@@ -44,6 +44,7 @@ public final class RemoteTree {
             String rel = pending.poll();
             String abs = SafeNames.join(root, rel);
             FTPFile[] entries = session.mlsd() ? session.client().mlistDir(abs) : session.client().listFiles(abs);
+            List<String> timeless = new ArrayList<>();
             for (FTPFile f : entries) {
                 if (f == null) {
                     continue;
@@ -70,16 +71,24 @@ public final class RemoteTree {
                         pending.add(path);
                     }
                 } else if (f.isFile()) {
-                    Instant mtime;
+                    Instant mtime = null;
                     if (session.mlsd()) {
                         mtime = f.getTimestamp() == null ? null : f.getTimestamp().toInstant();
                     } else {
-                        mtime = session.mdtm(SafeNames.join(abs, name)).orElse(null);
+                        timeless.add(path);
                     }
                     files.put(path, new FileEntry(path, f.getSize(), mtime));
                 } else if (f.isSymbolicLink()) {
                     refused.add(new Listing.Refused(path, "a symbolic link on the server: not followed"));
                 }
+            }
+            // Without MLSD: the folder's MDTMs in batches (one wait per batch, not per file).
+            List<String> absolute = new ArrayList<>(timeless.size());
+            timeless.forEach(p -> absolute.add(SafeNames.join(root, p)));
+            List<Optional<Instant>> times = session.mdtm(absolute);
+            for (int i = 0; i < timeless.size(); i++) {
+                FileEntry e = files.get(timeless.get(i));
+                files.put(e.path(), new FileEntry(e.path(), e.size(), times.get(i).orElse(null)));
             }
         }
         return new Listing(files, dirs, refused, parts);

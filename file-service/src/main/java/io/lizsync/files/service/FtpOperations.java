@@ -109,6 +109,7 @@ public class FtpOperations {
     }
 
     private FileJobs.Outcome mirror(Mirror.Options o, FileJobs.Context ctx) {
+        long started = System.nanoTime();
         MirrorReport m = Mirror.run(o, new Mirror.Listener() {
             @Override
             public void step(String step) {
@@ -120,7 +121,8 @@ public class FtpOperations {
                 ctx.progress("transfer", done, total);
             }
         }, ctx::cancelled);
-        FileOperationReport report = report(o, m);
+        FileOperationReport report = report(o, m).toBuilder()
+                .setDurationMs(java.time.Duration.ofNanos(System.nanoTime() - started).toMillis()).build();
         String summary = m.summary();
         if (m.fatal() != null) {
             return new FileJobs.Outcome(JobState.FAILED, m.fatal().code().name(), m.fatal().getMessage() + " (" + summary

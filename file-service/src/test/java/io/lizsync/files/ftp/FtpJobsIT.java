@@ -158,6 +158,7 @@ class FtpJobsIT {
 
         FileOperationReport r = report(end);
         assertEquals(2, r.getFilesTransferred());
+        assertTrue(r.getDurationMs() > 0, "the report says how long the mirror took");
         assertEquals("/central/projects", r.getRemoteDir());
         assertTrue(r.getFilesList().stream().allMatch(f -> f.getAction() == FileAction.FILE_ACTION_DOWNLOADED));
         assertTrue(r.getProjectsList().stream().anyMatch(p -> p.getPath().equals("demo.qgs")

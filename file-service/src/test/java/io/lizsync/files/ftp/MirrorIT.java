@@ -222,4 +222,48 @@ class MirrorIT {
             assertEquals(List.of(), s.filter(p -> PartNames.isPart(p.getFileName().toString())).toList());
         }
     }
+
+    @Test
+    void aDownloadAskedAheadThatFailsHereLeavesTheSessionInStep() throws Exception {
+        // One worker: b.txt is asked for with a.txt's commands, then fails here (a local folder
+        // stands where it goes) before its download; c.txt and d.txt still come, on the same session.
+        Path remote = ftp.home().resolve("projects");
+        for (String n : List.of("a", "b", "c", "d")) {
+            write(remote, n + ".txt", n + n + n, T0);
+        }
+        Path local = tmp.resolve("clone");
+        Files.createDirectories(local.resolve("b.txt/inside"));
+        var one = new Mirror.Options(Mirror.Direction.DOWNLOAD, MirrorFixtures.endpoint(ftp, ""), "projects", local,
+                Exclusions.NONE, false, false, java.time.Duration.ofSeconds(2), 1, tmp.resolve("c.tsv"));
+
+        MirrorReport r = Mirror.run(one, Mirror.Listener.NONE, () -> false);
+        assertNull(r.fatal(), () -> r.fatal().getMessage());
+        assertEquals(3, r.transferred(), r.summary());
+        assertEquals(1, r.failed(), r.summary());
+        assertTrue(r.files().stream().anyMatch(f -> f.action() == MirrorReport.Action.FAILED && f.path().equals("b.txt")
+                && f.reason().contains("local folder")), r.files().toString());
+        assertEquals(Map.of("a.txt", "aaa", "c.txt", "ccc", "d.txt", "ddd"), tree(local));
+    }
+
+    @Test
+    void equalSizesWithOtherTimesAreDecidedByTheServersChecksum() throws Exception {
+        // Apache FtpServer offers MD5 (draft-twine-ftpmd5): no cache, same sizes, other times.
+        Path remote = ftp.home().resolve("projects");
+        write(remote, "same.txt", "same content", T0);
+        write(remote, "other.txt", "new content!", T0);
+        Path local = tmp.resolve("clone");
+        write(local, "same.txt", "same content", T0.plusSeconds(3600));
+        write(local, "other.txt", "old content!", T0.plusSeconds(3600));
+        var o = options(Mirror.Direction.DOWNLOAD, MirrorFixtures.endpoint(ftp, ""), "projects", local,
+                Exclusions.NONE, false, tmp.resolve("c.tsv"));
+
+        MirrorReport r = Mirror.run(o, Mirror.Listener.NONE, () -> false);
+        assertNull(r.fatal(), () -> r.fatal().getMessage());
+        assertTrue(r.comparison().contains("MD5 MD5 when times differ"), r.comparison());
+        assertEquals(1, r.transferred(), r.summary());
+        assertEquals(1, r.skipped(), "the same bytes under another time: skipped by their checksums");
+        assertEquals(Map.of("same.txt", "same content", "other.txt", "new content!"), tree(local));
+        assertEquals(T0.plusSeconds(3600), Files.getLastModifiedTime(local.resolve("same.txt")).toInstant(),
+                "the skipped file is left as it was");
+    }
 }

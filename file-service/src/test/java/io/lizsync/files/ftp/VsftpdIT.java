@@ -97,6 +97,36 @@ class VsftpdIT {
     }
 
     @Test
+    void aCertificateForAnotherNameIsRefusedEvenWhenItselfTrusted() throws Exception {
+        // The name alone: each server's own self-signed certificate is the trust file, so its chain
+        // verifies; the one for 127.0.0.1 is accepted, the one for another.example refused.
+        for (String san : List.of("IP:127.0.0.1", "DNS:another.example")) {
+            Path dir = Files.createDirectories(tmp.resolve(san.replace(':', '-')));
+            Path key = dir.resolve("server.key");
+            Path cert = dir.resolve("server.crt");
+            ProcessRunner.check(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj",
+                    "/CN=" + san.substring(san.indexOf(':') + 1), "-addext", "subjectAltName=" + san), Duration.ofSeconds(30));
+            try (Vsftpd v = Vsftpd.start(Vsftpd.tls(cert, key))) {
+                write(v.pub(), "projects/a.qgs", "<qgis/>", T0);
+                Path local = dir.resolve("clone");
+                MirrorReport r = Mirror.run(options(Mirror.Direction.DOWNLOAD,
+                        v.endpoint(FtpEndpoint.Tls.EXPLICIT, Optional.of(cert)), "projects", local, Exclusions.NONE,
+                        false, dir.resolve("c.tsv")), Mirror.Listener.NONE, () -> false);
+                if (san.startsWith("IP:")) {
+                    assertNull(r.fatal(), () -> r.fatal().getMessage());
+                    assertEquals(Map.of("a.qgs", "<qgis/>"), tree(local));
+                } else {
+                    assertNotNull(r.fatal(), "a certificate for another.example accepted for 127.0.0.1");
+                    assertEquals(FtpFailure.Code.FAILED_PRECONDITION, r.fatal().code());
+                    assertTrue(r.fatal().getMessage().contains("host name"), r.fatal().getMessage());
+                    assertFalse(Files.exists(local));
+                }
+            }
+        }
+    }
+
+    @Test
     void aFullDiskOnTheServerIsAClearErrorAndLeavesNoFile() throws Exception {
         try (Vsftpd v = Vsftpd.start(List.of())) {
             Path small = Files.createDirectories(v.pub().resolve("small"));

@@ -59,5 +59,12 @@ class WireFormatsTest {
         assertEquals(Optional.empty(), Checksums.digest(Checksums.Method.HASH_SHA256, "213 MD5 0-49 ab12 file.txt"));
         assertEquals(Optional.of("0123abcd"), Checksums.digest(Checksums.Method.XCRC, "250 0123ABCD"));
         assertEquals(Optional.empty(), Checksums.digest(Checksums.Method.XMD5, "550 nope"));
+        // Apache FtpServer's FEAT and MD5 reply (the name quoted when it holds a space)
+        assertEquals(Optional.of(Checksums.Method.MD5), Checksums.choose(List.of("MDTM", "MD5", "MMD5", "MFMT")));
+        assertEquals(Optional.of(Checksums.Method.XMD5), Checksums.choose(List.of("MD5", "XMD5")));
+        assertEquals(Optional.of("5d41402abc4b2a76b9719d911017c592"),
+                Checksums.digest(Checksums.Method.MD5, "251 \"/a b/c.txt\" 5D41402ABC4B2A76B9719D911017C592"));
+        assertEquals(Optional.empty(), Checksums.digest(Checksums.Method.MD5, "504 /a.txt"));
+        assertEquals(Optional.empty(), Checksums.digest(Checksums.Method.MD5, "251 5D41402ABC4B2A76B9719D911017C592"));
     }
 }
