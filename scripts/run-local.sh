@@ -545,6 +545,7 @@ grep -q 'data-page="overview"' <<<"$ui" || { echo "run-local: the dashboard's ov
 say "Walk 12f: a mobile device through the gateway (seed 003) with the reference client lizsync device: its first download, an edit on clone-a, the device's delta holding it, an upload from the device, and that row on clone-a after its sync"
 FIELD_CLI="env XDG_CONFIG_HOME=$STATE/cli-field LIZSYNC_CA_FILE=$CA java -jar $(app cli)"
 mkdir -p "$STATE/cli-field"; chmod 700 "$STATE/cli-field"
+rm -f "$STATE/cli-field/observation.state"   # a new device each walk: an earlier walk's checkpoint is not its own
 head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$STATE/cli-field/password"; chmod 600 "$STATE/cli-field/password"
 python3 -c 'import json,sys; print(json.dumps({"login": "fieldy", "password": open(sys.argv[1]).read().strip(), "roles": ["field"]}))' \
   "$STATE/cli-field/password" | $CURL -fsS -H "$H" -H 'Content-Type: application/json' --data-binary @- "$GW/api/v1/users" >/dev/null
