@@ -184,7 +184,11 @@ class DeviceBenchmark {
             Download delta = download(http, rows, cookie, devices[0], checkpoint);
             assertEquals(Math.min(CHANGED, ROWS), delta.rows);
 
-            // Uploads in batches of 100.
+            // Uploads in batches of 100 (-Dbench.pglog=FILE: central's statements and their times, copied to FILE).
+            String pglog = System.getProperty("bench.pglog");
+            if (pglog != null) {
+                mesh.sql("central", "ALTER SYSTEM SET log_min_duration_statement = 0", "SELECT pg_reload_conf()");
+            }
             long uploadNanos = 0;
             for (int b = 0; b < BATCHES; b++) {
                 StringBuilder edits = new StringBuilder("{\"edits\":[");
@@ -203,6 +207,10 @@ class DeviceBenchmark {
                 assertTrue(r.body().contains("\"applied\""), r.body());
             }
 
+            if (pglog != null) {
+                mesh.sql("central", "ALTER SYSTEM RESET log_min_duration_statement", "SELECT pg_reload_conf()");
+                Files.copy(mesh.db("central").logFile(), Path.of(pglog), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             StringBuilder out = new StringBuilder();
             out.append(String.format("# Devices through the gateway: %d-row point layer, %d registered devices (%d with a position)%n",
                     ROWS, DEVICES, POSITIONED));
