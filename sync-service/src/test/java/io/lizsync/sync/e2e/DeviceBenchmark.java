@@ -189,8 +189,22 @@ class DeviceBenchmark {
             if (pglog != null) {
                 mesh.sql("central", "ALTER SYSTEM SET log_min_duration_statement = 0", "SELECT pg_reload_conf()");
             }
+            // Interleaved with the same batches sent to central directly over gRPC (another device): what
+            // central's upload costs, and what the gateway's checks and REST add.
             long uploadNanos = 0;
+            long directUploadNanos = 0;
             for (int b = 0; b < BATCHES; b++) {
+                var direct100 = io.lizsync.proto.sync.v1.UploadRequest.newBuilder().setDeviceId(devices[2])
+                        .setSchemaName("field").setTableName("point").setRequestId("direct-" + b);
+                for (int i = 0; i < 100; i++) {
+                    direct100.addEdits(io.lizsync.proto.sync.v1.RowEdit.newBuilder().setOp(io.lizsync.proto.sync.v1.RowEdit.Op.CREATE)
+                            .setValuesJson("{\"indicator\":\"bench\",\"value\":" + i + ",\"geom\":\"POINT(" + (710000 + i) + " "
+                                    + (6500000 + b) + ")\"}"));
+                }
+                long d0 = System.nanoTime();
+                var answer = direct.upload(direct100.build());
+                directUploadNanos += System.nanoTime() - d0;
+                assertEquals(100, answer.getResultsCount());
                 StringBuilder edits = new StringBuilder("{\"edits\":[");
                 for (int i = 0; i < 100; i++) {
                     edits.append(i == 0 ? "" : ",").append("{\"op\":\"create\",\"values\":{\"indicator\":\"bench\",\"value\":")
@@ -227,6 +241,8 @@ class DeviceBenchmark {
                     ROWS / (fullNanos / 1e9), fullBytes / 1e6));
             out.append(String.format("| gateway RSS | %d MB idle, peak %d MB during the full downloads |%n", idleKb / 1024, peakKb / 1024));
             out.append(String.format("| uploads, %d batches of 100 rows | %.0f rows/s |%n", BATCHES, BATCHES * 100 / (uploadNanos / 1e9)));
+            out.append(String.format("| uploads interleaved: DeviceSync.Upload direct, batches of 100 | %.0f rows/s |%n",
+                    BATCHES * 100 / (directUploadNanos / 1e9)));
             out.append(String.format("| bytes on the wire per changed row (%d changed, answer body) | %d |%n", delta.rows,
                     delta.bytes / Math.max(1, delta.rows)));
             Path report = Path.of("target", "bench", "device-bench-" + ROWS + ".txt");
