@@ -69,11 +69,26 @@ public class UploadService {
     }
 
     public Answer upload(Ask ask) throws Exception {
+        long started = System.nanoTime();
         String device = DownloadTokens.deviceId(ask.deviceId());
         if (ask.requestId().isBlank() || ask.requestId().length() > 200) {
             throw new IllegalArgumentException("request_id (the Idempotency-Key) is required, at most 200 characters");
         }
-        LayerShape layer = LayerRepository.describe(pool, ask.table());
+        SqlConnection c = Db.await(pool.getConnection());
+        try {
+            Answer answer = upload(c, ask, device);
+            LOG.infof("upload %s of device %s to %s: %d edit(s)%s in %d ms", answer.importId(), device, ask.table(),
+                    ask.edits().size(), answer.replayed() ? ", a retry: the first answer" : "",
+                    (System.nanoTime() - started) / 1_000_000);
+            return answer;
+        } finally {
+            Db.abandon(null, c);
+        }
+    }
+
+    /** The upload on one connection: its layer, then its transaction. */
+    private Answer upload(SqlConnection c, Ask ask, String device) throws Exception {
+        LayerShape layer = LayerRepository.describe(c, ask.table());
         if (!ask.structureVersion().isEmpty() && !ask.structureVersion().equals(layer.structureVersion())) {
             throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "layer " + ask.table()
                     + " changed structure since the device described it: describe the layer again and download it"
@@ -88,7 +103,6 @@ public class UploadService {
         String hash = hash(device, ask);
         String importId = UUID.randomUUID().toString();
         UploadChecks checks = UploadChecks.of(layer, edits);
-        SqlConnection c = Db.await(pool.getConnection());
         Transaction tx = null;
         try {
             // Pruning runs before the transaction, by itself: the upload never waits on old answers' locks.
@@ -124,7 +138,13 @@ public class UploadService {
             Db.await(committed);
             return answer;
         } finally {
-            Db.abandon(tx, c);
+            if (tx != null) {
+                try {
+                    Db.await(tx.rollback());
+                } catch (RuntimeException ignored) {
+                    // The connection may be gone; the transaction dies with it.
+                }
+            }
         }
     }
 
@@ -220,7 +240,7 @@ public class UploadService {
             results.add(row == null ? new Result(o, null, null, null)
                     : new Result(o, row.keyJson(), row.version(), row.rowJson()));
         }
-        LOG.infof("upload %s of device %s to %s: %d edit(s), %d applied, %d conflict decision(s)", importId, device,
+        LOG.debugf("upload %s of device %s to %s: %d edit(s), %d applied, %d conflict decision(s)", importId, device,
                 table, edits.size(), applied, resolution.decisions().size());
         return new Answer(importId, results, false);
     }
