@@ -63,6 +63,7 @@ class DeviceSyncIT {
     static final String C = "3ee487d9-f909-634d-2455-0c8fbead6e4e";
     static final String D = "d0000000-0000-4000-8000-00000000000d";
     static final String E = "e0000000-0000-4000-8000-00000000000e";
+    static final String F = "f0000000-0000-4000-8000-00000000000f";
 
     @ConfigProperty(name = "quarkus.grpc.clients.admin.port")
     int port;
@@ -388,6 +389,70 @@ class DeviceSyncIT {
         var anonymous = assertThrows(StatusRuntimeException.class, () -> DeviceSyncGrpc.newBlockingStub(channel)
                 .describeLayer(layerRequest("observation")));
         assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
+    }
+
+    /**
+     * A device that never confirmed a download of the layer (no position) edits a row from a
+     * version that is not current: its edit meets central's last change of the row under the clone
+     * rules, recorded once; its own last change is not central's side.
+     */
+    @Test
+    @Order(13)
+    void aDeviceWithoutAPositionMeetsCentralsLastChange() throws Exception {
+        sql("INSERT INTO obs.observation (indicator, value) VALUES ('f row', 900)");
+        String row = uidWhere("value = 900");
+        String seen = versionOf(row);
+        sql("SET lizsync.origin = 'c1000000-0000-4000-8000-0000000000c1'",
+                "UPDATE obs.observation SET indicator = 'clone says' WHERE uid = '" + row + "'");
+        EditResult r = field.upload(upload(F, "f-1", edit(RowEdit.Op.UPDATE, row, "{\"indicator\": \"device says\"}",
+                seen))).getResults(0);
+        assertEquals(EditResult.Outcome.CONFLICT, r.getOutcome(), r.getMessage());
+        assertEquals("last_edit_wins", r.getRule());
+        assertEquals("device", r.getWinner());
+        assertEquals("device says", new JsonObject(r.getRowJson()).getString("indicator"));
+        assertEquals(1, count("SELECT count(*) FROM lizsync.conflicts WHERE clone_id = '" + F + "' AND object_uid = '"
+                + row + "' AND field_name = 'indicator' AND central_value = '\"clone says\"'"
+                + " AND clone_value = '\"device says\"' AND winner = 'clone'"), "one recorded decision");
+        // the device's own change is the row's last: an edit from the version before it is no conflict
+        EditResult own = field.upload(upload(F, "f-2", edit(RowEdit.Op.UPDATE, row, "{\"value\": 901}", seen)))
+                .getResults(0);
+        assertEquals(EditResult.Outcome.APPLIED, own.getOutcome(), own.getMessage());
+        // central wins by policy: central's last change stays
+        sql("INSERT INTO lizsync.table_policies VALUES ('obs', 'observation', 'central_wins')",
+                "UPDATE obs.observation SET indicator = 'central says' WHERE uid = '" + row + "'");
+        EditResult lost = field.upload(upload(F, "f-3", edit(RowEdit.Op.UPDATE, row,
+                "{\"indicator\": \"device again\"}", own.getVersion()))).getResults(0);
+        sql("DELETE FROM lizsync.table_policies");
+        assertEquals(EditResult.Outcome.CONFLICT, lost.getOutcome(), lost.getMessage());
+        assertEquals("central", lost.getWinner());
+        assertEquals("central says", new JsonObject(lost.getRowJson()).getString("indicator"));
+        // from the current version: applied, nothing recorded
+        long decisions = count("SELECT count(*) FROM lizsync.conflicts WHERE clone_id = '" + F + "'");
+        EditResult clean = field.upload(upload(F, "f-4", edit(RowEdit.Op.DELETE, row, "", lost.getVersion())))
+                .getResults(0);
+        assertEquals(EditResult.Outcome.APPLIED, clean.getOutcome(), clean.getMessage());
+        assertEquals(decisions, count("SELECT count(*) FROM lizsync.conflicts WHERE clone_id = '" + F + "'"));
+        assertEquals(0, count("SELECT count(*) FROM obs.observation WHERE uid = '" + row + "'"));
+    }
+
+    /**
+     * Uploads' answers are kept for the retention (lizsync.sync.device-uploads.retention, 168 h),
+     * then pruned by an upload: the request id is a new upload again.
+     */
+    @Test
+    @Order(14)
+    void answersPastTheRetentionArePruned() throws Exception {
+        sql("INSERT INTO lizsync.device_uploads (device_id, request_id, import_id, request_hash, answer, received_at)"
+                + " VALUES ('" + F + "', 'eight days', gen_random_uuid(), 'x', NULL, now() - interval '8 days'),"
+                + " ('" + F + "', 'six days', gen_random_uuid(), 'x', NULL, now() - interval '6 days')");
+        var fresh = field.upload(upload(A, "after-retention", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"late\"}",
+                "")));
+        assertEquals(EditResult.Outcome.APPLIED, fresh.getResults(0).getOutcome());
+        assertEquals(0, count("SELECT count(*) FROM lizsync.device_uploads WHERE request_id = 'eight days'"), "pruned");
+        assertEquals(1, count("SELECT count(*) FROM lizsync.device_uploads WHERE request_id = 'six days'"), "kept");
+        var again = field.upload(upload(F, "eight days", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"new\"}", "")));
+        assertFalse(again.getReplayed(), "a key past the retention is a new upload");
+        assertEquals(EditResult.Outcome.APPLIED, again.getResults(0).getOutcome());
     }
 
     // --- helpers ---

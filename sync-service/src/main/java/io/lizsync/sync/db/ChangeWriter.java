@@ -36,6 +36,10 @@ public final class ChangeWriter {
     /** Non-null: this writer logs what it replays itself (see {@link #logging}). */
     private final String syncData;
     private boolean stagingReady;
+    /** Set by {@link #loggingPipelined}: capture is switched back without a round trip of its own. */
+    private boolean pipelined;
+    /** Changes taken so far (applied, sent or queued). */
+    private long taken;
 
     public ChangeWriter(SqlConnection connection) {
         this(connection, null);
@@ -61,8 +65,24 @@ public final class ChangeWriter {
         return new ChangeWriter(connection, Objects.requireNonNull(syncData));
     }
 
-    /** Consecutive changes that one statement replays. */
-    private record GroupKey(NetChange.Kind kind, TableRef table, List<String> fields) {
+    /**
+     * {@link #logging} for a short transaction that counts round trips (a device's upload): the
+     * capture switch is sent without waiting, the tables' shapes are given (read by the caller in
+     * a round trip it makes anyway, {@link Catalog#sendShapes}), {@link #finish()} switches
+     * capture back in the same round trip as its wait, and rows known new can be written by
+     * {@link #insert} (a plain INSERT logged in the same statement: no staging table).
+     */
+    public static ChangeWriter loggingPipelined(SqlConnection connection, String syncData,
+            Map<TableRef, Catalog.TableShape> shapes) {
+        ChangeWriter w = new ChangeWriter(connection, Objects.requireNonNull(syncData));
+        w.pipelined = true;
+        w.shapes.putAll(shapes);
+        w.inFlight.add(Db.send(connection, "SELECT set_config('lizsync.capture', 'replayed', true)"));
+        return w;
+    }
+
+    /** Consecutive changes that one statement replays ({@code fresh}: inserts of rows known new). */
+    private record GroupKey(NetChange.Kind kind, TableRef table, List<String> fields, boolean fresh) {
     }
 
     private static final class Group {
@@ -94,6 +114,27 @@ public final class ChangeWriter {
     }
 
     public void apply(NetChange n) {
+        take(n, false);
+    }
+
+    /**
+     * An UPSERT of a row the caller knows does not exist (a device's create whose uid it checked):
+     * written by a plain INSERT (a row that appeared meanwhile fails the statement, it is never
+     * overwritten) and, for a logging writer, logged as an insert by the same statement.
+     */
+    public void insert(NetChange n) {
+        if (n.kind() != NetChange.Kind.UPSERT) {
+            throw new IllegalArgumentException("insert takes an UPSERT, not " + n.kind());
+        }
+        take(n, true);
+    }
+
+    /** The changes given to this writer so far that it writes (applied, sent or queued). */
+    public long taken() {
+        return taken;
+    }
+
+    private void take(NetChange n, boolean fresh) {
         Catalog.TableShape shape = shape(n.table());
         List<String> fields = new ArrayList<>();
         if (n.kind() != NetChange.Kind.DELETE) {
@@ -106,7 +147,7 @@ public final class ChangeWriter {
                 return;
             }
         }
-        GroupKey key = new GroupKey(n.kind(), n.table(), List.copyOf(fields));
+        GroupKey key = new GroupKey(n.kind(), n.table(), List.copyOf(fields), fresh);
         if (group == null || !Objects.equals(group.key, key) || group.size >= MAX_GROUP
                 || group.chars >= MAX_GROUP_CHARS) {
             flush();
@@ -123,6 +164,7 @@ public final class ChangeWriter {
             group.meta.add(originalTimes(n));
         }
         group.size++;
+        taken++;
     }
 
     /**
@@ -203,7 +245,11 @@ public final class ChangeWriter {
                     sql.append(", CAST(lizsync_v.c").append(i + 1).append(" AS ")
                             .append(shape.column(fields.get(i)).type()).append(')');
                 }
-                sql.append(" FROM ").append(unnest).append(" ON CONFLICT (uid) DO ");
+                sql.append(" FROM ").append(unnest);
+                if (key.fresh()) {
+                    break;
+                }
+                sql.append(" ON CONFLICT (uid) DO ");
                 if (fields.isEmpty()) {
                     sql.append("NOTHING");
                 } else {
@@ -221,14 +267,17 @@ public final class ChangeWriter {
         }
         // Sent without waiting: the database runs this group while the next one is built (the
         // connection pipelines statements in order). The previous group is awaited first, so at
-        // most two are in flight and an error surfaces at the next flush at the latest.
-        awaitInFlight();
+        // most two are in flight and an error surfaces at the next flush at the latest. A pipelined
+        // writer (a short upload) sends every group at once and waits at finish.
+        if (!pipelined) {
+            awaitInFlight();
+        }
         if (syncData == null) {
             send(sql.toString(), params);
         } else {
             sendLogged(key, sql, params, group.times.toArray(new String[0]), group.meta.toArray(new String[0]));
         }
-        inFlightSize = group.size;
+        inFlightSize += group.size;
         group = null;
         return applied;
     }
@@ -262,9 +311,9 @@ public final class ChangeWriter {
                 + ", coalesce(lizsync_m.at::timestamptz, transaction_timestamp())";
         String original = " JOIN unnest($1::text[]::uuid[], $" + (n + 5) + "::text[], $" + (n + 6)
                 + "::text[]) AS lizsync_m(uid, at, meta) ON lizsync_m.uid = lizsync_w.uid";
-        if (key.kind() == NetChange.Kind.DELETE) {
+        if (key.kind() == NetChange.Kind.DELETE || key.fresh()) {
             String sql = "WITH lizsync_w AS (" + statement + " RETURNING lizsync_t.uid, (OPERATOR(audit.#@) lizsync_t) AS h) "
-                    + head + "'D', lizsync_w.h, NULL" + sync + " FROM lizsync_w" + original;
+                    + head + (key.fresh() ? "'I'" : "'D'") + ", lizsync_w.h, NULL" + sync + " FROM lizsync_w" + original;
             send(sql, all);
             return;
         }
@@ -299,6 +348,12 @@ public final class ChangeWriter {
     /** Sends what is queued and waits until every statement has run; returns the changes applied. */
     public long finish() {
         flush();
+        if (pipelined) {
+            // Awaited in order: a statement's own failure is the one reported, not the switch's "aborted".
+            inFlight.add(Db.send(connection, "SELECT set_config('lizsync.capture', '', true)"));
+            awaitInFlight();
+            return applied;
+        }
         awaitInFlight();
         if (syncData != null) {
             Db.execute(connection, "SELECT set_config('lizsync.capture', '', true)");

@@ -37,6 +37,8 @@ class DeviceBenchmark {
     static final int CALLS = Integer.getInteger("bench.calls", 500);
     static final int WARMUP = Integer.getInteger("bench.warmup", 100);
     static final int BATCHES = Integer.getInteger("bench.batches", 20);
+    /** Upload batches sent first and not measured (the services' JIT warms up on them). */
+    static final int UPLOAD_WARMUP = Integer.getInteger("bench.upload-warmup", 20);
     static final int CHANGED = Integer.getInteger("bench.changed", 1000);
     static final int FULL_ROUNDS = Integer.getInteger("bench.full-rounds", ROWS >= 1_000_000 ? 1 : 3);
     static final String PASSWORD = "a long bench passphrase";
@@ -195,9 +197,27 @@ class DeviceBenchmark {
             Download delta = download(http, rows, cookie, devices[0], checkpoint);
             assertEquals(Math.min(CHANGED, ROWS), delta.rows);
 
-            // Uploads in batches of 100.
+            // Uploads in batches of 100 (-Dbench.pglog=FILE: central's statements and their times, copied to FILE).
+            String pglog = System.getProperty("bench.pglog");
+            if (pglog != null) {
+                mesh.sql("central", "ALTER SYSTEM SET log_min_duration_statement = 0", "SELECT pg_reload_conf()");
+            }
+            // Interleaved with the same batches sent to central directly over gRPC (another device): what
+            // central's upload costs, and what the gateway's checks and REST add.
             long uploadNanos = 0;
-            for (int b = 0; b < BATCHES; b++) {
+            long directUploadNanos = 0;
+            for (int b = -UPLOAD_WARMUP; b < BATCHES; b++) {
+                var direct100 = io.lizsync.proto.sync.v1.UploadRequest.newBuilder().setDeviceId(devices[2])
+                        .setSchemaName("field").setTableName("point").setRequestId("direct-" + b);
+                for (int i = 0; i < 100; i++) {
+                    direct100.addEdits(io.lizsync.proto.sync.v1.RowEdit.newBuilder().setOp(io.lizsync.proto.sync.v1.RowEdit.Op.CREATE)
+                            .setValuesJson("{\"indicator\":\"bench\",\"value\":" + i + ",\"geom\":\"POINT(" + (710000 + i) + " "
+                                    + (6500000 + b) + ")\"}"));
+                }
+                long d0 = System.nanoTime();
+                var answer = direct.upload(direct100.build());
+                directUploadNanos += b >= 0 ? System.nanoTime() - d0 : 0;
+                assertEquals(100, answer.getResultsCount());
                 StringBuilder edits = new StringBuilder("{\"edits\":[");
                 for (int i = 0; i < 100; i++) {
                     edits.append(i == 0 ? "" : ",").append("{\"op\":\"create\",\"values\":{\"indicator\":\"bench\",\"value\":")
@@ -209,11 +229,15 @@ class DeviceBenchmark {
                         .header("X-CSRF-Token", csrf).header("X-Device-Id", devices[1]).header("Idempotency-Key", "bench-" + b)
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(edits.toString()))
                         .build(), HttpResponse.BodyHandlers.ofString());
-                uploadNanos += System.nanoTime() - t0;
+                uploadNanos += b >= 0 ? System.nanoTime() - t0 : 0;
                 assertEquals(200, r.statusCode(), r.body());
                 assertTrue(r.body().contains("\"applied\""), r.body());
             }
 
+            if (pglog != null) {
+                mesh.sql("central", "ALTER SYSTEM RESET log_min_duration_statement", "SELECT pg_reload_conf()");
+                Files.copy(mesh.db("central").logFile(), Path.of(pglog), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             StringBuilder out = new StringBuilder();
             out.append(String.format("# Devices through the gateway: %d-row point layer, %d registered devices (%d with a position)%n",
                     ROWS, DEVICES, POSITIONED));
@@ -233,6 +257,8 @@ class DeviceBenchmark {
                     fullNanos / 1e9, ROWS / (fullNanos / 1e9), fullBytes / 1e6));
             out.append(String.format("| gateway RSS | %d MB idle, peak %d MB during the full downloads |%n", idleKb / 1024, peakKb / 1024));
             out.append(String.format("| uploads, %d batches of 100 rows | %.0f rows/s |%n", BATCHES, BATCHES * 100 / (uploadNanos / 1e9)));
+            out.append(String.format("| uploads interleaved: DeviceSync.Upload direct, batches of 100 | %.0f rows/s |%n",
+                    BATCHES * 100 / (directUploadNanos / 1e9)));
             out.append(String.format("| bytes on the wire per changed row (%d changed, answer body) | %d |%n", delta.rows,
                     delta.bytes / Math.max(1, delta.rows)));
             Path report = Path.of("target", "bench", "device-bench-" + ROWS + ".txt");

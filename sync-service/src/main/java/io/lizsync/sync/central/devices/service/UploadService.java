@@ -6,6 +6,7 @@ import io.lizsync.sync.central.devices.service.EditParser.Edit;
 import io.lizsync.sync.central.devices.service.EditParser.RawEdit;
 import io.lizsync.sync.central.exchange.repository.ExchangeRepository;
 import io.lizsync.sync.central.exchange.service.ExchangeException;
+import io.lizsync.sync.db.Catalog;
 import io.lizsync.sync.db.ChangeWriter;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.Collapser;
@@ -16,9 +17,11 @@ import io.lizsync.sync.engine.TableRef;
 import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +35,10 @@ import org.jboss.logging.Logger;
  * recorded first (a retry gets the stored answer); the edits are checked against the layer
  * (nothing is written when one is invalid); they enter central's log with the device as origin
  * and the import as sync id, like a clone's push, so clones receive them and conflicts are
- * decided and recorded as for clones.
+ * decided and recorded as for clones. Round trips are what an upload costs on a loaded machine
+ * (each one a wake-up of two processes): the statements that do not depend on each other are
+ * sent together, so an upload without conflicts makes four (the layer; the receipt, checks and
+ * reads; the writes, the import and the rows; the answer and the commit).
  */
 @ApplicationScoped
 public class UploadService {
@@ -40,9 +46,13 @@ public class UploadService {
     private static final Logger LOG = Logger.getLogger(UploadService.class);
 
     private final Pool pool;
+    private final DeviceUploadConfig config;
+    private final UploadRetention retention;
 
-    UploadService(Pool pool) {
+    UploadService(Pool pool, DeviceUploadConfig config) {
         this.pool = pool;
+        this.config = config;
+        this.retention = new UploadRetention(config.pruneInterval());
     }
 
     /** An upload as the transport read it. */
@@ -59,11 +69,26 @@ public class UploadService {
     }
 
     public Answer upload(Ask ask) throws Exception {
+        long started = System.nanoTime();
         String device = DownloadTokens.deviceId(ask.deviceId());
         if (ask.requestId().isBlank() || ask.requestId().length() > 200) {
             throw new IllegalArgumentException("request_id (the Idempotency-Key) is required, at most 200 characters");
         }
-        LayerShape layer = LayerRepository.describe(pool, ask.table());
+        SqlConnection c = Db.await(pool.getConnection());
+        try {
+            Answer answer = upload(c, ask, device);
+            LOG.infof("upload %s of device %s to %s: %d edit(s)%s in %d ms", answer.importId(), device, ask.table(),
+                    ask.edits().size(), answer.replayed() ? ", a retry: the first answer" : "",
+                    (System.nanoTime() - started) / 1_000_000);
+            return answer;
+        } finally {
+            Db.abandon(null, c);
+        }
+    }
+
+    /** The upload on one connection: its layer, then its transaction. */
+    private Answer upload(SqlConnection c, Ask ask, String device) throws Exception {
+        LayerShape layer = LayerRepository.describe(c, ask.table());
         if (!ask.structureVersion().isEmpty() && !ask.structureVersion().equals(layer.structureVersion())) {
             throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "layer " + ask.table()
                     + " changed structure since the device described it: describe the layer again and download it"
@@ -77,16 +102,77 @@ public class UploadService {
         List<Edit> edits = EditParser.parse(layer, ask.edits());
         String hash = hash(device, ask);
         String importId = UUID.randomUUID().toString();
-        return Db.inTransaction(pool, c -> {
-            var receipt = UploadRepository.receive(c, device, ask.requestId(), importId, hash);
+        UploadChecks checks = UploadChecks.of(layer, edits);
+        Transaction tx = null;
+        try {
+            // Pruning runs before the transaction, by itself: the upload never waits on old answers' locks.
+            var pruned = retention.claim(Instant.now()) ? UploadRepository.sendPrune(c, config.retention()) : null;
+            var begun = c.begin().subscribeAsCompletionStage();
+            var received = UploadRepository.sendReceive(c, device, ask.requestId(), importId, hash);
+            var context = UploadRepository.sendContext(c, device, layer.table());
+            var geometries = checks.sendGeometries(c, srid);
+            var values = checks.sendValues(c);
+            List<String> named = edits.stream().map(Edit::uid).filter(java.util.Objects::nonNull).toList();
+            var locked = named.isEmpty() ? null : UploadRepository.sendLockVersions(c, layer, named);
+            var shapes = Catalog.sendShapes(c, List.of(layer.table()));
+            prune(pruned);
+            tx = Db.await(begun);
+            var receipt = UploadRepository.receive(c, Db.await(received), device, ask.requestId());
             if (receipt.earlier() != null) {
-                return replay(receipt.earlier(), hash, ask.requestId());
+                awaitQuietly(context, geometries, values, locked, shapes);
+                Answer replayed = replay(receipt.earlier(), hash, ask.requestId());
+                Db.await(tx.commit());
+                tx = null;
+                return replayed;
             }
-            List<Edit> ready = convert(c, layer, edits, srid);
-            Answer answer = apply(c, layer, device, importId, ready, receipt.receivedAt());
-            UploadRepository.storeAnswer(c, device, ask.requestId(), Json.encode(answer));
+            var where = UploadRepository.context(Db.await(context));
+            List<Edit> ready = checks.converted(geometries == null ? null : Db.await(geometries),
+                    values == null ? null : Db.await(values));
+            Map<String, String> versions = locked == null ? Map.of() : UploadRepository.versions(Db.await(locked));
+            var shape = Catalog.shapes(Db.await(shapes), List.of(layer.table()));
+            Answer answer = apply(c, layer, device, importId, ready, receipt.receivedAt(), where, versions, shape);
+            var stored = UploadRepository.sendAnswer(c, device, ask.requestId(), Json.encode(answer));
+            var committed = tx.commit().subscribeAsCompletionStage();
+            Db.await(stored);
+            tx = null;
+            Db.await(committed);
             return answer;
-        });
+        } finally {
+            if (tx != null) {
+                try {
+                    Db.await(tx.rollback());
+                } catch (RuntimeException ignored) {
+                    // The connection may be gone; the transaction dies with it.
+                }
+            }
+        }
+    }
+
+    private static void prune(java.util.concurrent.CompletableFuture<?> pruned) {
+        if (pruned == null) {
+            return;
+        }
+        try {
+            var rs = (io.vertx.mutiny.sqlclient.RowSet<?>) Db.await(pruned);
+            if (rs.rowCount() > 0) {
+                LOG.infof("forgot %d device upload answer(s) past their retention", rs.rowCount());
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("pruning device upload answers failed (tried again later): %s", e.getMessage());
+        }
+    }
+
+    /** Waits for statements whose answers are not needed (a replay): none stays in flight on the connection. */
+    private static void awaitQuietly(java.util.concurrent.CompletableFuture<?>... sent) {
+        for (var f : sent) {
+            if (f != null) {
+                try {
+                    Db.await(f);
+                } catch (RuntimeException ignored) {
+                    // Not needed: a replay answers from the stored answer.
+                }
+            }
+        }
     }
 
     private static Answer replay(UploadRepository.Earlier earlier, String hash, String requestId) {
@@ -98,67 +184,10 @@ public class UploadService {
         return new Answer(first.importId(), first.results(), true);
     }
 
-    /** Geometries converted to the layer's SRID and every value checked against its column's type. */
-    private static List<Edit> convert(SqlConnection c, LayerShape layer, List<Edit> edits, int srid) {
-        List<Edit> out = new ArrayList<>(edits);
-        String geometry = layer.geometryColumn();
-        if (geometry != null) {
-            List<Integer> at = new ArrayList<>();
-            List<String> inputs = new ArrayList<>();
-            for (Edit e : edits) {
-                if (e.values().get(geometry) != null) {
-                    at.add(e.index());
-                    inputs.add(e.values().get(geometry));
-                }
-            }
-            if (!inputs.isEmpty()) {
-                var converted = UploadRepository.geometries(c, inputs, srid, layer);
-                for (int i = 0; i < at.size(); i++) {
-                    var g = converted.get(i);
-                    if (g.error() != null) {
-                        throw new InvalidFieldException(at.get(i), geometry, g.error());
-                    }
-                    Edit e = out.get(at.get(i));
-                    Map<String, String> values = new java.util.LinkedHashMap<>(e.values());
-                    values.put(geometry, g.ewkb());
-                    out.set(at.get(i), new Edit(e.index(), e.op(), e.uid(), values, e.baseVersion()));
-                }
-            }
-        }
-        List<int[]> where = new ArrayList<>();
-        List<String> fields = new ArrayList<>();
-        List<String> values = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        for (Edit e : edits) {
-            for (var f : e.values().entrySet()) {
-                String type = layer.column(f.getKey()).type();
-                if (f.getValue() != null && !f.getKey().equals(geometry) && !type.equals("text")) {
-                    where.add(new int[] {e.index()});
-                    fields.add(f.getKey());
-                    values.add(f.getValue());
-                    types.add(type);
-                }
-            }
-        }
-        if (!values.isEmpty()) {
-            List<String> errors = UploadRepository.valueErrors(c, values, types);
-            for (int i = 0; i < errors.size(); i++) {
-                if (errors.get(i) != null) {
-                    throw new InvalidFieldException(where.get(i)[0], fields.get(i), errors.get(i));
-                }
-            }
-        }
-        return out;
-    }
-
     private static Answer apply(SqlConnection c, LayerShape layer, String device, String importId, List<Edit> edits,
-            java.time.Instant receivedAt) {
+            Instant receivedAt, UploadRepository.Context where, Map<String, String> versions,
+            Map<TableRef, Catalog.TableShape> shapes) {
         TableRef table = layer.table();
-        List<String> named = new ArrayList<>();
-        edits.stream().filter(e -> e.uid() != null).forEach(e -> named.add(e.uid()));
-        Map<String, String> versions = UploadRepository.lockVersions(c, layer, named);
-        String centralId = ExchangeRepository.centralId(c);
-        String position = UploadRepository.position(c, device, table);
         List<String> suspect = new ArrayList<>();
         for (Edit e : edits) {
             if (e.op() != EditParser.Op.CREATE && (!versions.containsKey(e.uid())
@@ -167,32 +196,51 @@ public class UploadService {
             }
         }
         // Central's side: what changed since the device's position, without the device's own edits.
-        List<NetChange> central = position == null || suspect.isEmpty() ? List.of()
-                : Collapser.collapseFor(UploadRepository.changedSince(c, table, position, suspect, centralId),
+        // A device without a position (it never confirmed a download of the layer, or its position
+        // was dropped) meets central's last change of each row it edits from another version.
+        List<NetChange> central = suspect.isEmpty() ? List.of()
+                : Collapser.collapseFor(where.position() == null
+                        ? UploadRepository.lastChanges(c, layer, suspect, where.centralId())
+                        : UploadRepository.changedSince(c, table, where.position(), suspect, where.centralId()),
                         new Routing.Destination(device, null, 0));
         Set<String> deletedSince = new HashSet<>();
         central.stream().filter(n -> n.kind() == NetChange.Kind.DELETE).forEach(n -> deletedSince.add(n.uid()));
         UploadRules.Plan plan = UploadRules.plan(layer, edits, versions, deletedSince, device, receivedAt,
                 () -> UUID.randomUUID().toString());
-        var policies = ExchangeRepository.policies(c);
-        var resolution = ConflictResolver.resolve(plan.checked(), central, policies::get);
+        var resolution = plan.checked().isEmpty() ? ConflictResolver.resolve(List.of(), List.of(), t -> null)
+                : ConflictResolver.resolve(plan.checked(), central, ExchangeRepository.policies(c)::get);
+        Set<NetChange> creates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        plan.straight().stream().filter(n -> n.kind() == NetChange.Kind.UPSERT).forEach(creates::add);
         List<NetChange> toApply = new ArrayList<>(plan.straight());
         toApply.addAll(resolution.toApply());
         toApply.sort(Collapser.REPLAY_ORDER);
-        ChangeWriter writer = ChangeWriter.logging(c, Json.encode(Map.of("origin", device, "sync_id", importId)));
-        toApply.forEach(writer::apply);
+        ChangeWriter writer = ChangeWriter.loggingPipelined(c, Json.encode(Map.of("origin", device, "sync_id", importId)),
+                shapes);
+        for (NetChange n : toApply) {
+            if (creates.contains(n)) {
+                writer.insert(n);
+            } else {
+                writer.apply(n);
+            }
+        }
+        writer.flush();
+        var imported = UploadRepository.sendImport(c, importId, device, where.centralId(), writer.taken(),
+                resolution.decisions().size());
+        var stored = UploadRepository.sendRows(c, layer, plan.uids());
         long applied = writer.finish();
-        ExchangeRepository.recordDecisions(c, device, resolution.decisions(), 0L);
-        UploadRepository.recordImport(c, importId, device, centralId, applied, resolution.decisions().size());
+        Db.await(imported);
+        Map<String, UploadRepository.Stored> rows = UploadRepository.rows(Db.await(stored));
+        if (!resolution.decisions().isEmpty()) {
+            ExchangeRepository.recordDecisions(c, device, resolution.decisions(), 0L);
+        }
         var outcomes = UploadRules.outcomes(edits, plan, resolution.decisions());
-        Map<String, UploadRepository.Stored> rows = UploadRepository.rows(c, layer, plan.uids());
         List<Result> results = new ArrayList<>();
         for (var o : outcomes) {
             var row = rows.get(o.uid());
             results.add(row == null ? new Result(o, null, null, null)
                     : new Result(o, row.keyJson(), row.version(), row.rowJson()));
         }
-        LOG.infof("upload %s of device %s to %s: %d edit(s), %d applied, %d conflict decision(s)", importId, device,
+        LOG.debugf("upload %s of device %s to %s: %d edit(s), %d applied, %d conflict decision(s)", importId, device,
                 table, edits.size(), applied, resolution.decisions().size());
         return new Answer(importId, results, false);
     }
