@@ -40,6 +40,10 @@ class StoredProjectsSyncIT {
             + "checkPrimaryKeyUnicity='1' table=\"survey\".\"site\" (geom)";
     static final String CLONE_SOURCE = "service='geopoppy' key='id' checkPrimaryKeyUnicity='1' table=\"survey\".\"site\" (geom)";
 
+    /** CLONE_SOURCE turned back by the sidecar's central target (host, port, dbname: no user named). */
+    static final String CENTRAL_AS_WRITTEN = "dbname='gis' host=central.example port=5432 key='id' checkPrimaryKeyUnicity='1' "
+            + "table=\"survey\".\"site\" (geom)";
+
     static Mesh mesh;
 
     @BeforeAll
@@ -75,11 +79,15 @@ class StoredProjectsSyncIT {
     }
 
     static String datasource(String node) throws Exception {
+        return datasource(node, "survey");
+    }
+
+    static String datasource(String node, String project) throws Exception {
         try (Connection c = mesh.db(node).connect();
-             PreparedStatement ps = c.prepareStatement("SELECT content FROM survey.qgis_projects WHERE name = 'survey'");
-             ResultSet rs = ps.executeQuery()) {
-            assertTrue(rs.next(), "no project on " + node);
-            try (ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(rs.getBytes(1)))) {
+             PreparedStatement ps = c.prepareStatement("SELECT content FROM survey.qgis_projects WHERE name = ?")) {
+            ps.setString(1, project);
+            try (ResultSet rs = ps.executeQuery();
+                 ZipInputStream zin = new ZipInputStream(new ByteArrayInputStream(next(rs, project + " on " + node)))) {
                 for (ZipEntry e; (e = zin.getNextEntry()) != null; ) {
                     if (e.getName().equals("survey.qgs")) {
                         String qgs = new String(zin.readAllBytes(), StandardCharsets.UTF_8);
@@ -89,6 +97,31 @@ class StoredProjectsSyncIT {
             }
         }
         throw new AssertionError("no .qgs entry on " + node);
+    }
+
+    static byte[] next(ResultSet rs, String what) throws java.sql.SQLException {
+        assertTrue(rs.next(), "no project " + what);
+        return rs.getBytes(1);
+    }
+
+    @Test
+    void aProjectSavedOnTheCloneReachesCentralWithCentralsConnection() throws Exception {
+        try (Connection c = mesh.db("clone-a").connect();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO survey.qgis_projects (name, metadata, content) VALUES ('field-edits', '{}', ?)")) {
+            ps.setBytes(1, qgz(CLONE_SOURCE));
+            ps.executeUpdate();
+        }
+
+        var sync = mesh.sync("clone-a");
+        assertEquals(1, sync.getStatus());
+
+        assertEquals(CENTRAL_AS_WRITTEN, datasource("central", "field-edits"));
+        assertEquals(CLONE_SOURCE, datasource("clone-a", "field-edits"), "the clone keeps its own connection");
+        var again = mesh.sync("clone-a");
+        assertEquals(0, again.getNumberReplayedToCentral());
+        assertEquals(0, again.getNumberReplayedToClone(), "central's copy never comes back");
+        assertEquals(CLONE_SOURCE, datasource("clone-a", "field-edits"));
     }
 
     @Test

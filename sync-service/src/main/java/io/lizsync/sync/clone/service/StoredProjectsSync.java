@@ -5,12 +5,14 @@ import io.lizsync.qgis.AdaptReport;
 import io.lizsync.qgis.PgTarget;
 import io.lizsync.qgis.StoredProjects;
 import io.lizsync.sync.config.SyncConfig;
+import io.lizsync.sync.engine.NetChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,7 +22,8 @@ import org.jboss.logging.Logger;
  * The rewrite runs in its own local transaction with capture off ({@code lizsync.capture = 'off'},
  * as a pull's replay: the audit trigger's WHEN condition skips the rows), so it is never taken for
  * a local edit and never goes back to central. A project that cannot be read is left as received
- * and logged; a failure here never fails the sync or the deploy that came before.
+ * and logged; a failure here never fails the sync or the deploy that came before. A project saved
+ * on the clone goes to central with central's connection ({@link #towardsCentral}).
  */
 @ApplicationScoped
 public class StoredProjectsSync {
@@ -58,6 +61,17 @@ public class StoredProjectsSync {
         if (enabled() && !schemas.isEmpty()) {
             run("pull", schemas);
         }
+    }
+
+    /**
+     * The push's sink, with the clone's stored projects turned back to central's connection on
+     * their way ({@link StoredProjectPush}); the sink itself when no targets are configured.
+     */
+    public Consumer<NetChange> towardsCentral(Consumer<NetChange> sink) {
+        if (!enabled()) {
+            return sink;
+        }
+        return change -> sink.accept(StoredProjectPush.towardsCentral(change, clone, central, LOG::warn));
     }
 
     /** After a deploy: every schema's {@code qgis_projects} table. */

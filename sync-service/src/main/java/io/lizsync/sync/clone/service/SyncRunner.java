@@ -266,7 +266,7 @@ public class SyncRunner {
         long tClock = System.nanoTime();
         CentralClient.PushStats stats = new CentralClient.PushStats();
         long[] events = {0};
-        var result = central.push(session, push.pushId(), sink -> events[0] = store.readPush(push, me, sink), stats);
+        var result = central.push(session, push.pushId(), sink -> events[0] = store.readPush(push, me, projects.towardsCentral(sink)), stats);
         long tSent = System.nanoTime();
         crashPoint("after-push");
         store.completePush(push.pushId(), tier);
