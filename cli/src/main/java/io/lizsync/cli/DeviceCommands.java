@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,9 +29,9 @@ import picocli.CommandLine.ParentCommand;
         description = "A mobile device's synchronisation through the gateway (the reference client of /api/v1/projects/…/layers).",
         subcommands = {DeviceCommands.Register.class, DeviceCommands.Projects.class, DeviceCommands.Layers.class,
                 DeviceCommands.Documents.class, DeviceCommands.DocumentDownload.class, DeviceCommands.Pull.class,
-                DeviceCommands.Push.class, DeviceCommands.Update.class, DeviceCommands.Delete.class,
-                DeviceCommands.ListDevices.class, DeviceCommands.Block.class, DeviceCommands.Unblock.class,
-                DeviceCommands.Forget.class})
+                DeviceEditCommands.Push.class, DeviceEditCommands.Update.class, DeviceEditCommands.Delete.class,
+                DeviceAdminCommands.ListDevices.class, DeviceAdminCommands.Block.class, DeviceAdminCommands.Unblock.class,
+                DeviceAdminCommands.Forget.class})
 final class DeviceCommands implements Callable<Integer> {
 
     static final String DEVICE = "X-Device-Id";
@@ -98,22 +97,6 @@ final class DeviceCommands implements Callable<Integer> {
             }
             return "/api/v1/projects/" + Ids.uuid("--project", project, "a project id") + "/layers/"
                     + GatewayClient.encode(layer.substring(0, dot)) + "/" + GatewayClient.encode(layer.substring(dot + 1));
-        }
-
-        /** Prints an upload's answer: one line per edit. */
-        void printUpload(JsonNode r) {
-            Output o = out();
-            if (o.json()) {
-                o.document(r);
-                return;
-            }
-            o.line("import " + Output.text(r, "importId") + (r.path("replayed").asBoolean() ? " (the first answer, replayed)" : ""));
-            for (JsonNode e : r.path("results")) {
-                o.line(e.path("index").asInt() + "\t" + Output.text(e, "uid") + "\t" + Output.text(e, "outcome")
-                        + (e.hasNonNull("serverId") ? "\tserver id " + e.get("serverId") : "")
-                        + (e.hasNonNull("winner") ? "\twinner " + Output.text(e, "winner") + " (" + Output.text(e, "rule") + ")" : "")
-                        + (e.hasNonNull("message") ? "\t" + Output.text(e, "message") : ""));
-            }
         }
     }
 
@@ -307,144 +290,6 @@ final class DeviceCommands implements Callable<Integer> {
             o.line((reset ? "whole layer: " : "delta: ") + received + " row(s)" + (rowsFile == null ? "" : " (in " + rowsFile + ")") + ", "
                     + removed.size() + " removal(s) in " + pages + " page(s)"
                     + (newCheckpoint.isEmpty() ? "" : "; checkpoint " + (statePath == null ? newCheckpoint : "kept in " + state)));
-            return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "push", mixinStandardHelpOptions = true,
-            description = "Upload new rows from a JSON file (an array of objects column -> value, an optional \"uid\") or a"
-                    + " GeoJSON FeatureCollection (properties and geometry); one import, retried safely with --key.")
-    static final class Push extends OnLayer {
-        @Option(names = "--file", required = true, paramLabel = "FILE", description = "the rows (JSON or GeoJSON)")
-        String file;
-        @Option(names = "--key", paramLabel = "TEXT", description = "Idempotency-Key (default: a new UUID; give the same on a retry)")
-        String key;
-        @Option(names = "--srid", paramLabel = "N", description = "SRID of the geometries: the layer's (default) or 4326")
-        Integer srid;
-        @Option(names = "--geometry-column", paramLabel = "NAME", defaultValue = "geom",
-                description = "column of a GeoJSON feature's geometry (default: ${DEFAULT-VALUE})")
-        String geometryColumn;
-
-        @Override
-        public Integer call() throws IOException {
-            String id = deviceId();
-            List<Map<String, Object>> edits = RowFiles.creates(ctx().json.readTree(Path.of(file).toFile()), geometryColumn);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("edits", edits);
-            if (srid != null) {
-                body.put("srid", srid);
-            }
-            String k = key == null ? UUID.randomUUID().toString() : key;
-            ctx().err.println("Idempotency-Key: " + k + " (give it as --key to retry this upload safely)");
-            printUpload(gw().send("POST", layerPath() + "/rows", body, GatewayClient.LONG, Map.of(DEVICE, id, "Idempotency-Key", k)).body());
-            return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Update one row: the changed columns as a JSON object.")
-    static final class Update extends OnLayer {
-        @Option(names = "--uid", required = true, paramLabel = "UUID", description = "the row's uid")
-        String uid;
-        @Option(names = "--values", required = true, paramLabel = "JSON", description = "e.g. '{\"value\": 12}'")
-        String values;
-        @Option(names = "--base-version", paramLabel = "V", description = "the version your copy has (from pull)")
-        String baseVersion;
-        @Option(names = "--key", paramLabel = "TEXT", description = "Idempotency-Key (default: a new UUID)")
-        String key;
-
-        @Override
-        public Integer call() throws IOException {
-            JsonNode v;
-            try {
-                v = ctx().json.readTree(values);
-            } catch (IOException e) {
-                throw new UsageException("--values must be a JSON object");
-            }
-            if (v == null || !v.isObject()) {
-                throw new UsageException("--values must be a JSON object");
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("values", v);
-            if (baseVersion != null) {
-                body.put("baseVersion", baseVersion);
-            }
-            printUpload(gw().send("PUT", layerPath() + "/rows/" + Ids.uuid("--uid", uid, "a row uid"), body, GatewayClient.SHORT,
-                    Map.of(DEVICE, deviceId(), "Idempotency-Key", key == null ? UUID.randomUUID().toString() : key)).body());
-            return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete one row.")
-    static final class Delete extends OnLayer {
-        @Option(names = "--uid", required = true, paramLabel = "UUID", description = "the row's uid")
-        String uid;
-        @Option(names = "--base-version", paramLabel = "V", description = "the version your copy has (from pull)")
-        String baseVersion;
-        @Option(names = "--key", paramLabel = "TEXT", description = "Idempotency-Key (default: a new UUID)")
-        String key;
-
-        @Override
-        public Integer call() throws IOException {
-            String q = baseVersion == null ? "" : "?baseVersion=" + GatewayClient.encode(baseVersion);
-            printUpload(gw().send("DELETE", layerPath() + "/rows/" + Ids.uuid("--uid", uid, "a row uid") + q, null,
-                    GatewayClient.SHORT, Map.of(DEVICE, deviceId(), "Idempotency-Key", key == null ? UUID.randomUUID().toString() : key))
-                    .body());
-            return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Devices (administrators).")
-    static final class ListDevices extends Sub {
-        @Option(names = "--user", paramLabel = "UUID", description = "only this user's")
-        String user;
-
-        @Override
-        public Integer call() throws IOException {
-            String path = "/api/v1/devices" + (user == null ? "" : "?user=" + Ids.uuid("--user", user, "a user id"));
-            out().table(ReviewCommands.list(gw().get(path)), "id", "name", "userId", "lastSeenAt", "blocked");
-            return ExitCodes.OK;
-        }
-    }
-
-    /** An administrator's action on one device. */
-    abstract static class Admin extends WithDevice {
-        JsonNode act(String method, String suffix) throws IOException {
-            JsonNode r = gw().send(method, "/api/v1/devices/" + deviceId() + suffix, null, GatewayClient.SHORT).body();
-            Output o = out();
-            if (o.json()) {
-                o.document(r);
-            }
-            return r;
-        }
-    }
-
-    @Command(name = "block", mixinStandardHelpOptions = true, description = "Block a device (administrators).")
-    static final class Block extends Admin {
-        @Override
-        public Integer call() throws IOException {
-            act("POST", "/block");
-            out().line("OK: device " + device + " blocked");
-            return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "unblock", mixinStandardHelpOptions = true, description = "Unblock a device (administrators).")
-    static final class Unblock extends Admin {
-        @Override
-        public Integer call() throws IOException {
-            act("POST", "/unblock");
-            out().line("OK: device " + device + " unblocked");
-            return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "forget", mixinStandardHelpOptions = true,
-            description = "Forget a device and its download positions (administrators).")
-    static final class Forget extends Admin {
-        @Override
-        public Integer call() throws IOException {
-            JsonNode r = act("DELETE", "");
-            out().line("OK: device " + device + " forgotten (" + r.path("positionsDropped").asLong() + " position(s) dropped)");
             return ExitCodes.OK;
         }
     }
