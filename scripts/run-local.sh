@@ -131,14 +131,20 @@ SERVE_TLS="QUARKUS_HTTP_SSL_CERTIFICATE_FILES=$TLS/service.crt QUARKUS_HTTP_SSL_
 CA=$TLS/ca.crt
 CURL="curl --cacert $CA"
 
-say "Starting two FTP servers, central's and clone-a's (Apache FtpServer on loopback, a user and a password made for this run)"
+say "Starting two FTP servers, central's and clone-a's (Apache FtpServer on loopback, explicit FTPS with the services' certificate, a user and a password made for this run)"
 # Not vsftpd (Debian's, as field servers run it, which file-service's ITs and benchmark test
 # against): it logs named users in only through PAM, i.e. a system account or a module configured
 # under /etc/pam.d, which a throwaway run must not create, and its anonymous login has no password.
 # Apache FtpServer (the server file-service's ITs embed) gets its own user and a random password in
 # a 0600 file, which file-service reads at each login. Stopped with the services (scripts/stop-local.sh).
+# Both offer explicit FTPS (AUTH TLS, PROT P) with this run's certificate for 127.0.0.1 (a PKCS#12
+# copy of service.crt + service.key); file-service verifies it against the run's CA, as it verifies
+# any FTP server's certificate by default (never "accept anything").
 FTP=$STATE/ftp
 rm -rf "$FTP" "$STATE/clone-a-qgis"; mkdir -p -m 700 "$FTP"
+( umask 077; openssl rand -base64 18 > "$FTP/tls.password"
+  openssl pkcs12 -export -in "$TLS/service.crt" -inkey "$TLS/service.key" -name ftp -out "$FTP/tls.p12" \
+    -passout file:"$FTP/tls.password" )
 # Its jars: from the Maven repository the build used (testkit depends on ftpserver-core 1.2.1),
 # SLF4J's from file-service's build.
 M2=${LIZSYNC_MAVEN_REPO:-$HOME/.m2/repository}
@@ -154,9 +160,10 @@ for srv in central clone-a; do
   mkdir -p "$FTP/$srv"
   free_port 2121; FTP_PORT[$srv]=$FREE
   ( nohup java -Xmx64m -XX:+UseSerialGC -cp "$FTP_CP" io.lizsync.testkit.FtpServerMain \
-      --home "$FTP/$srv" --port "$FREE" --password-file "$FTP/$srv.password" >"$STATE/logs/ftp-$srv.log" 2>&1 &
+      --home "$FTP/$srv" --port "$FREE" --password-file "$FTP/$srv.password" \
+      --tls-keystore "$FTP/tls.p12" --tls-password-file "$FTP/tls.password" >"$STATE/logs/ftp-$srv.log" 2>&1 &
     echo $! > "$STATE/pids/svc-ftp-$srv.pid" )
-  echo "  ftp-$srv: ftp://127.0.0.1:$FREE/ (user lizsync, password in $FTP/$srv.password), its files in $FTP/$srv"
+  echo "  ftp-$srv: ftp://127.0.0.1:$FREE/ with explicit FTPS (user lizsync, password in $FTP/$srv.password), its files in $FTP/$srv"
 done
 # Central's FTP holds a QGIS project whose layers read central's database (and one another
 # database's), its style, a data/ folder LizSync leaves out by default, and a photo already uploaded.
@@ -208,7 +215,7 @@ free_port 18083; start_service sync-central sync-service "$FREE" $(db_env centra
 # read at each login (never in the environment or a log).
 ftp_env() { # endpoint NAME of file-service pointing at the walk's FTP server SERVER
   local e=LIZSYNC_FILES_FTP_ENDPOINTS_${1^^}_
-  echo "${e}HOST=127.0.0.1 ${e}PORT=${FTP_PORT[$2]} ${e}USER=lizsync ${e}PASSWORD_FILE=$FTP/$2.password ${e}TLS=none ${e}REMOTE_DIR=/"
+  echo "${e}HOST=127.0.0.1 ${e}PORT=${FTP_PORT[$2]} ${e}USER=lizsync ${e}PASSWORD_FILE=$FTP/$2.password ${e}TLS=explicit ${e}TRUST_FILE=$CA ${e}REMOTE_DIR=/"
 }
 free_port 18084; start_service files file-service "$FREE" "$AUTH" LIZSYNC_FILES_WORK_DIR="$STATE/files" \
   LIZSYNC_FILES_FTP_PROJECT_FOLDER="$STATE/clone-a-qgis" $(ftp_env central central) $(ftp_env clone clone-a)
@@ -582,7 +589,7 @@ on_clone=$(psql_db clone-a -At -c "SELECT count(*) FROM field.observation WHERE 
 echo "  clone-a holds the device's observation: $on_clone row(s) (central: $(psql_db central -At -c "SELECT count(*) FROM field.observation WHERE observer = 'tablet of the walk'"))"
 [ "$on_clone" = 1 ] || { echo "run-local: the device's row did not reach clone-a exactly once" >&2; false; }
 
-say "Walk 12g: files over FTP through the gateway with the CLI (seed 002): clone-a gets the projects from central's FTP, adapted to its database; sends its project folder to its own FTP; sends its media/upload/ to central's FTP"
+say "Walk 12g: files over FTP (explicit FTPS, certificates verified) through the gateway with the CLI (seed 002): clone-a gets the projects from central's FTP, adapted to its database; sends its project folder to its own FTP; sends its media/upload/ to central's FTP"
 FILES_LOG=$STATE/logs/cli-files.log
 GET_ARGS=(--remote-dir qgis --adapt --central-db "host=127.0.0.1 port=${DB[central]} dbname=lizsync"
           --clone-db "host=127.0.0.1 port=${DB[clone-a]} dbname=lizsync user=postgres")
@@ -620,13 +627,14 @@ for secret in "$(cat "$KEYS/admin-password")" "$(sed -n 2p "$KEYS/package-signin
               "$(sed -n 's/^session=//p' "$STATE/cli/lizsync/session")" "$(cat "$STATE/cli-field/password")" \
               "$API_TOKEN" "$CSRF" \
               "$(sed -n 's/.*lizsync_session\t//p' "$JAR_COOKIES")" "$(cat "$FTP/central.password")" "$(cat "$FTP/clone-a.password")" \
+              "$(cat "$FTP/tls.password")" \
               $(for n in central clone-a clone-b tablet; do db_password "$n"; done); do
   [ -n "$secret" ] || continue
   if grep -rqF -- "$secret" "$STATE/logs"; then leaks=$((leaks + 1)); fi
 done
 echo "  administrator password, package-signing key, a local token, the TLS key, the services' token, a registration ticket,"
 echo "  a clone's exchange secret, the CLI's session token, the gateway's API token, CSRF token and session cookie,"
-echo "  2 FTP passwords, 4 database passwords: $leaks found in $STATE/logs"
+echo "  2 FTP passwords and the FTP servers' key store password, 4 database passwords: $leaks found in $STATE/logs"
 [ "$leaks" = 0 ] || { echo "run-local: a secret of this run is in a log" >&2; false; }
 
 say "Walk 14: health of every service"

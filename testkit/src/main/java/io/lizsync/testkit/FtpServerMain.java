@@ -9,15 +9,19 @@ import java.nio.file.Path;
  * is the first line of a file the script made (0600), serving until the process is stopped.
  *
  * <pre>
- * java -cp lizsync-testkit.jar:ftpserver-core.jar:ftplet-api.jar:mina-core.jar:slf4j-api.jar io.lizsync.testkit.FtpServerMain --home DIR --port PORT --password-file FILE
+ * java -cp lizsync-testkit.jar:ftpserver-core.jar:ftplet-api.jar:mina-core.jar:slf4j-api.jar io.lizsync.testkit.FtpServerMain --home DIR --port PORT --password-file FILE [--tls-keystore FILE.p12 --tls-password-file FILE]
  * </pre>
+ *
+ * With {@code --tls-keystore} (the certificate and key as PKCS#12, its password in the second
+ * file) it offers explicit FTPS: AUTH TLS on the control connection, PROT P on the data ones.
  *
  * Prints one line of JSON ({@code {"user": ..., "port": ...}}) once it listens. Exit codes: 1
  * failed, 2 usage error.
  */
 public final class FtpServerMain {
 
-    private static final String USAGE = "usage: FtpServerMain --home DIR --port PORT --password-file FILE";
+    private static final String USAGE = "usage: FtpServerMain --home DIR --port PORT --password-file FILE"
+            + " [--tls-keystore FILE.p12 --tls-password-file FILE]";
 
     private FtpServerMain() {
     }
@@ -25,25 +29,36 @@ public final class FtpServerMain {
     public static void main(String[] args) throws InterruptedException {
         Path home = null;
         Path passwordFile = null;
+        Path keystore = null;
+        Path keystorePassword = null;
         int port = -1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(args[i + 1]);
                 case "--password-file" -> passwordFile = Path.of(args[i + 1]);
                 case "--port" -> port = parsePort(args[i + 1]);
+                case "--tls-keystore" -> keystore = Path.of(args[i + 1]);
+                case "--tls-password-file" -> keystorePassword = Path.of(args[i + 1]);
                 default -> usage("unknown option " + args[i]);
             }
         }
         if (args.length % 2 != 0 || home == null || passwordFile == null || port <= 0) {
             usage("--home, --port and --password-file are needed");
         }
-        if (!Files.isReadable(passwordFile)) {
-            System.err.println("FtpServerMain: the password file " + passwordFile + " cannot be read");
-            System.exit(1);
+        if ((keystore == null) != (keystorePassword == null)) {
+            usage("--tls-keystore and --tls-password-file go together");
         }
-        FtpTestServer server = FtpTestServer.serve(home, port, passwordFile);
+        for (Path f : new Path[] {passwordFile, keystore, keystorePassword}) {
+            if (f != null && !Files.isReadable(f)) {
+                System.err.println("FtpServerMain: " + f + " cannot be read");
+                System.exit(1);
+            }
+        }
+        FtpTestServer server = FtpTestServer.serve(home, port, passwordFile,
+                keystore == null ? null : new FtpTestServer.Tls(keystore, keystorePassword));
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "ftp-server-stop"));
-        System.out.println("{\"user\": \"" + FtpTestServer.USER + "\", \"port\": " + port + "}");
+        System.out.println("{\"user\": \"" + FtpTestServer.USER + "\", \"port\": " + port + ", \"tls\": \""
+                + (keystore == null ? "none" : "explicit") + "\"}");
         System.out.flush();
         Thread.currentThread().join();
     }

@@ -17,6 +17,8 @@ import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.SslConfiguration;
+import org.apache.ftpserver.ssl.SslConfigurationFactory;
 import org.apache.ftpserver.usermanager.PropertiesUserManagerFactory;
 import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.TransferRatePermission;
@@ -28,7 +30,7 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
  * password in a 0600 file as file-service reads it (never in a command line or an environment).
  * Needs {@code org.apache.ftpserver:ftpserver-core} on the test class path (optional here).
  * Optionally limited to a transfer rate (to stop it in the middle of a file), and it can be
- * stopped and started again on the same port.
+ * stopped and started again on the same port, and offer explicit FTPS ({@link Tls}).
  */
 public final class FtpTestServer implements AutoCloseable {
 
@@ -47,13 +49,22 @@ public final class FtpTestServer implements AutoCloseable {
     private final Path passwordFile;
     private final int port;
     private final int bytesPerSecond;
+    private final Tls tls;
     private FtpServer server;
 
-    private FtpTestServer(Path home, Path passwordFile, int port, int bytesPerSecond) {
+    /**
+     * Explicit FTPS (AUTH TLS, then PROT P for the data connections): the server's certificate and
+     * key in a PKCS#12 file and that file's password in another (0600), both the caller's.
+     */
+    public record Tls(Path keystore, Path passwordFile) {
+    }
+
+    private FtpTestServer(Path home, Path passwordFile, int port, int bytesPerSecond, Tls tls) {
         this.home = home;
         this.passwordFile = passwordFile;
         this.port = port;
         this.bytesPerSecond = bytesPerSecond;
+        this.tls = tls;
     }
 
     /** A server over {@code home} (created when missing) with a random password. */
@@ -73,7 +84,7 @@ public final class FtpTestServer implements AutoCloseable {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            FtpTestServer t = new FtpTestServer(home, passwordFile, port, bytesPerSecond);
+            FtpTestServer t = new FtpTestServer(home, passwordFile, port, bytesPerSecond, null);
             t.startAgain();
             return t;
         } catch (IOException e) {
@@ -86,12 +97,17 @@ public final class FtpTestServer implements AutoCloseable {
      * {@code passwordFile} (the caller's: {@link #stop()} leaves it, {@link #close()} deletes it).
      */
     public static FtpTestServer serve(Path home, int port, Path passwordFile) {
+        return serve(home, port, passwordFile, null);
+    }
+
+    /** The same, offering explicit FTPS with {@code tls} (null: plain FTP). */
+    public static FtpTestServer serve(Path home, int port, Path passwordFile, Tls tls) {
         try {
             Files.createDirectories(home);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        FtpTestServer t = new FtpTestServer(home, passwordFile, port, 0);
+        FtpTestServer t = new FtpTestServer(home, passwordFile, port, 0, tls);
         t.startAgain();
         return t;
     }
@@ -107,6 +123,12 @@ public final class FtpTestServer implements AutoCloseable {
             listener.setIdleTimeout(30);
             DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
             data.setPassiveAddress("127.0.0.1");
+            if (tls != null) {
+                SslConfiguration ssl = sslConfiguration();
+                listener.setSslConfiguration(ssl);
+                listener.setImplicitSsl(false);
+                data.setSslConfiguration(ssl);
+            }
             listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
             factory.addListener("default", listener.createListener());
             var users = new PropertiesUserManagerFactory().createUserManager();
@@ -121,6 +143,25 @@ public final class FtpTestServer implements AutoCloseable {
             server.start();
         } catch (FtpException e) {
             throw new IllegalStateException("the test FTP server does not start: " + e.getMessage(), e);
+        }
+    }
+
+    private SslConfiguration sslConfiguration() {
+        String password = firstLine(tls.passwordFile());
+        SslConfigurationFactory ssl = new SslConfigurationFactory();
+        ssl.setKeystoreFile(tls.keystore().toFile());
+        ssl.setKeystoreType("PKCS12");
+        ssl.setKeystorePassword(password);
+        ssl.setKeyPassword(password);
+        ssl.setSslProtocol("TLSv1.3", "TLSv1.2");
+        return ssl.createSslConfiguration();
+    }
+
+    private static String firstLine(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -147,11 +188,7 @@ public final class FtpTestServer implements AutoCloseable {
 
     /** The password itself, for tests that check it never appears where it must not. */
     public String password() {
-        try {
-            return Files.readString(passwordFile, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return firstLine(passwordFile);
     }
 
     /**
