@@ -473,15 +473,23 @@ class DeviceSyncIT {
         long before = count("SELECT count(*) FROM obs.observation");
         // the assumed shape (depth numeric) accepts text the layer (depth integer) now refuses
         sql("ALTER TABLE obs.observation ALTER COLUMN depth TYPE integer USING depth::integer");
-        assertInvalid("observation", 0, "depth", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"x\", \"depth\": 2.5}", ""));
+        assertRefused("shape-bad-1", "depth", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"x\", \"depth\": 2.5}", ""));
         sql("ALTER TABLE obs.observation DROP COLUMN depth");
-        assertInvalid("observation", 0, "depth", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"x\", \"depth\": 1}", ""));
+        assertRefused("shape-bad-2", "depth", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"x\", \"depth\": 1}", ""));
         assertEquals(before, count("SELECT count(*) FROM obs.observation"), "nothing written");
-        var after = field.upload(upload(A, "shape-3", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"after\"}", "")));
+        // the refused upload's key is free again: no attempt of it was kept
+        var after = field.upload(upload(A, "shape-bad-1", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"after\"}", "")));
+        assertFalse(after.getReplayed());
         assertEquals(EditResult.Outcome.APPLIED, after.getResults(0).getOutcome());
     }
 
     // --- helpers ---
+
+    private void assertRefused(String requestId, String fieldName, RowEdit edit) {
+        var e = assertThrows(StatusRuntimeException.class, () -> field.upload(upload(A, requestId, edit)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().getDescription());
+        assertEquals(fieldName, e.getTrailers().get(GrpcErrors.INVALID_FIELD), e.getStatus().getDescription());
+    }
 
     private void assertInvalid(String table, int row, String fieldName, RowEdit... edits) {
         var e = assertThrows(StatusRuntimeException.class, () -> field.upload(upload(A, "bad-" + row, edits).toBuilder()
