@@ -98,7 +98,10 @@ public class LayerResource {
 
     public enum Op { create, update, delete }
 
-    /** An upload: the edits of one import, with the structure version and SRID the device holds. */
+    /**
+     * An upload: the edits of one import, with the structure version and SRID the device holds. The
+     * body's documented shape; {@link UploadBody} reads it, with these annotations' rules.
+     */
     public record Upload(@NotNull @Size(min = 1, max = 5000) List<@Valid @NotNull Edit> edits,
             @Size(max = 200) String structureVersion, @Min(0) @Max(999_999) Integer srid) {
     }
