@@ -455,7 +455,41 @@ class DeviceSyncIT {
         assertEquals(EditResult.Outcome.APPLIED, again.getResults(0).getOutcome());
     }
 
+    /**
+     * Central assumes a layer's shape last seen (its description rides with the upload's first
+     * statements) and checks it: a changed layer makes it upload again with the shape just read,
+     * both when the assumed shape would refuse and when it would accept what the layer now refuses.
+     */
+    @Test
+    @Order(15)
+    void anUploadAfterTheLayerChangedUsesTheLayerAsItIsNow() throws Exception {
+        var known = field.upload(upload(A, "shape-1", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"shape\"}", "")));
+        assertEquals(EditResult.Outcome.APPLIED, known.getResults(0).getOutcome());
+        sql("ALTER TABLE obs.observation ADD COLUMN depth numeric");
+        var added = field.upload(upload(A, "shape-2", edit(RowEdit.Op.CREATE, "",
+                "{\"indicator\": \"deep\", \"depth\": 3.5}", "")));
+        assertEquals(EditResult.Outcome.APPLIED, added.getResults(0).getOutcome(), added.getResults(0).getMessage());
+        assertEquals("3.5", string("SELECT depth::text FROM obs.observation WHERE indicator = 'deep'"));
+        long before = count("SELECT count(*) FROM obs.observation");
+        // the assumed shape (depth numeric) accepts text the layer (depth integer) now refuses
+        sql("ALTER TABLE obs.observation ALTER COLUMN depth TYPE integer USING depth::integer");
+        assertRefused("shape-bad-1", "depth", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"x\", \"depth\": 2.5}", ""));
+        sql("ALTER TABLE obs.observation DROP COLUMN depth");
+        assertRefused("shape-bad-2", "depth", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"x\", \"depth\": 1}", ""));
+        assertEquals(before, count("SELECT count(*) FROM obs.observation"), "nothing written");
+        // the refused upload's key is free again: no attempt of it was kept
+        var after = field.upload(upload(A, "shape-bad-1", edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"after\"}", "")));
+        assertFalse(after.getReplayed());
+        assertEquals(EditResult.Outcome.APPLIED, after.getResults(0).getOutcome());
+    }
+
     // --- helpers ---
+
+    private void assertRefused(String requestId, String fieldName, RowEdit edit) {
+        var e = assertThrows(StatusRuntimeException.class, () -> field.upload(upload(A, requestId, edit)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().getDescription());
+        assertEquals(fieldName, e.getTrailers().get(GrpcErrors.INVALID_FIELD), e.getStatus().getDescription());
+    }
 
     private void assertInvalid(String table, int row, String fieldName, RowEdit... edits) {
         var e = assertThrows(StatusRuntimeException.class, () -> field.upload(upload(A, "bad-" + row, edits).toBuilder()

@@ -42,6 +42,8 @@ class DeviceBenchmark {
     static final int CHANGED = Integer.getInteger("bench.changed", 1000);
     static final int FULL_ROUNDS = Integer.getInteger("bench.full-rounds", ROWS >= 1_000_000 ? 1 : 3);
     static final String PASSWORD = "a long bench passphrase";
+    /** Another build of the gateway (its quarkus-run.jar) whose uploads are measured interleaved; optional. */
+    static final String COMPARE_JAR = System.getProperty("bench.compare-gateway", "");
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -202,38 +204,10 @@ class DeviceBenchmark {
             if (pglog != null) {
                 mesh.sql("central", "ALTER SYSTEM SET log_min_duration_statement = 0", "SELECT pg_reload_conf()");
             }
-            // Interleaved with the same batches sent to central directly over gRPC (another device): what
-            // central's upload costs, and what the gateway's checks and REST add.
-            long uploadNanos = 0;
-            long directUploadNanos = 0;
-            for (int b = -UPLOAD_WARMUP; b < BATCHES; b++) {
-                var direct100 = io.lizsync.proto.sync.v1.UploadRequest.newBuilder().setDeviceId(devices[2])
-                        .setSchemaName("field").setTableName("point").setRequestId("direct-" + b);
-                for (int i = 0; i < 100; i++) {
-                    direct100.addEdits(io.lizsync.proto.sync.v1.RowEdit.newBuilder().setOp(io.lizsync.proto.sync.v1.RowEdit.Op.CREATE)
-                            .setValuesJson("{\"indicator\":\"bench\",\"value\":" + i + ",\"geom\":\"POINT(" + (710000 + i) + " "
-                                    + (6500000 + b) + ")\"}"));
-                }
-                long d0 = System.nanoTime();
-                var answer = direct.upload(direct100.build());
-                directUploadNanos += b >= 0 ? System.nanoTime() - d0 : 0;
-                assertEquals(100, answer.getResultsCount());
-                StringBuilder edits = new StringBuilder("{\"edits\":[");
-                for (int i = 0; i < 100; i++) {
-                    edits.append(i == 0 ? "" : ",").append("{\"op\":\"create\",\"values\":{\"indicator\":\"bench\",\"value\":")
-                            .append(i).append(",\"geom\":\"POINT(").append(700000 + i).append(' ').append(6500000 + b).append(")\"}}");
-                }
-                edits.append("]}");
-                long t0 = System.nanoTime();
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rows)).header("Cookie", cookie)
-                        .header("X-CSRF-Token", csrf).header("X-Device-Id", devices[1]).header("Idempotency-Key", "bench-" + b)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(edits.toString()))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                uploadNanos += b >= 0 ? System.nanoTime() - t0 : 0;
-                assertEquals(200, r.statusCode(), r.body());
-                assertTrue(r.body().contains("\"applied\""), r.body());
-            }
-
+            // Interleaved batch by batch with the same batches sent to central directly over gRPC (another
+            // device): what central's upload costs, and what the gateway's checks and REST add; with
+            // -Dbench.compare-gateway=JAR also through that other build of the gateway (a third device).
+            Uploads up = uploads(mesh, direct, http, rows, cookie, csrf, devices, base);
             if (pglog != null) {
                 mesh.sql("central", "ALTER SYSTEM RESET log_min_duration_statement", "SELECT pg_reload_conf()");
                 Files.copy(mesh.db("central").logFile(), Path.of(pglog), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -256,9 +230,15 @@ class DeviceBenchmark {
             out.append(String.format("| full first download, the gateway's first after start (cold JIT) | %.2f s, %.0f rows/s, %.1f MB |%n",
                     fullNanos / 1e9, ROWS / (fullNanos / 1e9), fullBytes / 1e6));
             out.append(String.format("| gateway RSS | %d MB idle, peak %d MB during the full downloads |%n", idleKb / 1024, peakKb / 1024));
-            out.append(String.format("| uploads, %d batches of 100 rows | %.0f rows/s |%n", BATCHES, BATCHES * 100 / (uploadNanos / 1e9)));
+            out.append(String.format("| uploads, %d batches of 100 rows | %.0f rows/s |%n", BATCHES, BATCHES * 100 / (up.gateway() / 1e9)));
             out.append(String.format("| uploads interleaved: DeviceSync.Upload direct, batches of 100 | %.0f rows/s |%n",
-                    BATCHES * 100 / (directUploadNanos / 1e9)));
+                    BATCHES * 100 / (up.direct() / 1e9)));
+            if (up.other() > 0) {
+                out.append(String.format("| uploads interleaved: through the other gateway (%s) | %.0f rows/s |%n", COMPARE_JAR,
+                        BATCHES * 100 / (up.other() / 1e9)));
+            }
+            out.append(String.format("| uploads: time per batch of 100, p50 gateway / direct%s | %s |%n",
+                    up.other() > 0 ? " / other gateway" : "", up.medians()));
             out.append(String.format("| bytes on the wire per changed row (%d changed, answer body) | %d |%n", delta.rows,
                     delta.bytes / Math.max(1, delta.rows)));
             Path report = Path.of("target", "bench", "device-bench-" + ROWS + ".txt");
@@ -269,6 +249,90 @@ class DeviceBenchmark {
     }
 
     record Download(long rows, String checkpoint, long bytes, String next) {
+    }
+
+    /** Nanoseconds of the measured upload batches: through the gateway, direct, through the other gateway (0: none). */
+    record Uploads(long gateway, long direct, long other, String medians) {
+    }
+
+    /** Uploads in batches of 100 (creates), interleaved batch by batch: direct, this gateway, the other gateway. */
+    static Uploads uploads(Mesh mesh, io.lizsync.proto.sync.v1.DeviceSyncGrpc.DeviceSyncBlockingStub direct, HttpClient http,
+            String rows, String cookie, String csrf, String[] devices, String base) throws Exception {
+        try (ServiceProcess other = COMPARE_JAR.isBlank() ? null : ServiceProcess.start("bench-gateway-other",
+                Path.of(COMPARE_JAR), Map.of(
+                        "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
+                        "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port)))) {
+            String otherRows = null;
+            String otherCookie = null;
+            String otherCsrf = null;
+            if (other != null) {
+                // The other gateway's own session (its CSRF token is its own).
+                HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port
+                        + "/api/v1/session")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
+                        .ofString("{\"login\":\"walker\",\"password\":\"" + PASSWORD + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, login.statusCode(), login.body());
+                otherCookie = login.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("lizsync_session="))
+                        .findFirst().orElseThrow();
+                otherCookie = otherCookie.substring(0, otherCookie.indexOf(';'));
+                otherCsrf = JSON.readTree(login.body()).get("csrfToken").asText();
+                otherRows = "http://127.0.0.1:" + other.port + rows.substring(base.length());
+            }
+            long[] viaGateway = new long[BATCHES];
+            long[] viaDirect = new long[BATCHES];
+            long[] viaOther = new long[BATCHES];
+            for (int b = -UPLOAD_WARMUP; b < BATCHES; b++) {
+                var direct100 = io.lizsync.proto.sync.v1.UploadRequest.newBuilder().setDeviceId(devices[2])
+                        .setSchemaName("field").setTableName("point").setRequestId("direct-" + b);
+                for (int i = 0; i < 100; i++) {
+                    direct100.addEdits(io.lizsync.proto.sync.v1.RowEdit.newBuilder().setOp(io.lizsync.proto.sync.v1.RowEdit.Op.CREATE)
+                            .setValuesJson("{\"indicator\":\"bench\",\"value\":" + i + ",\"geom\":\"POINT(" + (710000 + i) + " "
+                                    + (6500000 + b) + ")\"}"));
+                }
+                long d0 = System.nanoTime();
+                var answer = direct.upload(direct100.build());
+                long d = System.nanoTime() - d0;
+                assertEquals(100, answer.getResultsCount());
+                long g = upload(http, rows, cookie, csrf, devices[1], "bench-" + b, 700000, b);
+                long o = otherRows == null ? 0 : upload(http, otherRows, otherCookie, otherCsrf, devices[3], "other-" + b, 720000, b);
+                if (b >= 0) {
+                    viaDirect[b] = d;
+                    viaGateway[b] = g;
+                    viaOther[b] = o;
+                }
+            }
+            long gateway = Arrays.stream(viaGateway).sum();
+            long directSum = Arrays.stream(viaDirect).sum();
+            long otherSum = Arrays.stream(viaOther).sum();
+            Arrays.sort(viaGateway);
+            Arrays.sort(viaDirect);
+            Arrays.sort(viaOther);
+            String medians = String.format("%.2f / %.2f%s ms", ms(viaGateway, 50), ms(viaDirect, 50),
+                    other == null ? "" : String.format(" / %.2f", ms(viaOther, 50)));
+            return new Uploads(gateway, directSum, otherSum, medians);
+        }
+    }
+
+    /** One batch of 100 creates through a gateway; its time in nanoseconds. */
+    static long upload(HttpClient http, String rows, String cookie, String csrf, String device, String key, int x, int b)
+            throws Exception {
+        StringBuilder edits = new StringBuilder("{\"edits\":[");
+        for (int i = 0; i < 100; i++) {
+            edits.append(i == 0 ? "" : ",").append("{\"op\":\"create\",\"values\":{\"indicator\":\"bench\",\"value\":")
+                    .append(i).append(",\"geom\":\"POINT(").append(x + i).append(' ').append(6500000 + b).append(")\"}}");
+        }
+        edits.append("]}");
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(rows)).header("Cookie", cookie)
+                .header("X-CSRF-Token", csrf).header("X-Device-Id", device).header("Idempotency-Key", key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(edits.toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        long t = System.nanoTime() - t0;
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"applied\""), r.body());
+        JsonNode answer = JSON.readTree(r.body());
+        assertEquals(100, answer.get("results").size(), r.body());
+        return t;
     }
 
     /** Every page of one answer (following next), as one download. */

@@ -49,7 +49,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -94,7 +98,10 @@ public class LayerResource {
 
     public enum Op { create, update, delete }
 
-    /** An upload: the edits of one import, with the structure version and SRID the device holds. */
+    /**
+     * An upload: the edits of one import, with the structure version and SRID the device holds. The
+     * body's documented shape; {@link UploadBody} reads it, with these annotations' rules.
+     */
     public record Upload(@NotNull @Size(min = 1, max = 5000) List<@Valid @NotNull Edit> edits,
             @Size(max = 200) String structureVersion, @Min(0) @Max(999_999) Integer srid) {
     }
@@ -233,17 +240,19 @@ public class LayerResource {
     @Operation(summary = "Upload the device's edits (create, update, delete) as one import; Idempotency-Key required:"
             + " a retry with the same key writes nothing and answers the first answer. Each edit's outcome: applied,"
             + " conflict (with the rule and the winner) or refused (why)")
-    public Uni<LayerViews.UploadView> upload(@Valid @BeanParam LayerPath at,
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Upload.class)))
+    @APIResponse(responseCode = "200", description = "each edit's outcome", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LayerViews.UploadView.class)))
+    public Uni<Response> upload(@Valid @BeanParam LayerPath at,
             @Parameter(description = "the device's UUID (required)") @HeaderParam(DeviceHeaders.DEVICE_ID) String deviceHeader,
             @Parameter(description = "your key of this upload, the same on a retry (required)")
             @HeaderParam(DeviceHeaders.IDEMPOTENCY_KEY) String keyHeader,
-            @Valid @NotNull Upload body) {
-        var req = UploadRequest.newBuilder().setStructureVersion(body.structureVersion() == null ? "" : body.structureVersion())
-                .setGeometrySrid(body.srid() == null ? 0 : body.srid());
-        for (int i = 0; i < body.edits().size(); i++) {
-            req.addEdits(edit(body.edits().get(i), "edits[" + i + "]"));
-        }
-        return send(at, deviceHeader, keyHeader, req, i -> "edits[" + i + "].values");
+            byte[] body) {
+        // Read straight into central's request, the values as JSON text (UploadBody); the answer written as bytes.
+        var req = UploadBody.read(json.getFactory(), body);
+        return send(at, deviceHeader, keyHeader, req, i -> "edits[" + i + "].values")
+                .map(r -> Response.ok(UploadDocument.of(r), MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     @PUT
@@ -258,7 +267,7 @@ public class LayerResource {
         var req = UploadRequest.newBuilder().setStructureVersion(body.structureVersion() == null ? "" : body.structureVersion())
                 .setGeometrySrid(body.srid() == null ? 0 : body.srid())
                 .addEdits(edit(new Edit(Op.update, uid, body.values(), body.baseVersion()), "values"));
-        return send(at, deviceHeader, keyHeader, req, i -> "values");
+        return send(at, deviceHeader, keyHeader, req, i -> "values").map(LayerViews.UploadView::of);
     }
 
     @DELETE
@@ -271,10 +280,10 @@ public class LayerResource {
             @Parameter(description = "the version the device's copy has (a conflict otherwise)")
             @QueryParam("baseVersion") @Size(max = 200) String baseVersion) {
         var req = UploadRequest.newBuilder().addEdits(edit(new Edit(Op.delete, uid, null, baseVersion), "uid"));
-        return send(at, deviceHeader, keyHeader, req, i -> "uid");
+        return send(at, deviceHeader, keyHeader, req, i -> "uid").map(LayerViews.UploadView::of);
     }
 
-    private Uni<LayerViews.UploadView> send(LayerPath at, String deviceHeader, String keyHeader, UploadRequest.Builder req,
+    private Uni<io.lizsync.proto.sync.v1.UploadResponse> send(LayerPath at, String deviceHeader, String keyHeader, UploadRequest.Builder req,
             java.util.function.IntFunction<String> valuesOf) {
         String deviceId = DeviceHeaders.deviceId(deviceHeader);
         if (deviceId == null) {
@@ -288,7 +297,7 @@ public class LayerResource {
                 throw r.exception();
             });
             return downstream.asCaller(sync).upload(req.build());
-        }).onFailure().transform(e -> UploadErrors.named(e, valuesOf)).map(LayerViews.UploadView::of);
+        }).onFailure().transform(e -> UploadErrors.named(e, valuesOf));
     }
 
     private RowEdit edit(Edit e, String path) {

@@ -37,8 +37,9 @@ import org.jboss.logging.Logger;
  * and the import as sync id, like a clone's push, so clones receive them and conflicts are
  * decided and recorded as for clones. Round trips are what an upload costs on a loaded machine
  * (each one a wake-up of two processes): the statements that do not depend on each other are
- * sent together, so an upload without conflicts makes four (the layer; the receipt, checks and
- * reads; the writes, the import and the rows; the answer and the commit).
+ * sent together, so an upload without conflicts makes three (the layer's description with the
+ * receipt, checks and reads, against the shape last seen; the writes, the import and the rows;
+ * the answer and the commit), four when the layer is new to this process or changed.
  */
 @ApplicationScoped
 public class UploadService {
@@ -48,6 +49,9 @@ public class UploadService {
     private final Pool pool;
     private final DeviceUploadConfig config;
     private final UploadRetention retention;
+    /** The shape of each layer last described: assumed by the next upload, which checks it (ADR 0020). */
+    private final Map<TableRef, LayerShape> known = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int KNOWN_LAYERS = 1000;
 
     UploadService(Pool pool, DeviceUploadConfig config) {
         this.pool = pool;
@@ -86,9 +90,32 @@ public class UploadService {
         }
     }
 
-    /** The upload on one connection: its layer, then its transaction. */
+    /**
+     * The upload on one connection. The layer's shape last seen is assumed and its description
+     * sent with the transaction's first statements (one round trip fewer); when the description
+     * differs (the layer changed, or this is the first upload to it), that attempt is rolled
+     * back and the upload made again with the shape just read. An upload the assumed shape
+     * refuses is made again with a fresh one too: a refusal always comes from the current shape.
+     */
     private Answer upload(SqlConnection c, Ask ask, String device) throws Exception {
+        LayerShape assumed = known.get(ask.table());
+        Prepared ready = assumed == null ? null : prepareQuietly(assumed, ask);
+        if (ready != null) {
+            Answer answer = transaction(c, ask, device, ready, LayerRepository.sendDescribe(c, ask.table()));
+            if (answer != null) {
+                return answer;
+            }
+        }
         LayerShape layer = LayerRepository.describe(c, ask.table());
+        remember(layer);
+        return transaction(c, ask, device, prepare(layer, ask), null);
+    }
+
+    /** An upload checked against a layer's shape, before any statement. */
+    private record Prepared(LayerShape layer, int srid, List<Edit> edits, UploadChecks checks) {
+    }
+
+    private static Prepared prepare(LayerShape layer, Ask ask) {
         if (!ask.structureVersion().isEmpty() && !ask.structureVersion().equals(layer.structureVersion())) {
             throw new ExchangeException(ExchangeException.Reason.PRECONDITION, "layer " + ask.table()
                     + " changed structure since the device described it: describe the layer again and download it"
@@ -100,9 +127,38 @@ public class UploadService {
                     + ") nor 4326");
         }
         List<Edit> edits = EditParser.parse(layer, ask.edits());
+        return new Prepared(layer, srid, edits, UploadChecks.of(layer, edits));
+    }
+
+    /** {@link #prepare} against an assumed shape; null when it refuses (the current shape decides). */
+    private static Prepared prepareQuietly(LayerShape assumed, Ask ask) {
+        try {
+            return prepare(assumed, ask);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void remember(LayerShape layer) {
+        if (known.size() >= KNOWN_LAYERS) {
+            known.clear();
+        }
+        known.put(layer.table(), layer);
+    }
+
+    /**
+     * The upload's transaction. With {@code described} (the layer's description, sent just before),
+     * the prepared shape was assumed: null is answered, and nothing kept, when the description
+     * differs from it.
+     */
+    private Answer transaction(SqlConnection c, Ask ask, String device, Prepared p,
+            java.util.concurrent.CompletableFuture<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>> described)
+            throws Exception {
+        LayerShape layer = p.layer();
+        List<Edit> edits = p.edits();
+        UploadChecks checks = p.checks();
         String hash = hash(device, ask);
         String importId = UUID.randomUUID().toString();
-        UploadChecks checks = UploadChecks.of(layer, edits);
         Transaction tx = null;
         try {
             // Pruning runs before the transaction, by itself: the upload never waits on old answers' locks.
@@ -110,11 +166,18 @@ public class UploadService {
             var begun = c.begin().subscribeAsCompletionStage();
             var received = UploadRepository.sendReceive(c, device, ask.requestId(), importId, hash);
             var context = UploadRepository.sendContext(c, device, layer.table());
-            var geometries = checks.sendGeometries(c, srid);
+            var geometries = checks.sendGeometries(c, p.srid());
             var values = checks.sendValues(c);
             List<String> named = edits.stream().map(Edit::uid).filter(java.util.Objects::nonNull).toList();
             var locked = named.isEmpty() ? null : UploadRepository.sendLockVersions(c, layer, named);
             var shapes = Catalog.sendShapes(c, List.of(layer.table()));
+            if (described != null && !layer.equals(current(layer.table(), described))) {
+                known.remove(layer.table());
+                prune(pruned);
+                awaitQuietly(received, context, geometries, values, locked, shapes);
+                tx = Db.await(begun);
+                return null;
+            }
             prune(pruned);
             tx = Db.await(begun);
             var receipt = UploadRepository.receive(c, Db.await(received), device, ask.requestId());
@@ -145,6 +208,16 @@ public class UploadService {
                     // The connection may be gone; the transaction dies with it.
                 }
             }
+        }
+    }
+
+    /** The layer's shape as described now; null when the description failed (the fresh path reports it). */
+    private static LayerShape current(TableRef table,
+            java.util.concurrent.CompletableFuture<io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row>> described) {
+        try {
+            return LayerRepository.shape(table, Db.await(described));
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 
