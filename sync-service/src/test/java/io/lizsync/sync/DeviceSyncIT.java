@@ -360,7 +360,23 @@ class DeviceSyncIT {
         assertNotEquals(version, now);
         Answer again = download(B, null, 0, "", now);
         assertTrue(again.reset(), "a position of the older structure: the whole layer again");
-        version = now;
+        // Echoing checkpoints: central sends the delta's first read ahead with the SQL of the layer's last
+        // description. A column dropped under it: that read fails, yet the device is told 409 as before,
+        // then gets the whole layer, never an internal error.
+        Answer echoed = download(B, null, 0, again.checkpoint(), now);
+        assertFalse(echoed.reset());
+        Answer ahead = download(B, null, 0, echoed.checkpoint(), now);
+        assertFalse(ahead.reset());
+        assertTrue(ahead.rows().isEmpty(), "nothing new");
+        sql("ALTER TABLE obs.observation DROP COLUMN note");
+        var dropped = assertThrows(StatusRuntimeException.class, () -> download(B, null, 0, ahead.checkpoint(), now));
+        assertEquals(Status.Code.FAILED_PRECONDITION, dropped.getStatus().getCode(), dropped.getStatus().toString());
+        String after = field.describeLayer(layerRequest("observation")).getStructureVersion();
+        Answer whole = download(B, null, 0, ahead.checkpoint(), after);
+        assertTrue(whole.reset(), "the position was of the older structure");
+        assertEquals(count("SELECT count(*) FROM obs.observation"), whole.rows().size());
+        assertFalse(download(B, null, 0, whole.checkpoint(), after).reset(), "then deltas again");
+        version = after;
     }
 
     @Test

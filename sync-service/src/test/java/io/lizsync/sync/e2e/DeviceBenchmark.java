@@ -141,6 +141,11 @@ class DeviceBenchmark {
             var direct = io.lizsync.proto.sync.v1.DeviceSyncGrpc.newBlockingStub(mesh.channel(mesh.central.port))
                     .withCallCredentials(io.lizsync.grpckit.auth.BearerCredentials.of(
                             JSON.readTree(access.body()).get("accessToken").asText()));
+            // -Dbench.pglog=FILE: central's statements and their times, copied to FILE, during the phase
+            // -Dbench.pglog.phase names: "nothing" (the interleaved nothing-new calls) or "upload" (the default).
+            String pglog = System.getProperty("bench.pglog");
+            boolean logNothing = pglog != null && "nothing".equals(System.getProperty("bench.pglog.phase", "upload"));
+            pgLog(mesh, logNothing, true);
             long[] directNothing = new long[CALLS / 2];
             long[] viaGateway = new long[CALLS / 2];
             for (int i = -WARMUP; i < CALLS / 2; i++) {
@@ -164,6 +169,7 @@ class DeviceBenchmark {
                     viaGateway[i] = t2 - t1;
                 }
             }
+            pgLog(mesh, logNothing, false);
             Arrays.sort(directNothing);
             Arrays.sort(viaGateway);
             // Full downloads, interleaved: central directly (no device), then a new device through the gateway (its
@@ -199,17 +205,14 @@ class DeviceBenchmark {
             Download delta = download(http, rows, cookie, devices[0], checkpoint);
             assertEquals(Math.min(CHANGED, ROWS), delta.rows);
 
-            // Uploads in batches of 100 (-Dbench.pglog=FILE: central's statements and their times, copied to FILE).
-            String pglog = System.getProperty("bench.pglog");
-            if (pglog != null) {
-                mesh.sql("central", "ALTER SYSTEM SET log_min_duration_statement = 0", "SELECT pg_reload_conf()");
-            }
+            // Uploads in batches of 100.
+            pgLog(mesh, pglog != null && !logNothing, true);
             // Interleaved batch by batch with the same batches sent to central directly over gRPC (another
             // device): what central's upload costs, and what the gateway's checks and REST add; with
             // -Dbench.compare-gateway=JAR also through that other build of the gateway (a third device).
             Uploads up = uploads(mesh, direct, http, rows, cookie, csrf, devices, base);
+            pgLog(mesh, pglog != null && !logNothing, false);
             if (pglog != null) {
-                mesh.sql("central", "ALTER SYSTEM RESET log_min_duration_statement", "SELECT pg_reload_conf()");
                 Files.copy(mesh.db("central").logFile(), Path.of(pglog), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             StringBuilder out = new StringBuilder();
@@ -245,6 +248,14 @@ class DeviceBenchmark {
             Files.createDirectories(report.getParent());
             Files.writeString(report, out);
             System.out.println(out);
+        }
+    }
+
+    /** Central's statements logged with their times ({@code on}) or no more, when {@code wanted}. */
+    static void pgLog(Mesh mesh, boolean wanted, boolean on) throws Exception {
+        if (wanted) {
+            mesh.sql("central", on ? "ALTER SYSTEM SET log_min_duration_statement = 0"
+                    : "ALTER SYSTEM RESET log_min_duration_statement", "SELECT pg_reload_conf()");
         }
     }
 

@@ -72,6 +72,7 @@ public class LayerResource {
     static final int AHEAD = 4;
     static final int STALL_SECONDS = 120;
     static final Duration CHECKS = Duration.ofSeconds(30);
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LayerResource.class);
 
     @GrpcClient("sync")
     DeviceSync sync;
@@ -170,7 +171,9 @@ public class LayerResource {
         if (limit != null) {
             req.setPageSize(limit);
         }
+        long t0 = System.nanoTime();
         access.layerForDevice(at.project, at.schema, at.table, deviceId).await().atMost(CHECKS);
+        long checked = System.nanoTime();
         var credentials = downstream.credentials();
         StreamReader<DownloadRequest, DownloadChunk> reader = new StreamReader<>(AHEAD, STALL_SECONDS, "sync-service");
         DeviceSyncGrpc.newStub(syncChannel).withCallCredentials(credentials).download(req.build(), reader);
@@ -185,6 +188,10 @@ public class LayerResource {
         } catch (StatusRuntimeException e) {
             reader.close();
             throw e;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("rows on %s: checks %d us, central's first chunk %d us", Thread.currentThread().getName(),
+                    (checked - t0) / 1000, (System.nanoTime() - checked) / 1000);
         }
         StreamingOutput body = out -> write(reader, first, at, out);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();

@@ -34,6 +34,21 @@ class DownloadRulesTest {
     }
 
     @Test
+    void aReadSentAheadServesOnlyWhenItIsTheCursorsFirstRead() {
+        // a page of 10 000 rows, chunks of 500: 501 asked ahead; up to 500 rows is the whole page
+        assertEquals(501, DownloadPlan.aheadLimit(10_000, 500));
+        assertTrue(DownloadPlan.aheadServes(10_000, 500, 0), "nothing new");
+        assertTrue(DownloadPlan.aheadServes(10_000, 500, 500));
+        assertTrue(!DownloadPlan.aheadServes(10_000, 500, 501), "more than a chunk: read through the cursor");
+        assertTrue(DownloadPlan.aheadServes(500, 500, 500), "a page of exactly a chunk");
+        assertTrue(!DownloadPlan.aheadServes(500, 500, 501));
+        // a page smaller than a chunk: the read ahead is the cursor's whole read, its extra row says more follows
+        assertEquals(11, DownloadPlan.aheadLimit(10, 500));
+        assertTrue(DownloadPlan.aheadServes(10, 500, 11));
+        assertTrue(DownloadPlan.aheadServes(10, 500, 3));
+    }
+
+    @Test
     void aPositionThePrunedLogNoLongerCoversIsRefusedNeverAnsweredInPart() {
         var e = assertThrows(ExchangeException.class, () -> DownloadPlan.decide(AT_100, AREA, 101, false, "v1"));
         assertEquals(ExchangeException.Reason.PRECONDITION, e.reason());

@@ -66,6 +66,13 @@ public class DeviceSyncGrpcService implements DeviceSync {
         return calls.run(() -> layer(LayerRepository.describe(pool, table(r.getSchemaName(), r.getTableName()))));
     }
 
+    /**
+     * One page of an answer. The page is opened and its first chunk read in the call's own worker
+     * thread ({@code @Blocking}, {@link Calls#runHere}): an answer of one chunk (nothing new, a
+     * small delta) goes out without another hop between threads; the next chunks are read on a
+     * worker as the client asks for them (the request may come from an event loop, which must
+     * never block on the database).
+     */
     @Override
     @Blocking
     public Multi<DownloadChunk> download(DownloadRequest r) {
@@ -73,30 +80,48 @@ public class DeviceSyncGrpcService implements DeviceSync {
                 r.getArea().getWkt().isEmpty() ? null : r.getArea().getWkt(),
                 r.getArea().getBboxCount() == 0 ? null : r.getArea().getBboxList().stream().mapToDouble(d -> d).toArray(),
                 r.getArea().getSrid()) : null;
-        return calls.run(() -> downloads.open(new DownloadService.Ask(r.getDeviceId(),
+        return calls.runHere(() -> first(downloads.open(new DownloadService.Ask(r.getDeviceId(),
                 table(r.getSchemaName(), r.getTableName()), r.getStructureVersion(), area, r.getPageSize(),
-                r.getContinuationToken(), r.getConfirmCheckpoint())))
-                .onItem().transformToMulti(page -> {
-                    Iterator<DownloadChunk> out = new Iterator<>() {
-                        @Override
-                        public boolean hasNext() {
-                            return page.hasNext();
-                        }
-
-                        @Override
-                        public DownloadChunk next() {
-                            if (!page.hasNext()) {
-                                throw new NoSuchElementException();
-                            }
-                            return chunk(page.next(), page);
-                        }
-                    };
-                    return Multi.createFrom().<DownloadChunk>iterable(() -> out)
+                r.getContinuationToken(), r.getConfirmCheckpoint()))))
+                .onItem().transformToMulti(opened -> {
+                    DownloadService.PageStream page = opened.page();
+                    Multi<DownloadChunk> rest = page.hasNext() ? Multi.createFrom().<DownloadChunk>iterable(() -> chunks(page))
                             .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                            .onFailure().transform(GrpcErrors::toStatus)
+                            .onFailure().transform(GrpcErrors::toStatus) : Multi.createFrom().empty();
+                    return Multi.createBy().concatenating().streams(Multi.createFrom().item(opened.chunk()), rest)
                             .onTermination().invoke((failure, cancelled) -> Infrastructure.getDefaultWorkerPool()
                                     .execute(page::close));
                 });
+    }
+
+    /** An opened page and its first chunk. */
+    private record Opened(DownloadService.PageStream page, DownloadChunk chunk) {
+    }
+
+    private static Opened first(DownloadService.PageStream page) {
+        try {
+            return new Opened(page, chunk(page.next(), page));
+        } catch (RuntimeException | Error e) {
+            page.close();
+            throw e;
+        }
+    }
+
+    private static Iterator<DownloadChunk> chunks(DownloadService.PageStream page) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return page.hasNext();
+            }
+
+            @Override
+            public DownloadChunk next() {
+                if (!page.hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return chunk(page.next(), page);
+            }
+        };
     }
 
     private static DownloadChunk chunk(List<DownloadService.Item> items, DownloadService.PageStream page) {

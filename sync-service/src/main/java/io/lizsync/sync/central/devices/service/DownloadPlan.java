@@ -64,6 +64,25 @@ public final class DownloadPlan {
         }
     }
 
+    /**
+     * The LIMIT of a delta's first read sent ahead, in the page's first round trip (before the
+     * layer's description and the device's position are back): one chunk's worth, plus one row
+     * that tells whether the read holds the whole page.
+     */
+    public static int aheadLimit(int pageSize, int chunk) {
+        return Math.min(pageSize, chunk) + 1;
+    }
+
+    /**
+     * Whether a read sent ahead with {@link #aheadLimit} that returned {@code rows} rows is exactly
+     * what the page's cursor would have read first: always when the page is smaller than a chunk
+     * (both read the whole LIMIT page size + 1), else when it holds the whole page (fewer rows than
+     * its limit). Otherwise it is dropped and the page is read through its cursor.
+     */
+    public static boolean aheadServes(int pageSize, int chunk, int rows) {
+        return pageSize < chunk || rows < aheadLimit(pageSize, chunk);
+    }
+
     /** Page size asked for, bounded: default 10 000, at most 1 000 000. */
     public static int pageSize(int asked) {
         if (asked < 0) {

@@ -18,7 +18,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Downloads of devices (ADR 0020): one page of an answer, read in one REPEATABLE READ transaction
@@ -30,9 +34,20 @@ public class DownloadService {
 
     /** Rows per chunk of the stream (and per cursor fetch). */
     static final int CHUNK = 500;
+    private static final Logger LOG = Logger.getLogger(DownloadService.class);
     private static final String NO_DEVICE = "00000000-0000-0000-0000-000000000000";
 
     private final Pool pool;
+    /**
+     * The last description seen of each layer, and its delta SQL: only to send a delta's first
+     * read ahead, in the page's first round trip. Never trusted: the read is used only when the
+     * description read in the answer's own snapshot gives the same SQL (ADR 0021). At most one
+     * entry per synchronised table.
+     */
+    private final Map<TableRef, Known> known = new ConcurrentHashMap<>();
+
+    private record Known(LayerShape layer, String delta) {
+    }
 
     DownloadService(Pool pool) {
         this.pool = pool;
@@ -69,14 +84,32 @@ public class DownloadService {
         String tokenDevice = device == null ? "" : device;
         Continuation next = ask.continuation().isEmpty() ? null
                 : DownloadTokens.continuation(ask.continuation(), tokenDevice, ask.table().schema(), ask.table().table());
+        try {
+            return open(device, tokenDevice, ask, confirm, next, pageSize, true);
+        } catch (AheadFailed e) {
+            // The layer changed since it was last described (the read sent ahead failed, and its
+            // transaction with it): the page again, without a read ahead.
+            return open(device, tokenDevice, ask, confirm, next, pageSize, false);
+        }
+    }
+
+    private PageStream open(String device, String tokenDevice, Ask ask, Checkpoint confirm, Continuation next,
+            int pageSize, boolean ahead) {
         PageStream page = new PageStream(pageSize);
         try {
-            page.open(device, tokenDevice, ask, confirm, next);
-        } catch (Exception | Error e) {
+            page.open(device, tokenDevice, ask, confirm, next, ahead);
+        } catch (RuntimeException | Error e) {
             page.close();
             throw e;
         }
         return page;
+    }
+
+    /** The read sent ahead failed (its SQL no longer fits the layer); the transaction is lost with it. */
+    private static final class AheadFailed extends RuntimeException {
+        AheadFailed(Throwable cause) {
+            super(cause);
+        }
     }
 
     /** Refuses a device's structure version, or a continuation's, that is not the layer's now. */
@@ -119,6 +152,8 @@ public class DownloadService {
         private boolean inTransaction;
         private PreparedStatement statement;
         private Cursor cursor;
+        /** The first rows, read ahead (then there is no cursor). */
+        private Iterable<Row> first;
         private Checkpoint checkpoint;
         private String from;
         private boolean reset;
@@ -141,21 +176,40 @@ public class DownloadService {
          * READ transaction, the layer's description and the download's start (read in that
          * transaction's snapshot, the answer's checkpoint).
          */
-        void open(String deviceId, String tokenDevice, Ask ask, Checkpoint confirm, Continuation next) {
+        void open(String deviceId, String tokenDevice, Ask ask, Checkpoint confirm, Continuation next, boolean ahead) {
             device = deviceId != null;
             TableRef table = ask.table();
+            phases = LOG.isDebugEnabled() ? new long[6] : null;
+            mark(0);
             c = Db.await(pool.getConnection());
+            mark(1);
             var confirmed = confirm == null ? null : DeviceRepository.sendConfirm(c, confirm);
             var began = Db.send(c, "START TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             inTransaction = true;
             var described = LayerRepository.sendDescribe(c, table);
             var started = DeviceRepository.sendStart(c, deviceId == null ? NO_DEVICE : deviceId, table);
+            // A device echoing its checkpoint most likely gets a delta from it (nothing new, often):
+            // its first read goes in the same round trip, with the SQL of the layer's last description.
+            Known guess = ahead && confirm != null && next == null && ask.area() == null ? known.get(table) : null;
+            CompletableFuture<io.vertx.mutiny.sqlclient.RowSet<Row>> aheadRead = guess == null ? null
+                    : Db.send(c, guess.delta(), null, null, DownloadPlan.aheadLimit(pageSize, CHUNK),
+                            confirm.snapshot(), deviceId, table.schema(), table.table());
             if (confirmed != null) {
                 Db.await(confirmed);
             }
             Db.await(began);
             layer = LayerRepository.shape(table, Db.await(described));
             DeviceRepository.Start start = DeviceRepository.start(Db.await(started));
+            io.vertx.mutiny.sqlclient.RowSet<Row> aheadRows = null;
+            if (aheadRead != null) {
+                try {
+                    aheadRows = Db.await(aheadRead);
+                } catch (RuntimeException e) {
+                    known.remove(table);
+                    throw new AheadFailed(e);
+                }
+            }
+            mark(2);
             checkStructure(ask, layer, next);
             String area = area(c, ask.area(), layer);
             if (next != null && !java.util.Objects.equals(next.checkpoint().area(), area)) {
@@ -184,12 +238,34 @@ public class DownloadService {
                         layer.structureVersion());
             }
             reset = from == null;
-            String sql = reset ? RowQueries.reset(layer) : RowQueries.delta(layer);
+            Known now = guess != null && guess.layer().equals(layer) ? guess : null;
+            String sql = reset ? RowQueries.reset(layer) : now != null ? now.delta() : RowQueries.delta(layer);
+            if (!reset && now == null && next == null && ask.area() == null) {
+                known.put(table, new Known(layer, sql));
+            }
+            if (aheadRows != null && !reset && now != null && from.equals(confirm.snapshot()) && after == null
+                    && area == null && DownloadPlan.aheadServes(pageSize, CHUNK, aheadRows.size())) {
+                first = aheadRows;
+                mark(3);
+                mark(4);
+                return;
+            }
             Object[] params = reset
                     ? new Object[] {area, after, pageSize + 1}
                     : new Object[] {area, after, pageSize + 1, from, deviceId, table.schema(), table.table()};
+            mark(3);
             statement = Db.await(c.prepare(sql));
             cursor = statement.cursor(Tuple.from(params));
+            mark(4);
+        }
+
+        /** Phase timings (DEBUG only): opened, connection, first round trip, plan and SQL, prepared, first read. */
+        private long[] phases;
+
+        private void mark(int phase) {
+            if (phases != null) {
+                phases[phase] = System.nanoTime();
+            }
         }
 
         @Override
@@ -199,13 +275,20 @@ public class DownloadService {
 
         @Override
         public synchronized List<Item> next() {
-            if (done || cursor == null) {
+            if (done || (cursor == null && first == null)) {
                 throw new NoSuchElementException();
             }
             List<Item> chunk = new ArrayList<>(CHUNK);
-            if (!readOnce || cursor.hasMore()) {
-                readOnce = true;
-                for (Row r : Db.await(cursor.read(CHUNK))) {
+            Iterable<Row> read = null;
+            if (first != null) {
+                read = first;
+                first = null;
+            } else if (!readOnce || cursor.hasMore()) {
+                read = Db.await(cursor.read(CHUNK));
+            }
+            readOnce = true;
+            if (read != null) {
+                for (Row r : read) {
                     if (sent == pageSize) {
                         more = true;
                         break;
@@ -215,7 +298,14 @@ public class DownloadService {
                     chunk.add(new Item(lastUid, r.getString(1), r.getString(2)));
                 }
             }
-            if (more || !cursor.hasMore()) {
+            if (phases != null && phases[5] == 0) {
+                mark(5);
+                LOG.debugf("download %s%s on %s: connection %d us, confirm+begin+describe+start %d us, plan %d us,"
+                        + " prepare %d us, first read %d us", reset ? "reset" : "delta", cursor == null ? " (read ahead)" : "", Thread.currentThread().getName(),
+                        (phases[1] - phases[0]) / 1000, (phases[2] - phases[1]) / 1000, (phases[3] - phases[2]) / 1000,
+                        (phases[4] - phases[3]) / 1000, (phases[5] - phases[4]) / 1000);
+            }
+            if (more || cursor == null || !cursor.hasMore()) {
                 done = true;
                 String continuation = more
                         ? DownloadTokens.encode(new Continuation(checkpoint, from, lastUid)) : null;
