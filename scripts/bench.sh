@@ -3,6 +3,8 @@
 # same clusters in one run. Not part of the tests.
 #   scripts/bench.sh                   sync: 10 000 updates per direction, against logical replication
 #   scripts/bench.sh 100000            sync: 100 000 updates per direction
+#                                      (each direction BENCH_ROUNDS times, default 3, ours and logical
+#                                      replication interleaved in each round: the median ratio is reported)
 #   scripts/bench.sh tls [N]           sync with central serving TLS only, verified by the sidecars
 #   scripts/bench.sh auth              what the access check costs a call (p50), and hello's credential check
 #   scripts/bench.sh package           package build + deploy of a 1 000 000-row geometry table,
@@ -68,6 +70,6 @@ else
   tls=false
   if [[ "${1:-}" == tls ]]; then tls=true; shift; fi
   mvn -B -q -pl sync-service failsafe:integration-test failsafe:verify -Dit.test=SyncBenchmark \
-    -Dbench.updates="${1:-10000}" -Dbench.tls=$tls -DtrimStackTrace=false
+    -Dbench.updates="${1:-10000}" -Dbench.rounds="${BENCH_ROUNDS:-3}" -Dbench.tls=$tls -DtrimStackTrace=false
   cat sync-service/target/bench/sync-bench.txt
 fi

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The figures of issue 2/7, measured side by side on the same clusters in one run (not a test:
  * run by scripts/bench.sh). Results go to stdout and target/bench/sync-bench.txt.
- * {@code -Dbench.updates=N} sets the backlog size (default 10000).
+ * {@code -Dbench.updates=N} sets the backlog size (default 10000), {@code -Dbench.rounds=R} measures
+ * each direction R times (ours and logical replication in each round, the median ratio reported),
+ * {@code -Dbench.quick=true} stops after the mixed run (no idle round trip, bytes or capture cost).
  */
 class SyncBenchmark {
 
@@ -83,17 +85,23 @@ class SyncBenchmark {
                 mesh.sync("clone");
             }
 
-            // central -> clone
-            updates(central, "lizsync", "bench.item", n, "c2c");
-            long ours = timed(() -> mesh.sync("clone"));
-            long lr = logicalCatchUp(central, clone, "down", "down_sub", n);
-            record("central -> clone, " + n + " single-row UPDATEs", ours, lr);
-
-            // clone -> central
-            updates(clone, "lizsync", "bench.item", n, "k2c");
-            long oursUp = timed(() -> mesh.sync("clone"));
-            long lrUp = logicalCatchUp(clone, central, "up", "up_sub", n);
-            record("clone -> central, " + n + " single-row UPDATEs", oursUp, lrUp);
+            // Each direction, -Dbench.rounds=R times (default 1), ours and logical replication in
+            // each round: the median ratio of R interleaved rounds is the figure on a loaded machine.
+            int rounds = Integer.getInteger("bench.rounds", 1);
+            List<long[]> down = new ArrayList<>();
+            List<long[]> up = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                // central -> clone
+                updates(central, "lizsync", "bench.item", n, "c2c" + r);
+                long ours = timed(() -> mesh.sync("clone"));
+                down.add(new long[] {ours, logicalCatchUp(central, clone, "down", "down_sub", n)});
+                // clone -> central
+                updates(clone, "lizsync", "bench.item", n, "k2c" + r);
+                long oursUp = timed(() -> mesh.sync("clone"));
+                up.add(new long[] {oursUp, logicalCatchUp(clone, central, "up", "up_sub", n)});
+            }
+            long ours = record("central -> clone, " + n + " single-row UPDATEs", down);
+            long oursUp = record("clone -> central, " + n + " single-row UPDATEs", up);
 
             // mixed: half on each side, a quarter of all on the same rows
             mesh.sync("wire");
@@ -104,6 +112,11 @@ class SyncBenchmark {
                     ms(mixed) + " ms = " + ratio(mixed, ours) + " x the central -> clone time, " + ratio(mixed, oursUp)
                             + " x the clone -> central time (target <= 1.5)");
 
+            if (Boolean.getBoolean("bench.quick")) {
+                results.put("quick", "-Dbench.quick: idle round trip, bytes and capture cost not measured");
+                write();
+                return;
+            }
             // idle round trip: steady state (a client or scheduler asking the sidecar again and
             // again over its connection), after a warm-up; also a client connecting for each call
             var agent = CloneAgentGrpc.newBlockingStub(mesh.channel(mesh.sidecars.get("clone").port)).withCallCredentials(Mesh.ADMIN);
@@ -160,6 +173,10 @@ class SyncBenchmark {
                 proxy[0].close();
             }
         }
+        write();
+    }
+
+    private void write() throws java.io.IOException {
         StringBuilder out = new StringBuilder("LizSync mesh sync benchmark (same run, same clusters)\n");
         results.forEach((k, v) -> out.append(String.format("  %-58s %s%n", k, v)));
         System.out.print(out);
@@ -186,9 +203,20 @@ class SyncBenchmark {
                 + "(target >= 85 %%)", mid[0], mid[1], 100 * mid[2], each));
     }
 
-    private void record(String what, long ours, long lr) {
-        results.put(what, String.format("ours %d ms, logical replication %d ms: %s x (target <= 1.0)", ms(ours), ms(lr),
-                ratio(ours, lr)));
+    /** Records rounds of (ours, logical replication); returns our median time. */
+    private long record(String what, List<long[]> rounds) {
+        List<long[]> sorted = new ArrayList<>(rounds);
+        sorted.sort((a, b) -> Double.compare((double) a[0] / a[1], (double) b[0] / b[1]));
+        long[] mid = sorted.get(sorted.size() / 2);
+        StringBuilder each = new StringBuilder();
+        rounds.forEach(r -> each.append(each.length() == 0 ? "" : ", ").append(ratio(r[0], r[1])));
+        results.put(what, String.format("ours %d ms, logical replication %d ms: %s x (target <= 1.0)%s", ms(mid[0]),
+                ms(mid[1]), ratio(mid[0], mid[1]), rounds.size() == 1 ? ""
+                        : "; median of " + rounds.size() + " interleaved rounds: " + each));
+        List<Long> ours = new ArrayList<>();
+        rounds.forEach(r -> ours.add(r[0]));
+        Collections.sort(ours);
+        return ours.get(ours.size() / 2);
     }
 
     private static String subscription(String name, PgCluster publisher, String publication) {

@@ -131,6 +131,13 @@ public final class PushApplier {
                 uncertainty.toMillis());
         conflicts += resolution.decisions().size();
         ExchangeRepository.recordResend(c, cloneId, new ArrayList<>(resolution.resendRows()));
+        // Sent now, awaited at the next batch: this batch's statements run while the next one
+        // arrives and is decoded. Left queued, the writer's groups filled up to 5 000 rows across
+        // batches, so the last of them (up to 5 000 rows) ran only once the stream had ended,
+        // with nothing to overlap it (ADR 0008, "Pipelined per batch").
+        // (After the decisions' statements: a failed replay is reported by the next drain, not
+        // masked by a later statement of the aborted transaction.)
+        writer.flush();
         // A safe point: a cancelled job stops the push here (ABORTED), and abort() rolls it back whole.
         progress.pushed(received);
         if (faultPause != null && batches == 1) {
@@ -182,6 +189,7 @@ public final class PushApplier {
                 tx = null;
                 return new Outcome(earlier[0], received, earlier[1], 0, true, null);
             }
+            long tEnd = System.nanoTime();
             long applied = writer.finish();
             long tApplied = System.nanoTime();
             ExchangeRepository.recordPush(c, pushId, syncId, cloneId, centralId, received, applied, conflicts,
@@ -203,11 +211,12 @@ public final class PushApplier {
             jobs.committed();
             LOG.infof("push %s of clone %s: %d change(s) in %d batch(es), %d applied, %d conflict(s), pull %s, "
                     + "offset %d ms +- %d; %d ms in all (waiting for replay statements %d ms, reading central's "
-                    + "pending changes %d ms, resolving %d ms, last statements and commit %d ms)",
+                    + "pending changes %d ms, resolving %d ms, the last batch's replay after the stream ended %d ms, last "
+                    + "statements and commit %d ms)",
                     pushId, cloneId, received, batches, applied, conflicts, pullNeeded ? "needed" : "not needed",
                     shift.toMillis(), uncertainty.toMillis(), (System.nanoTime() - started) / 1_000_000,
                     waitNanos / 1_000_000, readNanos / 1_000_000, (resolveNanos - waitNanos - readNanos) / 1_000_000,
-                    (System.nanoTime() - tApplied) / 1_000_000);
+                    (tApplied - tEnd) / 1_000_000, (System.nanoTime() - tApplied) / 1_000_000);
             return new Outcome(applied, 0, conflicts, pendingConflicts, pullNeeded, pullNeeded ? null : nextTick);
         } finally {
             release();
