@@ -17,14 +17,19 @@ import java.util.List;
  *       {@code LayerProviderName}) and RelationReference's {@code <Option name="ReferencedLayerDataSource">}
  *       (provider in {@code ReferencedLayerProviderKey}).</li>
  * </ul>
- * A copy whose provider is named and is not postgres is left alone; one whose provider is not
- * named is rewritten when its string points at the central database (same rule as the others).
+ * Besides postgres, two providers reach PostgreSQL: ogr with a {@code PG:} source ({@link OgrPgSource})
+ * and virtual layers embedding {@code layer=postgres:…} sources ({@link VirtualLayerSource}); their
+ * central connections are rewritten by the same rule. A copy whose provider is named and is none of
+ * these is left alone; one whose provider is not named is rewritten when its string points at the
+ * central database (same rule as the others).
  * Embedded layers and groups ({@code embedded="1" project="…"}) are collected so that the caller
  * can adapt the project they come from. Pure apart from the tree it changes.
  */
 final class ProjectXmlAdapter {
 
     private static final String POSTGRES = "postgres";
+    private static final String OGR = "ogr";
+    private static final String VIRTUAL = "virtual";
 
     private final PgTarget central;
     private final PgTarget clone;
@@ -120,10 +125,17 @@ final class ProjectXmlAdapter {
 
     /** The rewritten string, or null when this copy is not a PostgreSQL connection to central. */
     private String rewrite(String source, String providerKey) {
-        if (providerKey != null && !providerKey.isEmpty() && !POSTGRES.equals(providerKey)) {
+        boolean named = providerKey != null && !providerKey.isEmpty();
+        String out;
+        if (OGR.equals(providerKey) || !named && OgrPgSource.isPg(source)) {
+            out = OgrPgSource.rewrite(source, central, clone);
+        } else if (VIRTUAL.equals(providerKey)) {
+            out = VirtualLayerSource.rewrite(source, central, clone);
+        } else if (named && !POSTGRES.equals(providerKey)) {
             return null;
+        } else {
+            out = DataSourceRewrite.rewrite(source, central, clone);
         }
-        String out = DataSourceRewrite.rewrite(source, central, clone);
         if (out != null) {
             rewritten++;
         }

@@ -192,6 +192,32 @@ class QgisFolderAdapterTest {
     }
 
     @Test
+    void ogrPgLayersAndVirtualLayersOfCentralAreRewrittenToo(@TempDir Path dir) throws Exception {
+        String ogr = "PG:dbname='gis' host=central.example port=5432 user='editor' password='s3cr' sslmode=disable"
+                + "|layername=survey.poi";
+        String virtual = "?layer=postgres:dbname%3D%27gis%27%20host%3Dcentral.example%20port%3D5432%20user%3D%27editor%27"
+                + "%20password%3D%27s3cr%27%20key%3D%27id%27%20table%3D%22survey%22.%22poi%22%20%28geom%29:poi:UTF-8"
+                + "&amp;query=SELECT%20*%20FROM%20poi&amp;uid=id";
+        Files.writeString(dir.resolve("mixed.qgs"), "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+                + "<qgis version=\"3.34.0\">\n <layer-tree-group>\n  <layer-tree-layer id=\"poi_ogr\" providerKey=\"ogr\" source=\""
+                + ogr + "\"/>\n </layer-tree-group>\n <projectlayers>\n  <maplayer>\n   <id>poi_ogr</id>\n"
+                + "   <datasource>" + ogr + "</datasource>\n   <provider encoding=\"UTF-8\">ogr</provider>\n  </maplayer>\n"
+                + "  <maplayer>\n   <id>poi_virtual</id>\n   <datasource>" + virtual + "</datasource>\n"
+                + "   <provider>virtual</provider>\n  </maplayer>\n </projectlayers>\n</qgis>\n");
+
+        AdaptReport report = adapter.adaptFolder(dir, CENTRAL, CLONE);
+
+        assertEquals(3, report.rewrittenIn("mixed.qgs"));
+        byte[] out = Files.readAllBytes(dir.resolve("mixed.qgs"));
+        String cloneOgr = "PG:dbname='geopoppy' host=localhost port=5432 user='field' sslmode=disable|layername=survey.poi";
+        assertEquals(List.of(cloneOgr), xpath(out, "//layer-tree-layer/@source"));
+        assertEquals(List.of(cloneOgr, "?layer=postgres:dbname%3D%27geopoppy%27%20host%3Dlocalhost%20port%3D5432%20user%3D"
+                + "%27field%27%20key%3D%27id%27%20table%3D%22survey%22.%22poi%22%20%28geom%29:poi:UTF-8"
+                + "&query=SELECT%20*%20FROM%20poi&uid=id"), xpath(out, "//maplayer/datasource"));
+        assertFalse(new String(out, StandardCharsets.UTF_8).contains("s3cr"), "no password written");
+    }
+
+    @Test
     void anExternalEntityIsNeverRead(@TempDir Path dir) throws Exception {
         Path secret = dir.resolve("secret.txt");
         Files.writeString(secret, "TOP-SECRET");

@@ -2,7 +2,7 @@ package io.lizsync.files.grpc;
 
 import io.grpc.stub.StreamObserver;
 import io.lizsync.files.service.FileJobs;
-import io.lizsync.grpckit.jobs.JobFanOut;
+import io.lizsync.grpckit.jobs.JobCalls;
 import io.lizsync.proto.jobs.v1.CancelJobRequest;
 import io.lizsync.proto.jobs.v1.GetJobRequest;
 import io.lizsync.proto.jobs.v1.Job;
@@ -15,43 +15,36 @@ import io.smallrye.common.annotation.Blocking;
 
 /**
  * gRPC transport of {@code lizsync.jobs.v1.Jobs} in file-service: its file jobs
- * ({@code files-<uuid>}), translated and delegated to {@link FileJobs}. WatchJob follows the
- * client's flow control (a slow client gets the latest state, {@link JobFanOut}).
+ * ({@code files-<uuid>}), delegated to grpc-kit's {@link JobCalls} over {@link FileJobs}' registry.
  */
 @GrpcService
 @Blocking
 public class FilesJobsGrpcService extends JobsGrpc.JobsImplBase {
 
-    private final FileJobs jobs;
+    private final JobCalls<Job> calls;
 
     FilesJobsGrpcService(FileJobs jobs) {
-        this.jobs = jobs;
+        this.calls = new JobCalls<>(jobs.registry(), GrpcErrors::toStatus);
     }
 
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> response) {
-        FileGrpcService.unary(response, () -> jobs.get(request.getJobId()));
+        calls.get(request.getJobId(), response);
     }
 
     @Override
     public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
-        FileGrpcService.unary(response, () -> {
-            var page = jobs.list(request.getKind(), request.getSubject(), request.getPageSize(), request.getPageToken());
-            return ListJobsResponse.newBuilder().addAllJobs(page.items()).setNextPageToken(page.nextPageToken()).build();
-        });
+        calls.list(request.getKind(), request.getSubject(), request.getPageSize(), request.getPageToken(),
+                (jobs, next) -> ListJobsResponse.newBuilder().addAllJobs(jobs).setNextPageToken(next).build(), response);
     }
 
     @Override
     public void watchJob(WatchJobRequest request, StreamObserver<Job> response) {
-        try {
-            jobs.watch(request.getJobId(), JobFanOut.Sink.of(response));
-        } catch (Exception e) {
-            response.onError(GrpcErrors.toStatus(e));
-        }
+        calls.watch(request.getJobId(), response);
     }
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<Job> response) {
-        FileGrpcService.unary(response, () -> jobs.cancel(request.getJobId()));
+        calls.cancel(request.getJobId(), response);
     }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lizsync.files.repository.FileJobStore;
+import io.lizsync.grpckit.jobs.JobFinishedException;
+import io.lizsync.grpckit.jobs.JobNotFoundException;
+import io.lizsync.grpckit.jobs.JobQueueFullException;
 import io.lizsync.grpckit.jobs.JobState;
 import io.lizsync.proto.files.v1.FileOperationReport;
 import io.lizsync.proto.jobs.v1.Job;
@@ -35,8 +37,7 @@ class FileJobsTest {
 
     @Test
     void aJobRunsEndsWithItsReportAndSurvivesARestartAsItWas() throws Exception {
-        FileJobStore store = FileJobStore.at(dir);
-        FileJobs jobs = new FileJobs(store, 1, 4, Duration.ofDays(1), 10);
+        FileJobs jobs = new FileJobs(dir, 1, 4, Duration.ofDays(1), 10);
         Job queued = jobs.start("ftp-get-projects", "ftp:central", "op", ctx -> {
             ctx.progress("transfer", 50, 100);
             return new FileJobs.Outcome(JobState.SUCCEEDED, "", "1 transferred",
@@ -52,7 +53,7 @@ class FileJobsTest {
         assertEquals("ftp-get-projects", jobs.report(done.getId()).getKind());
         jobs.stop();
 
-        FileJobs after = new FileJobs(FileJobStore.at(dir), 1, 4, Duration.ofDays(1), 10);
+        FileJobs after = new FileJobs(dir, 1, 4, Duration.ofDays(1), 10);
         assertEquals(done, after.get(done.getId()));
         assertEquals(1, after.report(done.getId()).getFilesTransferred());
         assertThrows(IllegalArgumentException.class, () -> after.get("build-" + java.util.UUID.randomUUID()));
@@ -64,8 +65,7 @@ class FileJobsTest {
     void aJobRunningWhenTheServiceStopsIsFailedAbortedAtTheNextStart() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
-        FileJobStore store = FileJobStore.at(dir);
-        FileJobs jobs = new FileJobs(store, 1, 4, Duration.ofDays(1), 10);
+        FileJobs jobs = new FileJobs(dir, 1, 4, Duration.ofDays(1), 10);
         Job j = jobs.start("ftp-send-projects", "ftp:clone", "op", ctx -> {
             running.countDown();
             never.await(); // never ends by itself: a "kill" of the process
@@ -73,7 +73,7 @@ class FileJobsTest {
         });
         assertTrue(running.await(5, TimeUnit.SECONDS));
         // A new process over the same folder, the old one still "running" (killed, its files as they were).
-        FileJobs restarted = new FileJobs(FileJobStore.at(dir), 1, 4, Duration.ofDays(1), 10);
+        FileJobs restarted = new FileJobs(dir, 1, 4, Duration.ofDays(1), 10);
         Job aborted = restarted.get(j.getId());
         assertEquals("JOB_STATE_FAILED", aborted.getState().name());
         assertEquals("ABORTED", aborted.getErrorCode());
@@ -87,7 +87,7 @@ class FileJobsTest {
     @Test
     void queuedJobsCancelAtOnceAndAFullQueueRefuses() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        FileJobs jobs = new FileJobs(FileJobStore.at(dir), 1, 2, Duration.ofDays(1), 10);
+        FileJobs jobs = new FileJobs(dir, 1, 2, Duration.ofDays(1), 10);
         Job first = jobs.start("k", "s", "op", ctx -> {
             release.await();
             return new FileJobs.Outcome(ctx.cancelled() ? JobState.CANCELLED : JobState.SUCCEEDED, "", "done", null);

@@ -28,7 +28,7 @@ public final class GrpcErrors {
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
         }
         if (t instanceof io.lizsync.sql.pkg.PackageRefusedException
-                || t instanceof io.lizsync.packaging.service.JobFinishedException) {
+                || t instanceof io.lizsync.grpckit.jobs.JobFinishedException) {
             LOG.debugf("refused: %s", t.getMessage());
             return Status.FAILED_PRECONDITION.withDescription(t.getMessage()).asRuntimeException();
         }
@@ -36,7 +36,7 @@ public final class GrpcErrors {
             LOG.debugf("cancelled: %s", t.getMessage());
             return Status.CANCELLED.withDescription(t.getMessage()).asRuntimeException();
         }
-        if (t instanceof PackageNotFoundException || t instanceof io.lizsync.packaging.service.JobNotFoundException) {
+        if (t instanceof PackageNotFoundException || t instanceof io.lizsync.grpckit.jobs.JobNotFoundException) {
             LOG.debugf("not found: %s", t.getMessage());
             return Status.NOT_FOUND.withDescription(t.getMessage()).asRuntimeException();
         }
@@ -55,7 +55,7 @@ public final class GrpcErrors {
                 return Status.UNAVAILABLE.withDescription("central database unavailable").asRuntimeException();
             }
         }
-        if (t instanceof io.lizsync.packaging.service.BuildQueueFullException full) {
+        if (t instanceof io.lizsync.grpckit.jobs.JobQueueFullException full) {
             LOG.infof("build refused: %s", full.getMessage());
             return Status.RESOURCE_EXHAUSTED.withDescription(full.getMessage()).asRuntimeException();
         }

@@ -1,8 +1,8 @@
 package io.lizsync.packaging.grpc;
 
 import io.grpc.stub.StreamObserver;
-import io.lizsync.grpckit.jobs.JobFanOut;
 import io.lizsync.packaging.service.BuildJobs;
+import io.lizsync.grpckit.jobs.JobCalls;
 import io.lizsync.proto.jobs.v1.CancelJobRequest;
 import io.lizsync.proto.jobs.v1.GetJobRequest;
 import io.lizsync.proto.jobs.v1.Job;
@@ -15,43 +15,36 @@ import io.smallrye.common.annotation.Blocking;
 
 /**
  * gRPC transport of {@code lizsync.jobs.v1.Jobs} in packaging-service: its build jobs
- * ({@code build-<uuid>}), translated and delegated to {@link BuildJobs}. WatchJob follows the
- * client's flow control (a slow client gets the latest state, {@link JobFanOut}).
+ * ({@code build-<uuid>}), delegated to grpc-kit's {@link JobCalls} over {@link BuildJobs}' registry.
  */
 @GrpcService
 @Blocking
 public class JobsGrpcService extends JobsGrpc.JobsImplBase {
 
-    private final BuildJobs jobs;
+    private final JobCalls<Job> calls;
 
     JobsGrpcService(BuildJobs jobs) {
-        this.jobs = jobs;
+        this.calls = new JobCalls<>(jobs.registry(), GrpcErrors::toStatus);
     }
 
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> response) {
-        Calls.unary(response, () -> jobs.get(request.getJobId()));
+        calls.get(request.getJobId(), response);
     }
 
     @Override
     public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
-        Calls.unary(response, () -> {
-            var page = jobs.list(request.getKind(), request.getSubject(), request.getPageSize(), request.getPageToken());
-            return ListJobsResponse.newBuilder().addAllJobs(page.items()).setNextPageToken(page.nextPageToken()).build();
-        });
+        calls.list(request.getKind(), request.getSubject(), request.getPageSize(), request.getPageToken(),
+                (jobs, next) -> ListJobsResponse.newBuilder().addAllJobs(jobs).setNextPageToken(next).build(), response);
     }
 
     @Override
     public void watchJob(WatchJobRequest request, StreamObserver<Job> response) {
-        try {
-            jobs.watch(request.getJobId(), JobFanOut.Sink.of(response));
-        } catch (Exception e) {
-            response.onError(GrpcErrors.toStatus(e));
-        }
+        calls.watch(request.getJobId(), response);
     }
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<Job> response) {
-        Calls.unary(response, () -> jobs.cancel(request.getJobId()));
+        calls.cancel(request.getJobId(), response);
     }
 }
