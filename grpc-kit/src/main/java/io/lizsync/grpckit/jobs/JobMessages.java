@@ -77,12 +77,12 @@ public final class JobMessages<J extends Message> {
     }
 
     public Instant createdAt(J job) {
-        return instant((Timestamp) job.getField(createdAt));
+        return instant(timestamp(job.getField(createdAt)));
     }
 
     /** When the job ended; null while it has not. */
     public Instant finishedAt(J job) {
-        return job.hasField(finishedAt) ? instant((Timestamp) job.getField(finishedAt)) : null;
+        return job.hasField(finishedAt) ? instant(timestamp(job.getField(finishedAt))) : null;
     }
 
     /** Where a job stands for paging (creation time, then id). */
@@ -143,6 +143,21 @@ public final class JobMessages<J extends Message> {
     }
 
     /** The proto name of a state ({@code JOB_STATE_QUEUED}, ...). */
+    /**
+     * A timestamp field's value: the generated {@link Timestamp} of a generated {@code Job}, or a
+     * message of the same type in a {@code Job} built from its descriptor (read back from JSON).
+     */
+    private static Timestamp timestamp(Object value) {
+        if (value instanceof Timestamp t) {
+            return t;
+        }
+        try {
+            return Timestamp.parseFrom(((Message) value).toByteString());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("not a google.protobuf.Timestamp: " + e.getMessage(), e);
+        }
+    }
+
     public static String protoName(JobState s) {
         return "JOB_STATE_" + s.name();
     }
