@@ -71,7 +71,9 @@ public final class Mirror {
             report.comparison(main.comparison(o.tolerance()));
             listener.step("list");
             boolean up = o.direction() == Direction.UPLOAD;
-            // The local folder is listed while the server answers.
+            // The local folder is listed, and the cache of the last run read, while the server answers.
+            java.util.concurrent.CompletableFuture<Map<String, MirrorPlan.Cached>> cacheRead = java.util.concurrent
+                    .CompletableFuture.supplyAsync(() -> MirrorCache.load(o.cacheFile()));
             java.util.concurrent.CompletableFuture<Listing> localListing = java.util.concurrent.CompletableFuture
                     .supplyAsync(() -> {
                         try {
@@ -99,7 +101,7 @@ public final class Mirror {
             Listing target = up ? remote : local;
             source.refused().forEach(r -> report.failed(r.path(), r.reason()));
             listener.step("compare");
-            previous = MirrorCache.load(o.cacheFile());
+            previous = cacheRead.join(); // never fails: an unreadable cache is an empty one
             List<MirrorPlan.Step> steps = MirrorPlan.plan(source.files(), target.files(), previous, o.tolerance(),
                     main.checksum().isPresent(), o.delete() && up);
             List<FileEntry> toSend = new ArrayList<>();
