@@ -7,7 +7,11 @@ package io.lizsync.qgis;
  * sslmode=disable|layername=survey.poi}. The connection string is read and rewritten by the rules of
  * {@link PgDataSource} (its {@code key=value} syntax is libpq's, which QGIS's own follows); the
  * {@code PG:} prefix, GDAL's keys ({@code schemas=}, {@code tables=}, {@code active_schema=}) and
- * everything after the first {@code |} outside quotes stay byte for byte. Pure.
+ * everything after the first {@code |} outside quotes stay byte for byte. GDAL's older form with the
+ * whole connection string in double quotes ({@code PG:"dbname='gis' host=central"|layername=…}, as
+ * QGIS writes it for some layers) is read the same way: the string between the quotes is rewritten
+ * and the quotes kept. Inside them a double quote ends the string only outside single quotes and
+ * when no backslash escapes it; an unclosed one leaves the source alone. Pure.
  */
 final class OgrPgSource {
 
@@ -26,10 +30,22 @@ final class OgrPgSource {
         if (!isPg(source)) {
             return null;
         }
-        int end = endOfConnection(source);
-        String connection = source.substring(PREFIX.length(), end);
+        int start = PREFIX.length();
+        boolean doubleQuoted = source.length() > start && source.charAt(start) == '"';
+        int end;
+        if (doubleQuoted) {
+            int close = closingDoubleQuote(source, start + 1);
+            if (close < 0) {
+                return null; // unclosed: not a string GDAL could open either
+            }
+            start++;
+            end = close;
+        } else {
+            end = endOfConnection(source);
+        }
+        String connection = source.substring(start, end);
         String out = DataSourceRewrite.rewrite(connection, central, clone);
-        return out == null ? null : source.substring(0, PREFIX.length()) + out + source.substring(end);
+        return out == null ? null : source.substring(0, start) + out + source.substring(end);
     }
 
     /** Where the connection string ends: the first {@code |} outside single quotes (a backslash escapes). */
@@ -46,5 +62,24 @@ final class OgrPgSource {
             }
         }
         return source.length();
+    }
+
+    /**
+     * The index of the double quote closing GDAL's {@code PG:"…"} form, from {@code from} (after the
+     * opening one): the first outside single quotes and not escaped by a backslash; -1 when none.
+     */
+    private static int closingDoubleQuote(String source, int from) {
+        boolean quoted = false;
+        for (int i = from; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '\'') {
+                quoted = !quoted;
+            } else if (c == '"' && !quoted) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -35,6 +35,43 @@ class OgrAndVirtualSourcesTest {
         assertNull(OgrPgSource.rewrite("PG:service='other'|layername=x", CENTRAL, CLONE));
     }
 
+    /** GDAL's older form: the whole connection string in double quotes, as QGIS writes it for some layers. */
+    @Test
+    void aDoubleQuotedOgrPgSourceOfCentralIsRewrittenInsideItsQuotes() {
+        // a password with a double quote, a | and an escaped single quote inside: dropped, the rest kept
+        assertEquals("PG:\"" + CLONE_CONNECTION + " sslmode=disable\"|layername=survey.poi|subset=\"kind\" = 'a|b'",
+                OgrPgSource.rewrite("PG:\"dbname='gis' host=central.example port=5432 user='editor' "
+                        + "password='s3\"cr\\'|et' sslmode=disable\"|layername=survey.poi|subset=\"kind\" = 'a|b'",
+                        CENTRAL, CLONE));
+        assertEquals("PG:\"" + CLONE_CONNECTION + "\"", OgrPgSource.rewrite("PG:\"dbname=gis host=central.example\"",
+                CENTRAL, CLONE));
+    }
+
+    @Test
+    void aDoubleQuotedSourceWithQuotesAndBackslashesInsideRoundTrips() {
+        // values holding double quotes, backslashes and single quotes (escaped as libpq reads them)
+        String central = "PG:\"dbname='gis' host=central.example port=5432 user='editor' "
+                + "application_name='say \"hi\" \\\\ it\\'s' options=-c\\ search_path=\\\"survey\\\"\""
+                + "|layername=survey.poi";
+        String clone = OgrPgSource.rewrite(central, CENTRAL, CLONE);
+        assertEquals("PG:\"" + CLONE_CONNECTION + " application_name='say \"hi\" \\\\ it\\'s' "
+                + "options=-c\\ search_path=\\\"survey\\\"\"|layername=survey.poi", clone);
+        assertEquals(central, OgrPgSource.rewrite(clone, CLONE, CENTRAL), "back to central byte for byte");
+    }
+
+    @Test
+    void doubleQuotedSourcesOfOtherDatabasesOrUnclosedAreLeftAlone() {
+        assertNull(OgrPgSource.rewrite("PG:\"dbname='referential' host=central.example\"|layername=public.communes",
+                CENTRAL, CLONE));
+        assertNull(OgrPgSource.rewrite("PG:\"dbname='gis' host=other.example\"", CENTRAL, CLONE));
+        assertNull(OgrPgSource.rewrite("PG:\"dbname='gis' host=central.example|layername=x", CENTRAL, CLONE),
+                "no closing quote");
+        assertNull(OgrPgSource.rewrite("PG:\"dbname='gis' host=central.example\\\"|layername=x", CENTRAL, CLONE),
+                "the only closing quote escaped");
+        assertNull(OgrPgSource.rewrite("PG:\"dbname='gis\"' host=central.example|layername=x", CENTRAL, CLONE),
+                "the only double quote inside single quotes");
+    }
+
     /** QUrl::toPercentEncoding of QgsDataSourceUri::uri(): everything but A-Z a-z 0-9 - . _ ~ encoded. */
     static final String VIRTUAL_ENCODED = "?layer=postgres:dbname%3D%27gis%27%20host%3Dcentral.example%20port%3D5432"
             + "%20user%3D%27editor%27%20password%3D%27s3cr%27%20sslmode%3Ddisable%20key%3D%27id%27%20srid%3D2154"
