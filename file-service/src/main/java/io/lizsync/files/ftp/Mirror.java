@@ -65,23 +65,25 @@ public final class Mirror {
         Map<String, MirrorPlan.Cached> cache = new ConcurrentHashMap<>();
         Map<String, MirrorPlan.Cached> previous = Map.of();
         listener.step("connect");
+        // The local folder is listed, and the cache of the last run read, from the start: while the
+        // server accepts the connection, the login and the listing (a nothing-changed mirror then
+        // waits for the remote listing only).
+        java.util.concurrent.CompletableFuture<Map<String, MirrorPlan.Cached>> cacheRead = java.util.concurrent
+                .CompletableFuture.supplyAsync(() -> MirrorCache.load(o.cacheFile()));
+        java.util.concurrent.CompletableFuture<Listing> localListing = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return LocalTree.list(o.localDir(), o.exclusions());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
         try (FtpSession main = FtpSession.open(o.endpoint())) {
             String root = SafeNames.join(main.absolute(o.endpoint().remoteDir()), o.remoteDir());
             report.remoteDir(root);
             report.comparison(main.comparison(o.tolerance()));
             listener.step("list");
             boolean up = o.direction() == Direction.UPLOAD;
-            // The local folder is listed, and the cache of the last run read, while the server answers.
-            java.util.concurrent.CompletableFuture<Map<String, MirrorPlan.Cached>> cacheRead = java.util.concurrent
-                    .CompletableFuture.supplyAsync(() -> MirrorCache.load(o.cacheFile()));
-            java.util.concurrent.CompletableFuture<Listing> localListing = java.util.concurrent.CompletableFuture
-                    .supplyAsync(() -> {
-                        try {
-                            return LocalTree.list(o.localDir(), o.exclusions());
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    });
             Listing remote;
             if (up && !main.isDirectory(root)) {
                 if (!o.dryRun()) {

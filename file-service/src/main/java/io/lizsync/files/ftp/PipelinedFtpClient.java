@@ -30,8 +30,12 @@ import org.apache.commons.net.ftp.FTPSClient;
  */
 final class PipelinedFtpClient {
 
-    /** Commands written before their replies are read: far from filling either socket buffer. */
-    static final int DEPTH = 32;
+    /**
+     * Commands written before their replies are read: far from filling either socket buffer (128
+     * replies of an MDTM or an error are under 8 KiB; the commands, up to a path each, go to a
+     * server that reads them one by one while it answers).
+     */
+    static final int DEPTH = 128;
 
     /** A reply: its code and its text (every line). */
     record Reply(int code, String text) {

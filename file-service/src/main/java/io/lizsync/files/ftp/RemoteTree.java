@@ -40,11 +40,11 @@ public final class RemoteTree {
         Map<String, Long> parts = new TreeMap<>();
         Deque<String> pending = new ArrayDeque<>();
         pending.add("");
+        List<String> timeless = new ArrayList<>();
         while (!pending.isEmpty()) {
             String rel = pending.poll();
             String abs = SafeNames.join(root, rel);
             FTPFile[] entries = session.mlsd() ? session.client().mlistDir(abs) : session.client().listFiles(abs);
-            List<String> timeless = new ArrayList<>();
             for (FTPFile f : entries) {
                 if (f == null) {
                     continue;
@@ -82,14 +82,15 @@ public final class RemoteTree {
                     refused.add(new Listing.Refused(path, "a symbolic link on the server: not followed"));
                 }
             }
-            // Without MLSD: the folder's MDTMs in batches (one wait per batch, not per file).
-            List<String> absolute = new ArrayList<>(timeless.size());
-            timeless.forEach(p -> absolute.add(SafeNames.join(root, p)));
-            List<Optional<Instant>> times = session.mdtm(absolute);
-            for (int i = 0; i < timeless.size(); i++) {
-                FileEntry e = files.get(timeless.get(i));
-                files.put(e.path(), new FileEntry(e.path(), e.size(), times.get(i).orElse(null)));
-            }
+        }
+        // Without MLSD: the whole tree's MDTMs once every folder is listed, in batches (one wait per
+        // batch, not per file nor per folder).
+        List<String> absolute = new ArrayList<>(timeless.size());
+        timeless.forEach(p -> absolute.add(SafeNames.join(root, p)));
+        List<Optional<Instant>> times = session.mdtm(absolute);
+        for (int i = 0; i < timeless.size(); i++) {
+            FileEntry e = files.get(timeless.get(i));
+            files.put(e.path(), new FileEntry(e.path(), e.size(), times.get(i).orElse(null)));
         }
         return new Listing(files, dirs, refused, parts);
     }

@@ -23,8 +23,11 @@ import org.junit.jupiter.api.Test;
  * {@code lftp mirror} in the same run and on the same files: 1 000 small files; a second mirror
  * with nothing changed against the listing alone; one big file ({@code bench.mb}, default 1024)
  * with this JVM's resident memory sampled during it. Both sides use 4 parallel transfers. The
- * small-file figures are medians of {@code bench.rounds} (3) rounds, the order alternating;
- * {@code bench.servers} ("vsftpd,apache") chooses the servers.
+ * small-file figures are medians of {@code bench.rounds} (5) rounds, the nothing-changed ones of
+ * {@code bench.nothing-rounds} (9), the order alternating, every round printed with the load
+ * average; {@code bench.servers} ("vsftpd,apache") chooses the servers. The unmeasured warm-up
+ * runs each measured path once (a download of every file, a nothing-changed mirror, a listing), as
+ * a long-running file-service has.
  * Results: stdout and {@code file-service/target/bench/ftp-bench.txt}.
  */
 class FtpBenchmark {
@@ -32,7 +35,9 @@ class FtpBenchmark {
     private static final int FILES = 1000;
     private static final int PARALLEL = 4;
     /** Rounds of the small-file figures: the load of a shared host makes single runs noisy. */
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    /** Rounds of the nothing-changed figures (tens of milliseconds each: more rounds, a steadier median). */
+    private static final int NOTHING_ROUNDS = Integer.getInteger("bench.nothing-rounds", 9);
 
     @Test
     void figures() throws Exception {
@@ -93,13 +98,18 @@ class FtpBenchmark {
     private static void run(String server, FtpEndpoint e, Path remoteRoot, String lftpUser, Path work, int mb,
             List<String> out) throws Exception {
         out.add("");
-        out.add("== " + server);
+        out.add("== " + server + " (load average at the start: " + loadAverage() + ")");
         String base = e.remoteDir().isEmpty() ? "" : e.remoteDir();
-        // Warm-up (unmeasured): the service is a long-running JVM; this one is fresh.
+        // Warm-up (unmeasured): the service is a long-running JVM; this one is fresh. Every measured
+        // path once: a download of every file, a mirror with nothing changed, a listing alone.
         Path warm = work.resolve(server.hashCode() + "-warm-up");
-        check(Mirror.run(new Mirror.Options(Mirror.Direction.DOWNLOAD, e, "small", warm, Exclusions.NONE, false, false,
-                Duration.ofSeconds(2), PARALLEL, work.resolve(server.hashCode() + "-warm.tsv")), Mirror.Listener.NONE,
-                () -> false), FILES);
+        var warmUp = new Mirror.Options(Mirror.Direction.DOWNLOAD, e, "small", warm, Exclusions.NONE, false, false,
+                Duration.ofSeconds(2), PARALLEL, work.resolve(server.hashCode() + "-warm.tsv"));
+        check(Mirror.run(warmUp, Mirror.Listener.NONE, () -> false), FILES);
+        check(Mirror.run(warmUp, Mirror.Listener.NONE, () -> false), 0);
+        try (FtpSession s = FtpSession.open(e)) {
+            RemoteTree.list(s, s.absolute(SafeNames.join(e.remoteDir(), "small")), Exclusions.NONE);
+        }
         MirrorFixtures.deleteTree(warm);
         // 1 000 small files, ROUNDS times, the order alternating: the median of each side and of the ratios
         Path oursSmall = work.resolve(server.hashCode() + "-ours-small");
@@ -125,11 +135,12 @@ class FtpBenchmark {
         out.add(String.format("1 000 small files: ours %d ms, lftp mirror %d ms, ratio %.2f (target <= 1.0); "
                 + "medians of %d rounds, ratios %s", median(ours), median(lftp), medianRatio(ours, lftp), ROUNDS,
                 ratios(ours, lftp)));
-        // nothing changed: against the listing alone, ROUNDS times interleaved
-        long[] listing = new long[ROUNDS];
-        long[] again = new long[ROUNDS];
-        long[] lftpAgain = new long[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
+        out.add("  rounds (ours/lftp ms): " + rounds(ours, lftp) + "; load average " + loadAverage());
+        // nothing changed: against the listing alone, NOTHING_ROUNDS times interleaved
+        long[] listing = new long[NOTHING_ROUNDS];
+        long[] again = new long[NOTHING_ROUNDS];
+        long[] lftpAgain = new long[NOTHING_ROUNDS];
+        for (int i = 0; i < NOTHING_ROUNDS; i++) {
             Work list = () -> {
                 try (FtpSession s = FtpSession.open(e)) {
                     RemoteTree.list(s, s.absolute(SafeNames.join(e.remoteDir(), "small")), Exclusions.NONE);
@@ -151,8 +162,9 @@ class FtpBenchmark {
             lftpAgain[i] = timed(() -> lftp(e, lftpUser, base + "/small", lftpSmall));
         }
         out.add(String.format("second mirror, nothing changed: ours %d ms, listing alone (connect + list) %d ms, "
-                + "ratio %.2f (target <= 1.2), ratios %s; lftp's second mirror %d ms", median(again), median(listing),
-                medianRatio(again, listing), ratios(again, listing), median(lftpAgain)));
+                + "ratio %.2f (target <= 1.2), medians of %d rounds, ratios %s; lftp's second mirror %d ms", median(again),
+                median(listing), medianRatio(again, listing), NOTHING_ROUNDS, ratios(again, listing), median(lftpAgain)));
+        out.add("  rounds (ours/listing ms): " + rounds(again, listing) + "; load average " + loadAverage());
         // one big file, memory sampled
         Path oursBig = work.resolve(server.hashCode() + "-ours-big");
         var big = new Mirror.Options(Mirror.Direction.DOWNLOAD, e, "big", oursBig, Exclusions.NONE, false, false,
@@ -203,6 +215,24 @@ class FtpBenchmark {
         }
         java.util.Arrays.sort(r);
         return r[r.length / 2];
+    }
+
+    private static String rounds(long[] a, long[] b) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < a.length; i++) {
+            s.append(i == 0 ? "" : " ").append(a[i]).append('/').append(b[i]);
+        }
+        return s.toString();
+    }
+
+    /** The 1, 5 and 15 minute load averages (the host is shared: figures are read against them). */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String ratios(long[] a, long[] b) {
