@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * with nothing changed against the listing alone; one big file ({@code bench.mb}, default 1024)
  * with this JVM's resident memory sampled during it. Both sides use 4 parallel transfers. The
  * small-file figures are medians of {@code bench.rounds} (5) rounds, the nothing-changed ones of
- * {@code bench.nothing-rounds} (9), the order alternating, every round printed with the load
+ * {@code bench.nothing-rounds} (21), the order alternating, every round printed with the load
  * average; {@code bench.servers} ("vsftpd,apache") chooses the servers. The unmeasured warm-up
  * runs each measured path once (a download of every file, a nothing-changed mirror, a listing), as
  * a long-running file-service has.
@@ -37,7 +37,7 @@ class FtpBenchmark {
     /** Rounds of the small-file figures: the load of a shared host makes single runs noisy. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     /** Rounds of the nothing-changed figures (tens of milliseconds each: more rounds, a steadier median). */
-    private static final int NOTHING_ROUNDS = Integer.getInteger("bench.nothing-rounds", 9);
+    private static final int NOTHING_ROUNDS = Integer.getInteger("bench.nothing-rounds", 21);
 
     @Test
     void figures() throws Exception {

@@ -68,6 +68,27 @@ class VsftpdIT {
         }
     }
 
+    /** The MDTMs of the whole tree go after its LISTs, 128 per batch: each file still gets its own time. */
+    @Test
+    void aTreesMdtmsInSeveralBatchesGiveEachFileItsOwnTime() throws Exception {
+        try (Vsftpd v = Vsftpd.start(List.of())) {
+            Map<String, Instant> expected = new java.util.TreeMap<>();
+            for (int i = 0; i < 300; i++) { // over two batches and a half, across folders of unequal sizes
+                String path = (i % 3 == 0 ? "" : "d" + (i % 7) + "/") + "f" + i + ".txt";
+                Instant t = T0.plus(Duration.ofMinutes(i));
+                write(v.pub(), "tree/" + path, "x" + i, t);
+                expected.put(path, t);
+            }
+            FtpEndpoint e = v.endpoint(FtpEndpoint.Tls.NONE, Optional.empty());
+            try (FtpSession s = FtpSession.open(e)) {
+                Listing listing = RemoteTree.list(s, s.absolute(SafeNames.join(e.remoteDir(), "tree")), Exclusions.NONE);
+                Map<String, Instant> times = new java.util.TreeMap<>();
+                listing.files().forEach((path, f) -> times.put(path, f.mtime()));
+                assertEquals(expected, times);
+            }
+        }
+    }
+
     @Test
     void ftpsVerifiesTheCertificateAgainstTheTrustedCaAndRefusesAnotherOne() throws Exception {
         TestCertificates certs = TestCertificates.get();
