@@ -186,6 +186,7 @@ public class LayerResource {
                 // with its length (one write, no chunked encoding). A failed end is a problem document.
                 byte[] whole = whole(first, at);
                 reader.next();
+                reader.close(); // cancels only a call that went on after its last chunk
                 debug(t0, checked);
                 return Response.ok(whole, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
             }
