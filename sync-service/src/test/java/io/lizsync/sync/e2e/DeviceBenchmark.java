@@ -101,6 +101,7 @@ class DeviceBenchmark {
             long fullBytes = 0;
             long peakKb;
             String checkpoint = null;
+            String[] checkpoints = new String[POSITIONED];
             try (RssSampler rss = new RssSampler(Map.of("gateway", gateway.pid()))) {
                 rss.takePeaks();
                 for (int d = 0; d < POSITIONED; d++) {
@@ -109,6 +110,7 @@ class DeviceBenchmark {
                     long t = System.nanoTime() - t0;
                     assertEquals(ROWS, full.rows, "the whole layer");
                     confirm(http, rows, cookie, csrf, devices[d], full.checkpoint);
+                    checkpoints[d] = full.checkpoint;
                     if (d == 0) {
                         fullNanos = t;
                         fullBytes = full.bytes;
@@ -146,9 +148,25 @@ class DeviceBenchmark {
             String pglog = System.getProperty("bench.pglog");
             boolean logNothing = pglog != null && "nothing".equals(System.getProperty("bench.pglog.phase", "upload"));
             pgLog(mesh, logNothing, true);
+            // -Dbench.compare-gateway=JAR: that other build of the gateway too (its own session and device), interleaved.
+            Other other = Other.start(COMPARE_JAR, mesh, http, base, rows);
+            String otherCheckpoint = checkpoints[1];
+            // As warm as this gateway is here (its JIT): as many calls as this one's nothing-new phase, not measured.
+            for (int i = 0; other != null && i < WARMUP + CALLS; i++) {
+                otherCheckpoint = download(http, other.rows, other.cookie, devices[1], otherCheckpoint).checkpoint;
+            }
             long[] directNothing = new long[CALLS / 2];
             long[] viaGateway = new long[CALLS / 2];
+            long[] viaOther = new long[CALLS / 2];
             for (int i = -WARMUP; i < CALLS / 2; i++) {
+                if (other != null && (i & 1) == 0) {
+                    // Every other call first: neither gateway always follows the direct call.
+                    long o0 = System.nanoTime();
+                    otherCheckpoint = download(http, other.rows, other.cookie, devices[1], otherCheckpoint).checkpoint;
+                    if (i >= 0) {
+                        viaOther[i] = System.nanoTime() - o0;
+                    }
+                }
                 long t0 = System.nanoTime();
                 var chunks = direct.download(io.lizsync.proto.sync.v1.DownloadRequest.newBuilder().setDeviceId(devices[0])
                         .setSchemaName("field").setTableName("point").setConfirmCheckpoint(checkpoint).build());
@@ -168,10 +186,18 @@ class DeviceBenchmark {
                     directNothing[i] = t1 - t0;
                     viaGateway[i] = t2 - t1;
                 }
+                if (other != null && (i & 1) != 0) {
+                    long o0 = System.nanoTime();
+                    otherCheckpoint = download(http, other.rows, other.cookie, devices[1], otherCheckpoint).checkpoint;
+                    if (i >= 0) {
+                        viaOther[i] = System.nanoTime() - o0;
+                    }
+                }
             }
             pgLog(mesh, logNothing, false);
             Arrays.sort(directNothing);
             Arrays.sort(viaGateway);
+            Arrays.sort(viaOther);
             // Full downloads, interleaved: central directly (no device), then a new device through the gateway (its
             // first download, not confirmed), each its best of FULL_ROUNDS: the warm gateway's rate beside central's.
             long directFullNanos = Long.MAX_VALUE;
@@ -210,7 +236,10 @@ class DeviceBenchmark {
             // Interleaved batch by batch with the same batches sent to central directly over gRPC (another
             // device): what central's upload costs, and what the gateway's checks and REST add; with
             // -Dbench.compare-gateway=JAR also through that other build of the gateway (a third device).
-            Uploads up = uploads(mesh, direct, http, rows, cookie, csrf, devices, base);
+            Uploads up;
+            try (other) {
+                up = uploads(direct, http, rows, cookie, csrf, devices, other);
+            }
             pgLog(mesh, pglog != null && !logNothing, false);
             if (pglog != null) {
                 Files.copy(mesh.db("central").logFile(), Path.of(pglog), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -225,6 +254,10 @@ class DeviceBenchmark {
                     ms(viaGateway, 99)));
             out.append(String.format("| nothing new, interleaved: DeviceSync.Download direct p50 / p99 | %.2f / %.2f ms |%n",
                     ms(directNothing, 50), ms(directNothing, 99)));
+            if (other != null) {
+                out.append(String.format("| nothing new, interleaved: through the other gateway (%s) p50 / p99 | %.2f / %.2f ms |%n",
+                        COMPARE_JAR, ms(viaOther, 50), ms(viaOther, 99)));
+            }
             out.append(String.format("| full download direct over gRPC (no device), best of %d interleaved | %.2f s, %.0f rows/s |%n",
                     FULL_ROUNDS, directFullNanos / 1e9, ROWS / (directFullNanos / 1e9)));
             out.append(String.format("| full first download of a new device through the gateway, best of %d interleaved | %.2f s,"
@@ -266,29 +299,46 @@ class DeviceBenchmark {
     record Uploads(long gateway, long direct, long other, String medians) {
     }
 
-    /** Uploads in batches of 100 (creates), interleaved batch by batch: direct, this gateway, the other gateway. */
-    static Uploads uploads(Mesh mesh, io.lizsync.proto.sync.v1.DeviceSyncGrpc.DeviceSyncBlockingStub direct, HttpClient http,
-            String rows, String cookie, String csrf, String[] devices, String base) throws Exception {
-        try (ServiceProcess other = COMPARE_JAR.isBlank() ? null : ServiceProcess.start("bench-gateway-other",
-                Path.of(COMPARE_JAR), Map.of(
-                        "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
-                        "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port)))) {
-            String otherRows = null;
-            String otherCookie = null;
-            String otherCsrf = null;
-            if (other != null) {
-                // The other gateway's own session (its CSRF token is its own).
-                HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port
+    /** Another build of the gateway, started with its own session: its rows URL and session cookie, CSRF token. */
+    record Other(ServiceProcess process, String rows, String cookie, String csrf) implements AutoCloseable {
+
+        /** Null without a jar. */
+        static Other start(String jar, Mesh mesh, HttpClient http, String base, String rows) throws Exception {
+            if (jar.isBlank()) {
+                return null;
+            }
+            ServiceProcess p = ServiceProcess.start("bench-gateway-other", Path.of(jar), Map.of(
+                    "QUARKUS_GRPC_CLIENTS_SYNC_PORT", Integer.toString(mesh.central.port),
+                    "QUARKUS_GRPC_CLIENTS_REGISTRY_PORT", Integer.toString(mesh.registry.port)));
+            try {
+                HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.port
                         + "/api/v1/session")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers
                         .ofString("{\"login\":\"walker\",\"password\":\"" + PASSWORD + "\"}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, login.statusCode(), login.body());
-                otherCookie = login.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("lizsync_session="))
+                String cookie = login.headers().allValues("set-cookie").stream().filter(c -> c.startsWith("lizsync_session="))
                         .findFirst().orElseThrow();
-                otherCookie = otherCookie.substring(0, otherCookie.indexOf(';'));
-                otherCsrf = JSON.readTree(login.body()).get("csrfToken").asText();
-                otherRows = "http://127.0.0.1:" + other.port + rows.substring(base.length());
+                return new Other(p, "http://127.0.0.1:" + p.port + rows.substring(base.length()),
+                        cookie.substring(0, cookie.indexOf(';')), JSON.readTree(login.body()).get("csrfToken").asText());
+            } catch (Exception | AssertionError e) {
+                p.close();
+                throw e;
             }
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.close();
+        }
+    }
+
+    /** Uploads in batches of 100 (creates), interleaved batch by batch: direct, this gateway, the other gateway. */
+    static Uploads uploads(io.lizsync.proto.sync.v1.DeviceSyncGrpc.DeviceSyncBlockingStub direct, HttpClient http,
+            String rows, String cookie, String csrf, String[] devices, Other other) throws Exception {
+        {
+            String otherRows = other == null ? null : other.rows;
+            String otherCookie = other == null ? null : other.cookie;
+            String otherCsrf = other == null ? null : other.csrf;
             long[] viaGateway = new long[BATCHES];
             long[] viaDirect = new long[BATCHES];
             long[] viaOther = new long[BATCHES];

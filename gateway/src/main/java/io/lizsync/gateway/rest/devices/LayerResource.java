@@ -181,6 +181,15 @@ public class LayerResource {
         try {
             // Central's refusals (structure version, retention, a bad area) come before any row: still a problem document.
             first = reader.next();
+            if (first != null && first.getLast()) {
+                // A one-chunk answer (nothing new, a small delta): the call's end read here, the answer sent whole
+                // with its length (one write, no chunked encoding). A failed end is a problem document.
+                byte[] whole = whole(first, at);
+                reader.next();
+                reader.close(); // cancels only a call that went on after its last chunk
+                debug(t0, checked);
+                return Response.ok(whole, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+            }
         } catch (InterruptedException e) {
             reader.close();
             Thread.currentThread().interrupt();
@@ -189,12 +198,27 @@ public class LayerResource {
             reader.close();
             throw e;
         }
-        if (LOG.isDebugEnabled()) {
-            LOG.debugf("rows on %s: checks %d us, central's first chunk %d us", Thread.currentThread().getName(),
-                    (checked - t0) / 1000, (System.nanoTime() - checked) / 1000);
-        }
+        debug(t0, checked);
         StreamingOutput body = out -> write(reader, first, at, out);
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+    }
+
+    private static void debug(long t0, long checked) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("rows on %s: checks %d us, central's answer %d us", Thread.currentThread().getName(),
+                    (checked - t0) / 1000, (System.nanoTime() - checked) / 1000);
+        }
+    }
+
+    /** The document of an answer of one chunk, as bytes. */
+    static byte[] whole(DownloadChunk only, LayerPath at) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256 + only.getSerializedSize());
+        try (RowsDocument doc = new RowsDocument(bytes, at.schema, at.table)) {
+            doc.add(only);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return bytes.toByteArray();
     }
 
     private static void write(StreamReader<DownloadRequest, DownloadChunk> reader, DownloadChunk first, LayerPath at,

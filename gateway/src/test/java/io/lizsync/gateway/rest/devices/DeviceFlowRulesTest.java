@@ -99,6 +99,30 @@ class DeviceFlowRulesTest {
     }
 
     @Test
+    void aOneChunkAnswerSentWholeIsTheStreamedDocument() throws Exception {
+        LayerPath at = new LayerPath();
+        at.schema = "obs";
+        at.table = "rain";
+        // Nothing new (no rows, a checkpoint) and a small delta with a removal: the same bytes as the streamed answer.
+        for (DownloadChunk only : List.of(
+                DownloadChunk.newBuilder().setLast(true).setCheckpoint("cp-2").setStructureVersion("s1").build(),
+                DownloadChunk.newBuilder().addRows(DeviceRow.newBuilder().setUid("u1").setVersion("v1").setRowJson("{\"id\":1}"))
+                        .addRemovedUids("u9").setLast(true).setCheckpoint("cp-3").setContinuationToken("more")
+                        .setStructureVersion("s1").build())) {
+            ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+            try (RowsDocument doc = new RowsDocument(streamed, "obs", "rain")) {
+                doc.add(only);
+            }
+            byte[] whole = LayerResource.whole(only, at);
+            assertEquals(streamed.toString(StandardCharsets.UTF_8), new String(whole, StandardCharsets.UTF_8));
+            JsonNode answer = new ObjectMapper().readTree(whole);
+            assertEquals(only.getCheckpoint(), answer.get("checkpoint").asText());
+            assertEquals(only.getRowsCount(), answer.get("rowCount").asInt());
+            assertTrue(answer.get("complete").asBoolean());
+        }
+    }
+
+    @Test
     void centralsFieldRefusalNamesTheFieldAsTheCallerWroteIt() {
         Metadata trailers = new Metadata();
         trailers.put(UploadErrors.ROW, "2");
