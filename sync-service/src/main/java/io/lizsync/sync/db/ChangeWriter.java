@@ -317,8 +317,12 @@ public final class ChangeWriter {
             send(sql, all);
             return;
         }
-        // The rows as they are before the statement (locked), staged in a temporary table: a
-        // SELECT inside the same statement could not lock rows that statement modifies.
+        if (key.kind() == NetChange.Kind.UPDATE) {
+            sendLockedUpdate(key, statement, all, head, sync, original);
+            return;
+        }
+        // An upsert's rows as they are before the statement (locked), staged in a temporary table:
+        // a SELECT inside the same statement could not lock rows that statement modifies.
         if (!stagingReady) {
             Db.execute(connection, "CREATE TEMPORARY TABLE IF NOT EXISTS lizsync_replay_old "
                     + "(uid uuid NOT NULL, h public.hstore NOT NULL) ON COMMIT DELETE ROWS");
@@ -337,6 +341,36 @@ public final class ChangeWriter {
                 + " WHERE lizsync_o.uid IS NULL OR " + diff + " OPERATOR(public.<>) ''::public.hstore";
         send(sql, all);
         send("DELETE FROM pg_temp.lizsync_replay_old", new Object[0]);
+    }
+
+    /**
+     * An UPDATE group and its log rows in one statement (ADR 0008, "One statement per replayed
+     * UPDATE group"): the rows' old values are read and locked by a materialized CTE that the
+     * UPDATE joins, so each row is locked (its newest committed version, READ COMMITTED's
+     * re-check) before the UPDATE writes it, and the old values logged are the ones overwritten.
+     * Written once per group, not staged in a temporary table and deleted again. Materialized,
+     * the locking side runs once whatever plan joins it (a plain subquery, under the generic plan
+     * a prepared statement gets, was once rescanned per row).
+     */
+    private void sendLockedUpdate(GroupKey key, StringBuilder statement, Object[] all, String head, String sync,
+            String original) {
+        String table = key.table().quoted();
+        String update = statement.toString();
+        int from = update.indexOf(" FROM unnest(");
+        if (from < 0) {
+            throw new IllegalStateException("an UPDATE group's statement joins its values: " + update);
+        }
+        // The UPDATE joins the locked old rows: FROM lizsync_o, unnest(...) ... AND lizsync_o.uid = lizsync_t.uid
+        String joined = update.substring(0, from) + " FROM lizsync_o, " + update.substring(from + " FROM ".length())
+                + " AND lizsync_o.uid = lizsync_t.uid";
+        String diff = "(lizsync_w.h OPERATOR(public.-) lizsync_w.old)";
+        String sql = "WITH lizsync_o AS MATERIALIZED (SELECT lizsync_x.uid, (OPERATOR(audit.#@) lizsync_x) AS h FROM "
+                + table + " AS lizsync_x WHERE lizsync_x.uid = ANY ($1::text[]::uuid[]) FOR UPDATE OF lizsync_x), "
+                + "lizsync_w AS (" + joined
+                + " RETURNING lizsync_t.uid, (OPERATOR(audit.#@) lizsync_t) AS h, lizsync_o.h AS old) "
+                + head + "CAST('U' AS \"char\"), public.slice(lizsync_w.old, public.akeys(" + diff + ")), " + diff
+                + sync + " FROM lizsync_w" + original + " WHERE " + diff + " OPERATOR(public.<>) ''::public.hstore";
+        send(sql, all);
     }
 
     /** Waits until every statement sent so far has run; returns the changes applied so far. */
