@@ -244,13 +244,7 @@ public final class ToolsInstaller {
      * @return the installed version
      */
     public String installWithin(Connection c, String target) throws SQLException {
-        if (target != null && !target.isBlank() && !availableVersions().contains(target)) {
-            throw new IllegalArgumentException("unknown tools version '" + target + "'; this build has "
-                    + availableVersions());
-        }
-        MigrationVersion upTo = target == null || target.isBlank() ? null : MigrationVersion.fromVersion(target);
-        List<Resolved> migrations = resolved().stream()
-                .filter(m -> upTo == null || m.version().compareTo(upTo) <= 0).toList();
+        List<Resolved> migrations = upTo(target);
         String installed = null;
         try (Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS audit CASCADE");
@@ -297,6 +291,39 @@ public final class ToolsInstaller {
             }
         }
         return installed;
+    }
+
+    /** How a deploy put the tools in place: reset or installed afresh, and why. */
+    public record WithinOutcome(String version, ToolsReset.Plan plan) {
+    }
+
+    /**
+     * Puts the package's tools in place inside the caller's open transaction: when the clone has
+     * exactly the migrations up to {@code target} installed, resets their state ({@link ToolsReset}:
+     * the clone's log, positions, conflicts … emptied, seeded rows put back, the capture triggers
+     * dropped, as a fresh install leaves them); otherwise {@link #installWithin} (drop and re-create).
+     */
+    public WithinOutcome resetOrInstallWithin(Connection c, String target) throws SQLException {
+        List<Resolved> migrations = upTo(target);
+        ToolsReset.Plan plan = ToolsReset.decide(
+                migrations.stream().map(m -> new ToolsReset.Migration(m.version().getVersion(), m.checksum())).toList(),
+                ToolsCatalogReader.read(c));
+        if (!plan.reset()) {
+            return new WithinOutcome(installWithin(c, target), plan);
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute(ToolsReset.statements(plan));
+        }
+        return new WithinOutcome(migrations.get(migrations.size() - 1).version().getVersion(), plan);
+    }
+
+    private List<Resolved> upTo(String target) {
+        if (target != null && !target.isBlank() && !availableVersions().contains(target)) {
+            throw new IllegalArgumentException("unknown tools version '" + target + "'; this build has "
+                    + availableVersions());
+        }
+        MigrationVersion upTo = target == null || target.isBlank() ? null : MigrationVersion.fromVersion(target);
+        return resolved().stream().filter(m -> upTo == null || m.version().compareTo(upTo) <= 0).toList();
     }
 
     private static String migrationText(String script) throws SQLException {

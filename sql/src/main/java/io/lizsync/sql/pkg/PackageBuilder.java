@@ -147,6 +147,8 @@ public final class PackageBuilder {
             boolean bySchema, String additional) throws SQLException, IOException, PackageRefusedException {
         progress.report("check", 1, "checking the tools, the schemas and the tables", null, 0);
         String packageId = UUID.randomUUID().toString();
+        PgDump.Section preData = null;
+        PgDump.Section postData = null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -160,6 +162,18 @@ public final class PackageBuilder {
                     rs.next();
                     snapshot = rs.getString(1);
                     createdAt = rs.getTimestamp(2).toInstant();
+                }
+                // pg_dump's arguments are the request's names, deduplicated as the check reads them:
+                // both sections start now, in the exported snapshot, while the check, the shapes,
+                // the tick and the history item are read and written (pg_dump is the build's longest
+                // step at small sizes). A refused check stops them (close kills them, deletes the files).
+                List<String> dumpSchemas = bySchema ? distinct(request.schemas()) : List.of();
+                List<TableName> dumpTables = bySchema ? List.of() : distinct(request.tables());
+                if (plainNames(dumpSchemas, dumpTables)) {
+                    preData = pgDump.start(snapshot, "pre-data", bySchema, dumpSchemas, dumpTables,
+                            sibling(archive, ".pre-data.sql"));
+                    postData = pgDump.start(snapshot, "post-data", bySchema, dumpSchemas, dumpTables,
+                            sibling(archive, ".post-data.sql"));
                 }
                 PackageCatalog.Checked checked = PackageCatalog.check(c, request, bySchema);
                 String toolsVersion = checked.toolsVersion();
@@ -200,11 +214,16 @@ public final class PackageBuilder {
                 // the data in the archive (the deploy reads entries by name, in its own order).
                 progress.report("structure", 8, "dumping the structure beside the data (pg_dump pre-data, post-data)",
                         null, 0);
-                try (PgDump.Section preData = pgDump.start(snapshot, "pre-data", bySchema, schemas, tables,
-                        sibling(archive, ".pre-data.sql"));
-                        PgDump.Section postData = pgDump.start(snapshot, "post-data", bySchema, schemas, tables,
-                                sibling(archive, ".post-data.sql"));
-                        PackageArchiveWriter zip = new PackageArchiveWriter(archive, compressionLevel)) {
+                if (preData == null) {
+                    preData = pgDump.start(snapshot, "pre-data", bySchema, schemas, tables,
+                            sibling(archive, ".pre-data.sql"));
+                    postData = pgDump.start(snapshot, "post-data", bySchema, schemas, tables,
+                            sibling(archive, ".post-data.sql"));
+                } else if (bySchema ? !schemas.equals(dumpSchemas) : !tables.equals(dumpTables)) {
+                    throw new IllegalStateException("the checked " + (bySchema ? "schemas " + schemas : "tables "
+                            + tables) + " are not those given to pg_dump");
+                }
+                try (PackageArchiveWriter zip = new PackageArchiveWriter(archive, compressionLevel)) {
                     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
                     for (int i = 0; i < shapes.size(); i++) {
                         TableShapes.Shape s = shapes.get(i);
@@ -270,6 +289,8 @@ public final class PackageBuilder {
                 long size = Files.size(archive);
                 return new Built(archive, manifest, size, archiveSha);
             } finally {
+                closeQuietly(postData);
+                closeQuietly(preData);
                 if (!done) {
                     try {
                         c.rollback();
@@ -285,6 +306,30 @@ public final class PackageBuilder {
                     }
                     Files.deleteIfExists(archive);
                 }
+            }
+        }
+    }
+
+    private static <T> List<T> distinct(List<T> names) {
+        return new ArrayList<>(new java.util.LinkedHashSet<>(names));
+    }
+
+    /** Names pg_dump may be started with before the check: none missing, blank or reserved. */
+    private static boolean plainNames(List<String> schemas, List<TableName> tables) {
+        return schemas.stream().allMatch(PackageBuilder::plainSchema) && tables.stream()
+                .allMatch(t -> t != null && plainSchema(t.schema()) && t.table() != null && !t.table().isBlank());
+    }
+
+    private static boolean plainSchema(String s) {
+        return s != null && !s.isBlank() && !Sql.isReservedSchema(s);
+    }
+
+    private static void closeQuietly(PgDump.Section section) {
+        if (section != null) {
+            try {
+                section.close();
+            } catch (IOException ignored) {
+                // a scratch file left behind is removed by the start-up sweep
             }
         }
     }

@@ -19,8 +19,8 @@ import org.postgresql.copy.CopyManager;
 
 /**
  * Deploys a package on a clone database (seed 002, "Deploy a database package to the clone"), in
- * one transaction: the packaged tables are replaced, the tools re-installed (the previous local log
- * goes), the clone keeps its server id (or gets a new one), its cursor is set to the package's
+ * one transaction: the packaged tables are replaced, the tools reset or re-installed (the previous
+ * local log goes, ADR 0024), the clone keeps its server id (or gets a new one), its cursor is set to the package's
  * position and the additional SQL runs (as a configured role, when there is one); then it
  * commits. A failure anywhere, including a killed process or a dropped connection, leaves the
  * clone exactly as it was. Only archives whose signature was checked when they were opened
@@ -184,7 +184,11 @@ public final class PackageDeployer {
                     }
                 }
                 progress.report("tools", 5, "installing LizSync tools version " + m.toolsVersion(), null, 0);
-                installer.installWithin(c, m.toolsVersion());
+                ToolsInstaller.WithinOutcome tools = installer.resetOrInstallWithin(c, m.toolsVersion());
+                progress.report("tools", 6, tools.plan().reset()
+                        ? "reset the LizSync tools' state (" + tools.plan().reason() + ")"
+                        : "installed LizSync tools version " + tools.version() + " afresh (" + tools.plan().reason() + ")",
+                        null, 0);
                 progress.report("replace", 8, "dropping the previous packaged tables", null, 0);
                 if (m.mode().equals("schemas")) {
                     for (String s : m.schemas()) {

@@ -444,6 +444,8 @@ class PackageIT {
                 List.of("field"), List.of(), null, null, null), zip, Progress.NONE));
         assertTrue(unprepared.getMessage().contains("field.raw"), unprepared.getMessage());
         assertFalse(Files.exists(zip));
+        // pg_dump starts before the check for names that are not reserved: a refusal stops it
+        assertEquals(List.of(), beside(zip), "no scratch file of the structure sections after a refusal");
         assertEquals("0", one(central, "SELECT count(*) FROM lizsync.history WHERE sync_type = 'full'"));
         // By table list: only the chosen table, its schema created on the clone.
         var one = b.build(new PackageBuilder.Request(List.of(), List.of(new TableName(HOSTILE_SCHEMA, "select")),

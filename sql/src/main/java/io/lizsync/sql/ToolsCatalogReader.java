@@ -1,0 +1,99 @@
+package io.lizsync.sql;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads what {@link ToolsReset#decide} needs from a database's catalog, in two queries. */
+final class ToolsCatalogReader {
+
+    private ToolsCatalogReader() {
+    }
+
+    /**
+     * Relations of the tools schemas; triggers outside them using their functions (or types); every
+     * other object outside them that depends on them. The owner of a default, a constraint, a rule
+     * or a policy is its table: a default of a tools table that calls a tools function is not a
+     * dependent from outside.
+     */
+    private static final String CATALOG = """
+            WITH tools AS (SELECT oid FROM pg_namespace WHERE nspname IN ('audit', 'lizsync')),
+            refs AS (
+                SELECT 'pg_class'::regclass AS cls, oid FROM pg_class WHERE relnamespace IN (SELECT oid FROM tools)
+                UNION ALL SELECT 'pg_proc'::regclass, oid FROM pg_proc WHERE pronamespace IN (SELECT oid FROM tools)
+                UNION ALL SELECT 'pg_type'::regclass, oid FROM pg_type WHERE typnamespace IN (SELECT oid FROM tools)),
+            deps AS (
+                SELECT DISTINCT d.classid, d.objid, d.objsubid,
+                       CASE d.classid
+                           WHEN 'pg_trigger'::regclass THEN (SELECT tgrelid FROM pg_trigger WHERE oid = d.objid)
+                           WHEN 'pg_attrdef'::regclass THEN (SELECT adrelid FROM pg_attrdef WHERE oid = d.objid)
+                           WHEN 'pg_constraint'::regclass THEN (SELECT nullif(conrelid, 0) FROM pg_constraint WHERE oid = d.objid)
+                           WHEN 'pg_rewrite'::regclass THEN (SELECT ev_class FROM pg_rewrite WHERE oid = d.objid)
+                           WHEN 'pg_policy'::regclass THEN (SELECT polrelid FROM pg_policy WHERE oid = d.objid)
+                       END AS owner_rel
+                FROM pg_depend d JOIN refs r ON d.refclassid = r.cls AND d.refobjid = r.oid
+                WHERE d.deptype IN ('n', 'a')),
+            outside AS (
+                SELECT deps.*, o.type, o.identity
+                FROM deps CROSS JOIN LATERAL pg_identify_object(deps.classid, deps.objid, deps.objsubid) o
+                LEFT JOIN pg_class oc ON oc.oid = deps.owner_rel
+                WHERE CASE WHEN deps.owner_rel IS NOT NULL THEN oc.relnamespace NOT IN (SELECT oid FROM tools)
+                           ELSE o.schema IS DISTINCT FROM 'audit' AND o.schema IS DISTINCT FROM 'lizsync' END)
+            SELECT
+                (SELECT coalesce(array_agg(n.nspname || '.' || c.relname ORDER BY 1), '{}')
+                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.oid IN (SELECT oid FROM tools) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')),
+                (SELECT coalesce(array_agg(DISTINCT ARRAY[n.nspname, c.relname, t.tgname]), '{}')
+                 FROM outside x JOIN pg_trigger t ON t.oid = x.objid JOIN pg_class c ON c.oid = t.tgrelid
+                 JOIN pg_namespace n ON n.oid = c.relnamespace WHERE x.classid = 'pg_trigger'::regclass),
+                (SELECT coalesce(array_agg(DISTINCT x.type || ' ' || x.identity), '{}')
+                 FROM outside x WHERE x.classid <> 'pg_trigger'::regclass),
+                to_regclass('lizsync.tools_history') IS NOT NULL""";
+
+    static ToolsReset.Found read(Connection c) throws SQLException {
+        Set<String> tables = new LinkedHashSet<>();
+        List<ToolsReset.Trigger> triggers = new ArrayList<>();
+        List<String> dependents = new ArrayList<>();
+        boolean history;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(CATALOG)) {
+            rs.next();
+            tables.addAll(Arrays.asList(strings(rs.getArray(1))));
+            Object[] trig = (Object[]) rs.getArray(2).getArray();
+            for (Object o : trig) {
+                String[] t = o instanceof String[] s ? s : Arrays.stream((Object[]) o).map(String::valueOf)
+                        .toArray(String[]::new);
+                triggers.add(new ToolsReset.Trigger(t[0], t[1], t[2]));
+            }
+            dependents.addAll(Arrays.asList(strings(rs.getArray(3))));
+            history = rs.getBoolean(4);
+        }
+        if (!history) {
+            return new ToolsReset.Found(null, false, tables, triggers, dependents);
+        }
+        List<ToolsReset.Migration> installed = new ArrayList<>();
+        boolean failed = false;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT version, checksum, success FROM "
+                + Sql.qualified(ToolsInstaller.TOOLS_SCHEMA, ToolsInstaller.HISTORY_TABLE) + " ORDER BY installed_rank")) {
+            while (rs.next()) {
+                if (!rs.getBoolean(3)) {
+                    failed = true;
+                } else if (rs.getString(1) != null) {
+                    int sum = rs.getInt(2);
+                    installed.add(new ToolsReset.Migration(rs.getString(1), rs.wasNull() ? null : sum));
+                }
+            }
+        }
+        return new ToolsReset.Found(installed, failed, tables, triggers, dependents);
+    }
+
+    private static String[] strings(Array a) throws SQLException {
+        return (String[]) a.getArray();
+    }
+}
