@@ -499,6 +499,43 @@ class DeviceSyncIT {
         assertEquals(EditResult.Outcome.APPLIED, after.getResults(0).getOutcome());
     }
 
+    /**
+     * A create whose uid a concurrent transaction takes and commits while the upload waits on it:
+     * the upload is made again and that edit refused ("uid already used"), not failed with an
+     * internal error; the same for two uploads sharing an Idempotency-Key (the second gets the
+     * first's answer).
+     */
+    @Test
+    @Order(16)
+    void anUploadThatLosesARaceIsMadeAgain() throws Exception {
+        String taken = "0c3e1f3a-3333-4a2b-8c3d-123456789abc";
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Connection other = CentralDatabaseResource.cluster.connect(); Statement st = other.createStatement()) {
+            other.setAutoCommit(false);
+            st.execute("INSERT INTO obs.observation (indicator, uid) VALUES ('first', '" + taken + "')");
+            var racing = pool.submit(() -> field.upload(upload(A, "race-1",
+                    edit(RowEdit.Op.CREATE, taken, "{\"indicator\": \"second\"}", ""),
+                    edit(RowEdit.Op.CREATE, "", "{\"indicator\": \"beside\"}", ""))));
+            // the upload's INSERT now waits on the uncommitted row's uid
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    + " AND query LIKE '%INSERT%'") == 0) {
+                assertTrue(System.nanoTime() < deadline, "the upload never waited on the concurrent row");
+                Thread.sleep(20);
+            }
+            other.commit();
+            UploadResponse answer = racing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(EditResult.Outcome.REFUSED, answer.getResults(0).getOutcome(), answer.getResults(0).getMessage());
+            assertTrue(answer.getResults(0).getMessage().contains("already used"), answer.getResults(0).getMessage());
+            assertEquals(EditResult.Outcome.APPLIED, answer.getResults(1).getOutcome(), answer.getResults(1).getMessage());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("first", string("SELECT indicator FROM obs.observation WHERE uid = '" + taken + "'"));
+        assertEquals(1, count("SELECT count(*) FROM obs.observation WHERE indicator = 'beside'"), "applied once");
+        assertEquals(0, count("SELECT count(*) FROM obs.observation WHERE indicator = 'second'"));
+    }
+
     // --- helpers ---
 
     private void assertRefused(String requestId, String fieldName, RowEdit edit) {

@@ -114,4 +114,15 @@ class UploadRulesTest {
         assertEquals(field, e.field(), e.getMessage());
         assertTrue(e.getMessage().contains("\"" + field + "\""));
     }
+
+    @Test
+    void anUploadThatLostARaceIsMadeAgainABoundedNumberOfTimes() {
+        assertTrue(UploadRules.madeAgain("23505", 1), "a uid or key taken meanwhile");
+        assertTrue(UploadRules.madeAgain("40P01", 1));
+        assertTrue(UploadRules.madeAgain("40001", UploadRules.ATTEMPTS - 1));
+        assertEquals(false, UploadRules.madeAgain("23505", UploadRules.ATTEMPTS), "at most ATTEMPTS times");
+        assertEquals(false, UploadRules.madeAgain("23502", 1), "a not-null violation is the upload's own fault");
+        assertEquals(false, UploadRules.madeAgain("22P02", 1));
+        assertEquals(false, UploadRules.madeAgain(null, 1), "not a database error");
+    }
 }

@@ -27,6 +27,23 @@ public final class UploadRules {
     private UploadRules() {
     }
 
+    /** How many times an upload is made when it loses a race to a concurrent writer (see {@link #madeAgain}). */
+    public static final int ATTEMPTS = 3;
+
+    /**
+     * Whether an upload whose transaction failed with this SQLSTATE is made again from the start:
+     * it lost a race to a concurrent transaction that committed first, and nothing of it was kept.
+     * {@code 23505} (unique_violation): a create's uid was taken meanwhile — made again, the
+     * create is refused by the rules ("uid already used"); {@code 40001} and {@code 40P01}: a serialization failure or a deadlock. Anything
+     * else (and a race lost {@link #ATTEMPTS} times) is reported as it is.
+     */
+    public static boolean madeAgain(String sqlState, int attempt) {
+        if (sqlState == null || attempt >= ATTEMPTS) {
+            return false;
+        }
+        return sqlState.equals("23505") || sqlState.equals("40001") || sqlState.equals("40P01");
+    }
+
     /**
      * @param uids     the uid of every edit, in order (generated for creates without one)
      * @param straight changes applied as they are (based on the current version, or creates)

@@ -80,7 +80,19 @@ public class UploadService {
         }
         SqlConnection c = Db.await(pool.getConnection());
         try {
-            Answer answer = upload(c, ask, device);
+            Answer answer = null;
+            for (int attempt = 1; answer == null; attempt++) {
+                try {
+                    answer = upload(c, ask, device);
+                } catch (RuntimeException e) {
+                    String state = sqlState(e);
+                    if (!UploadRules.madeAgain(state, attempt)) {
+                        throw e;
+                    }
+                    LOG.infof("an upload of device %s to %s lost a race to a concurrent transaction (SQLSTATE %s):"
+                            + " made again (attempt %d)", device, ask.table(), state, attempt + 1);
+                }
+            }
             LOG.infof("upload %s of device %s to %s: %d edit(s)%s in %d ms", answer.importId(), device, ask.table(),
                     ask.edits().size(), answer.replayed() ? ", a retry: the first answer" : "",
                     (System.nanoTime() - started) / 1_000_000);
@@ -88,6 +100,16 @@ public class UploadService {
         } finally {
             Db.abandon(null, c);
         }
+    }
+
+    /** The SQLSTATE of the database error behind {@code e}, if any. */
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg) {
+                return pg.getSqlState();
+            }
+        }
+        return null;
     }
 
     /**
