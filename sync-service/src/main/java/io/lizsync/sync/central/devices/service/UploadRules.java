@@ -34,8 +34,9 @@ public final class UploadRules {
      * Whether an upload whose transaction failed with this SQLSTATE is made again from the start:
      * it lost a race to a concurrent transaction that committed first, and nothing of it was kept.
      * {@code 23505} (unique_violation): a create's uid was taken meanwhile — made again, the
-     * create is refused by the rules ("uid already used"); {@code 40001} and {@code 40P01}: a serialization failure or a deadlock. Anything
-     * else (and a race lost {@link #ATTEMPTS} times) is reported as it is.
+     * create is refused by the rules ("uid already used"); {@code 40001} and {@code 40P01}: a
+     * serialization failure or a deadlock. Anything else (and a race lost {@link #ATTEMPTS} times)
+     * is reported as it is.
      */
     public static boolean madeAgain(String sqlState, int attempt) {
         if (sqlState == null || attempt >= ATTEMPTS) {
