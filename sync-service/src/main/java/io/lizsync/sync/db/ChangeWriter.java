@@ -234,8 +234,15 @@ public final class ChangeWriter {
                 // The uids once more as an array: without it the planner joins the values to the
                 // whole table (a hash of every row, per statement: 50-80 ms at 100 000 rows); with
                 // it only the rows asked for are read (an index scan on a large table).
-                sql.append(" FROM ").append(unnest).append(" WHERE lizsync_t.uid = lizsync_v.c0::uuid")
+                // Logged, the UPDATE also joins the old rows its statement locked first (lizsync_o,
+                // see sendLockedUpdate).
+                boolean locked = syncData != null;
+                sql.append(" FROM ").append(locked ? "lizsync_o, " : "").append(unnest)
+                        .append(" WHERE lizsync_t.uid = lizsync_v.c0::uuid")
                         .append(" AND lizsync_t.uid = ANY ($1::text[]::uuid[])");
+                if (locked) {
+                    sql.append(" AND lizsync_o.uid = lizsync_t.uid");
+                }
             }
             case UPSERT -> {
                 sql.append("INSERT INTO ").append(table).append(" AS lizsync_t (uid");
@@ -355,18 +362,10 @@ public final class ChangeWriter {
     private void sendLockedUpdate(GroupKey key, StringBuilder statement, Object[] all, String head, String sync,
             String original) {
         String table = key.table().quoted();
-        String update = statement.toString();
-        int from = update.indexOf(" FROM unnest(");
-        if (from < 0) {
-            throw new IllegalStateException("an UPDATE group's statement joins its values: " + update);
-        }
-        // The UPDATE joins the locked old rows: FROM lizsync_o, unnest(...) ... AND lizsync_o.uid = lizsync_t.uid
-        String joined = update.substring(0, from) + " FROM lizsync_o, " + update.substring(from + " FROM ".length())
-                + " AND lizsync_o.uid = lizsync_t.uid";
         String diff = "(lizsync_w.h OPERATOR(public.-) lizsync_w.old)";
         String sql = "WITH lizsync_o AS MATERIALIZED (SELECT lizsync_x.uid, (OPERATOR(audit.#@) lizsync_x) AS h FROM "
                 + table + " AS lizsync_x WHERE lizsync_x.uid = ANY ($1::text[]::uuid[]) FOR UPDATE OF lizsync_x), "
-                + "lizsync_w AS (" + joined
+                + "lizsync_w AS (" + statement
                 + " RETURNING lizsync_t.uid, (OPERATOR(audit.#@) lizsync_t) AS h, lizsync_o.h AS old) "
                 + head + "CAST('U' AS \"char\"), public.slice(lizsync_w.old, public.akeys(" + diff + ")), " + diff
                 + sync + " FROM lizsync_w" + original + " WHERE " + diff + " OPERATOR(public.<>) ''::public.hstore";
