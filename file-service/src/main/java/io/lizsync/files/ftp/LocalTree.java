@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +39,20 @@ public final class LocalTree {
         if (!Files.isDirectory(root)) {
             return Listing.empty();
         }
+        // Each path relative to the root is its folder's (kept while the folder is walked) plus its
+        // name: no relativize, toString and separator replace per file (a nothing-changed mirror
+        // walks its whole folder, ADR 0022 "Speed").
+        Deque<String> folders = new ArrayDeque<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (dir.equals(root)) {
+                if (folders.isEmpty()) {
+                    folders.push("");
                     return FileVisitResult.CONTINUE;
                 }
-                String rel = relative(root, dir);
-                Optional<String> why = SafeNames.refuse(dir.getFileName().toString());
+                String name = dir.getFileName().toString();
+                String rel = child(folders.peek(), name);
+                Optional<String> why = SafeNames.refuse(name);
                 if (why.isPresent()) {
                     refused.add(new Listing.Refused(Listing.printable("", rel), "unsafe " + why.get() + ": refused"));
                     return FileVisitResult.SKIP_SUBTREE;
@@ -53,13 +61,20 @@ public final class LocalTree {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 dirs.add(rel);
+                folders.push(rel);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                folders.pop();
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
-                String rel = relative(root, file);
+                String rel = child(folders.peek(), name);
                 if (PartNames.isPart(name)) {
                     if (attrs.isRegularFile()) {
                         parts.put(rel, attrs.size());
@@ -90,6 +105,10 @@ public final class LocalTree {
             }
         });
         return new Listing(files, dirs, refused, parts);
+    }
+
+    private static String child(String folder, String name) {
+        return folder.isEmpty() ? name : folder + "/" + name;
     }
 
     private static String relative(Path root, Path p) {

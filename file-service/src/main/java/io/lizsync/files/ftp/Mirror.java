@@ -57,6 +57,13 @@ public final class Mirror {
         };
     }
 
+    /** Lists local folders at the start of a mirror; its threads are kept a minute between mirrors. */
+    private static final ExecutorService LOCAL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ftp-local-side");
+        t.setDaemon(true);
+        return t;
+    });
+
     private Mirror() {
     }
 
@@ -67,17 +74,10 @@ public final class Mirror {
         listener.step("connect");
         // The local folder is listed, and the cache of the last run read, from the start: while the
         // server accepts the connection, the login and the listing (a nothing-changed mirror then
-        // waits for the remote listing only).
-        java.util.concurrent.CompletableFuture<Map<String, MirrorPlan.Cached>> cacheRead = java.util.concurrent
-                .CompletableFuture.supplyAsync(() -> MirrorCache.load(o.cacheFile()));
-        java.util.concurrent.CompletableFuture<Listing> localListing = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> {
-                    try {
-                        return LocalTree.list(o.localDir(), o.exclusions());
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
+        // waits for the remote listing only). One task on a kept thread: CompletableFuture's
+        // default pool starts a new thread per task on a host with 2 cores.
+        Future<LocalSide> localSide = LOCAL.submit(() -> new LocalSide(MirrorCache.load(o.cacheFile()),
+                LocalTree.list(o.localDir(), o.exclusions())));
         try (FtpSession main = FtpSession.open(o.endpoint())) {
             String root = SafeNames.join(main.absolute(o.endpoint().remoteDir()), o.remoteDir());
             report.remoteDir(root);
@@ -93,17 +93,13 @@ public final class Mirror {
             } else {
                 remote = RemoteTree.list(main, root, o.exclusions());
             }
-            Listing local;
-            try {
-                local = localListing.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
-            }
+            LocalSide side = join(localSide);
+            Listing local = side.listing();
             Listing source = up ? local : remote;
             Listing target = up ? remote : local;
             source.refused().forEach(r -> report.failed(r.path(), r.reason()));
             listener.step("compare");
-            previous = cacheRead.join(); // never fails: an unreadable cache is an empty one
+            previous = side.cache(); // an unreadable cache is an empty one
             List<MirrorPlan.Step> steps = MirrorPlan.plan(source.files(), target.files(), previous, o.tolerance(),
                     main.checksum().isPresent(), o.delete() && up);
             List<FileEntry> toSend = new ArrayList<>();
@@ -169,6 +165,21 @@ public final class Mirror {
             }
         }
         return report;
+    }
+
+    /** The local folder's listing and the cache of the last run, read together. */
+    private record LocalSide(Map<String, MirrorPlan.Cached> cache, Listing listing) {
+    }
+
+    private static LocalSide join(Future<LocalSide> side) throws IOException {
+        try {
+            return side.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while the local folder was listed");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
     }
 
     /** The transfers, in {@code parallel} connections (the listing's connection is the first). */

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * {@code bench.nothing-rounds} (21), the order alternating, every round printed with the load
  * average; {@code bench.servers} ("vsftpd,apache") chooses the servers. The unmeasured warm-up
  * runs each measured path once (a download of every file, a nothing-changed mirror, a listing), as
- * a long-running file-service has.
+ * a long-running file-service has, and both nothing-changed sides again before their rounds. Our
+ * nothing-changed mirror is also printed by phase, with its local side's CPU time (load-robust).
  * Results: stdout and {@code file-service/target/bench/ftp-bench.txt}.
  */
 class FtpBenchmark {
@@ -118,17 +119,26 @@ class FtpBenchmark {
                 Duration.ofSeconds(2), PARALLEL, work.resolve(server.hashCode() + "-small.tsv"));
         long[] ours = new long[ROUNDS];
         long[] lftp = new long[ROUNDS];
-        for (int i = 0; i < ROUNDS; i++) {
+        // Each side's copy is deleted right before its own run: deleting both before the first run
+        // made the first of each pair the slower (ext4 still committing 2 000 unlinks), which the
+        // median of 5 alternating rounds then charged 3 times to one side.
+        Work clearOurs = () -> {
             MirrorFixtures.deleteTree(oursSmall);
-            MirrorFixtures.deleteTree(lftpSmall);
             Files.deleteIfExists(small.cacheFile());
+        };
+        Work clearLftp = () -> MirrorFixtures.deleteTree(lftpSmall);
+        for (int i = 0; i < ROUNDS; i++) {
             Work o = () -> check(Mirror.run(small, Mirror.Listener.NONE, () -> false), FILES);
             Work l = () -> lftp(e, lftpUser, base + "/small", lftpSmall);
             if (i % 2 == 0) {
+                clearOurs.run();
                 ours[i] = timed(o);
+                clearLftp.run();
                 lftp[i] = timed(l);
             } else {
+                clearLftp.run();
                 lftp[i] = timed(l);
+                clearOurs.run();
                 ours[i] = timed(o);
             }
         }
@@ -140,17 +150,27 @@ class FtpBenchmark {
         long[] listing = new long[NOTHING_ROUNDS];
         long[] again = new long[NOTHING_ROUNDS];
         long[] lftpAgain = new long[NOTHING_ROUNDS];
+        Phases phases = new Phases(NOTHING_ROUNDS);
+        Work list = () -> {
+            try (FtpSession s = FtpSession.open(e)) {
+                RemoteTree.list(s, s.absolute(SafeNames.join(e.remoteDir(), "small")), Exclusions.NONE);
+            }
+        };
+        // The same warm-up for both sides: the small-file rounds listed the tree ROUNDS times, but
+        // walked no local files nor decided a skip (a fresh JIT would be measured, not the mirror).
+        for (int i = 0; i < ROUNDS + 5; i++) {
+            list.run();
+            check(Mirror.run(small, Mirror.Listener.NONE, () -> false), 0);
+        }
         for (int i = 0; i < NOTHING_ROUNDS; i++) {
-            Work list = () -> {
-                try (FtpSession s = FtpSession.open(e)) {
-                    RemoteTree.list(s, s.absolute(SafeNames.join(e.remoteDir(), "small")), Exclusions.NONE);
-                }
-            };
+            int round = i;
+            Mirror.Listener stamps = phases.round(i);
             Work second = () -> {
-                MirrorReport r = Mirror.run(small, Mirror.Listener.NONE, () -> false);
+                MirrorReport r = Mirror.run(small, stamps, () -> false);
                 if (r.transferred() != 0 || r.skipped() != FILES) {
                     throw new IllegalStateException("second run transferred something: " + r.summary());
                 }
+                phases.end(round);
             };
             if (i % 2 == 0) {
                 listing[i] = timed(list);
@@ -165,6 +185,8 @@ class FtpBenchmark {
                 + "ratio %.2f (target <= 1.2), medians of %d rounds, ratios %s; lftp's second mirror %d ms", median(again),
                 median(listing), medianRatio(again, listing), NOTHING_ROUNDS, ratios(again, listing), median(lftpAgain)));
         out.add("  rounds (ours/listing ms): " + rounds(again, listing) + "; load average " + loadAverage());
+        out.add("  ours by phase (medians, ms): " + phases.summary() + "; the local side's CPU on one thread (medians, ms): "
+                + localSideCpu(small));
         // one big file, memory sampled
         Path oursBig = work.resolve(server.hashCode() + "-ours-big");
         var big = new Mirror.Options(Mirror.Direction.DOWNLOAD, e, "big", oursBig, Exclusions.NONE, false, false,
@@ -237,6 +259,80 @@ class FtpBenchmark {
             s.append(i == 0 ? "" : " ").append(String.format("%.2f", (double) a[i] / b[i]));
         }
         return s.toString();
+    }
+
+    /**
+     * The CPU time of a nothing-changed mirror's local side, on this thread, without the server
+     * (load-robust, unlike wall-clock figures): the walk of the local folder, the cache read, the plan.
+     */
+    private static String localSideCpu(Mirror.Options o) throws Exception {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Listing remote = LocalTree.list(o.localDir(), Exclusions.NONE); // the same names, sizes and times
+        long[] walk = new long[NOTHING_ROUNDS];
+        long[] cache = new long[NOTHING_ROUNDS];
+        long[] plan = new long[NOTHING_ROUNDS];
+        for (int i = 0; i < NOTHING_ROUNDS; i++) {
+            long t0 = threads.getCurrentThreadCpuTime();
+            Listing local = LocalTree.list(o.localDir(), o.exclusions());
+            long t1 = threads.getCurrentThreadCpuTime();
+            Map<String, MirrorPlan.Cached> cached = MirrorCache.load(o.cacheFile());
+            long t2 = threads.getCurrentThreadCpuTime();
+            List<MirrorPlan.Step> steps = MirrorPlan.plan(remote.files(), local.files(), cached, o.tolerance(), false, false);
+            long t3 = threads.getCurrentThreadCpuTime();
+            if (steps.stream().anyMatch(s -> s.kind() != MirrorPlan.Kind.SKIP)) {
+                throw new IllegalStateException("a nothing-changed plan would transfer");
+            }
+            walk[i] = t1 - t0;
+            cache[i] = t2 - t1;
+            plan[i] = t3 - t2;
+        }
+        return String.format("walk of %d files %.2f, cache read %.2f, plan %.2f", FILES, median(walk) / 1e6,
+                median(cache) / 1e6, median(plan) / 1e6);
+    }
+
+    /** A nothing-changed mirror's steps stamped (its listener): login, listing (and the local side's join), the rest. */
+    private static final class Phases {
+        private final long[][] stamps;
+
+        Phases(int rounds) {
+            stamps = new long[rounds][4];
+        }
+
+        Mirror.Listener round(int i) {
+            return new Mirror.Listener() {
+                @Override
+                public void step(String step) {
+                    switch (step) {
+                        case "connect" -> stamps[i][0] = System.nanoTime();
+                        case "list" -> stamps[i][1] = System.nanoTime();
+                        case "compare" -> stamps[i][2] = System.nanoTime();
+                        default -> {
+                        }
+                    }
+                }
+
+                @Override
+                public void bytes(long done, long total) {
+                }
+            };
+        }
+
+        void end(int i) {
+            stamps[i][3] = System.nanoTime();
+        }
+
+        String summary() {
+            long[] login = new long[stamps.length];
+            long[] listing = new long[stamps.length];
+            long[] rest = new long[stamps.length];
+            for (int i = 0; i < stamps.length; i++) {
+                login[i] = stamps[i][1] - stamps[i][0];
+                listing[i] = stamps[i][2] - stamps[i][1];
+                rest[i] = stamps[i][3] - stamps[i][2];
+            }
+            return String.format("connect + login %.2f, remote listing and local side's join %.2f, compare to the end "
+                    + "(incl. QUIT) %.2f", median(login) / 1e6, median(listing) / 1e6, median(rest) / 1e6);
+        }
     }
 
     interface Work {
