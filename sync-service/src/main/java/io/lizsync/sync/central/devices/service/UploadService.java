@@ -375,7 +375,7 @@ public class UploadService {
                 resolution.decisions().size());
         var outcomes = UploadRules.outcomes(edits, plan, resolution.decisions());
         var stored = UploadRepository.sendRowsAndAnswer(c, layer, plan.uids(), device, requestId, importId,
-                Json.encode(outcomes));
+                outcomes.stream().map(Json::encode).toList(), outcomes.stream().map(UploadRules.Outcome::uid).toList());
         return new Sent(writer, imported, stored, importId, outcomes, device, table, resolution.decisions().size());
     }
 
