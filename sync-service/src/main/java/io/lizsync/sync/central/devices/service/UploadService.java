@@ -40,9 +40,10 @@ import org.jboss.logging.Logger;
  * and the import as sync id, like a clone's push, so clones receive them and conflicts are
  * decided and recorded as for clones. Round trips are what an upload costs on a loaded machine
  * (each one a wake-up of two processes): the statements that do not depend on each other are
- * sent together, so an upload without conflicts makes three (the layer's description with the
- * receipt, checks and reads, against the shape last seen; the writes, the import and the rows;
- * the answer and the commit), four when the layer is new to this process or changed.
+ * sent together, so an upload without conflicts makes two (the layer's description with the
+ * receipt, checks and reads, against the shape last seen; the writes, the import, the rows read
+ * back with the stored answer, and the COMMIT), three when the layer is new to this process or
+ * changed.
  */
 @ApplicationScoped
 public class UploadService {
