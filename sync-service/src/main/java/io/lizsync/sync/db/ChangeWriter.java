@@ -38,6 +38,8 @@ public final class ChangeWriter {
     private boolean stagingReady;
     /** Set by {@link #loggingPipelined}: capture is switched back without a round trip of its own. */
     private boolean pipelined;
+    /** Set by {@link #sendRest}: the capture switch back is sent. */
+    private boolean switchedBack;
     /** Changes taken so far (applied, sent or queued). */
     private long taken;
 
@@ -378,12 +380,24 @@ public final class ChangeWriter {
         return applied;
     }
 
+    /**
+     * A pipelined writer: sends what is queued and the capture switch back without waiting, so
+     * that the caller can pipeline more behind them (its COMMIT); {@link #finish} then waits.
+     */
+    public void sendRest() {
+        flush();
+        if (pipelined && !switchedBack) {
+            inFlight.add(Db.send(connection, "SELECT set_config('lizsync.capture', '', true)"));
+            switchedBack = true;
+        }
+    }
+
     /** Sends what is queued and waits until every statement has run; returns the changes applied. */
     public long finish() {
         flush();
         if (pipelined) {
             // Awaited in order: a statement's own failure is the one reported, not the switch's "aborted".
-            inFlight.add(Db.send(connection, "SELECT set_config('lizsync.capture', '', true)"));
+            sendRest();
             awaitInFlight();
             return applied;
         }

@@ -158,7 +158,8 @@ public class DeviceSyncGrpcService implements DeviceSync {
     @Override
     @Blocking
     public Uni<UploadResponse> upload(UploadRequest r) {
-        return calls.run(() -> {
+        // In the call's own worker thread (@Blocking): no second hop to another worker (Calls.runHere).
+        return calls.runHere(() -> {
             List<EditParser.RawEdit> edits = r.getEditsList().stream().map(DeviceSyncGrpcService::edit).toList();
             var answer = uploads.upload(new UploadService.Ask(r.getDeviceId(), table(r.getSchemaName(),
                     r.getTableName()), r.getRequestId(), r.getStructureVersion(), r.getGeometrySrid(), edits));

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The SQL of device uploads: the request's receipt, value checks, the rows before and after.
  * {@code send…} methods send their statement without waiting (the connection pipelines it behind
- * those sent before: an upload makes four round trips, whatever its statements); the matching
+ * those sent before: an upload makes two round trips, whatever its statements); the matching
  * method of the same name without {@code send} reads the answer.
  */
 public final class UploadRepository {
@@ -56,12 +56,6 @@ public final class UploadRepository {
         Row r = Db.query(c, "SELECT import_id::text, request_hash, convert_from(answer, 'UTF8') FROM lizsync.device_uploads "
                 + "WHERE device_id = $1::uuid AND request_id = $2", deviceId, requestId).iterator().next();
         return new Receipt(null, new Earlier(r.getString(0), r.getString(1), r.getString(2)));
-    }
-
-    public static CompletableFuture<RowSet<Row>> sendAnswer(SqlConnection c, String deviceId, String requestId,
-            String answer) {
-        return Db.send(c, "UPDATE lizsync.device_uploads SET answer = convert_to($3, 'UTF8') WHERE device_id = $1::uuid "
-                + "AND request_id = $2", deviceId, requestId, answer);
     }
 
     /** A geometry converted for the layer (hex EWKB), or the reason it cannot be. */
@@ -196,12 +190,27 @@ public final class UploadRepository {
     public record Stored(String keyJson, String version, String rowJson) {
     }
 
-    public static CompletableFuture<RowSet<Row>> sendRows(SqlConnection c, LayerShape layer, List<String> uids) {
+    /**
+     * The rows as central now holds them (read once) and the stored answer built from them in the
+     * same statement (a data-modifying WITH): the answer needs no round trip of its own, so it and
+     * the COMMIT are pipelined behind the writes. {@code outcomes} are the edits' outcomes as JSON,
+     * in order, and {@code outcomeUids} their uids (joined as text: a {@code ->>} on each JSON
+     * outcome would parse it again for every row compared); the stored answer is what {@code Json.encode} makes of the service's
+     * answer (its results: each outcome with its row's key, version and JSON, nulls without a row).
+     */
+    public static CompletableFuture<RowSet<Row>> sendRowsAndAnswer(SqlConnection c, LayerShape layer, List<String> uids,
+            String deviceId, String requestId, String importId, List<String> outcomes, List<String> outcomeUids) {
         String uid = "t." + Sql.ident(layer.uidColumn());
         String key = layer.primaryKey().isEmpty() ? "CAST(NULL AS text)" : RowQueries.keyJson(layer);
-        return Db.send(c, "SELECT " + uid + "::text, " + key + ", md5(CAST(t AS text)), "
+        return Db.send(c, "WITH lizsync_r (u, k, v, j) AS (SELECT " + uid + "::text, " + key + ", md5(CAST(t AS text)), "
                 + RowQueries.rowJson(layer) + " FROM " + layer.table().quoted() + " AS t WHERE " + uid
-                + " = ANY ($1::text[]::uuid[])", (Object) uids.toArray(new String[0]));
+                + " = ANY ($1::text[]::uuid[])), lizsync_a AS (UPDATE lizsync.device_uploads SET answer = convert_to("
+                + "json_build_object('importId', $4::text, 'results', COALESCE((SELECT json_agg(json_build_object("
+                + "'outcome', CAST(o.v AS json), 'keyJson', r.k, 'version', r.v, 'rowJson', r.j) ORDER BY o.i) FROM unnest("
+                + "$5::text[], $6::text[]) WITH ORDINALITY AS o (v, u, i) LEFT JOIN lizsync_r AS r ON r.u = o.u), '[]'::json), "
+                + "'replayed', false)::text, 'UTF8') WHERE device_id = $2::uuid AND request_id = $3 RETURNING 1) "
+                + "SELECT u, k, v, j FROM lizsync_r", uids.toArray(new String[0]), deviceId, requestId, importId,
+                outcomes.toArray(new String[0]), outcomeUids.toArray(new String[0]));
     }
 
     public static Map<String, Stored> rows(RowSet<Row> rs) {

@@ -16,6 +16,8 @@ import io.lizsync.sync.engine.Routing;
 import io.lizsync.sync.engine.TableRef;
 import io.vertx.core.json.Json;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,9 +40,10 @@ import org.jboss.logging.Logger;
  * and the import as sync id, like a clone's push, so clones receive them and conflicts are
  * decided and recorded as for clones. Round trips are what an upload costs on a loaded machine
  * (each one a wake-up of two processes): the statements that do not depend on each other are
- * sent together, so an upload without conflicts makes three (the layer's description with the
- * receipt, checks and reads, against the shape last seen; the writes, the import and the rows;
- * the answer and the commit), four when the layer is new to this process or changed.
+ * sent together, so an upload without conflicts makes two (the layer's description with the
+ * receipt, checks and reads, against the shape last seen; the writes, the import, the rows read
+ * back with the stored answer, and the COMMIT), three when the layer is new to this process or
+ * changed.
  */
 @ApplicationScoped
 public class UploadService {
@@ -182,6 +186,7 @@ public class UploadService {
         String hash = hash(device, ask);
         String importId = UUID.randomUUID().toString();
         Transaction tx = null;
+        long t0 = System.nanoTime();
         try {
             // Pruning runs before the transaction, by itself: the upload never waits on old answers' locks.
             var pruned = retention.claim(Instant.now()) ? UploadRepository.sendPrune(c, config.retention()) : null;
@@ -215,13 +220,28 @@ public class UploadService {
                     values == null ? null : Db.await(values));
             Map<String, String> versions = locked == null ? Map.of() : UploadRepository.versions(Db.await(locked));
             var shape = Catalog.shapes(Db.await(shapes), List.of(layer.table()));
-            Answer answer = apply(c, layer, device, importId, ready, receipt.receivedAt(), where, versions, shape);
-            var stored = UploadRepository.sendAnswer(c, device, ask.requestId(), Json.encode(answer));
+            long read = System.nanoTime();
+            Sent sent = apply(c, layer, device, ask.requestId(), importId, ready, receipt.receivedAt(), where, versions,
+                    shape);
+            // The COMMIT rides behind the writes and the stored answer: an upload's last round trip.
             var committed = tx.commit().subscribeAsCompletionStage();
-            Db.await(stored);
             tx = null;
-            Db.await(committed);
-            return answer;
+            long written = System.nanoTime();
+            try {
+                Answer answer = sent.await();
+                Db.await(committed);
+                if (LOG.isDebugEnabled()) {
+                    long done = System.nanoTime();
+                    LOG.debugf("upload %s phases (µs): checks and reads (1st round trip) %d, plan and send %d,"
+                            + " writes, answer and commit (2nd round trip) %d", importId, (read - t0) / 1000,
+                            (written - read) / 1000, (done - written) / 1000);
+                }
+                return answer;
+            } catch (RuntimeException e) {
+                // A statement failed: the COMMIT of the failed transaction rolls it back (nothing kept).
+                awaitQuietly(committed);
+                throw e;
+            }
         } finally {
             if (tx != null) {
                 try {
@@ -279,8 +299,35 @@ public class UploadService {
         return new Answer(first.importId(), first.results(), true);
     }
 
-    private static Answer apply(SqlConnection c, LayerShape layer, String device, String importId, List<Edit> edits,
-            Instant receivedAt, UploadRepository.Context where, Map<String, String> versions,
+    /** An upload's writes, its history item and its stored answer, sent and not yet awaited. */
+    private record Sent(ChangeWriter writer, CompletableFuture<RowSet<Row>> imported,
+            CompletableFuture<RowSet<Row>> stored, String importId, List<UploadRules.Outcome> outcomes, String device,
+            TableRef table, int decisions) {
+
+        /** Awaited in the order sent: the first failure is the one reported. */
+        Answer await() {
+            long applied = writer.finish();
+            Db.await(imported);
+            Map<String, UploadRepository.Stored> rows = UploadRepository.rows(Db.await(stored));
+            List<Result> results = new ArrayList<>();
+            for (var o : outcomes) {
+                var row = o.uid() == null ? null : rows.get(o.uid());
+                results.add(row == null ? new Result(o, null, null, null)
+                        : new Result(o, row.keyJson(), row.version(), row.rowJson()));
+            }
+            LOG.debugf("upload %s of device %s to %s: %d edit(s), %d applied, %d conflict decision(s)", importId, device,
+                    table, outcomes.size(), applied, decisions);
+            return new Answer(importId, results, false);
+        }
+    }
+
+    /**
+     * Decides each edit (conflicts by the clone rules, their decisions recorded) and sends the
+     * writes, the import's history item, the rows read back with the stored answer, and the
+     * capture switch back, pipelined; the caller sends the COMMIT behind them, then awaits.
+     */
+    private static Sent apply(SqlConnection c, LayerShape layer, String device, String requestId, String importId,
+            List<Edit> edits, Instant receivedAt, UploadRepository.Context where, Map<String, String> versions,
             Map<TableRef, Catalog.TableShape> shapes) {
         TableRef table = layer.table();
         List<String> suspect = new ArrayList<>();
@@ -304,6 +351,10 @@ public class UploadService {
                 () -> UUID.randomUUID().toString());
         var resolution = plan.checked().isEmpty() ? ConflictResolver.resolve(List.of(), List.of(), t -> null)
                 : ConflictResolver.resolve(plan.checked(), central, ExchangeRepository.policies(c)::get);
+        if (!resolution.decisions().isEmpty()) {
+            // Recorded before the writes (they do not depend on each other): a round trip only with conflicts.
+            ExchangeRepository.recordDecisions(c, device, resolution.decisions(), 0L);
+        }
         Set<NetChange> creates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         plan.straight().stream().filter(n -> n.kind() == NetChange.Kind.UPSERT).forEach(creates::add);
         List<NetChange> toApply = new ArrayList<>(plan.straight());
@@ -318,26 +369,15 @@ public class UploadService {
                 writer.apply(n);
             }
         }
-        writer.flush();
+        // The capture switch goes back before the import's item and the answer (tables the log does not
+        // capture), so that a failure is reported by its own statement, not by the switch's "aborted".
+        writer.sendRest();
         var imported = UploadRepository.sendImport(c, importId, device, where.centralId(), writer.taken(),
                 resolution.decisions().size());
-        var stored = UploadRepository.sendRows(c, layer, plan.uids());
-        long applied = writer.finish();
-        Db.await(imported);
-        Map<String, UploadRepository.Stored> rows = UploadRepository.rows(Db.await(stored));
-        if (!resolution.decisions().isEmpty()) {
-            ExchangeRepository.recordDecisions(c, device, resolution.decisions(), 0L);
-        }
         var outcomes = UploadRules.outcomes(edits, plan, resolution.decisions());
-        List<Result> results = new ArrayList<>();
-        for (var o : outcomes) {
-            var row = rows.get(o.uid());
-            results.add(row == null ? new Result(o, null, null, null)
-                    : new Result(o, row.keyJson(), row.version(), row.rowJson()));
-        }
-        LOG.debugf("upload %s of device %s to %s: %d edit(s), %d applied, %d conflict decision(s)", importId, device,
-                table, edits.size(), applied, resolution.decisions().size());
-        return new Answer(importId, results, false);
+        var stored = UploadRepository.sendRowsAndAnswer(c, layer, plan.uids(), device, requestId, importId,
+                outcomes.stream().map(Json::encode).toList(), outcomes.stream().map(UploadRules.Outcome::uid).toList());
+        return new Sent(writer, imported, stored, importId, outcomes, device, table, resolution.decisions().size());
     }
 
     private static String hash(String device, Ask ask) throws Exception {
