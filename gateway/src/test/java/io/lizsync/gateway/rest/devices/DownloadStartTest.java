@@ -99,11 +99,16 @@ class DownloadStartTest {
 
         var failed = (StatusRuntimeException) failure(call("one-failed-end"));
         assertEquals(Status.Code.ABORTED, failed.getStatus().getCode(), "a failed end is a refusal, not a 200");
+        DownloadStart again = call("one");
+        again.started().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        again.cancel(); // an ended call is left as it is
     }
 
     @Test
     void refusalsAndAnEmptyCallFailBeforeAnyAnswer() {
-        var refused = (StatusRuntimeException) failure(call("refused"));
+        DownloadStart refusal = call("refused");
+        var refused = (StatusRuntimeException) failure(refusal);
+        refusal.cancel(); // what the resource does on any failure: never a failure of its own
         assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
         assertEquals("structure", refused.getStatus().getDescription());
         var empty = (StatusRuntimeException) failure(call("empty"));
