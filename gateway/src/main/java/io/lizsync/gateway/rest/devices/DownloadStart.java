@@ -40,15 +40,9 @@ final class DownloadStart implements ClientResponseObserver<DownloadRequest, Dow
 
     /** Abandons the call unless it ended (the HTTP request went away, or waited too long). */
     void cancel() {
-        if (!endedWhole()) {
+        if (!started.isDone() || started.join().whole() == null) {
             reader.close();
         }
-    }
-
-    /** Whether the answer is whole: a call that ended well after its only chunk. */
-    private boolean endedWhole() {
-        Start s = started.isDone() && !started.isCompletedExceptionally() ? started.join() : null;
-        return s != null && s.whole() != null;
     }
 
     @Override
@@ -73,7 +67,7 @@ final class DownloadStart implements ClientResponseObserver<DownloadRequest, Dow
             only = null;
             started.complete(whole);
             call.cancel("a message after the download's last chunk", null);
-        } else if (!endedWhole()) {
+        } else if (!started.isDone() || started.join().whole() == null) {
             reader.onNext(chunk);
         }
     }

@@ -99,16 +99,11 @@ class DownloadStartTest {
 
         var failed = (StatusRuntimeException) failure(call("one-failed-end"));
         assertEquals(Status.Code.ABORTED, failed.getStatus().getCode(), "a failed end is a refusal, not a 200");
-        DownloadStart again = call("one");
-        again.started().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        again.cancel(); // an ended call is left as it is
     }
 
     @Test
     void refusalsAndAnEmptyCallFailBeforeAnyAnswer() {
-        DownloadStart refusal = call("refused");
-        var refused = (StatusRuntimeException) failure(refusal);
-        refusal.cancel(); // what the resource does on any failure: never a failure of its own
+        var refused = (StatusRuntimeException) failure(call("refused"));
         assertEquals(Status.Code.FAILED_PRECONDITION, refused.getStatus().getCode());
         assertEquals("structure", refused.getStatus().getDescription());
         var empty = (StatusRuntimeException) failure(call("empty"));
