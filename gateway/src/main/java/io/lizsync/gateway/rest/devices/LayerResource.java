@@ -2,7 +2,6 @@ package io.lizsync.gateway.rest.devices;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lizsync.gateway.error.Problems;
 import io.lizsync.gateway.grpc.Downstream;
@@ -20,7 +19,6 @@ import io.lizsync.proto.sync.v1.RowEdit;
 import io.lizsync.proto.sync.v1.UploadRequest;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -141,7 +139,7 @@ public class LayerResource {
             + " ?checkpoint= on the next download, or POST it to checkpoints, once applied) and next, the continuation"
             + " of a large answer (?next=). 409: another structure version (describe the layer again), or a position"
             + " older than the log's retention (download the layer again without checkpoint)")
-    public Uni<Response> rows(@Valid @BeanParam LayerPath at,
+    public Response rows(@Valid @BeanParam LayerPath at,
             @Parameter(description = "the device's UUID") @HeaderParam(DeviceHeaders.DEVICE_ID) String deviceHeader,
             @Parameter(description = "the structure version the device holds") @HeaderParam(DeviceHeaders.STRUCTURE_VERSION) String structureHeader,
             @Parameter(description = "the checkpoint of the previous complete answer, which the device applied")
@@ -173,39 +171,36 @@ public class LayerResource {
         if (limit != null) {
             req.setPageSize(limit);
         }
-        var credentials = downstream.credentials();
         long t0 = System.nanoTime();
-        DownloadRequest request = req.build();
-        // No thread waits: the checks and central's call run on their transports' threads; an answer of one
-        // chunk (nothing new, a small delta) is written from there, whole; only a longer one takes a worker.
-        return access.layerForDevice(at.project, at.schema, at.table, deviceId).ifNoItem().after(CHECKS).fail()
-                .flatMap(g -> {
-                    long checked = System.nanoTime();
-                    StreamReader<DownloadRequest, DownloadChunk> reader = new StreamReader<>(AHEAD, STALL_SECONDS, "sync-service");
-                    DownloadStart start = new DownloadStart(reader);
-                    DeviceSyncGrpc.newStub(syncChannel).withCallCredentials(credentials).download(request, start);
-                    return Uni.createFrom().completionStage(start::started)
-                            .ifNoItem().after(Duration.ofSeconds(STALL_SECONDS)).failWith(() -> Status.DEADLINE_EXCEEDED
-                                    .withDescription("sync-service sent nothing for " + STALL_SECONDS + " s").asRuntimeException())
-                            .onFailure().invoke(start::cancel)
-                            .onCancellation().invoke(start::cancel)
-                            .flatMap(s -> answer(s, at, t0, checked));
-                });
-    }
-
-    /** The answer: a one-chunk answer sent whole with its length (one write); a longer one streamed by a worker. */
-    private static Uni<Response> answer(DownloadStart.Start s, LayerPath at, long t0, long checked) {
-        debug(t0, checked);
-        if (s.whole() != null) {
-            // Central's refusals (structure version, retention, a bad area) and a failed end came as the call's
-            // failure: problem documents. Here the call ended well.
-            return Uni.createFrom().item(Response.ok(whole(s.whole(), at), MediaType.APPLICATION_JSON_TYPE)
-                    .header("Cache-Control", "no-store").build());
+        access.layerForDevice(at.project, at.schema, at.table, deviceId).await().atMost(CHECKS);
+        long checked = System.nanoTime();
+        var credentials = downstream.credentials();
+        StreamReader<DownloadRequest, DownloadChunk> reader = new StreamReader<>(AHEAD, STALL_SECONDS, "sync-service");
+        DeviceSyncGrpc.newStub(syncChannel).withCallCredentials(credentials).download(req.build(), reader);
+        DownloadChunk first;
+        try {
+            // Central's refusals (structure version, retention, a bad area) come before any row: still a problem document.
+            first = reader.next();
+            if (first != null && first.getLast()) {
+                // A one-chunk answer (nothing new, a small delta): the call's end read here, the answer sent whole
+                // with its length (one write, no chunked encoding). A failed end is a problem document.
+                byte[] whole = whole(first, at);
+                reader.next();
+                reader.close(); // cancels only a call that went on after its last chunk
+                debug(t0, checked);
+                return Response.ok(whole, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+            }
+        } catch (InterruptedException e) {
+            reader.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (StatusRuntimeException e) {
+            reader.close();
+            throw e;
         }
-        StreamingOutput body = out -> write(s.reader(), at, out);
-        // Written on a worker (it waits for central's next chunks), never on an event loop.
-        return Uni.createFrom().item(Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store")
-                .build()).emitOn(Infrastructure.getDefaultWorkerPool());
+        debug(t0, checked);
+        StreamingOutput body = out -> write(reader, first, at, out);
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
     }
 
     private static void debug(long t0, long checked) {
@@ -226,12 +221,13 @@ public class LayerResource {
         return bytes.toByteArray();
     }
 
-    private static void write(StreamReader<DownloadRequest, DownloadChunk> reader, LayerPath at, OutputStream out)
+    private static void write(StreamReader<DownloadRequest, DownloadChunk> reader, DownloadChunk first, LayerPath at,
+            OutputStream out)
             throws IOException {
         // Written in 64 KiB pieces (not a flush per chunk), flushed at the end: memory stays bounded.
         java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 64 * 1024);
         try (reader; RowsDocument doc = new RowsDocument(buffered, at.schema, at.table)) {
-            DownloadChunk chunk = reader.next();
+            DownloadChunk chunk = first;
             while (chunk != null) {
                 doc.add(chunk);
                 if (chunk.getLast()) {
