@@ -233,7 +233,7 @@ class DeviceApiIT {
         JsonNode first = download(D, null);
         confirm(D, first.get("checkpoint").asText());
         mesh.sql("central", "INSERT INTO obs.observation (indicator, value, geom) SELECT 'batch', g,"
-                + " ST_SetSRID(ST_MakePoint(g, g), 2154) FROM generate_series(1, 400) g");
+                + " ST_SetSRID(ST_MakePoint(g, g), 2154) FROM generate_series(1, 1200) g");
         proxy.cutAfter(4000);
         boolean cut;
         try {
@@ -254,7 +254,7 @@ class DeviceApiIT {
         var retry = HTTP.send(rows(fred, D, null, proxy.port()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, retry.statusCode());
         JsonNode whole = JSON.readTree(retry.body());
-        assertEquals(400, whole.get("rows").size(), "the retry has every row the cut answer carried and the rest");
+        assertEquals(1200, whole.get("rows").size(), "the retry has every row the cut answer carried and the rest");
         confirm(D, whole.get("checkpoint").asText());
         assertEquals(0, download(D, null).get("rows").size());
     }
