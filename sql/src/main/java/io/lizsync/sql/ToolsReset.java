@@ -15,6 +15,7 @@ import org.flywaydb.core.api.MigrationVersion;
  *
  * <p>A reset is taken only when what is installed is exactly what the migrations up to the
  * package's version make (same versions and checksums, the catalogue's tables and no other) and
+ * no other object (function, type ...) is in them, and
  * nothing outside the tools schemas depends on them except triggers, which a {@code DROP SCHEMA
  * ... CASCADE} would drop too. Otherwise the deploy installs afresh, as before.
  */
@@ -62,6 +63,30 @@ public final class ToolsReset {
             new Entry("lizsync.log_horizon", 13, Treatment.RESEED, "INSERT INTO lizsync.log_horizon DEFAULT VALUES"),
             new Entry("lizsync.tools_history", 0, Treatment.KEEP, null));
 
+    /**
+     * A tools object other than a relation (a function, an operator, a type, a sequence no tools
+     * table owns ...), named as {@code pg_identify_object} names it ({@code type identity}), with
+     * the migration version that creates it.
+     */
+    public record Other(String object, int since) {
+    }
+
+    /**
+     * Every such object the migrations create. An object found in the tools schemas that is not here
+     * (a user's function or type) means a fresh install, which drops it, as before the reset
+     * existed. {@code ToolsResetTest} checks the names against the migration files, {@code
+     * ToolsResetIT} the whole list against a fresh install.
+     */
+    public static final List<Other> OTHERS = List.of(
+            new Other("function audit.if_modified_func()", 1),
+            new Other("function audit.audit_table(pg_catalog.text,pg_catalog.text,pg_catalog.text)", 1),
+            new Other("function lizsync.tools_version()", 1),
+            new Other("function lizsync.synchronize(integer)", 2),
+            new Other("operator audit.#@(NONE,pg_catalog.record)", 9),
+            new Other("function lizsync.device_geometry(pg_catalog.text,integer,integer,pg_catalog.text)", 13),
+            new Other("function lizsync.device_value_error(pg_catalog.text,pg_catalog.text)", 13),
+            new Other("function lizsync.device_value_errors(pg_catalog.text[],pg_catalog.text[])", 14));
+
     /** A migration as installed or as this build has it. */
     public record Migration(String version, Integer checksum) {
     }
@@ -79,9 +104,11 @@ public final class ToolsReset {
      *                   ("schema.name", relkind r, p, v, m or f)
      * @param triggers   triggers outside the tools schemas that depend on tools objects
      * @param dependents other objects outside the tools schemas that depend on tools objects
+     * @param others     the other objects of the tools schemas ({@link Other#object()} names): functions,
+     *                   operators, types, sequences not owned by a column ...
      */
     public record Found(List<Migration> installed, boolean failed, Set<String> tables, List<Trigger> triggers,
-            List<String> dependents) {
+            List<String> dependents, Set<String> others) {
     }
 
     /** The outcome: reset (with what) or install afresh (with why). */
@@ -127,6 +154,16 @@ public final class ToolsReset {
             missing.removeAll(found.tables());
             return Plan.fresh("the tools schemas do not hold exactly the tools' tables (extra " + extra + ", missing "
                     + missing + ")");
+        }
+        Set<String> expectedOthers = new TreeSet<>();
+        OTHERS.stream().filter(o -> o.since() <= upTo).forEach(o -> expectedOthers.add(o.object()));
+        if (!new TreeSet<>(found.others()).equals(expectedOthers)) {
+            Set<String> extra = new TreeSet<>(found.others());
+            extra.removeAll(expectedOthers);
+            Set<String> missing = new TreeSet<>(expectedOthers);
+            missing.removeAll(found.others());
+            return Plan.fresh("the tools schemas do not hold exactly the tools' functions, operators, types and "
+                    + "sequences (extra " + extra + ", missing " + missing + ")");
         }
         if (!found.dependents().isEmpty()) {
             return Plan.fresh("objects outside the tools schemas depend on them: " + found.dependents());

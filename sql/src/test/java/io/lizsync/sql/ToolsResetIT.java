@@ -184,7 +184,7 @@ class ToolsResetIT extends DatabaseFixture {
     }
 
     @Test
-    void anOlderInstalledVersionOrAnExtraTableMeansAFreshInstall() throws Exception {
+    void anOlderVersionAnExtraTableOrAUsersFunctionOrTypeMeansAFreshInstall() throws Exception {
         DataSource older = newDatabase();
         var installer = new ToolsInstaller(older);
         List<String> versions = installer.availableVersions();
@@ -193,6 +193,10 @@ class ToolsResetIT extends DatabaseFixture {
             c.setAutoCommit(false);
             installer.installWithin(c, previous);
             c.commit();
+        }
+        try (Connection c = older.getConnection()) {
+            assertEquals(others(Integer.parseInt(previous)), new java.util.TreeSet<>(ToolsCatalogReader.read(c).others()),
+                    "the objects of a version " + previous + " install");
         }
         try (Connection c = older.getConnection()) {
             c.setAutoCommit(false);
@@ -216,5 +220,36 @@ class ToolsResetIT extends DatabaseFixture {
             c.commit();
         }
         assertEquals("f", one(older, "SELECT to_regclass('lizsync.my_notes') IS NOT NULL"));
+
+        // What a fresh install makes besides tables is exactly the catalogue's list, as the catalog names it.
+        try (Connection c = older.getConnection()) {
+            assertEquals(others(Integer.MAX_VALUE), new java.util.TreeSet<>(ToolsCatalogReader.read(c).others()));
+        }
+        // A user's function, type, domain and sequence in the tools schemas: a fresh install drops them.
+        exec(older, "CREATE FUNCTION lizsync.my_helper() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+                "CREATE TYPE lizsync.my_pair AS (a int, b int)", "CREATE DOMAIN audit.my_domain AS int",
+                "CREATE SEQUENCE lizsync.my_counter");
+        try (Connection c = older.getConnection()) {
+            c.setAutoCommit(false);
+            var outcome = installer.resetOrInstallWithin(c, null);
+            assertFalse(outcome.plan().reset());
+            assertTrue(outcome.plan().reason().contains("extra [function lizsync.my_helper(), sequence lizsync.my_counter,"
+                    + " type audit.my_domain, type lizsync.my_pair], missing []"), outcome.plan().reason());
+            c.commit();
+        }
+        assertEquals("0", one(older, "SELECT count(*) FROM pg_proc WHERE proname = 'my_helper'"));
+        assertEquals("0", one(older, "SELECT count(*) FROM pg_type WHERE typname IN ('my_pair', 'my_domain')"));
+        assertEquals("f", one(older, "SELECT to_regclass('lizsync.my_counter') IS NOT NULL"));
+        try (Connection c = older.getConnection()) {
+            c.setAutoCommit(false);
+            assertTrue(installer.resetOrInstallWithin(c, null).plan().reset());
+            c.commit();
+        }
+    }
+
+    /** The other objects of the catalogue up to a version. */
+    private static java.util.Set<String> others(int upTo) {
+        return ToolsReset.OTHERS.stream().filter(o -> o.since() <= upTo).map(ToolsReset.Other::object)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 }

@@ -27,7 +27,15 @@ class ToolsResetTest {
 
     private static ToolsReset.Found found(List<ToolsReset.Migration> installed, Set<String> tables,
             List<ToolsReset.Trigger> triggers, List<String> dependents) {
-        return new ToolsReset.Found(installed, false, tables, triggers, dependents);
+        return new ToolsReset.Found(installed, false, tables, triggers, dependents, othersUpTo(installed));
+    }
+
+    /** The other tools objects a fresh install of {@code installed} makes (those of version 3 without history). */
+    private static Set<String> othersUpTo(List<ToolsReset.Migration> installed) {
+        int upTo = installed == null || installed.isEmpty() ? 3
+                : Integer.parseInt(installed.get(installed.size() - 1).version());
+        return ToolsReset.OTHERS.stream().filter(o -> o.since() <= upTo).map(ToolsReset.Other::object)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     @Test
@@ -81,7 +89,8 @@ class ToolsResetTest {
         assertFalse(checksum.reset());
         assertTrue(checksum.reason().contains("checksums"), checksum.reason());
 
-        var failed = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, true, TABLES_UP_TO_3, List.of(), List.of()));
+        var failed = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, true, TABLES_UP_TO_3, List.of(), List.of(),
+                othersUpTo(WANTED)));
         assertFalse(failed.reset());
 
         Set<String> extra = new LinkedHashSet<>(TABLES_UP_TO_3);
@@ -97,6 +106,20 @@ class ToolsResetTest {
         var view = ToolsReset.decide(WANTED, found(WANTED, TABLES_UP_TO_3, List.of(), List.of("view public.v")));
         assertFalse(view.reset());
         assertTrue(view.reason().contains("view public.v"), view.reason());
+
+        Set<String> userFunction = new LinkedHashSet<>(othersUpTo(WANTED));
+        userFunction.add("function lizsync.my_helper()");
+        var function = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, false, TABLES_UP_TO_3, List.of(),
+                List.of(), userFunction));
+        assertFalse(function.reset());
+        assertTrue(function.reason().contains("extra [function lizsync.my_helper()], missing []"), function.reason());
+        Set<String> noSynchronize = new LinkedHashSet<>(othersUpTo(WANTED));
+        assertTrue(noSynchronize.remove("function lizsync.synchronize(integer)"));
+        var missingFunction = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, false, TABLES_UP_TO_3, List.of(),
+                List.of(), noSynchronize));
+        assertFalse(missingFunction.reset());
+        assertTrue(missingFunction.reason().contains("missing [function lizsync.synchronize(integer)]"),
+                missingFunction.reason());
 
         assertFalse(ToolsReset.decide(List.of(), found(WANTED, TABLES_UP_TO_3, List.of(), List.of())).reset());
         assertThrows(IllegalArgumentException.class, () -> ToolsReset.statements(view));
@@ -136,6 +159,27 @@ class ToolsResetTest {
         assertEquals(created, catalogued, "a migration's new table must be classified in ToolsReset.CATALOGUE");
         assertTrue(ToolsReset.CATALOGUE.stream().anyMatch(e -> e.table().equals("lizsync."
                 + ToolsInstaller.HISTORY_TABLE) && e.treatment() == ToolsReset.Treatment.KEEP));
+    }
+
+    private static final Pattern CREATE_OTHER = Pattern.compile("CREATE\\s+(?:OR\\s+REPLACE\\s+)?(FUNCTION|PROCEDURE|"
+            + "AGGREGATE|OPERATOR|TYPE|DOMAIN|SEQUENCE|COLLATION|TEXT\\s+SEARCH\\s+\\w+|STATISTICS)\\s+(\\w+\\.[^\\s(]+)",
+            Pattern.CASE_INSENSITIVE);
+
+    @Test
+    void theCatalogueNamesEveryOtherObjectTheMigrationsCreate() throws Exception {
+        Map<String, Integer> created = new TreeMap<>();
+        for (var m : migrations().entrySet()) {
+            Matcher x = CREATE_OTHER.matcher(m.getValue());
+            while (x.find()) {
+                String kind = x.group(1).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+                created.putIfAbsent(kind + " " + x.group(2), m.getKey());
+            }
+        }
+        assertFalse(created.isEmpty());
+        Map<String, Integer> catalogued = new TreeMap<>();
+        ToolsReset.OTHERS.forEach(o -> catalogued.merge(o.object().replaceAll("\\(.*$", ""), o.since(), Math::min));
+        assertEquals(created, catalogued, "a migration's new function, operator, type or sequence must be named in "
+                + "ToolsReset.OTHERS, as pg_identify_object names it (ToolsResetIT compares the list with a fresh install)");
     }
 
     @Test
