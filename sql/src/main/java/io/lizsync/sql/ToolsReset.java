@@ -106,9 +106,14 @@ public final class ToolsReset {
      * @param dependents other objects outside the tools schemas that depend on tools objects
      * @param others     the other objects of the tools schemas ({@link Other#object()} names): functions,
      *                   operators, types, sequences not owned by a column ...
+     * @param sequences  the sequences owned by columns of tools tables (identities, serials)
      */
     public record Found(List<Migration> installed, boolean failed, Set<String> tables, List<Trigger> triggers,
-            List<String> dependents, Set<String> others) {
+            List<String> dependents, Set<String> others, List<OwnedSequence> sequences) {
+    }
+
+    /** A sequence owned by a column of a tools table ("schema.name"), with its start value. */
+    public record OwnedSequence(String table, String sequenceSchema, String sequence, long start) {
     }
 
     /** The outcome: reset (with what) or install afresh (with why). */
@@ -182,8 +187,15 @@ public final class ToolsReset {
                 + " is the package's", cleared, reseeded, kept, found.triggers());
     }
 
-    /** The statements of a reset, in one text (one round trip). */
+    /** The statements of a reset that empties every cleared and reseeded table, in one text. */
     public static String statements(Plan plan) {
+        List<String> emptied = new ArrayList<>(plan.cleared());
+        emptied.addAll(plan.reseeded());
+        return dropTriggers(plan) + emptying(plan, Set.copyOf(emptied));
+    }
+
+    /** The DROP TRIGGER statements of a reset (the capture triggers a DROP SCHEMA audit CASCADE dropped). */
+    public static String dropTriggers(Plan plan) {
         if (!plan.reset()) {
             throw new IllegalArgumentException("not a reset: " + plan.reason());
         }
@@ -192,10 +204,56 @@ public final class ToolsReset {
             sql.append("DROP TRIGGER ").append(Sql.ident(t.name())).append(" ON ")
                     .append(Sql.qualified(t.schema(), t.table())).append(";\n");
         }
-        List<String> emptied = new ArrayList<>(plan.cleared());
+        return sql.toString();
+    }
+
+    /**
+     * Locks every table a reset may empty (ACCESS EXCLUSIVE, as TRUNCATE would: a concurrent
+     * writer's rows are committed or gone before they are looked at), then one row of booleans, one
+     * per table of {@link #emptiable}: whether it holds a row or one of its sequences moved from its
+     * start (then it must be emptied; an untouched empty table is already as a fresh install leaves it).
+     */
+    public static String lockAndLook(Plan plan, List<OwnedSequence> sequences) {
+        List<String> tables = emptiable(plan);
+        StringBuilder sql = new StringBuilder("LOCK TABLE ")
+                .append(String.join(", ", tables.stream().map(ToolsReset::qualified).toList()))
+                .append(" IN ACCESS EXCLUSIVE MODE;\nSELECT ");
+        for (int i = 0; i < tables.size(); i++) {
+            String t = tables.get(i);
+            sql.append(i == 0 ? "" : ",\n    ").append("EXISTS (SELECT FROM ").append(qualified(t)).append(')');
+            for (OwnedSequence s : sequences) {
+                if (s.table().equals(t)) {
+                    sql.append(" OR (SELECT is_called OR last_value <> ").append(s.start()).append(" FROM ")
+                            .append(Sql.qualified(s.sequenceSchema(), s.sequence())).append(')');
+                }
+            }
+        }
+        return sql.append(';').toString();
+    }
+
+    /** The tables a reset may empty, in the order of {@link #lockAndLook}'s answer: cleared, then reseeded. */
+    public static List<String> emptiable(Plan plan) {
+        List<String> tables = new ArrayList<>(plan.cleared());
+        tables.addAll(plan.reseeded());
+        return tables;
+    }
+
+    /**
+     * Empties the tables that need it ({@code used}: rows or a moved sequence) with their identities
+     * restarted, and puts back the rows of the reseeded tables, which are always emptied (their seed
+     * rows move). Nothing to empty: only the seeds.
+     */
+    public static String emptying(Plan plan, Set<String> used) {
+        if (!plan.reset()) {
+            throw new IllegalArgumentException("not a reset: " + plan.reason());
+        }
+        StringBuilder sql = new StringBuilder();
+        List<String> emptied = new ArrayList<>(plan.cleared().stream().filter(used::contains).toList());
         emptied.addAll(plan.reseeded());
-        sql.append("TRUNCATE ").append(String.join(", ", emptied.stream().map(ToolsReset::qualified).toList()))
-                .append(" RESTART IDENTITY;\n");
+        if (!emptied.isEmpty()) {
+            sql.append("TRUNCATE ").append(String.join(", ", emptied.stream().map(ToolsReset::qualified).toList()))
+                    .append(" RESTART IDENTITY;\n");
+        }
         for (String t : plan.reseeded()) {
             CATALOGUE.stream().filter(e -> e.table().equals(t)).findFirst()
                     .ifPresent(e -> sql.append(e.seed()).append(";\n"));

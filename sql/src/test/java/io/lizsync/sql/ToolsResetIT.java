@@ -152,6 +152,42 @@ class ToolsResetIT extends DatabaseFixture {
         exec(fresh, "SELECT audit.audit_table('public', 'kept', 'uid')", "INSERT INTO public.kept (name) VALUES ('new')");
         assertEquals("1", one(reset, "SELECT min(event_id) FROM audit.logged_actions"));
         assertEquals(one(fresh, "SELECT event_id FROM audit.logged_actions"), one(reset, "SELECT event_id FROM audit.logged_actions"));
+
+        // A second reset, as at a redeploy: most tools tables are empty now; one holds rows, one is
+        // empty with a moved identity, the rest untouched. Only those two (and the reseeded table) are
+        // emptied, and the clone is again what a fresh install makes.
+        for (DataSource ds : List.of(reset, fresh)) {
+            exec(ds, "INSERT INTO lizsync.conflicts (schema_name, table_name, object_uid, field_name, clone_id, rule_applied,"
+                    + " winner) VALUES ('public', 'kept', gen_random_uuid(), 'name', gen_random_uuid(), 'manual', 'pending')",
+                    "DELETE FROM lizsync.conflicts",
+                    "INSERT INTO lizsync.ticks (tick_snapshot) VALUES (pg_current_snapshot())");
+        }
+        ToolsInstaller.WithinOutcome again;
+        try (Connection c = reset.getConnection()) {
+            c.setAutoCommit(false);
+            again = new ToolsInstaller(reset).resetOrInstallWithin(c, null);
+            c.commit();
+        }
+        assertTrue(again.plan().reset(), again.plan().reason());
+        assertEquals(List.of("audit.logged_relations", "audit.logged_actions", "lizsync.conflicts", "lizsync.ticks",
+                "lizsync.log_horizon"), again.emptied());
+        try (Connection c = fresh.getConnection()) {
+            c.setAutoCommit(false);
+            new ToolsInstaller(fresh).installWithin(c, null);
+            c.commit();
+        }
+        Map<String, List<List<String>>> secondReset = snapshot(reset);
+        Map<String, List<List<String>>> secondFresh = snapshot(fresh);
+        for (String part : secondFresh.keySet()) {
+            assertEquals(secondFresh.get(part), secondReset.get(part), "second reset: " + part);
+        }
+        for (DataSource ds : List.of(reset, fresh)) {
+            exec(ds, "INSERT INTO lizsync.conflicts (schema_name, table_name, object_uid, field_name, clone_id, rule_applied,"
+                    + " winner) VALUES ('public', 'kept', gen_random_uuid(), 'name', gen_random_uuid(), 'manual', 'pending')",
+                    "INSERT INTO lizsync.ticks (tick_snapshot) VALUES (pg_current_snapshot())");
+        }
+        assertEquals(rows(fresh, "SELECT id::text FROM lizsync.conflicts UNION ALL SELECT tick_id::text FROM lizsync.ticks"),
+                rows(reset, "SELECT id::text FROM lizsync.conflicts UNION ALL SELECT tick_id::text FROM lizsync.ticks"));
     }
 
     @Test

@@ -27,7 +27,7 @@ class ToolsResetTest {
 
     private static ToolsReset.Found found(List<ToolsReset.Migration> installed, Set<String> tables,
             List<ToolsReset.Trigger> triggers, List<String> dependents) {
-        return new ToolsReset.Found(installed, false, tables, triggers, dependents, othersUpTo(installed));
+        return new ToolsReset.Found(installed, false, tables, triggers, dependents, othersUpTo(installed), List.of());
     }
 
     /** The other tools objects a fresh install of {@code installed} makes (those of version 3 without history). */
@@ -73,6 +73,37 @@ class ToolsResetTest {
     }
 
     @Test
+    void aResetEmptiesOnlyTheTablesThatHoldRowsOrMovedIdentities() {
+        var all = ToolsReset.CATALOGUE.stream().mapToInt(ToolsReset.Entry::since).max().orElseThrow();
+        List<ToolsReset.Migration> wanted = java.util.stream.IntStream.rangeClosed(1, all)
+                .mapToObj(v -> new ToolsReset.Migration(String.valueOf(v), v)).toList();
+        Set<String> tables = ToolsReset.CATALOGUE.stream().map(ToolsReset.Entry::table).collect(Collectors.toSet());
+        var plan = ToolsReset.decide(wanted, found(wanted, tables, List.of(), List.of()));
+        assertTrue(plan.reset(), plan.reason());
+
+        var seq = new ToolsReset.OwnedSequence("audit.logged_actions", "audit", "logged_actions_event_id_seq", 1);
+        String look = ToolsReset.lockAndLook(plan, List.of(seq));
+        assertTrue(look.startsWith("LOCK TABLE \"audit\".\"logged_relations\", \"audit\".\"logged_actions\""), look);
+        assertTrue(look.contains(" IN ACCESS EXCLUSIVE MODE;\nSELECT EXISTS (SELECT FROM \"audit\".\"logged_relations\"),"), look);
+        assertTrue(look.contains("EXISTS (SELECT FROM \"audit\".\"logged_actions\") OR (SELECT is_called OR last_value <> 1 "
+                + "FROM \"audit\".\"logged_actions_event_id_seq\")"), look);
+        assertEquals(ToolsReset.emptiable(plan).size(), look.split("EXISTS").length - 1);
+        assertEquals("lizsync.log_horizon", ToolsReset.emptiable(plan).get(ToolsReset.emptiable(plan).size() - 1));
+
+        String some = ToolsReset.emptying(plan, Set.of("lizsync.server_metadata", "lizsync.clone_state"));
+        assertEquals("TRUNCATE \"lizsync\".\"server_metadata\", \"lizsync\".\"clone_state\", \"lizsync\".\"log_horizon\""
+                + " RESTART IDENTITY;\nINSERT INTO lizsync.log_horizon DEFAULT VALUES;\n", some);
+        // nothing used: the reseeded table still gets its seed row back
+        assertEquals("TRUNCATE \"lizsync\".\"log_horizon\" RESTART IDENTITY;\nINSERT INTO lizsync.log_horizon DEFAULT VALUES;\n",
+                ToolsReset.emptying(plan, Set.of()));
+        // a version 3 install has no reseeded table: nothing used, nothing to send
+        var plan3 = ToolsReset.decide(WANTED, found(WANTED, TABLES_UP_TO_3, List.of(), List.of()));
+        assertEquals("", ToolsReset.emptying(plan3, Set.of()));
+        assertEquals(ToolsReset.statements(plan3), ToolsReset.dropTriggers(plan3)
+                + ToolsReset.emptying(plan3, Set.copyOf(ToolsReset.emptiable(plan3))));
+    }
+
+    @Test
     void installsAfreshOtherwise() {
         assertFalse(ToolsReset.decide(WANTED, found(null, Set.of(), List.of(), List.of())).reset());
         assertFalse(ToolsReset.decide(WANTED, found(List.of(), TABLES_UP_TO_3, List.of(), List.of())).reset());
@@ -90,7 +121,7 @@ class ToolsResetTest {
         assertTrue(checksum.reason().contains("checksums"), checksum.reason());
 
         var failed = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, true, TABLES_UP_TO_3, List.of(), List.of(),
-                othersUpTo(WANTED)));
+                othersUpTo(WANTED), List.of()));
         assertFalse(failed.reset());
 
         Set<String> extra = new LinkedHashSet<>(TABLES_UP_TO_3);
@@ -110,13 +141,13 @@ class ToolsResetTest {
         Set<String> userFunction = new LinkedHashSet<>(othersUpTo(WANTED));
         userFunction.add("function lizsync.my_helper()");
         var function = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, false, TABLES_UP_TO_3, List.of(),
-                List.of(), userFunction));
+                List.of(), userFunction, List.of()));
         assertFalse(function.reset());
         assertTrue(function.reason().contains("extra [function lizsync.my_helper()], missing []"), function.reason());
         Set<String> noSynchronize = new LinkedHashSet<>(othersUpTo(WANTED));
         assertTrue(noSynchronize.remove("function lizsync.synchronize(integer)"));
         var missingFunction = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, false, TABLES_UP_TO_3, List.of(),
-                List.of(), noSynchronize));
+                List.of(), noSynchronize, List.of()));
         assertFalse(missingFunction.reset());
         assertTrue(missingFunction.reason().contains("missing [function lizsync.synchronize(integer)]"),
                 missingFunction.reason());
