@@ -58,14 +58,20 @@ class ToolsResetTest {
         assertFalse(sql.contains("tools_history"), sql);
     }
 
-    @Test
-    void theLatestVersionReseedsTheLogHorizon() {
+    /** The reset of a clone holding every migration of the catalogue and nothing else. */
+    private static ToolsReset.Plan latestPlan() {
         var all = ToolsReset.CATALOGUE.stream().mapToInt(ToolsReset.Entry::since).max().orElseThrow();
         List<ToolsReset.Migration> wanted = java.util.stream.IntStream.rangeClosed(1, all)
                 .mapToObj(v -> new ToolsReset.Migration(String.valueOf(v), v)).toList();
         Set<String> tables = ToolsReset.CATALOGUE.stream().map(ToolsReset.Entry::table).collect(Collectors.toSet());
         var plan = ToolsReset.decide(wanted, found(wanted, tables, List.of(), List.of()));
         assertTrue(plan.reset(), plan.reason());
+        return plan;
+    }
+
+    @Test
+    void theLatestVersionReseedsTheLogHorizon() {
+        var plan = latestPlan();
         assertEquals(List.of("lizsync.log_horizon"), plan.reseeded());
         String sql = ToolsReset.statements(plan);
         assertTrue(sql.indexOf("TRUNCATE") < sql.indexOf("INSERT INTO lizsync.log_horizon DEFAULT VALUES"), sql);
@@ -74,12 +80,7 @@ class ToolsResetTest {
 
     @Test
     void aResetEmptiesOnlyTheTablesThatHoldRowsOrMovedIdentities() {
-        var all = ToolsReset.CATALOGUE.stream().mapToInt(ToolsReset.Entry::since).max().orElseThrow();
-        List<ToolsReset.Migration> wanted = java.util.stream.IntStream.rangeClosed(1, all)
-                .mapToObj(v -> new ToolsReset.Migration(String.valueOf(v), v)).toList();
-        Set<String> tables = ToolsReset.CATALOGUE.stream().map(ToolsReset.Entry::table).collect(Collectors.toSet());
-        var plan = ToolsReset.decide(wanted, found(wanted, tables, List.of(), List.of()));
-        assertTrue(plan.reset(), plan.reason());
+        var plan = latestPlan();
 
         var seq = new ToolsReset.OwnedSequence("audit.logged_actions", "audit", "logged_actions_event_id_seq", 1);
         String look = ToolsReset.lockAndLook(plan, List.of(seq));
