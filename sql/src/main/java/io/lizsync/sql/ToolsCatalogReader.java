@@ -21,7 +21,9 @@ final class ToolsCatalogReader {
      * Relations of the tools schemas; triggers outside them using their functions (or types); every
      * other object outside them that depends on them. The owner of a default, a constraint, a rule
      * or a policy is its table: a default of a tools table that calls a tools function is not a
-     * dependent from outside.
+     * dependent from outside. Last: the other objects of the tools schemas (functions, operators, types
+     * that are not a relation's row or array type, sequences no column owns, collations, text search
+     * objects, statistics), named by {@code pg_identify_object}.
      */
     private static final String CATALOG = """
             WITH tools AS (SELECT oid FROM pg_namespace WHERE nspname IN ('audit', 'lizsync')),
@@ -55,13 +57,39 @@ final class ToolsCatalogReader {
                  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE x.classid = 'pg_trigger'::regclass),
                 (SELECT coalesce(array_agg(DISTINCT x.type || ' ' || x.identity), '{}')
                  FROM outside x WHERE x.classid <> 'pg_trigger'::regclass),
-                to_regclass('lizsync.tools_history') IS NOT NULL""";
+                to_regclass('lizsync.tools_history') IS NOT NULL,
+                (SELECT coalesce(array_agg(o.type || ' ' || o.identity), '{}') FROM (
+                    SELECT 'pg_proc'::regclass AS cls, oid FROM pg_proc WHERE pronamespace IN (SELECT oid FROM tools)
+                    UNION ALL SELECT 'pg_operator'::regclass, oid FROM pg_operator WHERE oprnamespace IN (SELECT oid FROM tools)
+                    UNION ALL SELECT 'pg_type'::regclass, t.oid FROM pg_type t WHERE t.typnamespace IN (SELECT oid FROM tools)
+                        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                            AND d.objid = t.oid AND d.deptype = 'i')
+                    UNION ALL SELECT 'pg_class'::regclass, c.oid FROM pg_class c
+                        WHERE c.relnamespace IN (SELECT oid FROM tools) AND c.relkind = 'S'
+                        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                            AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+                    UNION ALL SELECT 'pg_collation'::regclass, oid FROM pg_collation WHERE collnamespace IN (SELECT oid FROM tools)
+                    UNION ALL SELECT 'pg_conversion'::regclass, oid FROM pg_conversion WHERE connamespace IN (SELECT oid FROM tools)
+                    UNION ALL SELECT 'pg_ts_config'::regclass, oid FROM pg_ts_config WHERE cfgnamespace IN (SELECT oid FROM tools)
+                    UNION ALL SELECT 'pg_ts_dict'::regclass, oid FROM pg_ts_dict WHERE dictnamespace IN (SELECT oid FROM tools)
+                    UNION ALL SELECT 'pg_statistic_ext'::regclass, oid FROM pg_statistic_ext
+                        WHERE stxnamespace IN (SELECT oid FROM tools)
+                    ) x CROSS JOIN LATERAL pg_identify_object(x.cls, x.oid, 0) o),
+                (SELECT coalesce(array_agg(ARRAY[tn.nspname || '.' || t.relname, sn.nspname, s.relname,
+                        q.seqstart::text]), '{}')
+                 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+                 JOIN pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_sequence q ON q.seqrelid = s.oid
+                 JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace
+                 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                   AND d.deptype IN ('a', 'i') AND tn.oid IN (SELECT oid FROM tools))""";
 
     static ToolsReset.Found read(Connection c) throws SQLException {
         Set<String> tables = new LinkedHashSet<>();
         List<ToolsReset.Trigger> triggers = new ArrayList<>();
         List<String> dependents = new ArrayList<>();
         boolean history;
+        Set<String> others = new LinkedHashSet<>();
+        List<ToolsReset.OwnedSequence> sequences = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(CATALOG)) {
             rs.next();
             tables.addAll(Arrays.asList(strings(rs.getArray(1))));
@@ -73,9 +101,15 @@ final class ToolsCatalogReader {
             }
             dependents.addAll(Arrays.asList(strings(rs.getArray(3))));
             history = rs.getBoolean(4);
+            others.addAll(Arrays.asList(strings(rs.getArray(5))));
+            for (Object o : (Object[]) rs.getArray(6).getArray()) {
+                String[] q = o instanceof String[] x ? x : Arrays.stream((Object[]) o).map(String::valueOf)
+                        .toArray(String[]::new);
+                sequences.add(new ToolsReset.OwnedSequence(q[0], q[1], q[2], Long.parseLong(q[3])));
+            }
         }
         if (!history) {
-            return new ToolsReset.Found(null, false, tables, triggers, dependents);
+            return new ToolsReset.Found(null, false, tables, triggers, dependents, others, sequences);
         }
         List<ToolsReset.Migration> installed = new ArrayList<>();
         boolean failed = false;
@@ -90,7 +124,38 @@ final class ToolsCatalogReader {
                 }
             }
         }
-        return new ToolsReset.Found(installed, failed, tables, triggers, dependents);
+        return new ToolsReset.Found(installed, failed, tables, triggers, dependents, others, sequences);
+    }
+
+    /**
+     * Drops the triggers of a reset, locks the tables it may empty and says which of them must be
+     * emptied (rows, or a sequence moved from its start): one round trip.
+     */
+    static Set<String> dropLockAndLook(Connection c, ToolsReset.Plan plan, List<ToolsReset.OwnedSequence> sequences)
+            throws SQLException {
+        List<String> tables = ToolsReset.emptiable(plan);
+        Set<String> used = new LinkedHashSet<>();
+        if (tables.isEmpty()) {
+            return used;
+        }
+        try (Statement st = c.createStatement()) {
+            boolean rows = st.execute(ToolsReset.dropTriggers(plan) + ToolsReset.lockAndLook(plan, sequences));
+            while (!rows) {
+                if (!st.getMoreResults() && st.getUpdateCount() == -1) {
+                    throw new SQLException("the reset's look at the tools tables returned no row");
+                }
+                rows = st.getResultSet() != null;
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                rs.next();
+                for (int i = 0; i < tables.size(); i++) {
+                    if (rs.getBoolean(i + 1)) {
+                        used.add(tables.get(i));
+                    }
+                }
+            }
+        }
+        return used;
     }
 
     private static String[] strings(Array a) throws SQLException {

@@ -293,8 +293,11 @@ public final class ToolsInstaller {
         return installed;
     }
 
-    /** How a deploy put the tools in place: reset or installed afresh, and why. */
-    public record WithinOutcome(String version, ToolsReset.Plan plan) {
+    /**
+     * How a deploy put the tools in place: reset or installed afresh, and why; for a reset, the
+     * tables it emptied (those holding rows or with a moved identity, and the reseeded ones).
+     */
+    public record WithinOutcome(String version, ToolsReset.Plan plan, List<String> emptied) {
     }
 
     /**
@@ -305,16 +308,22 @@ public final class ToolsInstaller {
      */
     public WithinOutcome resetOrInstallWithin(Connection c, String target) throws SQLException {
         List<Resolved> migrations = upTo(target);
+        ToolsReset.Found found = ToolsCatalogReader.read(c);
         ToolsReset.Plan plan = ToolsReset.decide(
                 migrations.stream().map(m -> new ToolsReset.Migration(m.version().getVersion(), m.checksum())).toList(),
-                ToolsCatalogReader.read(c));
+                found);
         if (!plan.reset()) {
-            return new WithinOutcome(installWithin(c, target), plan);
+            return new WithinOutcome(installWithin(c, target), plan, List.of());
         }
+        // Only the tables holding rows (or with a moved identity) are truncated: a TRUNCATE makes new
+        // files for each table, index and TOAST table, and most tools tables of a clone are empty.
+        java.util.Set<String> used = ToolsCatalogReader.dropLockAndLook(c, plan, found.sequences());
         try (Statement st = c.createStatement()) {
-            st.execute(ToolsReset.statements(plan));
+            st.execute(ToolsReset.emptying(plan, used));
         }
-        return new WithinOutcome(migrations.get(migrations.size() - 1).version().getVersion(), plan);
+        List<String> emptied = new java.util.ArrayList<>(plan.cleared().stream().filter(used::contains).toList());
+        emptied.addAll(plan.reseeded());
+        return new WithinOutcome(migrations.get(migrations.size() - 1).version().getVersion(), plan, emptied);
     }
 
     private List<Resolved> upTo(String target) {

@@ -152,6 +152,42 @@ class ToolsResetIT extends DatabaseFixture {
         exec(fresh, "SELECT audit.audit_table('public', 'kept', 'uid')", "INSERT INTO public.kept (name) VALUES ('new')");
         assertEquals("1", one(reset, "SELECT min(event_id) FROM audit.logged_actions"));
         assertEquals(one(fresh, "SELECT event_id FROM audit.logged_actions"), one(reset, "SELECT event_id FROM audit.logged_actions"));
+
+        // A second reset, as at a redeploy: most tools tables are empty now; one holds rows, one is
+        // empty with a moved identity, the rest untouched. Only those two (and the reseeded table) are
+        // emptied, and the clone is again what a fresh install makes.
+        for (DataSource ds : List.of(reset, fresh)) {
+            exec(ds, "INSERT INTO lizsync.conflicts (schema_name, table_name, object_uid, field_name, clone_id, rule_applied,"
+                    + " winner) VALUES ('public', 'kept', gen_random_uuid(), 'name', gen_random_uuid(), 'manual', 'pending')",
+                    "DELETE FROM lizsync.conflicts",
+                    "INSERT INTO lizsync.ticks (tick_snapshot) VALUES (pg_current_snapshot())");
+        }
+        ToolsInstaller.WithinOutcome again;
+        try (Connection c = reset.getConnection()) {
+            c.setAutoCommit(false);
+            again = new ToolsInstaller(reset).resetOrInstallWithin(c, null);
+            c.commit();
+        }
+        assertTrue(again.plan().reset(), again.plan().reason());
+        assertEquals(List.of("audit.logged_relations", "audit.logged_actions", "lizsync.conflicts", "lizsync.ticks",
+                "lizsync.log_horizon"), again.emptied());
+        try (Connection c = fresh.getConnection()) {
+            c.setAutoCommit(false);
+            new ToolsInstaller(fresh).installWithin(c, null);
+            c.commit();
+        }
+        Map<String, List<List<String>>> secondReset = snapshot(reset);
+        Map<String, List<List<String>>> secondFresh = snapshot(fresh);
+        for (String part : secondFresh.keySet()) {
+            assertEquals(secondFresh.get(part), secondReset.get(part), "second reset: " + part);
+        }
+        for (DataSource ds : List.of(reset, fresh)) {
+            exec(ds, "INSERT INTO lizsync.conflicts (schema_name, table_name, object_uid, field_name, clone_id, rule_applied,"
+                    + " winner) VALUES ('public', 'kept', gen_random_uuid(), 'name', gen_random_uuid(), 'manual', 'pending')",
+                    "INSERT INTO lizsync.ticks (tick_snapshot) VALUES (pg_current_snapshot())");
+        }
+        assertEquals(rows(fresh, "SELECT id::text FROM lizsync.conflicts UNION ALL SELECT tick_id::text FROM lizsync.ticks"),
+                rows(reset, "SELECT id::text FROM lizsync.conflicts UNION ALL SELECT tick_id::text FROM lizsync.ticks"));
     }
 
     @Test
@@ -184,7 +220,7 @@ class ToolsResetIT extends DatabaseFixture {
     }
 
     @Test
-    void anOlderInstalledVersionOrAnExtraTableMeansAFreshInstall() throws Exception {
+    void anOlderVersionAnExtraTableOrAUsersFunctionOrTypeMeansAFreshInstall() throws Exception {
         DataSource older = newDatabase();
         var installer = new ToolsInstaller(older);
         List<String> versions = installer.availableVersions();
@@ -193,6 +229,10 @@ class ToolsResetIT extends DatabaseFixture {
             c.setAutoCommit(false);
             installer.installWithin(c, previous);
             c.commit();
+        }
+        try (Connection c = older.getConnection()) {
+            assertEquals(others(Integer.parseInt(previous)), new java.util.TreeSet<>(ToolsCatalogReader.read(c).others()),
+                    "the objects of a version " + previous + " install");
         }
         try (Connection c = older.getConnection()) {
             c.setAutoCommit(false);
@@ -216,5 +256,36 @@ class ToolsResetIT extends DatabaseFixture {
             c.commit();
         }
         assertEquals("f", one(older, "SELECT to_regclass('lizsync.my_notes') IS NOT NULL"));
+
+        // What a fresh install makes besides tables is exactly the catalogue's list, as the catalog names it.
+        try (Connection c = older.getConnection()) {
+            assertEquals(others(Integer.MAX_VALUE), new java.util.TreeSet<>(ToolsCatalogReader.read(c).others()));
+        }
+        // A user's function, type, domain and sequence in the tools schemas: a fresh install drops them.
+        exec(older, "CREATE FUNCTION lizsync.my_helper() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+                "CREATE TYPE lizsync.my_pair AS (a int, b int)", "CREATE DOMAIN audit.my_domain AS int",
+                "CREATE SEQUENCE lizsync.my_counter");
+        try (Connection c = older.getConnection()) {
+            c.setAutoCommit(false);
+            var outcome = installer.resetOrInstallWithin(c, null);
+            assertFalse(outcome.plan().reset());
+            assertTrue(outcome.plan().reason().contains("extra [function lizsync.my_helper(), sequence lizsync.my_counter,"
+                    + " type audit.my_domain, type lizsync.my_pair], missing []"), outcome.plan().reason());
+            c.commit();
+        }
+        assertEquals("0", one(older, "SELECT count(*) FROM pg_proc WHERE proname = 'my_helper'"));
+        assertEquals("0", one(older, "SELECT count(*) FROM pg_type WHERE typname IN ('my_pair', 'my_domain')"));
+        assertEquals("f", one(older, "SELECT to_regclass('lizsync.my_counter') IS NOT NULL"));
+        try (Connection c = older.getConnection()) {
+            c.setAutoCommit(false);
+            assertTrue(installer.resetOrInstallWithin(c, null).plan().reset());
+            c.commit();
+        }
+    }
+
+    /** The other objects of the catalogue up to a version. */
+    private static java.util.Set<String> others(int upTo) {
+        return ToolsReset.OTHERS.stream().filter(o -> o.since() <= upTo).map(ToolsReset.Other::object)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 }

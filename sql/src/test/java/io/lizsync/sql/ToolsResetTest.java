@@ -27,7 +27,15 @@ class ToolsResetTest {
 
     private static ToolsReset.Found found(List<ToolsReset.Migration> installed, Set<String> tables,
             List<ToolsReset.Trigger> triggers, List<String> dependents) {
-        return new ToolsReset.Found(installed, false, tables, triggers, dependents);
+        return new ToolsReset.Found(installed, false, tables, triggers, dependents, othersUpTo(installed), List.of());
+    }
+
+    /** The other tools objects a fresh install of {@code installed} makes (those of version 3 without history). */
+    private static Set<String> othersUpTo(List<ToolsReset.Migration> installed) {
+        int upTo = installed == null || installed.isEmpty() ? 3
+                : Integer.parseInt(installed.get(installed.size() - 1).version());
+        return ToolsReset.OTHERS.stream().filter(o -> o.since() <= upTo).map(ToolsReset.Other::object)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     @Test
@@ -50,18 +58,50 @@ class ToolsResetTest {
         assertFalse(sql.contains("tools_history"), sql);
     }
 
-    @Test
-    void theLatestVersionReseedsTheLogHorizon() {
+    /** The reset of a clone holding every migration of the catalogue and nothing else. */
+    private static ToolsReset.Plan latestPlan() {
         var all = ToolsReset.CATALOGUE.stream().mapToInt(ToolsReset.Entry::since).max().orElseThrow();
         List<ToolsReset.Migration> wanted = java.util.stream.IntStream.rangeClosed(1, all)
                 .mapToObj(v -> new ToolsReset.Migration(String.valueOf(v), v)).toList();
         Set<String> tables = ToolsReset.CATALOGUE.stream().map(ToolsReset.Entry::table).collect(Collectors.toSet());
         var plan = ToolsReset.decide(wanted, found(wanted, tables, List.of(), List.of()));
         assertTrue(plan.reset(), plan.reason());
+        return plan;
+    }
+
+    @Test
+    void theLatestVersionReseedsTheLogHorizon() {
+        var plan = latestPlan();
         assertEquals(List.of("lizsync.log_horizon"), plan.reseeded());
         String sql = ToolsReset.statements(plan);
         assertTrue(sql.indexOf("TRUNCATE") < sql.indexOf("INSERT INTO lizsync.log_horizon DEFAULT VALUES"), sql);
         assertTrue(sql.substring(0, sql.indexOf(" RESTART")).contains("\"lizsync\".\"log_horizon\""), sql);
+    }
+
+    @Test
+    void aResetEmptiesOnlyTheTablesThatHoldRowsOrMovedIdentities() {
+        var plan = latestPlan();
+
+        var seq = new ToolsReset.OwnedSequence("audit.logged_actions", "audit", "logged_actions_event_id_seq", 1);
+        String look = ToolsReset.lockAndLook(plan, List.of(seq));
+        assertTrue(look.startsWith("LOCK TABLE \"audit\".\"logged_relations\", \"audit\".\"logged_actions\""), look);
+        assertTrue(look.contains(" IN ACCESS EXCLUSIVE MODE;\nSELECT EXISTS (SELECT FROM \"audit\".\"logged_relations\"),"), look);
+        assertTrue(look.contains("EXISTS (SELECT FROM \"audit\".\"logged_actions\") OR (SELECT is_called OR last_value <> 1 "
+                + "FROM \"audit\".\"logged_actions_event_id_seq\")"), look);
+        assertEquals(ToolsReset.emptiable(plan).size(), look.split("EXISTS").length - 1);
+        assertEquals("lizsync.log_horizon", ToolsReset.emptiable(plan).get(ToolsReset.emptiable(plan).size() - 1));
+
+        String some = ToolsReset.emptying(plan, Set.of("lizsync.server_metadata", "lizsync.clone_state"));
+        assertEquals("TRUNCATE \"lizsync\".\"server_metadata\", \"lizsync\".\"clone_state\", \"lizsync\".\"log_horizon\""
+                + " RESTART IDENTITY;\nINSERT INTO lizsync.log_horizon DEFAULT VALUES;\n", some);
+        // nothing used: the reseeded table still gets its seed row back
+        assertEquals("TRUNCATE \"lizsync\".\"log_horizon\" RESTART IDENTITY;\nINSERT INTO lizsync.log_horizon DEFAULT VALUES;\n",
+                ToolsReset.emptying(plan, Set.of()));
+        // a version 3 install has no reseeded table: nothing used, nothing to send
+        var plan3 = ToolsReset.decide(WANTED, found(WANTED, TABLES_UP_TO_3, List.of(), List.of()));
+        assertEquals("", ToolsReset.emptying(plan3, Set.of()));
+        assertEquals(ToolsReset.statements(plan3), ToolsReset.dropTriggers(plan3)
+                + ToolsReset.emptying(plan3, Set.copyOf(ToolsReset.emptiable(plan3))));
     }
 
     @Test
@@ -81,7 +121,8 @@ class ToolsResetTest {
         assertFalse(checksum.reset());
         assertTrue(checksum.reason().contains("checksums"), checksum.reason());
 
-        var failed = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, true, TABLES_UP_TO_3, List.of(), List.of()));
+        var failed = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, true, TABLES_UP_TO_3, List.of(), List.of(),
+                othersUpTo(WANTED), List.of()));
         assertFalse(failed.reset());
 
         Set<String> extra = new LinkedHashSet<>(TABLES_UP_TO_3);
@@ -97,6 +138,20 @@ class ToolsResetTest {
         var view = ToolsReset.decide(WANTED, found(WANTED, TABLES_UP_TO_3, List.of(), List.of("view public.v")));
         assertFalse(view.reset());
         assertTrue(view.reason().contains("view public.v"), view.reason());
+
+        Set<String> userFunction = new LinkedHashSet<>(othersUpTo(WANTED));
+        userFunction.add("function lizsync.my_helper()");
+        var function = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, false, TABLES_UP_TO_3, List.of(),
+                List.of(), userFunction, List.of()));
+        assertFalse(function.reset());
+        assertTrue(function.reason().contains("extra [function lizsync.my_helper()], missing []"), function.reason());
+        Set<String> noSynchronize = new LinkedHashSet<>(othersUpTo(WANTED));
+        assertTrue(noSynchronize.remove("function lizsync.synchronize(integer)"));
+        var missingFunction = ToolsReset.decide(WANTED, new ToolsReset.Found(WANTED, false, TABLES_UP_TO_3, List.of(),
+                List.of(), noSynchronize, List.of()));
+        assertFalse(missingFunction.reset());
+        assertTrue(missingFunction.reason().contains("missing [function lizsync.synchronize(integer)]"),
+                missingFunction.reason());
 
         assertFalse(ToolsReset.decide(List.of(), found(WANTED, TABLES_UP_TO_3, List.of(), List.of())).reset());
         assertThrows(IllegalArgumentException.class, () -> ToolsReset.statements(view));
@@ -136,6 +191,27 @@ class ToolsResetTest {
         assertEquals(created, catalogued, "a migration's new table must be classified in ToolsReset.CATALOGUE");
         assertTrue(ToolsReset.CATALOGUE.stream().anyMatch(e -> e.table().equals("lizsync."
                 + ToolsInstaller.HISTORY_TABLE) && e.treatment() == ToolsReset.Treatment.KEEP));
+    }
+
+    private static final Pattern CREATE_OTHER = Pattern.compile("CREATE\\s+(?:OR\\s+REPLACE\\s+)?(FUNCTION|PROCEDURE|"
+            + "AGGREGATE|OPERATOR|TYPE|DOMAIN|SEQUENCE|COLLATION|TEXT\\s+SEARCH\\s+\\w+|STATISTICS)\\s+(\\w+\\.[^\\s(]+)",
+            Pattern.CASE_INSENSITIVE);
+
+    @Test
+    void theCatalogueNamesEveryOtherObjectTheMigrationsCreate() throws Exception {
+        Map<String, Integer> created = new TreeMap<>();
+        for (var m : migrations().entrySet()) {
+            Matcher x = CREATE_OTHER.matcher(m.getValue());
+            while (x.find()) {
+                String kind = x.group(1).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+                created.putIfAbsent(kind + " " + x.group(2), m.getKey());
+            }
+        }
+        assertFalse(created.isEmpty());
+        Map<String, Integer> catalogued = new TreeMap<>();
+        ToolsReset.OTHERS.forEach(o -> catalogued.merge(o.object().replaceAll("\\(.*$", ""), o.since(), Math::min));
+        assertEquals(created, catalogued, "a migration's new function, operator, type or sequence must be named in "
+                + "ToolsReset.OTHERS, as pg_identify_object names it (ToolsResetIT compares the list with a fresh install)");
     }
 
     @Test

@@ -147,8 +147,7 @@ public final class PackageBuilder {
             boolean bySchema, String additional) throws SQLException, IOException, PackageRefusedException {
         progress.report("check", 1, "checking the tools, the schemas and the tables", null, 0);
         String packageId = UUID.randomUUID().toString();
-        PgDump.Section preData = null;
-        PgDump.Section postData = null;
+        PgDump.Structure structure = null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -164,16 +163,13 @@ public final class PackageBuilder {
                     createdAt = rs.getTimestamp(2).toInstant();
                 }
                 // pg_dump's arguments are the request's names, deduplicated as the check reads them:
-                // both sections start now, in the exported snapshot, while the check, the shapes,
+                // the structure dump starts now, in the exported snapshot, while the check, the shapes,
                 // the tick and the history item are read and written (pg_dump is the build's longest
-                // step at small sizes). A refused check stops them (close kills them, deletes the files).
+                // step at small sizes). A refused check stops it (close kills it, deletes the files).
                 List<String> dumpSchemas = bySchema ? distinct(request.schemas()) : List.of();
                 List<TableName> dumpTables = bySchema ? List.of() : distinct(request.tables());
                 if (plainNames(dumpSchemas, dumpTables)) {
-                    preData = pgDump.start(snapshot, "pre-data", bySchema, dumpSchemas, dumpTables,
-                            sibling(archive, ".pre-data.sql"));
-                    postData = pgDump.start(snapshot, "post-data", bySchema, dumpSchemas, dumpTables,
-                            sibling(archive, ".post-data.sql"));
+                    structure = pgDump.start(snapshot, bySchema, dumpSchemas, dumpTables, archive);
                 }
                 PackageCatalog.Checked checked = PackageCatalog.check(c, request, bySchema);
                 String toolsVersion = checked.toolsVersion();
@@ -214,11 +210,8 @@ public final class PackageBuilder {
                 // the data in the archive (the deploy reads entries by name, in its own order).
                 progress.report("structure", 8, "dumping the structure beside the data (pg_dump pre-data, post-data)",
                         null, 0);
-                if (preData == null) {
-                    preData = pgDump.start(snapshot, "pre-data", bySchema, schemas, tables,
-                            sibling(archive, ".pre-data.sql"));
-                    postData = pgDump.start(snapshot, "post-data", bySchema, schemas, tables,
-                            sibling(archive, ".post-data.sql"));
+                if (structure == null) {
+                    structure = pgDump.start(snapshot, bySchema, schemas, tables, archive);
                 } else if (bySchema ? !schemas.equals(dumpSchemas) : !tables.equals(dumpTables)) {
                     throw new IllegalStateException("the checked " + (bySchema ? "schemas " + schemas : "tables "
                             + tables) + " are not those given to pg_dump");
@@ -262,7 +255,7 @@ public final class PackageBuilder {
                             }
                             w.flush();
                         }
-                        preData.copyTo(out);
+                        structure.copyTo(PgDump.PRE_DATA, out);
                     }
                     try (OutputStream out = zip.entry(PackageManifest.POST_DATA)) {
                         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
@@ -270,7 +263,7 @@ public final class PackageBuilder {
                             w.write(setval);
                         }
                         w.flush();
-                        postData.copyTo(out);
+                        structure.copyTo(PgDump.POST_DATA, out);
                     }
                     if (!additional.isBlank()) {
                         try (OutputStream out = zip.entry(PackageManifest.ADDITIONAL_SQL)) {
@@ -289,8 +282,7 @@ public final class PackageBuilder {
                 long size = Files.size(archive);
                 return new Built(archive, manifest, size, archiveSha);
             } finally {
-                closeQuietly(postData);
-                closeQuietly(preData);
+                closeQuietly(structure);
                 if (!done) {
                     try {
                         c.rollback();
@@ -324,7 +316,7 @@ public final class PackageBuilder {
         return s != null && !s.isBlank() && !Sql.isReservedSchema(s);
     }
 
-    private static void closeQuietly(PgDump.Section section) {
+    private static void closeQuietly(PgDump.Structure section) {
         if (section != null) {
             try {
                 section.close();
@@ -332,11 +324,6 @@ public final class PackageBuilder {
                 // a scratch file left behind is removed by the start-up sweep
             }
         }
-    }
-
-    /** A scratch file beside the archive (its name starts like the archive's: removed with it after a crash). */
-    private static Path sibling(Path archive, String suffix) {
-        return archive.resolveSibling(archive.getFileName() + suffix);
     }
 
     private static String nz(String s) {

@@ -186,7 +186,8 @@ public final class PackageDeployer {
                 progress.report("tools", 5, "installing LizSync tools version " + m.toolsVersion(), null, 0);
                 ToolsInstaller.WithinOutcome tools = installer.resetOrInstallWithin(c, m.toolsVersion());
                 progress.report("tools", 6, tools.plan().reset()
-                        ? "reset the LizSync tools' state (" + tools.plan().reason() + ")"
+                        ? "reset the LizSync tools' state (" + tools.plan().reason() + "; emptied " + tools.emptied().size()
+                                + " of " + (tools.plan().cleared().size() + tools.plan().reseeded().size()) + " tables)"
                         : "installed LizSync tools version " + tools.version() + " afresh (" + tools.plan().reason() + ")",
                         null, 0);
                 progress.report("replace", 8, "dropping the previous packaged tables", null, 0);

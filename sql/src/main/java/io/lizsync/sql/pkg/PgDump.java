@@ -2,9 +2,7 @@ package io.lizsync.sql.pkg;
 
 import io.lizsync.sql.Sql;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -61,17 +59,29 @@ final class PgDump {
         }
     }
 
+    /** The options of both tools that keep ownership, privileges and the like out of the package. */
+    private static final List<String> LEAN = List.of("--no-owner", "--no-privileges", "--no-tablespaces",
+            "--no-security-labels", "--no-publications", "--no-subscriptions");
+
+    /** The two structure sections, in the order {@link Structure#copyTo} knows them. */
+    static final String PRE_DATA = "pre-data";
+    static final String POST_DATA = "post-data";
+
     /**
-     * Starts pg_dump for one section in the exported snapshot, its SQL going to a temporary file
-     * while the build goes on (the data COPY beside it): the two structure sections of a build
-     * cost one pg_dump run of wall time, not two plus the data. The exporting transaction must stay
-     * open until {@link Section#copyTo} has returned.
+     * Starts the structure dump in the exported snapshot, in the background while the build goes
+     * on (the data COPY beside it): one pg_dump run, custom format, schema only, into a scratch file
+     * beside the archive, then two pg_restore runs at once (no server needed) write its pre-data and
+     * post-data sections as SQL. One pg_dump reads the catalog once, where one per section read it twice beside
+     * the COPY (ADR 0024, round 5). The exporting transaction must stay open until
+     * {@link Structure#copyTo} has returned.
      */
-    Section start(String snapshot, String section, boolean bySchema, List<String> schemas, List<TableName> tables,
-            Path file) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--schema-only", "--section=" + section,
-                "--snapshot=" + snapshot, "--no-owner", "--no-privileges", "--no-tablespaces",
-                "--no-security-labels", "--no-publications", "--no-subscriptions", "--quote-all-identifiers"));
+    Structure start(String snapshot, boolean bySchema, List<String> schemas, List<TableName> tables, Path archive)
+            throws IOException {
+        Path dump = archive.resolveSibling(archive.getFileName() + ".structure.dump");
+        List<String> cmd = new ArrayList<>(List.of(executable.toString(), "--format=custom", "--compress=0",
+                "--schema-only", "--snapshot=" + snapshot, "--file=" + dump));
+        cmd.addAll(LEAN);
+        cmd.add("--quote-all-identifiers");
         if (bySchema) {
             for (String s : schemas) {
                 cmd.add("--schema=" + Sql.ident(s));
@@ -81,116 +91,177 @@ final class PgDump {
                 cmd.add("--table=" + t.dumpPattern());
             }
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(target.environment());
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException("cannot run " + executable + " (set lizsync.packaging.pg-dump-path): " + e.getMessage(), e);
-        }
-        return new Section(section, p, file);
+        return new Structure(cmd, dump, archive);
     }
 
-    /** One section being dumped into its file by a thread of its own. */
-    final class Section implements AutoCloseable {
+    /** pg_restore beside pg_dump (same version), else the one on the PATH. */
+    private String pgRestore() {
+        Path sibling = executable.getParent() == null ? null : executable.resolveSibling("pg_restore");
+        return sibling != null && Files.isExecutable(sibling) ? sibling.toString() : "pg_restore";
+    }
 
-        private final String name;
-        private final Process process;
-        private final Path file;
-        private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        private final Thread drain;
-        private final Thread writer;
+    private Process launch(List<String> cmd, Path errors) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(errors.toFile()));
+        pb.environment().putAll(target.environment());
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            return p;
+        } catch (IOException e) {
+            throw new IOException("cannot run " + cmd.get(0) + " (set lizsync.packaging.pg-dump-path): " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** The structure being dumped, then written as the two sections' SQL, by a thread of its own. */
+    final class Structure implements AutoCloseable {
+
+        private final Path dump;
+        private final Path errors;
+        private final Path pre;
+        private final Path post;
+        private final Thread worker;
+        private volatile Process current;
+        private volatile Process currentPost;
+        private volatile boolean closed;
         private volatile IOException failure;
 
-        private Section(String name, Process process, Path file) throws IOException {
-            this.name = name;
-            this.process = process;
-            this.file = file;
-            process.getOutputStream().close();
-            drain = daemon("pg_dump-stderr", this::drainErrors);
-            writer = daemon("pg_dump-" + name, this::write);
+        private Structure(List<String> dumpCommand, Path dump, Path archive) throws IOException {
+            this.dump = dump;
+            this.errors = archive.resolveSibling(archive.getFileName() + ".structure.err");
+            this.pre = archive.resolveSibling(archive.getFileName() + "." + PRE_DATA + ".sql");
+            this.post = archive.resolveSibling(archive.getFileName() + "." + POST_DATA + ".sql");
+            current = launch(dumpCommand, errors); // a missing pg_dump fails the build at once
+            worker = new Thread(this::work, "pg_dump-structure");
+            worker.setDaemon(true);
+            worker.start();
         }
 
-        private void drainErrors() {
-            try (InputStream err = process.getErrorStream()) {
-                byte[] buf = new byte[4096];
-                int n;
-                while ((n = err.read(buf)) > 0) {
-                    synchronized (errors) {
-                        if (errors.size() < 16384) {
-                            errors.write(buf, 0, n);
-                        }
+        private void work() {
+            try {
+                finish(current, "pg_dump", null, errors);
+                if (closed) {
+                    return;
+                }
+                // Both sections at once (each pg_restore only reads the scratch file).
+                Process pre = launch(restore(PRE_DATA), errors(PRE_DATA));
+                current = pre;
+                Process post = launch(restore(POST_DATA), errors(POST_DATA));
+                currentPost = post;
+                IOException[] postFailure = new IOException[1];
+                Thread other = new Thread(() -> {
+                    try {
+                        finish(post, "pg_restore (" + POST_DATA + ")", this.post, errors(POST_DATA));
+                    } catch (IOException e) {
+                        postFailure[0] = e;
+                    }
+                }, "pg_restore-" + POST_DATA);
+                other.setDaemon(true);
+                other.start();
+                try {
+                    finish(pre, "pg_restore (" + PRE_DATA + ")", this.pre, errors(PRE_DATA));
+                } finally {
+                    try {
+                        other.join();
+                    } catch (InterruptedException e) {
+                        post.destroyForcibly();
+                        Thread.currentThread().interrupt();
                     }
                 }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }
-
-        private void write() {
-            // ISO-8859-1 maps bytes one to one: the SQL passes through unchanged but for the \restrict
-            // lines of psql's meta-command guard, which are not SQL.
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.ISO_8859_1), 64 * 1024);
-                    Writer w = new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.ISO_8859_1)) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (!RESTRICT_LINE.matcher(line).matches()) {
-                        w.write(line);
-                        w.write('\n');
-                    }
+                if (postFailure[0] != null) {
+                    throw postFailure[0];
                 }
             } catch (IOException e) {
                 failure = e;
             }
         }
 
-        /** Waits for pg_dump to end, then appends the section's SQL to {@code out}. */
-        void copyTo(OutputStream out) throws IOException {
+        private List<String> restore(String section) {
+            List<String> cmd = new ArrayList<>(List.of(pgRestore(), "--section=" + section, "--file=-"));
+            cmd.addAll(LEAN);
+            cmd.add(dump.toString());
+            return cmd;
+        }
+
+        /** Standard error of pg_dump, or of one section's pg_restore. */
+        private Path errors(String section) {
+            return section == null ? errors : errors.resolveSibling(errors.getFileName() + "." + section);
+        }
+
+        /**
+         * Waits for a process; its standard output, the SQL of a section, goes to {@code sql} without
+         * the lines of psql's meta-command guard, which are not SQL.
+         */
+        private void finish(Process p, String what, Path sql, Path stderr) throws IOException {
+            if (sql != null) {
+                // ISO-8859-1 maps bytes one to one: the SQL passes through unchanged.
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.ISO_8859_1), 64 * 1024);
+                        Writer w = new OutputStreamWriter(Files.newOutputStream(sql), StandardCharsets.ISO_8859_1)) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (!RESTRICT_LINE.matcher(line).matches()) {
+                            w.write(line);
+                            w.write('\n');
+                        }
+                    }
+                }
+            }
             int code;
             try {
-                writer.join();
-                code = process.waitFor();
-                drain.join(5000);
+                code = p.waitFor();
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException(what + " was interrupted", e);
+            }
+            if (code != 0) {
+                String text = "";
+                if (Files.exists(stderr)) {
+                    byte[] all = Files.readAllBytes(stderr);
+                    text = new String(all, 0, Math.min(all.length, 16384), StandardCharsets.UTF_8).strip();
+                }
+                throw new IOException(what + " (" + target + ") failed with exit code " + code + ": " + text);
+            }
+        }
+
+        /** Waits for the structure, then appends the SQL of one section ({@link #PRE_DATA}, {@link #POST_DATA}). */
+        void copyTo(String section, OutputStream out) throws IOException {
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                kill();
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while pg_dump was running", e);
             }
-            if (code != 0) {
-                String text;
-                synchronized (errors) {
-                    text = errors.toString(StandardCharsets.UTF_8).strip();
-                }
-                throw new IOException("pg_dump (" + name + ", " + target + ") failed with exit code " + code + ": " + text);
-            }
             if (failure != null) {
-                throw new IOException("pg_dump (" + name + "): writing " + file + " failed: " + failure.getMessage(),
-                        failure);
+                throw failure;
             }
-            Files.copy(file, out);
+            Files.copy(section.equals(PRE_DATA) ? pre : post, out);
         }
 
-        private static Thread daemon(String name, Runnable work) {
-            Thread t = new Thread(work, name);
-            t.setDaemon(true);
-            t.start();
-            return t;
-        }
-
-        /** Stops pg_dump when it still runs (a failed or cancelled build) and deletes the file. */
+        /** Stops pg_dump or pg_restore when one still runs (a failed or cancelled build) and deletes the files. */
         @Override
         public void close() throws IOException {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
+            closed = true;
+            kill();
             try {
-                writer.join(10_000);
+                worker.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            Files.deleteIfExists(file);
+            kill();
+            for (Path f : List.of(dump, errors, errors(PRE_DATA), errors(POST_DATA), pre, post)) {
+                Files.deleteIfExists(f);
+            }
+        }
+
+        private void kill() {
+            for (Process p : new Process[] {current, currentPost}) {
+                if (p != null && p.isAlive()) {
+                    p.destroyForcibly();
+                }
+            }
         }
     }
 }

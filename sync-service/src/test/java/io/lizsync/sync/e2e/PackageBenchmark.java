@@ -59,7 +59,8 @@ import org.junit.jupiter.api.Test;
  * run for days); then {@code -Dbench.rounds} measured rounds (3 up to 200 000 rows, else 1), each
  * after a round of the reference, each side after a CHECKPOINT of both servers (untimed), and the
  * ratio of the medians. Where the time goes: the progress messages of both calls, and the
- * statements of at least {@value #SLOW} from the servers' logs for ours and for the reference.
+ * statements of at least {@code -Dbench.slow} (250ms by default; 0ms lists every statement of the
+ * last round, a server-side timeline) from the servers' logs for ours and for the reference.
  * Results go to stdout and target/bench/package-bench.txt.
  */
 class PackageBenchmark {
@@ -74,7 +75,7 @@ class PackageBenchmark {
      */
     private static final String RESTORE_MAINTENANCE_WORK_MEM = "256MB";
     /** Statements at least this long are read back from the server logs to show where the time goes. */
-    private static final String SLOW = "250ms";
+    private static final String SLOW = System.getProperty("bench.slow", "250ms");
     private static final Pattern DURATION = Pattern.compile(
             "duration: ([0-9.]+) ms\\s+(?:statement|execute [^:]*): (.*)");
 
@@ -771,7 +772,10 @@ class PackageBenchmark {
                 }
                 String statement = parts.stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("--"))
                         .collect(Collectors.joining(" "));
-                out.add(String.format("%6.2f  %s", Double.parseDouble(m.group(1)) / 1000,
+                // The log's time of day (log_line_prefix %m) when there is one: the statement's end.
+                String at = lines[i].matches("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}.*")
+                        ? lines[i].substring(11, 23) + " " : "";
+                out.add(String.format("%s%6.3f  %s", at, Double.parseDouble(m.group(1)) / 1000,
                         statement.length() > 90 ? statement.substring(0, 90) + "..." : statement));
             }
         }
