@@ -165,6 +165,13 @@ public final class ExchangeRepository {
     }
 
     /**
+     * Closes the read's last range: a generic plan estimates an open range ({@code >= $n}) at a third
+     * of the table and may scan the whole log, the push's own growing rows included, at every
+     * batch; a closed one it estimates small, and reads through the index.
+     */
+    private static final String NO_XID_ABOVE = String.valueOf(Long.MAX_VALUE);
+
+    /**
      * Central's changes of the given rows that the clone has not received since the window's tick,
      * in event order, leaving out what this push wrote itself (the rows it replayed or derived so
      * far are not "central's side" of a conflict). Only the transactions the scope names are read
@@ -181,11 +188,11 @@ public final class ExchangeRepository {
                  JOIN lizsync.ticks k ON k.tick_id = $1
                 WHERE (l.transaction_id = ANY (CAST($3 AS text)::xid8[])
                        OR (l.transaction_id >= CAST($4 AS text)::xid8 AND l.transaction_id < CAST($5 AS text)::xid8)
-                       OR l.transaction_id >= CAST($6 AS text)::xid8)
+                       OR (l.transaction_id >= CAST($6 AS text)::xid8 AND l.transaction_id < CAST($7 AS text)::xid8))
                   AND l.action <> 'T'
                   AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
                 ORDER BY l.event_id""", w.tick(), uids, scope.committedLiteral(), String.valueOf(scope.from()),
-                String.valueOf(scope.self()), String.valueOf(scope.highFrom()))) {
+                String.valueOf(scope.self()), String.valueOf(scope.highFrom()), NO_XID_ABOVE)) {
             out.add(ChangeLog.toChange(r, centralId));
         }
         return out;
