@@ -179,10 +179,21 @@ public final class ExchangeRepository {
      * with every batch), not the whole log since the tick; the rows asked for are joined (a hash
      * join over the batch's uids), not tested one by one against an array.
      */
-    public static List<LoggedChange> pendingOf(SqlConnection c, PendingWindow w, PendingScope scope, String[] uids,
-            String centralId) {
-        List<LoggedChange> out = new ArrayList<>();
-        for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + """
+    public static List<LoggedChange> pendingOf(SqlConnection c, PendingWindow w, PendingScope scope,
+            Map<TableRef, List<String>> uidsByTable, String centralId) {
+        // The batch's rows are locked first, in the same round trip (the read is pipelined behind
+        // the locks): a central transaction that edits one of them and commits before the lock is
+        // granted is then in the read's snapshot (a conflict), instead of being overwritten unseen by
+        // the replay that would have waited for it (ADR 0008, "Locked before read").
+        List<CompletableFuture<RowSet<Row>>> locks = new ArrayList<>();
+        List<String> uids = new ArrayList<>();
+        uidsByTable.forEach((table, ofTable) -> {
+            locks.add(Db.send(c, "SELECT 1 FROM " + table.quoted() + " AS lizsync_t WHERE lizsync_t.uid = ANY "
+                    + "($1::text[]::uuid[]) ORDER BY lizsync_t.uid FOR UPDATE OF lizsync_t",
+                    (Object) ofTable.toArray(new String[0])));
+            uids.addAll(ofTable);
+        });
+        var read = Db.send(c, "SELECT " + ChangeLog.COLUMNS + """
                  FROM audit.logged_actions l
                  JOIN unnest($2::text[]::uuid[]) AS w (uid) ON w.uid = l.uid
                  JOIN lizsync.ticks k ON k.tick_id = $1
@@ -191,8 +202,11 @@ public final class ExchangeRepository {
                        OR (l.transaction_id >= CAST($6 AS text)::xid8 AND l.transaction_id < CAST($7 AS text)::xid8))
                   AND l.action <> 'T'
                   AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
-                ORDER BY l.event_id""", w.tick(), uids, scope.committedLiteral(), String.valueOf(scope.from()),
-                String.valueOf(scope.self()), String.valueOf(scope.highFrom()), NO_XID_ABOVE)) {
+                ORDER BY l.event_id""", w.tick(), uids.toArray(new String[0]), scope.committedLiteral(),
+                String.valueOf(scope.from()), String.valueOf(scope.self()), String.valueOf(scope.highFrom()), NO_XID_ABOVE);
+        locks.forEach(Db::await); // in the order sent: a failed lock is the failure reported
+        List<LoggedChange> out = new ArrayList<>();
+        for (Row r : Db.await(read)) {
             out.add(ChangeLog.toChange(r, centralId));
         }
         return out;

@@ -19,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +101,7 @@ public final class PushApplier {
         long t0 = System.nanoTime();
         List<NetChange> batch = new ArrayList<>(changes.size());
         Set<String> uids = new HashSet<>();
+        Map<TableRef, List<String>> uidsByTable = new LinkedHashMap<>();
         for (NetChange n : changes) {
             if (!allowed.contains(n.table())) {
                 throw new ExchangeException(Reason.PERMISSION_DENIED,
@@ -109,6 +111,7 @@ public final class PushApplier {
                 throw new IllegalArgumentException("row " + n.uid() + " of " + n.table()
                         + " appears twice in one push: a push carries each row's net change once");
             }
+            uidsByTable.computeIfAbsent(n.table(), t -> new ArrayList<>()).add(n.uid());
             batch.add(n.shifted(shift));
             firstEvent = firstEvent == null ? n.firstEventId() : Math.min(firstEvent, n.firstEventId());
             lastEvent = lastEvent == null ? n.lastEventId() : Math.max(lastEvent, n.lastEventId());
@@ -122,7 +125,7 @@ public final class PushApplier {
         // Central's side: everything but what the clone sent itself, unless an earlier incarnation of
         // it sent it (up to its echo horizon): a redeployed clone never saw that (ADR 0015).
         List<NetChange> centralNet = Collapser.collapseFor(
-                ExchangeRepository.pendingOf(c, window, scope, uids.toArray(new String[0]), centralId),
+                ExchangeRepository.pendingOf(c, window, scope, uidsByTable, centralId),
                 new Routing.Destination(cloneId, null, state.echoHorizon()));
         readNanos += System.nanoTime() - tRead;
         var resolution = ConflictResolver.resolve(batch, centralNet, policies::get, uncertainty);
