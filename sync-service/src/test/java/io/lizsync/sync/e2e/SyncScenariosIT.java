@@ -237,6 +237,37 @@ class SyncScenariosIT {
     }
 
     @Test
+    void aCentralEditCommittedWhileAPushWaitsForItsRowIsAConflictNotOverwritten() throws Exception {
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) VALUES ('R-1', 'before')");
+        syncAll();
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'from a, earlier' WHERE code = 'R-1'");
+        Thread.sleep(100);
+        SynchronizeResponse pushed;
+        try (Connection other = mesh.db("central").connect(); Statement st = other.createStatement()) {
+            other.setAutoCommit(false);
+            // The later edit in real time, still uncommitted when the push reaches the row.
+            st.execute("UPDATE field.parcel SET owner = 'central, later' WHERE code = 'R-1'");
+            var sync = java.util.concurrent.CompletableFuture.supplyAsync(() -> mesh.sync("clone-a"));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!"1".equals(mesh.one("central", "SELECT count(*)::text FROM pg_stat_activity WHERE "
+                    + "wait_event_type = 'Lock' AND backend_type = 'client backend' AND datname = current_database()"))) {
+                assertTrue(System.nanoTime() < deadline && !sync.isDone(), "the push never waited on the row central edits");
+                Thread.sleep(20);
+            }
+            other.commit();
+            pushed = sync.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertEquals(1, pushed.getNumberConflicts(), "the edit committed while the push waited is a conflict");
+        syncAll();
+        mesh.assertConverged();
+        assertEquals("central, later", parcel("clone-a", "R-1", "owner"), "the later edit wins everywhere");
+        assertEquals("central|\"central, later\"|\"from a, earlier\"|last_edit_wins", mesh.one("central", """
+                SELECT winner || '|' || central_value::text || '|' || clone_value::text || '|' || rule_applied
+                FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
+                WHERE p.code = 'R-1' AND c.field_name = 'owner'"""));
+    }
+
+    @Test
     void anIdleSyncEndsAtHelloAndLeavesNoTickNorHistory() throws Exception {
         syncAll();
         String cloneId = mesh.one("clone-a", "SELECT server_id::text FROM lizsync.server_metadata");

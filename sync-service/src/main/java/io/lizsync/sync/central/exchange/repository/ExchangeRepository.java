@@ -2,6 +2,7 @@ package io.lizsync.sync.central.exchange.repository;
 
 import io.lizsync.sync.central.exchange.service.ExchangeException;
 import io.lizsync.sync.central.exchange.service.ExchangeException.Reason;
+import io.lizsync.sync.central.exchange.service.PendingScope;
 import io.lizsync.sync.db.ChangeLog;
 import io.lizsync.sync.db.Db;
 import io.lizsync.sync.engine.ConflictPolicy;
@@ -143,24 +144,69 @@ public final class ExchangeRepository {
     }
 
     /**
+     * The push's one look at the log when it opens: this statement's snapshot (its xmax and its
+     * in-progress transactions), and the transactions committed by then whose log rows the clone's
+     * tick does not see (the push's own left out). What each batch then reads is decided by
+     * {@code PendingScope}.
+     */
+    public record OpenLook(long xmax, List<Long> running, List<Long> committed) {
+    }
+
+    public static OpenLook openLook(SqlConnection c, PendingWindow w) {
+        Row r = Db.query(c, """
+                SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
+                       ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(pg_current_snapshot()) x),
+                       ARRAY(SELECT DISTINCT l.transaction_id::text::bigint
+                             FROM audit.logged_actions l JOIN lizsync.ticks k ON k.tick_id = $1
+                             WHERE l.transaction_id >= CAST($2 AS text)::xid8 AND l.transaction_id <> CAST($3 AS text)::xid8
+                               AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot))""",
+                w.tick(), w.xmin(), w.self()).iterator().next();
+        return new OpenLook(r.getLong(0), List.of(r.getArrayOfLongs(1)), List.of(r.getArrayOfLongs(2)));
+    }
+
+    /**
+     * Closes the read's last range: a generic plan estimates an open range ({@code >= $n}) at a third
+     * of the table and may scan the whole log, the push's own growing rows included, at every
+     * batch; a closed one it estimates small, and reads through the index.
+     */
+    private static final String NO_XID_ABOVE = String.valueOf(Long.MAX_VALUE);
+
+    /**
      * Central's changes of the given rows that the clone has not received since the window's tick,
      * in event order, leaving out what this push wrote itself (the rows it replayed or derived so
-     * far are not "central's side" of a conflict). The log is read through two index ranges around
-     * the push's own transaction (its rows grow with every batch: reading past them keeps each
-     * batch's cost independent of the batches before it), and the rows asked for are joined (a
-     * hash join over the batch's uids), not tested one by one against an array.
+     * far are not "central's side" of a conflict). Only the transactions the scope names are read
+     * (index lookups and ranges on transaction_id, around the push's own transaction: its rows grow
+     * with every batch), not the whole log since the tick; the rows asked for are joined (a hash
+     * join over the batch's uids), not tested one by one against an array.
      */
-    public static List<LoggedChange> pendingOf(SqlConnection c, PendingWindow w, String[] uids, String centralId) {
-        List<LoggedChange> out = new ArrayList<>();
-        for (Row r : Db.query(c, "SELECT " + ChangeLog.COLUMNS + """
+    public static List<LoggedChange> pendingOf(SqlConnection c, PendingWindow w, PendingScope scope,
+            Map<TableRef, List<String>> uidsByTable, String centralId) {
+        // The batch's rows are locked first, in the same round trip (the read is pipelined behind
+        // the locks): a central transaction that edits one of them and commits before the lock is
+        // granted is then in the read's snapshot (a conflict), instead of being overwritten unseen by
+        // the replay that would have waited for it (ADR 0008, "Locked before read").
+        List<CompletableFuture<RowSet<Row>>> locks = new ArrayList<>();
+        List<String> uids = new ArrayList<>();
+        uidsByTable.forEach((table, ofTable) -> {
+            locks.add(Db.send(c, "SELECT 1 FROM " + table.quoted() + " AS lizsync_t WHERE lizsync_t.uid = ANY "
+                    + "($1::text[]::uuid[]) ORDER BY lizsync_t.uid FOR UPDATE OF lizsync_t",
+                    (Object) ofTable.toArray(new String[0])));
+            uids.addAll(ofTable);
+        });
+        var read = Db.send(c, "SELECT " + ChangeLog.COLUMNS + """
                  FROM audit.logged_actions l
                  JOIN unnest($2::text[]::uuid[]) AS w (uid) ON w.uid = l.uid
                  JOIN lizsync.ticks k ON k.tick_id = $1
-                WHERE ((l.transaction_id >= CAST($3 AS text)::xid8 AND l.transaction_id < CAST($4 AS text)::xid8)
-                       OR l.transaction_id > CAST($4 AS text)::xid8)
+                WHERE (l.transaction_id = ANY (CAST($3 AS text)::xid8[])
+                       OR (l.transaction_id >= CAST($4 AS text)::xid8 AND l.transaction_id < CAST($5 AS text)::xid8)
+                       OR (l.transaction_id >= CAST($6 AS text)::xid8 AND l.transaction_id < CAST($7 AS text)::xid8))
                   AND l.action <> 'T'
                   AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
-                ORDER BY l.event_id""", w.tick(), uids, w.xmin(), w.self())) {
+                ORDER BY l.event_id""", w.tick(), uids.toArray(new String[0]), scope.committedLiteral(),
+                String.valueOf(scope.from()), String.valueOf(scope.self()), String.valueOf(scope.highFrom()), NO_XID_ABOVE);
+        locks.forEach(Db::await); // in the order sent: a failed lock is the failure reported
+        List<LoggedChange> out = new ArrayList<>();
+        for (Row r : Db.await(read)) {
             out.add(ChangeLog.toChange(r, centralId));
         }
         return out;

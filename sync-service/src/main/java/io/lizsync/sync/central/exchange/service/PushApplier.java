@@ -19,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +53,7 @@ public final class PushApplier {
     private Map<TableRef, ConflictPolicy> policies;
     private ChangeWriter writer;
     private ExchangeRepository.PendingWindow window;
+    private PendingScope scope;
     private long batches;
     private long received;
     private long conflicts;
@@ -99,6 +101,7 @@ public final class PushApplier {
         long t0 = System.nanoTime();
         List<NetChange> batch = new ArrayList<>(changes.size());
         Set<String> uids = new HashSet<>();
+        Map<TableRef, List<String>> uidsByTable = new LinkedHashMap<>();
         for (NetChange n : changes) {
             if (!allowed.contains(n.table())) {
                 throw new ExchangeException(Reason.PERMISSION_DENIED,
@@ -108,6 +111,7 @@ public final class PushApplier {
                 throw new IllegalArgumentException("row " + n.uid() + " of " + n.table()
                         + " appears twice in one push: a push carries each row's net change once");
             }
+            uidsByTable.computeIfAbsent(n.table(), t -> new ArrayList<>()).add(n.uid());
             batch.add(n.shifted(shift));
             firstEvent = firstEvent == null ? n.firstEventId() : Math.min(firstEvent, n.firstEventId());
             lastEvent = lastEvent == null ? n.lastEventId() : Math.max(lastEvent, n.lastEventId());
@@ -121,7 +125,7 @@ public final class PushApplier {
         // Central's side: everything but what the clone sent itself, unless an earlier incarnation of
         // it sent it (up to its echo horizon): a redeployed clone never saw that (ADR 0015).
         List<NetChange> centralNet = Collapser.collapseFor(
-                ExchangeRepository.pendingOf(c, window, uids.toArray(new String[0]), centralId),
+                ExchangeRepository.pendingOf(c, window, scope, uidsByTable, centralId),
                 new Routing.Destination(cloneId, null, state.echoHorizon()));
         readNanos += System.nanoTime() - tRead;
         var resolution = ConflictResolver.resolve(batch, centralNet, policies::get, uncertainty);
@@ -170,6 +174,12 @@ public final class PushApplier {
         centralId = ExchangeRepository.centralId(c);
         policies = ExchangeRepository.policies(c);
         window = ExchangeRepository.pendingWindow(c, state.lastTickId());
+        long tLook = System.nanoTime();
+        var look = ExchangeRepository.openLook(c, window);
+        scope = PendingScope.of(Long.parseLong(window.xmin()), Long.parseLong(window.self()), look.xmax(),
+                look.running(), look.committed());
+        readNanos += System.nanoTime() - tLook;
+        resolveNanos += System.nanoTime() - tLook;
         syncId = UUID.randomUUID().toString();
         progress = jobs.track(sessionId);
         // The replayed rows are logged by the writer's own statements, with the clone as origin.
@@ -212,11 +222,13 @@ public final class PushApplier {
             LOG.infof("push %s of clone %s: %d change(s) in %d batch(es), %d applied, %d conflict(s), pull %s, "
                     + "offset %d ms +- %d; %d ms in all (waiting for replay statements %d ms, reading central's "
                     + "pending changes %d ms, resolving %d ms, the last batch's replay after the stream ended %d ms, last "
-                    + "statements and commit %d ms)",
+                    + "statements and commit %d ms; the pending read looked at %d listed transaction(s) and from %d up, "
+                    + "the clone's tick's xmin %s, the push's transaction %s)",
                     pushId, cloneId, received, batches, applied, conflicts, pullNeeded ? "needed" : "not needed",
                     shift.toMillis(), uncertainty.toMillis(), (System.nanoTime() - started) / 1_000_000,
                     waitNanos / 1_000_000, readNanos / 1_000_000, (resolveNanos - waitNanos - readNanos) / 1_000_000,
-                    (tApplied - tEnd) / 1_000_000, (System.nanoTime() - tApplied) / 1_000_000);
+                    (tApplied - tEnd) / 1_000_000, (System.nanoTime() - tApplied) / 1_000_000,
+                    scope.committed().length, scope.from(), window.xmin(), window.self());
             return new Outcome(applied, 0, conflicts, pendingConflicts, pullNeeded, pullNeeded ? null : nextTick);
         } finally {
             release();
