@@ -146,7 +146,9 @@ public final class ExchangeRepository {
     /**
      * The push's one look at the log when it opens: this statement's snapshot (its xmax and its
      * in-progress transactions), and the transactions committed by then whose log rows the clone's
-     * tick does not see (the push's own left out). What each batch then reads is decided by
+     * tick does not see (the push's own left out), the oldest {@code MAX_LISTED + 1} of them at
+     * most: a clone long away may have millions, and one more than the scope lists already means
+     * "read from the oldest" (central's memory stays flat). What each batch then reads is decided by
      * {@code PendingScope}.
      */
     public record OpenLook(long xmax, List<Long> running, List<Long> committed) {
@@ -159,8 +161,9 @@ public final class ExchangeRepository {
                        ARRAY(SELECT DISTINCT l.transaction_id::text::bigint
                              FROM audit.logged_actions l JOIN lizsync.ticks k ON k.tick_id = $1
                              WHERE l.transaction_id >= CAST($2 AS text)::xid8 AND l.transaction_id <> CAST($3 AS text)::xid8
-                               AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot))""",
-                w.tick(), w.xmin(), w.self()).iterator().next();
+                               AND NOT pg_visible_in_snapshot(l.transaction_id, k.tick_snapshot)
+                             ORDER BY 1 LIMIT $4)""",
+                w.tick(), w.xmin(), w.self(), PendingScope.MAX_LISTED + 1L).iterator().next();
         return new OpenLook(r.getLong(0), List.of(r.getArrayOfLongs(1)), List.of(r.getArrayOfLongs(2)));
     }
 
