@@ -270,22 +270,22 @@ class SyncScenariosIT {
     @Test
     void aConflictIsFoundAmongMoreCentralTransactionsThanThePushLists() throws Exception {
         int many = io.lizsync.sync.central.exchange.service.PendingScope.MAX_LISTED + 100;
-        mesh.sql("central", "INSERT INTO field.parcel (code, owner) SELECT 'M-' || i, 'before' FROM generate_series(1, "
+        mesh.sql("central", "INSERT INTO field.parcel (code, owner) SELECT 'LM-' || i, 'before' FROM generate_series(1, "
                 + many + ") i");
         syncAll();
-        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'from a, earlier' WHERE code = 'M-7'");
+        mesh.sql("clone-a", "UPDATE field.parcel SET owner = 'from a, earlier' WHERE code = 'LM-7'");
         Thread.sleep(100);
         try (Connection c = mesh.db("central").connect(); Statement st = c.createStatement()) {
             // One transaction per row: more than the push's open look lists, so its read falls back to a range.
             for (int i = many; i >= 1; i--) {
-                st.execute("UPDATE field.parcel SET owner = 'central " + i + "' WHERE code = 'M-" + i + "'");
+                st.execute("UPDATE field.parcel SET owner = 'central " + i + "' WHERE code = 'LM-" + i + "'");
             }
         }
         SynchronizeResponse r = mesh.sync("clone-a");
-        assertEquals(1, r.getNumberConflicts(), "central's later edit of M-7 is found");
+        assertEquals(1, r.getNumberConflicts(), "central's later edit of LM-7 is found");
         syncAll();
         mesh.assertConverged();
-        assertEquals("central 7", parcel("clone-a", "M-7", "owner"));
+        assertEquals("central 7", parcel("clone-a", "LM-7", "owner"));
     }
 
     @Test
