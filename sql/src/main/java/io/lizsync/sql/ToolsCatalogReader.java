@@ -136,6 +136,10 @@ final class ToolsCatalogReader {
         List<String> tables = ToolsReset.emptiable(plan);
         Set<String> used = new LinkedHashSet<>();
         if (tables.isEmpty()) {
+            // Nothing to look at; the triggers still go.
+            try (Statement st = c.createStatement()) {
+                st.execute(ToolsReset.dropTriggers(plan));
+            }
             return used;
         }
         try (Statement st = c.createStatement()) {

@@ -321,9 +321,8 @@ public final class ToolsInstaller {
         try (Statement st = c.createStatement()) {
             st.execute(ToolsReset.emptying(plan, used));
         }
-        List<String> emptied = new java.util.ArrayList<>(plan.cleared().stream().filter(used::contains).toList());
-        emptied.addAll(plan.reseeded());
-        return new WithinOutcome(migrations.get(migrations.size() - 1).version().getVersion(), plan, emptied);
+        return new WithinOutcome(migrations.get(migrations.size() - 1).version().getVersion(), plan,
+                ToolsReset.emptied(plan, used));
     }
 
     private List<Resolved> upTo(String target) {

@@ -189,9 +189,7 @@ public final class ToolsReset {
 
     /** The statements of a reset that empties every cleared and reseeded table, in one text. */
     public static String statements(Plan plan) {
-        List<String> emptied = new ArrayList<>(plan.cleared());
-        emptied.addAll(plan.reseeded());
-        return dropTriggers(plan) + emptying(plan, Set.copyOf(emptied));
+        return dropTriggers(plan) + emptying(plan, Set.copyOf(emptiable(plan)));
     }
 
     /** The DROP TRIGGER statements of a reset (the capture triggers a DROP SCHEMA audit CASCADE dropped). */
@@ -238,6 +236,13 @@ public final class ToolsReset {
         return tables;
     }
 
+    /** The tables {@link #emptying} truncates: the cleared ones in {@code used}, and every reseeded one. */
+    public static List<String> emptied(Plan plan, Set<String> used) {
+        List<String> tables = new ArrayList<>(plan.cleared().stream().filter(used::contains).toList());
+        tables.addAll(plan.reseeded());
+        return tables;
+    }
+
     /**
      * Empties the tables that need it ({@code used}: rows or a moved sequence) with their identities
      * restarted, and puts back the rows of the reseeded tables, which are always emptied (their seed
@@ -248,8 +253,7 @@ public final class ToolsReset {
             throw new IllegalArgumentException("not a reset: " + plan.reason());
         }
         StringBuilder sql = new StringBuilder();
-        List<String> emptied = new ArrayList<>(plan.cleared().stream().filter(used::contains).toList());
-        emptied.addAll(plan.reseeded());
+        List<String> emptied = emptied(plan, used);
         if (!emptied.isEmpty()) {
             sql.append("TRUNCATE ").append(String.join(", ", emptied.stream().map(ToolsReset::qualified).toList()))
                     .append(" RESTART IDENTITY;\n");

@@ -100,8 +100,8 @@ class ToolsResetTest {
         // a version 3 install has no reseeded table: nothing used, nothing to send
         var plan3 = ToolsReset.decide(WANTED, found(WANTED, TABLES_UP_TO_3, List.of(), List.of()));
         assertEquals("", ToolsReset.emptying(plan3, Set.of()));
-        assertEquals(ToolsReset.statements(plan3), ToolsReset.dropTriggers(plan3)
-                + ToolsReset.emptying(plan3, Set.copyOf(ToolsReset.emptiable(plan3))));
+        assertEquals(List.of("lizsync.server_metadata", "lizsync.clone_state", "lizsync.log_horizon"),
+                ToolsReset.emptied(plan, Set.of("lizsync.clone_state", "lizsync.server_metadata")));
     }
 
     @Test

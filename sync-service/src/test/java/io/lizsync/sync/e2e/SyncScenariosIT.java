@@ -66,6 +66,14 @@ class SyncScenariosIT {
         mesh.sync("clone-b");
     }
 
+    /** The conflict recorded on central for the owner of parcel {@code code}: winner|central value|clone value|rule. */
+    private static String ownerConflict(String code) throws Exception {
+        return mesh.one("central", """
+                SELECT winner || '|' || central_value::text || '|' || clone_value::text || '|' || rule_applied
+                FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
+                WHERE p.code = '""" + code + "' AND c.field_name = 'owner'");
+    }
+
     private static String parcel(String node, String code, String column) throws Exception {
         return mesh.one(node, "SELECT " + column + "::text FROM field.parcel WHERE code = '" + code + "'");
     }
@@ -127,13 +135,8 @@ class SyncScenariosIT {
         assertEquals("clone late", parcel("clone-b", "L-1", "owner"));
         assertEquals("central late", parcel("clone-a", "L-2", "owner"));
         mesh.assertConverged();
-        assertEquals("clone|\"central early\"|\"clone late\"|last_edit_wins", mesh.one("central", """
-                SELECT winner || '|' || central_value::text || '|' || clone_value::text || '|' || rule_applied
-                FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
-                WHERE p.code = 'L-1' AND c.field_name = 'owner'"""));
-        assertEquals("central", mesh.one("central", """
-                SELECT winner FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
-                WHERE p.code = 'L-2' AND c.field_name = 'owner'"""));
+        assertEquals("clone|\"central early\"|\"clone late\"|last_edit_wins", ownerConflict("L-1"));
+        assertEquals("central|\"central late\"|\"clone early\"|last_edit_wins", ownerConflict("L-2"));
     }
 
     @Test
@@ -261,10 +264,7 @@ class SyncScenariosIT {
         syncAll();
         mesh.assertConverged();
         assertEquals("central, later", parcel("clone-a", "R-1", "owner"), "the later edit wins everywhere");
-        assertEquals("central|\"central, later\"|\"from a, earlier\"|last_edit_wins", mesh.one("central", """
-                SELECT winner || '|' || central_value::text || '|' || clone_value::text || '|' || rule_applied
-                FROM lizsync.conflicts c JOIN field.parcel p ON p.uid = c.object_uid
-                WHERE p.code = 'R-1' AND c.field_name = 'owner'"""));
+        assertEquals("central|\"central, later\"|\"from a, earlier\"|last_edit_wins", ownerConflict("R-1"));
     }
 
     @Test
